@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Each analysis is its own target (under Sources/TenureModels/<Name>) so that the models
+// compile and test independently; only TenureNumerics imports the C module.
+let package = Package(
+    name: "tenure",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tenure", targets: ["tenure"]),
+        .library(name: "TenureNumerics", targets: ["TenureNumerics"]),
+        .library(name: "TenureData", targets: ["TenureData"]),
+        .library(name: "TenureModels", targets: ["TenureCohorts", "TenureSurvival", "TenureLifetime",
+                                                 "TenureRegression", "TenureKPIs", "TenureROI"]),
+        .library(name: "TenureReport", targets: ["TenureReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK"),
+        .target(name: "TenureNumerics", dependencies: ["CLAPACK"], swiftSettings: fast),
+        .target(name: "TenureData", dependencies: ["TenureNumerics", "Yams"], swiftSettings: fast),
+        .target(name: "TenureSynth", dependencies: ["TenureData", "TenureNumerics"], swiftSettings: fast),
+        .target(name: "TenureCohorts", dependencies: ["TenureData", "TenureNumerics"],
+                path: "Sources/TenureModels/Cohorts", swiftSettings: fast),
+        .target(name: "TenureSurvival", dependencies: ["TenureData", "TenureNumerics"],
+                path: "Sources/TenureModels/Survival", swiftSettings: fast),
+        .target(name: "TenureLifetime", dependencies: ["TenureData", "TenureNumerics"],
+                path: "Sources/TenureModels/Lifetime", swiftSettings: fast),
+        .target(name: "TenureRegression", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime"],
+                path: "Sources/TenureModels/Regression", swiftSettings: fast),
+        .target(name: "TenureKPIs", dependencies: ["TenureData", "TenureNumerics", "Yams"],
+                path: "Sources/TenureModels/KPIs", swiftSettings: fast),
+        .target(name: "TenureROI", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "TenureCohorts", "Yams"],
+                path: "Sources/TenureModels/ROI", swiftSettings: fast),
+        .target(name: "TenureReport",
+                dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime",
+                               "TenureRegression", "TenureKPIs", "TenureROI"], swiftSettings: fast),
+        .executableTarget(name: "tenure",
+                          dependencies: ["TenureData", "TenureSynth", "TenureCohorts", "TenureSurvival",
+                                         "TenureLifetime", "TenureRegression", "TenureKPIs", "TenureROI",
+                                         "TenureReport",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: fast),
+        .testTarget(name: "TenureNumericsTests", dependencies: ["TenureNumerics"]),
+        .testTarget(name: "TenureDataTests", dependencies: ["TenureData", "TenureSynth"]),
+        .testTarget(name: "TenureCohortsTests", dependencies: ["TenureCohorts", "TenureSynth"]),
+        .testTarget(name: "TenureSurvivalTests", dependencies: ["TenureSurvival", "TenureSynth"]),
+        .testTarget(name: "TenureLifetimeTests", dependencies: ["TenureLifetime", "TenureRegression", "TenureSynth"]),
+        .testTarget(name: "TenureKPIsTests", dependencies: ["TenureKPIs", "TenureSynth"]),
+        .testTarget(name: "TenureROITests", dependencies: ["TenureROI", "TenureSynth"]),
+        .testTarget(name: "TenureReportTests", dependencies: ["TenureReport", "TenureSynth"]),
+        .testTarget(name: "TenureCLITests", dependencies: ["tenure"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
+
+var fast: [SwiftSetting] { [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] }

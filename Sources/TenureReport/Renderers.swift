@@ -1,0 +1,96 @@
+import Foundation
+
+/// Output formats of the analysis commands.
+public enum OutputFormat: String, CaseIterable, Sendable, Codable {
+    case table, csv, json, md
+}
+
+/// Version of the JSON documents tenure writes. Bump on any breaking change of a result's shape.
+public let schemaVersion = 1
+
+/// Renders one `Reportable` result in the requested format.
+public enum Render {
+    public static func render(_ result: any Reportable, as format: OutputFormat, color: Bool = false) throws -> String {
+        switch format {
+        case .table: return result.tables.map { TerminalTable.render($0, color: color) }.joined(separator: "\n")
+        case .csv: return CSVWriter.render(result.tables.first ?? ReportTable(id: "empty", title: "", columns: [], rows: []))
+        case .json: return try JSONOutput.encode(result)
+        case .md: return result.tables.map(MarkdownWriter.render).joined(separator: "\n")
+        }
+    }
+}
+
+/// JSON documents: `{"schema_version": 1, "analysis": ..., "result": ...}`, keys sorted, so same input gives same bytes.
+public enum JSONOutput {
+    struct Envelope<T: Encodable>: Encodable {
+        let schema_version: Int
+        let analysis: String
+        let result: T
+    }
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    public static func encode(_ result: any Reportable) throws -> String {
+        let data = try encoder().encode(Envelope(schema_version: schemaVersion, analysis: result.analysis,
+                                                 result: AnyEncodable(value: result)))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// RFC 4180 CSV of one table: header row of column names (unit in brackets), raw values.
+public enum CSVWriter {
+    public static func render(_ t: ReportTable) -> String {
+        var out = t.columns.map { field($0.csvHeader) }.joined(separator: ",") + "\n"
+        for row in t.rows { out += row.map { field($0.raw) }.joined(separator: ",") + "\n" }
+        return out
+    }
+
+    /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
+    public static func field(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}
+
+/// GitHub-flavoured Markdown tables; data labels are escaped so they cannot break the table or inject HTML.
+public enum MarkdownWriter {
+    public static func render(_ t: ReportTable) -> String {
+        var out = "### \(escape(t.title))\n\n"
+        if t.columns.isEmpty { return out }
+        out += "| " + t.columns.map { escape($0.label) }.joined(separator: " | ") + " |\n"
+        let first = t.rows.first ?? []
+        let aligns: [String] = t.columns.indices.map { i in i < first.count && first[i].isNumeric ? " ---: " : " --- " }
+        out += "|" + aligns.joined(separator: "|") + "|\n"
+        for row in t.rows { out += "| " + row.map { escape($0.display) }.joined(separator: " | ") + " |\n" }
+        if let note = t.note { out += "\n_\(escape(note))_\n" }
+        return out
+    }
+
+    /// Escapes Markdown/HTML metacharacters and flattens newlines.
+    public static func escape(_ s: String) -> String {
+        var r = ""
+        for ch in s {
+            switch ch {
+            case "|": r += "\\|"
+            case "<": r += "&lt;"
+            case ">": r += "&gt;"
+            case "&": r += "&amp;"
+            case "\\", "`", "*", "_", "[", "]", "#": r += "\\" + String(ch)
+            case "\n", "\r", "\r\n": r += " "
+            default: r.append(ch)
+            }
+        }
+        return r
+    }
+}

@@ -1,0 +1,86 @@
+/// The one tabular shape every renderer reads. Analyses produce `Codable` results; each result
+/// conforms to `Reportable` (in `Tables/<Analysis>+Tables.swift`) by laying itself out as tables.
+/// Renderers (terminal, CSV, Markdown, HTML, notebook) only render these; they never compute.
+public struct ReportTable: Sendable, Codable, Equatable {
+    public struct Column: Sendable, Codable, Equatable {
+        public var name: String
+        /// Unit shown in headers ("days", "%", "USD"); nil when dimensionless.
+        public var unit: String?
+        public init(_ name: String, unit: String? = nil) { self.name = name; self.unit = unit }
+        /// "name (unit)" for people.
+        public var label: String { unit.map { "\(name) (\($0))" } ?? name }
+        /// "name [unit]" for CSV headers.
+        public var csvHeader: String { unit.map { "\(name) [\($0)]" } ?? name }
+    }
+
+    /// A file-safe identifier ("cohort_retention"), used for CSV file names and anchors.
+    public var id: String
+    public var title: String
+    public var columns: [Column]
+    public var rows: [[Cell]]
+    /// A sentence a person needs to read the table right (conventions, what a blank means).
+    public var note: String?
+
+    public init(id: String, title: String, columns: [Column], rows: [[Cell]], note: String? = nil) {
+        self.id = id; self.title = title; self.columns = columns; self.rows = rows; self.note = note
+    }
+}
+
+/// One table cell. Numbers keep full precision; `decimals` only guides display.
+public enum Cell: Sendable, Codable, Equatable {
+    case text(String)
+    case int(Int)
+    case number(Double, decimals: Int)
+    /// A share in [0, 1], displayed as a percentage.
+    case percent(Double, decimals: Int)
+    /// No value, with the reason shown to a person (e.g. "not observed").
+    case missing(String)
+
+    /// The value as written in CSV / notebooks: full precision, no thousands separators.
+    public var raw: String {
+        switch self {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        case .number(let x, _), .percent(let x, _): return x.isFinite ? "\(x)" : ""
+        case .missing: return ""
+        }
+    }
+
+    /// The value as shown to a person.
+    public var display: String {
+        switch self {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        case .number(let x, let d): return x.isFinite ? formatFixed(x, decimals: d) : "–"
+        case .percent(let x, let d): return x.isFinite ? formatFixed(100 * x, decimals: d) + "%" : "–"
+        case .missing(let why): return why.isEmpty ? "" : "·"
+        }
+    }
+
+    public var isNumeric: Bool {
+        switch self { case .int, .number, .percent: return true; default: return false }
+    }
+}
+
+/// Fixed-point formatting without Foundation's locale dependence.
+public func formatFixed(_ x: Double, decimals: Int) -> String {
+    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    if decimals <= 0 { return String(Int64(x.rounded())) }
+    var p = 1.0
+    for _ in 0..<decimals { p *= 10 }
+    let scaled = (abs(x) * p).rounded()
+    guard scaled < 9.0e18 else { return "\(x)" }
+    let n = Int64(scaled)
+    let whole = n / Int64(p), frac = n % Int64(p)
+    var f = String(frac)
+    while f.count < decimals { f = "0" + f }
+    return (x < 0 && n != 0 ? "-" : "") + "\(whole).\(f)"
+}
+
+/// A result an analysis returns, ready for every renderer.
+public protocol Reportable: Encodable {
+    /// Stable name of the analysis ("cohorts", "survival", "clv", "kpis", "roi").
+    var analysis: String { get }
+    /// Tables in reading order; the first is the primary one (what `--format csv` prints).
+    var tables: [ReportTable] { get }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import TenureData
+import TenureNumerics
+import TenureReport
+
+/// Options every analysis command shares: where the data is and how to read it.
+struct DataOptions: ParsableArguments {
+    @Argument(help: "Dataset directory holding transactions.csv and optional tables (see `tenure help validate`).")
+    var data: String
+
+    @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")
+    var schema: String?
+
+    @Option(name: .customLong("as-of"), help: "End of observation, an ISO date (default: the latest date in the data).")
+    var asOf: String?
+
+    @Option(name: .customLong("on-invalid"), help: "fail: stop at the first bad row (default). skip: write bad rows to rejects.csv and go on.")
+    var onInvalid: String = "fail"
+
+    func validate() throws {
+        guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
+            throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
+        }
+    }
+
+    func loadOptions() throws -> LoadOptions {
+        var o = LoadOptions(onInvalid: LoadOptions.OnInvalid(rawValue: onInvalid) ?? .fail)
+        if let schema { o.schema = try SchemaFile.load(path: schema) }
+        if let asOf {
+            guard let d = DateParser.day(from: asOf) else {
+                throw ValidationError("--as-of '\(asOf)' is not an ISO date; write it like 2024-03-31.")
+            }
+            o.asOf = d
+        }
+        return o
+    }
+
+    /// Loads the dataset, writing `rejects.csv` beside the output when rows were skipped.
+    func load(rejectsNextTo output: String? = nil) throws -> Dataset {
+        let loaded = try DatasetLoader.load(directory: data, options: loadOptions())
+        if !loaded.rejects.isEmpty {
+            let dir = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
+            let path = dir + "/rejects.csv"
+            try AtomicFile.write(RejectsFile.render(loaded.rejects), to: path)
+            Terminal.note("skipped \(loaded.rejects.count) invalid row(s); see \(path)")
+        }
+        return loaded.dataset
+    }
+}
+
+/// `--format` and `--output`, shared by every analysis command.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "table | csv | json | md (default: table on a terminal, json otherwise).")
+    var format: String?
+
+    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if let format, OutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of table, csv, json, md; got '\(format)'.")
+        }
+    }
+
+    var resolved: OutputFormat {
+        if let format, let f = OutputFormat(rawValue: format) { return f }
+        return output == nil && Terminal.stdoutIsTTY ? .table : (output.map(Self.guess) ?? .json)
+    }
+
+    static func guess(_ path: String) -> OutputFormat {
+        if path.hasSuffix(".csv") { return .csv }
+        if path.hasSuffix(".md") { return .md }
+        if path.hasSuffix(".json") { return .json }
+        return .table
+    }
+
+    func emit(_ result: any Reportable) throws {
+        let text = try Render.render(result, as: resolved, color: output == nil && Terminal.stdoutIsTTY)
+        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+    }
+}
+
+/// Runs a command body, turning typed errors into one clear message and a non-zero exit.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as DataError {
+        Terminal.error("invalid data: \(e)")
+        throw ExitCode(65)
+    } catch let e as FitError {
+        Terminal.error("model fit failed: \(e)")
+        throw ExitCode(70)
+    }
+}
+
+enum Terminal {
+    static var stdoutIsTTY: Bool { isatty(1) != 0 }
+    static var stderrIsTTY: Bool { isatty(2) != 0 }
+    static func error(_ s: String) { FileHandle.standardError.write(Data("error: \(s)\n".utf8)) }
+    static func note(_ s: String) { FileHandle.standardError.write(Data("note: \(s)\n".utf8)) }
+}
