@@ -22,13 +22,13 @@ public enum SchemaFile {
         for (k, v) in root {
             guard let table = k.string else { continue }
             guard let m = v.mapping else {
-                throw DataError(.badSchema, file: file, line: (v.mark?.line ?? 0) + 1, column: table,
+                throw DataError(.badSchema, file: file, line: v.mark?.line ?? 0, column: table,
                                 expected: "a mapping such as `\(table): {customer_id: cust}`")
             }
             var cols: [String: String] = [:]
             for (ck, cv) in m {
                 guard let canon = ck.string, let mine = cv.string else {
-                    throw DataError(.badSchema, file: file, line: (cv.mark?.line ?? 0) + 1, column: table,
+                    throw DataError(.badSchema, file: file, line: cv.mark?.line ?? 0, column: table,
                                     expected: "`canonical_name: your_column_name` pairs of strings")
                 }
                 cols[canon] = mine
