@@ -38,7 +38,8 @@ public enum SchemaFile {
         return Schema(tables: tables)
     }
 
-    static func yamlLine(_ e: YamlError) -> Int {
+    /// The 1-based line a YAML syntax error points at (0 when unknown).
+    public static func yamlLine(_ e: YamlError) -> Int {
         switch e {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
         default: return 0
