@@ -1,0 +1,121 @@
+import CLAPACK
+
+// Level-2/3 BLAS through OpenBLAS's CBLAS. Every call is column-major; shapes are checked with
+// `precondition` (a shape mismatch is a programming error, not a data error).
+
+extension Matrix {
+    /// Matrix product `a · b` (dgemm).
+    public static func * (a: Matrix, b: Matrix) -> Matrix {
+        a.multiply(b)
+    }
+
+    /// `alpha · op(self) · op(b)` where `op` transposes when asked (dgemm).
+    public func multiply(_ b: Matrix, transA: Bool = false, transB: Bool = false, alpha: Double = 1) -> Matrix {
+        let m = transA ? cols : rows
+        let k = transA ? rows : cols
+        let kb = transB ? b.cols : b.rows
+        let n = transB ? b.rows : b.cols
+        precondition(k == kb, "Matrix.multiply: inner dimensions \(k) and \(kb) differ")
+        var c = Matrix(rows: m, cols: n)
+        if m == 0 || n == 0 { return c }
+        if k == 0 { return c }
+        data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                c.data.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasColMajor,
+                                transA ? CblasTrans : CblasNoTrans,
+                                transB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), alpha,
+                                pa.baseAddress, Int32(Swift.max(1, rows)),
+                                pb.baseAddress, Int32(Swift.max(1, b.rows)),
+                                0, pc.baseAddress, Int32(Swift.max(1, m)))
+                }
+            }
+        }
+        return c
+    }
+
+    /// `op(self) · x` (dgemv); `transposed: true` computes `selfᵀ · x`.
+    public func times(_ x: [Double], transposed: Bool = false) -> [Double] {
+        let nIn = transposed ? rows : cols
+        let nOut = transposed ? cols : rows
+        precondition(x.count == nIn, "Matrix.times: vector length \(x.count), expected \(nIn)")
+        var y = [Double](repeating: 0, count: nOut)
+        if nOut == 0 || nIn == 0 { return y }
+        data.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_dgemv(CblasColMajor, transposed ? CblasTrans : CblasNoTrans,
+                                Int32(rows), Int32(cols), 1.0,
+                                pa.baseAddress, Int32(Swift.max(1, rows)),
+                                px.baseAddress, 1, 0.0, py.baseAddress, 1)
+                }
+            }
+        }
+        return y
+    }
+
+    /// The Gram matrix `AᵀA` (`cols × cols`) via dsyrk, returned as a full symmetric matrix.
+    public func gram() -> Matrix {
+        var c = Matrix(rows: cols, cols: cols)
+        if cols == 0 || rows == 0 { return c }
+        data.withUnsafeBufferPointer { pa in
+            c.data.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans,
+                            Int32(cols), Int32(rows), 1.0,
+                            pa.baseAddress, Int32(Swift.max(1, rows)),
+                            0.0, pc.baseAddress, Int32(cols))
+            }
+        }
+        c.fillUpperFromLower()
+        return c
+    }
+
+    /// The weighted Gram matrix `Aᵀ diag(w) A` (`cols × cols`), full symmetric. Weights must be ≥ 0
+    /// (it scales rows by `√w` and calls dsyrk).
+    public func weightedGram(_ w: [Double]) -> Matrix {
+        precondition(w.count == rows, "weightedGram: \(w.count) weights for \(rows) rows")
+        var scaled = self
+        scaled.data.withUnsafeMutableBufferPointer { p in
+            for j in 0..<cols {
+                let base = j * rows
+                for i in 0..<rows { p[base + i] *= w[i].squareRoot() }
+            }
+        }
+        return scaled.gram()
+    }
+
+    /// Copy the lower triangle onto the upper one (LAPACK routines fill only one triangle).
+    mutating func fillUpperFromLower() {
+        let n = rows
+        data.withUnsafeMutableBufferPointer { p in
+            for j in 0..<n {
+                for i in (j + 1)..<Swift.max(j + 1, n) { p[j + i * n] = p[i + j * n] }
+            }
+        }
+    }
+}
+
+/// Small dense-vector helpers shared by the optimisers and models (plain loops: the vectors are short).
+public enum Vec {
+    /// Dot product `Σ aᵢ bᵢ`.
+    @inlinable
+    public static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count, "Vec.dot: length mismatch")
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    /// Euclidean norm.
+    @inlinable
+    public static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
+
+    /// Max-abs norm.
+    @inlinable
+    public static func normInf(_ a: [Double]) -> Double {
+        var m = 0.0
+        for v in a { m = Swift.max(m, Swift.abs(v)) }
+        return m
+    }
+}
