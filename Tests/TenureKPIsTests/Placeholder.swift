@@ -1,1 +1,1 @@
-// tests land with their issue
+// mirror placeholder

@@ -1,0 +1,207 @@
+import Foundation
+import TenureData
+
+/// Revenue, orders, AOV, frequency, monthly revenue per customer, CLV, CAC, CLV:CAC, payback,
+/// ROI, and the transaction-based growth rates (product upsell, cross-sell).
+enum Value {
+    static func run(_ cx: Context, _ b: inout Board, churn: ChurnForCLV) {
+        let L = cx.L, ax = cx.axis
+        let tx = cx.ds.transactions
+        let n = cx.ds.customers.count
+        let byC = cx.txByCustomer
+        var rev = Acc(L), ord = Acc(L), act = Acc(L), cm = Acc(L)
+        var rep = Acc(L), cross = Acc(L), up = Acc(L)
+
+        // Product price tiers: mean positive amount per product.
+        var tier: [Double] = []
+        if let prod = tx.product {
+            var sum = [Double](repeating: 0, count: prod.levels.count), cnt = sum
+            for r in 0..<tx.count {
+                let k = prod.codes[r], a = tx.amount[r], d = tx.day[r]
+                if k >= 0 && a > 0 && d != Day.missing && d <= ax.asOf { sum[Int(k)] += a; cnt[Int(k)] += 1 }
+            }
+            tier = zip(sum, cnt).map { $1 > 0 ? $0 / $1 : .nan }
+        }
+        let prodCodes = tx.product?.codes ?? []
+        let catCodes = tx.category?.codes ?? []
+        let hasProd = tx.product != nil, hasCat = tx.category != nil
+        var catSeen = [Int32](repeating: -1, count: tx.category?.levels.count ?? 0)
+        var dayCats: [Int32] = []
+        let orderCodes = tx.orderId?.codes ?? []
+        var orderSeen = [Bool](repeating: false, count: tx.orderId?.levels.count ?? 0)
+        let hasOrder = tx.orderId != nil
+        let months = cx.monthsOfPeriod
+
+        tx.day.withUnsafeBufferPointer { day in tx.amount.withUnsafeBufferPointer { amt in
+            for c in 0..<n {
+                let s = cx.seg[c], ch = cx.chan[c]
+                var lastP = -1, any = false
+                var firstDay = Day.missing, curDay = Day.missing
+                var maxTierBefore = -Double.infinity, dayMaxTier = -Double.infinity
+                var catBefore = false
+                var lastRepP = -1, lastCrossP = -1, lastUpP = -1
+                var repAny = false, crossAny = false, upAny = false
+                dayCats.removeAll(keepingCapacity: true)
+                for i in byC.offsets[c]..<byC.offsets[c + 1] {
+                    let r = Int(byC.rows[i])
+                    let d = day[r], a = amt[r]
+                    guard d != Day.missing, d <= ax.asOf, !a.isNaN else { continue }
+                    let p = ax.index(d)
+                    rev.add(p: p, s: s, c: ch, a)
+                    if a < 0 { continue }  // a refund is not a purchase
+                    if hasOrder {
+                        let o = orderCodes[r]
+                        if o < 0 { ord.add(p: p, s: s, c: ch, 1) } else if !orderSeen[Int(o)] {
+                            orderSeen[Int(o)] = true; ord.add(p: p, s: s, c: ch, 1)
+                        }
+                    } else { ord.add(p: p, s: s, c: ch, 1) }
+                    if p != lastP {
+                        lastP = p
+                        act.v[L.period(p)] += 1
+                        cm.add(p: p, s: s, c: ch, months[p])
+                    }
+                    any = true
+                    // growth: day groups
+                    if d != curDay {
+                        if curDay != Day.missing {
+                            maxTierBefore = max(maxTierBefore, dayMaxTier)
+                            for k in dayCats { catSeen[Int(k)] = Int32(c); catBefore = true }
+                            dayCats.removeAll(keepingCapacity: true)
+                        }
+                        curDay = d
+                        if firstDay == Day.missing { firstDay = d }
+                        if d > firstDay {
+                            if lastRepP != p { lastRepP = p; rep.v[L.period(p)] += 1 }
+                            repAny = true
+                        }
+                    }
+                    let isRepeat = d > firstDay
+                    if hasCat {
+                        let k = catCodes[r]
+                        if k >= 0 {
+                            if isRepeat && catBefore && catSeen[Int(k)] != Int32(c) {
+                                if lastCrossP != p { lastCrossP = p; cross.v[L.period(p)] += 1 }
+                                crossAny = true
+                            }
+                            dayCats.append(k)
+                        }
+                    }
+                    if hasProd {
+                        let k = prodCodes[r]
+                        if k >= 0 {
+                            let t = tier[Int(k)]
+                            if t.isFinite {
+                                if isRepeat && maxTierBefore > -Double.infinity && t > maxTierBefore {
+                                    if lastUpP != p { lastUpP = p; up.v[L.period(p)] += 1 }
+                                    upAny = true
+                                }
+                                dayMaxTier = max(dayMaxTier, t)
+                            }
+                        }
+                    }
+                }
+                if any { act.add(p: -1, s: s, c: ch, 1) }
+                if repAny { rep.add(p: -1, s: s, c: ch, 1) }
+                if crossAny { cross.add(p: -1, s: s, c: ch, 1) }
+                if upAny { up.add(p: -1, s: s, c: ch, 1) }
+            }
+        } }
+
+        // New customers (acquisition day in the window) and acquisition cost.
+        var newC = Acc(L), acqCost = Acc(L), acqCostN = Acc(L)
+        let costCol: [Double]? = cx.ds.customerTable?.acquisitionCost.map { col in
+            var out = [Double](repeating: .nan, count: n)
+            for i in 0..<col.count { out[Int(cx.ds.customerTable!.customer[i])] = col[i] }
+            return out
+        }
+        for c in 0..<n {
+            let p = ax.index(cx.acq[c])
+            guard p >= 0 else { continue }
+            newC.add(p: p, s: cx.seg[c], c: cx.chan[c], 1)
+            if let costCol, costCol[c].isFinite {
+                acqCost.add(p: p, s: cx.seg[c], c: cx.chan[c], costCol[c])
+                acqCostN.add(p: p, s: cx.seg[c], c: cx.chan[c], 1)
+            }
+        }
+        var spend = Acc(L)
+        if let ms = cx.ds.marketingSpend {
+            let codes = cx.channelCodes(ms.channel)
+            for r in 0..<ms.count where ms.amount[r].isFinite {
+                let p = ax.index(ms.day[r])
+                guard p >= 0 else { continue }
+                spend.add(p: p, s: -1, c: codes[r], ms.amount[r])
+            }
+        }
+
+        let margin = cx.opt.grossMargin ?? 1
+        for g in 0..<L.G {
+            let isSeg = g >= 1 + L.P && g < 1 + L.P + L.S
+            let noTx = "no purchases in this group"
+            b.set(g, "revenue", rev[g], why: noTx)
+            b.set(g, "orders", ord[g], why: noTx)
+            b.set(g, "active_customers", act[g], why: noTx)
+            b.set(g, "new_customers", newC[g], why: "no customers")
+            let aov = ord[g] > 0 ? rev[g] / ord[g] : .nan
+            b.set(g, "aov", aov, n: Int(ord[g]), why: "no orders in this group")
+            b.set(g, "purchase_frequency", act[g] > 0 ? ord[g] / act[g] : .nan, n: Int(act[g]), why: noTx)
+            let arpc = cm[g] > 0 ? rev[g] / cm[g] : .nan
+            b.set(g, "monthly_revenue_per_customer", arpc, n: Int(act[g]), why: noTx)
+            b.share(g, "upsell_rate_product", up[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
+                    why: hasProd ? "no repeat purchasers in this group" : "needs a product column in transactions.csv")
+            b.share(g, "cross_sell_rate", cross[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
+                    why: hasCat ? "no repeat purchasers in this group" : "needs a category column in transactions.csv")
+            if !hasProd { b[g, "upsell_rate_product"] = .missing("upsell_rate_product", "needs a product column in transactions.csv") }
+            if !hasCat { b[g, "cross_sell_rate"] = .missing("cross_sell_rate", "needs a category column in transactions.csv") }
+
+            // CLV
+            let c = churn.rate[g]
+            var clv = Double.nan
+            var clvWhy = "no purchases in this group"
+            if !arpc.isFinite {
+            } else if !c.isFinite {
+                clvWhy = "\(churn.source) unavailable in this group"
+            } else if c <= 0 {
+                clvWhy = "no churn observed (\(churn.source) = 0): lifetime unbounded"
+            } else {
+                let monthly = 1 - Foundation.pow(1 - c, Context.daysPerMonth / churn.periodDays[g])
+                clv = arpc * margin / monthly
+            }
+            b.set(g, "clv", clv, why: clvWhy)
+
+            // CAC
+            var cac = Double.nan
+            var cacWhy = ""
+            if cx.ds.marketingSpend != nil && !isSeg {
+                cac = newC[g] > 0 ? spend[g] / newC[g] : .nan
+                cacWhy = "no new customers in this group"
+            } else if costCol != nil {
+                cac = acqCostN[g] > 0 ? acqCost[g] / acqCostN[g] : .nan
+                cacWhy = "no new customers with an acquisition_cost in this group"
+            } else {
+                cacWhy = cx.ds.marketingSpend != nil ? "marketing spend is not broken down by segment (give customers.acquisition_cost)"
+                                                     : "needs marketing_spend.csv or an acquisition_cost column in customers.csv"
+            }
+            b.set(g, "cac", cac, n: Int(newC[g]), why: cacWhy)
+            if cac.isFinite && cac > 0 {
+                b.set(g, "clv_cac_ratio", clv / cac, why: clvWhy)
+                b.set(g, "cac_payback_months", arpc * margin > 0 ? cac / (arpc * margin) : .nan,
+                      why: arpc.isFinite ? "monthly revenue per customer is not positive" : noTx)
+            } else {
+                let why = cac.isFinite ? "CAC is zero" : cacWhy
+                b[g, "clv_cac_ratio"] = .missing("clv_cac_ratio", why)
+                b[g, "cac_payback_months"] = .missing("cac_payback_months", why)
+            }
+
+            // ROI
+            if cx.opt.grossMargin == nil {
+                b[g, "roi"] = .missing("roi", "needs --gross-margin")
+            } else if cx.ds.marketingSpend == nil {
+                b[g, "roi"] = .missing("roi", "needs marketing_spend.csv")
+            } else if isSeg {
+                b[g, "roi"] = .missing("roi", "marketing spend is not broken down by segment")
+            } else {
+                b.set(g, "roi", spend[g] > 0 ? (rev[g] * margin - spend[g]) / spend[g] : .nan, why: "no marketing spend in this group")
+            }
+        }
+    }
+}
