@@ -1,4 +1,34 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need on a fresh machine (nothing for `swift test` itself).
+# Installs what the end-to-end tests need on a fresh machine (nothing for `swift test` itself):
+#   - Debian `chromium`, to render report.html to a PNG (scripts/e2e/80-report.sh);
+#   - pip `nbformat nbclient ipykernel pandas`, to validate and execute report.ipynb.
+# Quick when everything is present: it only checks, and installs what is missing.
 set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# --- Debian packages --------------------------------------------------------------------------
+deb_missing=()
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  deb_missing+=(chromium)
+fi
+# fonts so the rendered page has real glyphs (chromium pulls a minimal set; DejaVu covers the rest)
+if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then deb_missing+=(fonts-dejavu-core); fi
+if [ "${#deb_missing[@]}" -gt 0 ]; then
+  echo "install-test-deps: apt-get install ${deb_missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${deb_missing[@]}" >/dev/null
+fi
+
+# --- Python packages --------------------------------------------------------------------------
+PY=${PYTHON:-python3}
+if ! "$PY" -c "import nbformat, nbclient, ipykernel, pandas" >/dev/null 2>&1; then
+  echo "install-test-deps: pip install nbformat nbclient ipykernel pandas"
+  "$PY" -m pip install -q --disable-pip-version-check nbformat nbclient ipykernel pandas
+fi
+# nbclient needs a registered python3 kernel
+if ! "$PY" -c "from jupyter_client.kernelspec import KernelSpecManager as K; K().get_kernel_spec('python3')" >/dev/null 2>&1; then
+  "$PY" -m ipykernel install --user --name python3 >/dev/null
+fi
 exit 0

@@ -77,20 +77,6 @@ public enum MarkdownWriter {
         return out
     }
 
-    /// Escapes Markdown/HTML metacharacters and flattens newlines.
-    public static func escape(_ s: String) -> String {
-        var r = ""
-        for ch in s {
-            switch ch {
-            case "|": r += "\\|"
-            case "<": r += "&lt;"
-            case ">": r += "&gt;"
-            case "&": r += "&amp;"
-            case "\\", "`", "*", "_", "[", "]", "#": r += "\\" + String(ch)
-            case "\n", "\r", "\r\n": r += " "
-            default: r.append(ch)
-            }
-        }
-        return r
-    }
+    /// Escapes Markdown/HTML metacharacters and flattens newlines (see `Escape.markdown`).
+    public static func escape(_ s: String) -> String { Escape.markdown(s) }
 }
