@@ -1,0 +1,493 @@
+import TenureData
+import TenureNumerics
+
+/// Cohort retention matrices (SPEC §3 "Cohorts").
+///
+/// Contract:
+/// - Cohort of a customer = the period (`CohortOptions.period`) of their acquisition day
+///   (first purchase, `signup_date` or first subscription `start_date`, see `CohortOptions.CohortBy`).
+/// - Age of an activity = calendar period of the activity − cohort period (`--window calendar`), or whole
+///   rolling windows since the acquisition day (`--window rolling`, see `CohortWindow`).
+/// - Transactions after the end of observation (`Dataset.asOf`) are ignored; activity before a customer's
+///   acquisition (possible with `signup_date` cohorts) is left out and counted in `notes`.
+/// - Counts are exact integers. Revenue is summed exactly in integer cents when every amount has at most
+///   two decimals (then every cell equals Σ round(100·amount) / 100), otherwise in `Double` (error below
+///   1e-12 relative for typical data).
+///
+/// Cost: two passes over the transaction columns (first/last day per customer, then the cells), plus a
+/// counting sort of row indices by day only when some customer's rows are not in date order. Memory:
+/// a few `Int32` per customer plus the cohort × age matrices; no per-row allocation.
+public enum CohortAnalysis {
+    public static func run(_ ds: Dataset, options o: CohortOptions = CohortOptions()) throws -> CohortResult {
+        try Engine(ds, o).run()
+    }
+}
+
+/// Age of an activity day for one customer; specialised per window kind for the hot loop.
+protocol AgeRule {
+    /// Age of day `d` for customer `c`, or a negative number when `d` precedes acquisition.
+    func age(_ c: Int, _ d: Day) -> Int
+}
+
+struct CalendarAge: AgeRule {
+    let table: UnsafePointer<Int32>   // period index by (day − lo)
+    let lo: Day
+    let base: UnsafePointer<Int32>    // period index of acquisition, per customer
+    @inline(__always) func age(_ c: Int, _ d: Day) -> Int { Int(table[Int(d &- lo)] &- base[c]) }
+}
+
+struct RollingDaysAge: AgeRule {
+    let acq: UnsafePointer<Int32>
+    let width: Int32
+    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
+        let x = d &- acq[c]
+        return x < 0 ? -1 : Int(x / width)
+    }
+}
+
+struct RollingMonthsAge: AgeRule {
+    let month: UnsafePointer<Int32>   // by (day − lo)
+    let dom: UnsafePointer<UInt8>
+    let lo: Day
+    let acq: UnsafePointer<Int32>
+    let months: Int32
+    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
+        let a = acq[c]
+        if d < a { return -1 }
+        let i = Int(d &- lo), j = Int(a &- lo)
+        var m = month[i] &- month[j]
+        if dom[i] < dom[j] { m -= 1 }
+        return Int(m / months)
+    }
+}
+
+final class Engine {
+    let ds: Dataset
+    let o: CohortOptions
+    let cal: PeriodCalendar
+    let asOf: Day
+    var notes: [String] = []
+
+    init(_ ds: Dataset, _ o: CohortOptions) {
+        self.ds = ds; self.o = o; self.cal = PeriodCalendar(o.period); self.asOf = ds.asOf
+    }
+
+    // Per-customer state.
+    var acq: [Int32] = []        // acquisition day or Day.missing
+    var key: [Int32] = []        // group * C + cohort slot, or -1
+    var group: Grouping = Grouping(levels: [], code: [])
+    var pMin: Int32 = 0          // period of the earliest cohort
+    var slots = 0                // C: cohort slots per group
+    var ages = 0                 // A: ages per cohort row
+    var lo: Day = 0              // first day of the day table
+    var table: DayTable!
+    var keyMinAcq: [Int32] = []
+    var keyMaxAcq: [Int32] = []
+    var size: [Int32] = []
+    var contractualLayout: (pMin: Int32, slots: Int)?
+
+    func run() throws -> CohortResult {
+        let tx = ds.transactions
+        let n = ds.customers.count
+        guard tx.count > 0 else {
+            throw DataError(.emptyFile, file: "transactions.csv", expected: "at least one transaction")
+        }
+
+        // Pass 1: first/last day and first row per customer; is every customer's sequence in date order?
+        var first = [Int32](repeating: .max, count: n)
+        var last = [Int32](repeating: .min, count: n)
+        var firstRow = [Int32](repeating: -1, count: n)
+        var inOrder = true, cents = true
+        var minDay = Int32.max, ignored = 0
+        let asOf = self.asOf
+        tx.customer.withUnsafeBufferPointer { cu in
+            tx.day.withUnsafeBufferPointer { dy in
+                tx.amount.withUnsafeBufferPointer { am in
+                    first.withUnsafeMutableBufferPointer { f in
+                        last.withUnsafeMutableBufferPointer { l in
+                            firstRow.withUnsafeMutableBufferPointer { fr in
+                                for r in 0..<cu.count {
+                                    let d = dy[r]
+                                    if d == Day.missing || d > asOf { ignored += 1; continue }
+                                    let c = Int(cu[r])
+                                    if d < f[c] { f[c] = d; fr[c] = Int32(truncatingIfNeeded: r) }
+                                    if d < l[c] { inOrder = false } else { l[c] = d }
+                                    if d < minDay { minDay = d }
+                                    if cents {
+                                        let x = am[r] * 100
+                                        if !(abs(x - x.rounded()) <= 1e-6 * max(1, abs(x))) { cents = false }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if ignored > 0 { notes.append("\(ignored) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
+        guard minDay != .max else {
+            throw DataError(.other, file: "transactions.csv", expected: "transactions on or before the end of observation \(Civil.iso(asOf))")
+        }
+
+        // Acquisition day per customer.
+        let basis = try acquisition(first: first)
+        group = try Grouping.resolve(by: o.by, dataset: ds, firstRow: firstRow, firstSubscription: firstSubscriptionRow())
+
+        var minAcq = Int32.max
+        for c in 0..<n where acq[c] != Day.missing { minAcq = min(minAcq, acq[c]) }
+        guard minAcq != .max else {
+            throw DataError(.other, file: ds.source, expected: "at least one customer acquired on or before \(Civil.iso(asOf))")
+        }
+        lo = min(minDay, minAcq)
+        table = DayTable(calendar: cal, from: lo, through: asOf, rollingMonths: o.window == .rolling && cal.rollingMonths > 0)
+
+        // Cohort keys and sizes.
+        pMin = table.periodOf[Int(minAcq - lo)]
+        let pAsOf = table.periodOf[Int(asOf - lo)]
+        slots = Int(pAsOf - pMin) + 1
+        ages = o.window == .calendar ? slots : ageOf(acquired: minAcq, day: asOf) + 1
+        let keys = group.levels.count * slots
+        key = [Int32](repeating: -1, count: n)
+        size = [Int32](repeating: 0, count: keys)
+        keyMinAcq = [Int32](repeating: .max, count: keys)
+        keyMaxAcq = [Int32](repeating: .min, count: keys)
+        var base = [Int32](repeating: 0, count: n)
+        for c in 0..<n where acq[c] != Day.missing {
+            let p = table.periodOf[Int(acq[c] - lo)]
+            base[c] = p
+            let k = Int(group.code[c]) * slots + Int(p - pMin)
+            key[c] = Int32(k)
+            size[k] += 1
+            keyMinAcq[k] = min(keyMinAcq[k], acq[c]); keyMaxAcq[k] = max(keyMaxAcq[k], acq[c])
+        }
+
+        // Pass 2: the cells.
+        let cells = keys * ages
+        var m = Matrices(cells: cells, bracketCells: keys * (o.brackets?.count ?? 0))
+        let perm: [Int32]? = inOrder ? nil : rowsInDayOrder(minDay: minDay)
+        let bracketOfAge: [Int32]? = o.brackets.map { bs in
+            (0..<ages).map { a in Int32(bs.firstIndex { $0.lower <= a && a <= $0.upper } ?? -1) }
+        }
+        var before = 0
+        base.withUnsafeBufferPointer { bp in
+            acq.withUnsafeBufferPointer { ap in
+                table.periodOf.withUnsafeBufferPointer { tp in
+                    table.monthOf.withUnsafeBufferPointer { mp in
+                        table.domOf.withUnsafeBufferPointer { dp in
+                            switch (o.window, cal.rollingMonths) {
+                            case (.calendar, _):
+                                before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo, base: bp.baseAddress!), &m, perm, bracketOfAge, cents, first: first, last: last)
+                            case (.rolling, 0):
+                                before = accumulate(RollingDaysAge(acq: ap.baseAddress!, width: Int32(cal.rollingDays)), &m, perm, bracketOfAge, cents, first: first, last: last)
+                            case (.rolling, _):
+                                before = accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo, acq: ap.baseAddress!,
+                                                                     months: Int32(cal.rollingMonths)), &m, perm, bracketOfAge, cents, first: first, last: last)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if before > 0 { notes.append("\(before) transaction(s) dated before their customer's acquisition (\(basis)) were left out.") }
+
+        var groups = buildGroups(m)
+        if let subs = ds.subscriptions, subs.count > 0 {
+            try addContractual(&groups, subs)
+        }
+        if o.forecast > 0 { try addForecasts(&groups) }
+        let mrr = ds.subscriptions.flatMap { s in s.mrr == nil ? nil : mrrMovements(s) }
+
+        let settings = CohortSettings(period: o.period.rawValue, window: o.window.rawValue, cohortBy: o.cohortBy.rawValue,
+                                      metric: o.metric.rawValue, retention: o.retention.rawValue,
+                                      relativeTo: o.relativeTo.rawValue, by: o.by,
+                                      brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence)
+        return CohortResult(settings: settings, asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups, mrr: mrr, notes: notes)
+    }
+
+    // MARK: acquisition
+
+    func acquisition(first: [Int32]) throws -> String {
+        let n = ds.customers.count
+        var by = o.cohortBy
+        if by == .auto { by = ds.customerTable?.signupDay != nil ? .signup : .firstPurchase }
+        switch by {
+        case .auto, .firstPurchase:
+            acq = first.map { $0 == .max ? Day.missing : $0 }
+            return "first_purchase"
+        case .signup:
+            guard let t = ds.customerTable, let sd = t.signupDay else {
+                throw DataError(.missingColumn, file: "customers.csv", column: "signup_date",
+                                expected: "a signup_date column for --cohort-by signup")
+            }
+            acq = [Int32](repeating: Day.missing, count: n)
+            var missing = 0, late = 0
+            for r in 0..<t.count {
+                let d = sd[r]
+                if d == Day.missing { missing += 1; continue }
+                if d > asOf { late += 1; continue }
+                acq[Int(t.customer[r])] = d
+            }
+            if missing > 0 { notes.append("\(missing) customer(s) without a signup_date were left out.") }
+            if late > 0 { notes.append("\(late) customer(s) signed up after the end of observation were left out.") }
+            return "signup_date"
+        case .subscription:
+            guard let s = ds.subscriptions, s.count > 0 else {
+                throw DataError(.missingFile, file: "subscriptions.csv", expected: "subscriptions for --cohort-by subscription")
+            }
+            acq = firstSubscriptionStart(s)
+            return "subscription_start"
+        }
+    }
+
+    func firstSubscriptionStart(_ s: Subscriptions) -> [Int32] {
+        var a = [Int32](repeating: Day.missing, count: ds.customers.count)
+        for r in 0..<s.count {
+            let d = s.startDay[r]
+            guard d != Day.missing, d <= asOf else { continue }
+            let c = Int(s.customer[r])
+            if a[c] == Day.missing || d < a[c] { a[c] = d }
+        }
+        return a
+    }
+
+    func firstSubscriptionRow() -> [Int32]? {
+        guard let s = ds.subscriptions, s.count > 0 else { return nil }
+        var row = [Int32](repeating: -1, count: ds.customers.count)
+        for r in 0..<s.count {
+            let d = s.startDay[r]
+            guard d != Day.missing else { continue }
+            let c = Int(s.customer[r])
+            if row[c] < 0 || d < s.startDay[Int(row[c])] { row[c] = Int32(r) }
+        }
+        return row
+    }
+
+    /// Age (not hot-path) of `day` for a customer acquired on `acquired`; negative before acquisition.
+    func ageOf(acquired a: Day, day d: Day) -> Int {
+        if d < a { return -1 }
+        switch o.window {
+        case .calendar: return Int(cal.index(of: d) - cal.index(of: a))
+        case .rolling:
+            if cal.rollingMonths == 0 { return Int(d - a) / cal.rollingDays }
+            let ca = Civil.date(a), cd = Civil.date(d)
+            var months = (cd.year * 12 + cd.month) - (ca.year * 12 + ca.month)
+            if cd.day < ca.day { months -= 1 }
+            return months / cal.rollingMonths
+        }
+    }
+
+    /// Row indices ordered by day (counting sort; stable), for data whose rows are not in date order.
+    func rowsInDayOrder(minDay: Day) -> [Int32] {
+        let tx = ds.transactions
+        let span = Int(asOf - minDay) + 2
+        var start = [Int32](repeating: 0, count: span + 1)
+        for d in tx.day where d != Day.missing && d <= asOf { start[Int(d - minDay) + 1] += 1 }
+        for i in 1...span { start[i] += start[i - 1] }
+        var perm = [Int32](repeating: 0, count: Int(start[span]))
+        for (r, d) in tx.day.enumerated() where d != Day.missing && d <= asOf {
+            let b = Int(d - minDay)
+            perm[Int(start[b])] = Int32(truncatingIfNeeded: r)
+            start[b] += 1
+        }
+        return perm
+    }
+
+    // MARK: pass 2
+
+    struct Matrices {
+        var active: [Int32]
+        var orders: [Int32]
+        var cents: [Int64]
+        var revenue: [Double]
+        var unbounded: [Int32]
+        var bracket: [Int32]
+        init(cells: Int, bracketCells: Int) {
+            active = .init(repeating: 0, count: cells); orders = .init(repeating: 0, count: cells)
+            cents = .init(repeating: 0, count: cells); revenue = .init(repeating: 0, count: cells)
+            unbounded = .init(repeating: 0, count: cells); bracket = .init(repeating: 0, count: bracketCells)
+        }
+    }
+
+    /// Fills active customers, orders, revenue (and bracket counts) in one pass over the rows, in file
+    /// order when every customer's rows are in date order, else in `perm` order; then unbounded counts
+    /// from each customer's last active age. Returns the number of rows before acquisition.
+    func accumulate<R: AgeRule>(_ rule: R, _ m: inout Matrices, _ perm: [Int32]?, _ bracketOfAge: [Int32]?, _ useCents: Bool,
+                                first: [Int32], last: [Int32]) -> Int {
+        let tx = ds.transactions
+        let n = ds.customers.count
+        let A = ages, asOf = self.asOf
+        let B = o.brackets?.count ?? 0
+        var mark = [Int32](repeating: -1, count: n)
+        var markB = [Int32](repeating: -1, count: bracketOfAge == nil ? 0 : n)
+        let orderCodes = tx.orderId?.codes
+        var orderCell = [Int32](repeating: -1, count: tx.orderId?.levels.count ?? 0)
+        var overflow: [UInt64] = []
+        var before = 0
+        let boa = bracketOfAge ?? []
+        let count = perm?.count ?? tx.count
+        let permArr = perm ?? []
+        let oc = orderCodes ?? []
+        tx.customer.withUnsafeBufferPointer { cu in
+        tx.day.withUnsafeBufferPointer { dy in
+        tx.amount.withUnsafeBufferPointer { am in
+        key.withUnsafeBufferPointer { kp in
+        mark.withUnsafeMutableBufferPointer { mk in
+        markB.withUnsafeMutableBufferPointer { mb in
+        m.active.withUnsafeMutableBufferPointer { act in
+        m.orders.withUnsafeMutableBufferPointer { ord in
+        m.cents.withUnsafeMutableBufferPointer { cts in
+        m.revenue.withUnsafeMutableBufferPointer { rev in
+        m.bracket.withUnsafeMutableBufferPointer { br in
+        permArr.withUnsafeBufferPointer { pp in
+        boa.withUnsafeBufferPointer { bo in
+        oc.withUnsafeBufferPointer { ocp in
+        orderCell.withUnsafeMutableBufferPointer { ocell in
+            let hasPerm = perm != nil, hasOrders = orderCodes != nil, hasBrackets = bracketOfAge != nil
+            for i in 0..<count {
+                let r = hasPerm ? Int(pp[i]) : i
+                let d = dy[r]
+                if d == Day.missing || d > asOf { continue }
+                let c = Int(cu[r])
+                let k = Int(kp[c])
+                if k < 0 { continue }
+                let a = rule.age(c, d)
+                if a < 0 { before += 1; continue }
+                let cell = k * A + a
+                if mk[c] != Int32(truncatingIfNeeded: a) { mk[c] = Int32(truncatingIfNeeded: a); act[cell] += 1 }
+                if hasOrders {
+                    let code = Int(ocp[r])
+                    if code < 0 { ord[cell] += 1 }
+                    else if ocell[code] < 0 { ocell[code] = Int32(truncatingIfNeeded: cell); ord[cell] += 1 }
+                    else if ocell[code] != Int32(truncatingIfNeeded: cell) { overflow.append(UInt64(cell) << 32 | UInt64(code)) }
+                } else {
+                    ord[cell] += 1
+                }
+                if useCents { cts[cell] += Int64((am[r] * 100).rounded()) } else { rev[cell] += am[r] }
+                if hasBrackets {
+                    let b = bo[a]
+                    if b >= 0 && mb[c] != b { mb[c] = b; br[k * B + Int(b)] += 1 }
+                }
+            }
+        }}}}}}}}}}}}}}}
+        // An order id seen in more than one cell counts once in each.
+        if !overflow.isEmpty {
+            overflow.sort()
+            var prev: UInt64 = .max
+            for v in overflow where v != prev {
+                prev = v
+                let cell = Int(v >> 32), code = Int(v & 0xFFFF_FFFF)
+                if Int(orderCell[code]) != cell { m.orders[cell] += 1 }
+            }
+        }
+        if useCents { for i in 0..<m.cents.count { m.revenue[i] = Double(m.cents[i]) / 100 } }
+        // Unbounded: customers whose last active age is ≥ age.
+        for c in 0..<n {
+            let k = Int(key[c])
+            guard k >= 0, last[c] != .min else { continue }
+            let a = rule.age(c, last[c])
+            if a >= 0 { m.unbounded[k * A + a] += 1 }
+        }
+        let keys = size.count
+        for k in 0..<keys {
+            var s: Int32 = 0
+            for a in stride(from: A - 1, through: 0, by: -1) { s += m.unbounded[k * A + a]; m.unbounded[k * A + a] = s }
+        }
+        return before
+    }
+
+    // MARK: status
+
+    /// Status of age `a` in cohort slot `slot` of a key (nil = not observed yet).
+    func status(slot: Int, key k: Int, age a: Int) -> CellStatus? {
+        status(pMin: pMin, slot: slot, minAcq: keyMinAcq[k], maxAcq: keyMaxAcq[k], age: a)
+    }
+
+    func status(pMin: Int32, slot: Int, minAcq: Day, maxAcq: Day, age a: Int) -> CellStatus? {
+        switch o.window {
+        case .calendar:
+            let q = pMin + Int32(slot + a)
+            if cal.end(of: q) <= asOf { return .complete }
+            return cal.start(of: q) <= asOf ? .partial : nil
+        case .rolling:
+            if cal.rollingStart(acquired: maxAcq, window: a + 1) - 1 <= asOf { return .complete }
+            return cal.rollingStart(acquired: minAcq, window: a) <= asOf ? .partial : nil
+        }
+    }
+
+    func periodLabel(slot: Int, age a: Int, pMin: Int32? = nil) -> String? {
+        o.window == .calendar ? cal.label(of: (pMin ?? self.pMin) + Int32(slot + a)) : nil
+    }
+
+    func wilson(_ s: Int, _ n: Int) -> (Double, Double) {
+        guard n > 0 else { return (.nan, .nan) }
+        let w = Stats.wilson(successes: Double(s), trials: Double(n), confidence: o.confidence)
+        return (w.lower, w.upper)
+    }
+
+    // MARK: rows
+
+    func buildGroups(_ m: Matrices) -> [CohortGroup] {
+        let A = ages
+        var out: [CohortGroup] = []
+        for g in 0..<group.levels.count {
+            var rows: [CohortRow] = []
+            var avgSize = [Int](repeating: 0, count: A), avgAct = avgSize, avgUnb = avgSize, avgN = avgSize
+            var avgRev = [Double](repeating: 0, count: A), avgRev0 = avgRev
+            var brackets: [BracketRow] = []
+            for slot in 0..<slots {
+                let k = g * slots + slot
+                let sz = Int(size[k])
+                guard sz > 0 else { continue }
+                var cells: [CohortCell] = []
+                let rev0 = m.revenue[k * A]
+                for a in 0..<A {
+                    guard let st = status(slot: slot, key: k, age: a) else { break }
+                    let i = k * A + a
+                    let act = Int(m.active[i]), unb = Int(m.unbounded[i])
+                    let (rl, ru) = wilson(act, sz), (ul, uu) = wilson(unb, sz)
+                    let prevAct = a > 0 ? Int(m.active[i - 1]) : 0, prevUnb = a > 0 ? Int(m.unbounded[i - 1]) : 0
+                    let prevRev = a > 0 ? m.revenue[i - 1] : 0
+                    cells.append(CohortCell(
+                        age: a, period: periodLabel(slot: slot, age: a), status: st,
+                        customers: act, orders: Int(m.orders[i]), revenue: m.revenue[i],
+                        retention: Double(act) / Double(sz), retentionLower: rl, retentionUpper: ru,
+                        unboundedCustomers: unb, unbounded: Double(unb) / Double(sz), unboundedLower: ul, unboundedUpper: uu,
+                        retentionVsPrevious: a > 0 && prevAct > 0 ? Double(act) / Double(prevAct) : nil,
+                        unboundedVsPrevious: a > 0 && prevUnb > 0 ? Double(unb) / Double(prevUnb) : nil,
+                        revenueRetention: rev0 != 0 ? m.revenue[i] / rev0 : nil,
+                        revenueVsPrevious: a > 0 && prevRev != 0 ? m.revenue[i] / prevRev : nil))
+                    if st == .complete {
+                        avgN[a] += 1; avgSize[a] += sz; avgAct[a] += act; avgUnb[a] += unb
+                        avgRev[a] += m.revenue[i]; avgRev0[a] += rev0
+                    }
+                }
+                rows.append(CohortRow(cohort: cal.label(of: pMin + Int32(slot)), start: Civil.iso(cal.start(of: pMin + Int32(slot))),
+                                      size: sz, cells: cells))
+                if let bs = o.brackets {
+                    var bcells: [BracketCell] = []
+                    for (b, br) in bs.enumerated() {
+                        guard let stLo = status(slot: slot, key: k, age: br.lower) else { break }
+                        let stHi = status(slot: slot, key: k, age: br.upper)
+                        let st: CellStatus = stLo == .complete && stHi == .complete ? .complete : .partial
+                        let cnt = Int(m.bracket[k * bs.count + b])
+                        let (l, u) = wilson(cnt, sz)
+                        bcells.append(BracketCell(bracket: br.description, status: st, customers: cnt,
+                                                  retention: Double(cnt) / Double(sz), retentionLower: l, retentionUpper: u))
+                    }
+                    brackets.append(BracketRow(cohort: cal.label(of: pMin + Int32(slot)), size: sz, cells: bcells))
+                }
+            }
+            var average: [AverageCell] = []
+            for a in 0..<A where avgN[a] > 0 {
+                let (l, u) = wilson(avgAct[a], avgSize[a])
+                average.append(AverageCell(age: a, cohorts: avgN[a], size: avgSize[a], customers: avgAct[a],
+                                           retention: Double(avgAct[a]) / Double(avgSize[a]), retentionLower: l, retentionUpper: u,
+                                           unbounded: Double(avgUnb[a]) / Double(avgSize[a]),
+                                           revenueRetention: avgRev0[a] != 0 ? avgRev[a] / avgRev0[a] : nil))
+            }
+            out.append(CohortGroup(name: o.by == nil ? nil : group.levels[g], cohorts: rows, average: average,
+                                   brackets: o.brackets == nil ? nil : brackets, contractual: nil, contractualAverage: nil, forecast: nil))
+        }
+        return out
+    }
+}

@@ -1,0 +1,170 @@
+import TenureData
+
+extension Engine {
+    /// Contractual retention: cohort = period of the customer's earliest subscription start; a customer is
+    /// active at an age when one of their subscriptions covers at least one day of it. A subscription
+    /// covers the days `start ..< end` (`end_date` is the first day no longer covered; an end on or
+    /// before the start covers the start day only; an open subscription covers through the end of
+    /// observation). Survivors at age k = customers covered at age k or later.
+    func addContractual(_ groups: inout [CohortGroup], _ s: Subscriptions) throws {
+        let n = ds.customers.count
+        let start = firstSubscriptionStart(s)
+        var minAcq = Int32.max
+        for c in 0..<n where start[c] != Day.missing { minAcq = min(minAcq, start[c]) }
+        guard minAcq != .max else { return }
+        let pMinS = cal.index(of: minAcq)
+        let slotsS = Int(cal.index(of: asOf) - pMinS) + 1
+        let agesS = o.window == .calendar ? slotsS : ageOf(acquired: minAcq, day: asOf) + 1
+        let G = group.levels.count
+        let keys = G * slotsS
+        var keyOf = [Int32](repeating: -1, count: n)
+        var sizeS = [Int](repeating: 0, count: keys)
+        var kMin = [Int32](repeating: .max, count: keys), kMax = [Int32](repeating: .min, count: keys)
+        for c in 0..<n where start[c] != Day.missing {
+            let k = Int(group.code[c]) * slotsS + Int(cal.index(of: start[c]) - pMinS)
+            keyOf[c] = Int32(k); sizeS[k] += 1
+            kMin[k] = min(kMin[k], start[c]); kMax[k] = max(kMax[k], start[c])
+        }
+        // Covered age ranges, merged per customer.
+        var spans: [(c: Int32, a0: Int32, a1: Int32)] = []
+        spans.reserveCapacity(s.count)
+        for r in 0..<s.count {
+            let st = s.startDay[r]
+            guard st != Day.missing, st <= asOf else { continue }
+            let c = Int(s.customer[r])
+            var lastDay = s.endDay[r] == Day.missing ? asOf : s.endDay[r] - 1
+            lastDay = max(st, min(lastDay, asOf))
+            spans.append((Int32(c), Int32(ageOf(acquired: start[c], day: st)), Int32(ageOf(acquired: start[c], day: lastDay))))
+        }
+        spans.sort { $0.c != $1.c ? $0.c < $1.c : $0.a0 < $1.a0 }
+        var diff = [Int32](repeating: 0, count: keys * (agesS + 1))
+        var survHist = [Int32](repeating: 0, count: keys * agesS)
+        var i = 0
+        while i < spans.count {
+            let c = spans[i].c
+            let k = Int(keyOf[Int(c)])
+            var curLo = spans[i].a0, curHi = spans[i].a1, maxHi = curHi
+            i += 1
+            func flush() { diff[k * (agesS + 1) + Int(curLo)] += 1; diff[k * (agesS + 1) + Int(curHi) + 1] -= 1 }
+            while i < spans.count && spans[i].c == c {
+                if spans[i].a0 <= curHi + 1 { curHi = max(curHi, spans[i].a1) } else { flush(); curLo = spans[i].a0; curHi = spans[i].a1 }
+                maxHi = max(maxHi, spans[i].a1)
+                i += 1
+            }
+            flush()
+            survHist[k * agesS + Int(maxHi)] += 1
+        }
+        for g in 0..<G where g < groups.count {
+            var rows: [ContractualRow] = []
+            var avgN = [Int](repeating: 0, count: agesS), avgSize = avgN, avgAct = avgN, avgSurv = avgN
+            for slot in 0..<slotsS {
+                let k = g * slotsS + slot
+                let sz = sizeS[k]
+                guard sz > 0 else { continue }
+                var cells: [ContractualCell] = []
+                var run: Int32 = 0
+                var surv = [Int](repeating: 0, count: agesS)
+                var acc = 0
+                for a in stride(from: agesS - 1, through: 0, by: -1) { acc += Int(survHist[k * agesS + a]); surv[a] = acc }
+                var prev = 0
+                for a in 0..<agesS {
+                    guard let st = status(pMin: pMinS, slot: slot, minAcq: kMin[k], maxAcq: kMax[k], age: a) else { break }
+                    run += diff[k * (agesS + 1) + a]
+                    let act = Int(run)
+                    let (l, u) = wilson(act, sz)
+                    cells.append(ContractualCell(age: a, period: periodLabel(slot: slot, age: a, pMin: pMinS), status: st,
+                                                 customers: act, retention: Double(act) / Double(sz), retentionLower: l, retentionUpper: u,
+                                                 survivors: surv[a], survival: Double(surv[a]) / Double(sz),
+                                                 retentionVsPrevious: a > 0 && prev > 0 ? Double(act) / Double(prev) : nil))
+                    prev = act
+                    if st == .complete { avgN[a] += 1; avgSize[a] += sz; avgAct[a] += act; avgSurv[a] += surv[a] }
+                }
+                rows.append(ContractualRow(cohort: cal.label(of: pMinS + Int32(slot)), start: Civil.iso(cal.start(of: pMinS + Int32(slot))),
+                                           size: sz, cells: cells))
+            }
+            var average: [AverageCell] = []
+            for a in 0..<agesS where avgN[a] > 0 {
+                let (l, u) = wilson(avgAct[a], avgSize[a])
+                average.append(AverageCell(age: a, cohorts: avgN[a], size: avgSize[a], customers: avgAct[a],
+                                           retention: Double(avgAct[a]) / Double(avgSize[a]), retentionLower: l, retentionUpper: u,
+                                           unbounded: Double(avgSurv[a]) / Double(avgSize[a]), revenueRetention: nil))
+            }
+            groups[g].contractual = rows
+            groups[g].contractualAverage = average
+        }
+        contractualLayout = (pMinS, slotsS)
+    }
+
+    /// MRR movements per calendar period of `--period`. A customer's MRR at a snapshot day is the sum of
+    /// `mrr` over their subscriptions covering that day (`start ≤ day < end`, open = no end). Between
+    /// consecutive snapshots each customer's change is one movement: new (0 → >0, never had MRR before),
+    /// reactivation (0 → >0, had MRR before), expansion (up), contraction (down, still > 0), churn (>0 → 0).
+    /// Snapshots are each period's last day, or the end of observation inside the last period (partial).
+    func mrrMovements(_ s: Subscriptions) -> MRRMovements? {
+        guard let mrr = s.mrr else { return nil }
+        let n = ds.customers.count
+        var minStart = Int32.max
+        for r in 0..<s.count where s.startDay[r] != Day.missing && s.startDay[r] <= asOf && mrr[r].isFinite { minStart = min(minStart, s.startDay[r]) }
+        guard minStart != .max else { return nil }
+        let p0 = cal.index(of: minStart), p1 = cal.index(of: asOf)
+        let P = Int(p1 - p0) + 1
+        // Snapshot days; index 0 is the day before the first period (opening MRR 0).
+        let snap: [Day] = (0...P).map { i in i == 0 ? cal.start(of: p0) - 1 : min(cal.end(of: p0 + Int32(i - 1)), asOf) }
+        /// First snapshot index whose day is ≥ d.
+        func firstSnap(atOrAfter d: Day) -> Int {
+            var lo = 0, hi = P + 1
+            while lo < hi { let mid = (lo + hi) / 2; if snap[mid] < d { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        // Subscriptions by customer.
+        var order = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf && mrr[$0].isFinite }
+        order.sort { s.customer[$0] != s.customer[$1] ? s.customer[$0] < s.customer[$1] : $0 < $1 }
+        var new = [Double](repeating: 0, count: P + 1), exp = new, con = new, churn = new, react = new, closing = new
+        var customers = [Int](repeating: 0, count: P + 1)
+        var i = 0
+        _ = n
+        while i < order.count {
+            let c = s.customer[order[i]]
+            var j = i
+            var subs: [(from: Int, to: Int, mrr: Double)] = []  // covered snapshot indices [from, to)
+            var events: [Int] = []
+            while j < order.count && s.customer[order[j]] == c {
+                let r = order[j]
+                let from = firstSnap(atOrAfter: s.startDay[r])
+                let to = s.endDay[r] == Day.missing ? P + 1 : firstSnap(atOrAfter: s.endDay[r])
+                if to > from { subs.append((from, to, mrr[r])); events.append(from); events.append(to) }
+                j += 1
+            }
+            i = j
+            events = Array(Set(events)).filter { $0 <= P }.sorted()
+            var prev = 0.0, had = false
+            for (e, t) in events.enumerated() {
+                var cur = 0.0
+                for sub in subs where sub.from <= t && t < sub.to { cur += sub.mrr }
+                if cur > 0 {
+                    let next = e + 1 < events.count ? events[e + 1] : P + 1
+                    for u in t..<min(next, P + 1) { customers[u] += 1; closing[u] += cur }
+                }
+                if t == 0 { prev = cur; had = cur > 0; continue }
+                if prev <= 0 && cur > 0 { if had { react[t] += cur } else { new[t] += cur } }
+                else if prev > 0 && cur <= 0 { churn[t] += prev }
+                else if cur > prev { exp[t] += cur - prev }
+                else if cur < prev { con[t] += prev - cur }
+                if cur > 0 { had = true }
+                prev = cur
+            }
+        }
+        var periods: [MRRPeriod] = []
+        for t in 1...P {
+            let q = p0 + Int32(t - 1)
+            let opening = closing[t - 1]
+            periods.append(MRRPeriod(period: cal.label(of: q), snapshot: Civil.iso(snap[t]),
+                                     status: cal.end(of: q) <= asOf ? .complete : .partial,
+                                     opening: opening, new: new[t], expansion: exp[t], contraction: con[t], churn: churn[t],
+                                     reactivation: react[t], closing: closing[t], customers: customers[t],
+                                     grossRevenueRetention: opening > 0 ? (opening - con[t] - churn[t]) / opening : nil,
+                                     netRevenueRetention: opening > 0 ? (opening + exp[t] - con[t] - churn[t]) / opening : nil))
+        }
+        return MRRMovements(periods: periods, note: "MRR is a snapshot on each period's last day (end of observation for a partial period); movements compare consecutive snapshots per customer.")
+    }
+}
