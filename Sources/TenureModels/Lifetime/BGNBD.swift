@@ -1,0 +1,156 @@
+import Foundation
+import TenureNumerics
+
+/// A fitted repeat-purchase ("buy till you die") model. Times are in the model's time unit; for
+/// BG/BB they are counts of transaction opportunities. `x` = repeat purchases (frequency),
+/// `tx` = recency, `T` = age at the end of calibration.
+public protocol RepeatPurchaseModel: Sendable {
+    /// Short name used in output (`bgnbd`, `pareto-nbd`, `mbgnbd`, `bgbb`).
+    static var name: String { get }
+    var fit: MLEFit { get }
+    /// P(the customer is still active at the end of calibration | x, tx, T).
+    func probabilityAlive(x: Int32, tx: Double, T: Double) -> Double
+    /// E[repeat purchases in (T, T + t] | x, tx, T].
+    func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double
+    /// E[repeat purchases in (0, t]] for a customer just acquired.
+    func expectedPurchases(_ t: Double) -> Double
+    /// Log-likelihood of one pattern at the fitted parameters.
+    func logLikelihood(x: Int32, tx: Double, T: Double) -> Double
+}
+
+/// BG/NBD (Fader, Hardie & Lee 2005): purchases Poisson(λ) while alive, λ ~ Gamma(r, α); after each
+/// purchase the customer drops out with probability p ~ Beta(a, b).
+///
+/// Log-likelihood of (x, tx, T), as in lifetimes' `BetaGeoFitter`:
+/// `ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
+///   + ln[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+tx)^−(r+x)]`.
+/// Fitted on unique patterns with weights; the gradient is analytic (digamma of the x-only terms,
+/// cached per distinct x), the Hessian comes from differencing it.
+public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
+    public static let name = "bgnbd"
+    public var fit: MLEFit
+    public var r: Double { fit.estimates[0] }
+    public var alpha: Double { fit.estimates[1] }
+    public var a: Double { fit.estimates[2] }
+    public var b: Double { fit.estimates[3] }
+
+    public init(fit: MLEFit) { self.fit = fit }
+    /// A model at given parameters (no covariance), e.g. for scenario simulation.
+    public init(r: Double, alpha: Double, a: Double, b: Double) {
+        fit = MLEFit(names: ["r", "alpha", "a", "b"], estimates: [r, alpha, a, b], covariance: Matrix(rows: 4, cols: 4),
+                     logLikelihood: .nan, observations: 0, patterns: 0, iterations: 0, gradientNorm: 0)
+    }
+
+    /// Total −log L and its gradient in (r, α, a, b) over weighted patterns.
+    static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ byX: WeightsByX, _ g: inout [Double]) -> Double {
+        let r = th[0], al = th[1], a = th[2], b = th[3]
+        guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
+        var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
+        let lgr = Special.logGamma(r), psr = Special.digamma(r)
+        let lgab = Special.logGamma(a + b), psab = Special.digamma(a + b)
+        let lgb = Special.logGamma(b), psb = Special.digamma(b)
+        let lal = Foundation.log(al)
+        for x in 0...byX.maxX where byX.w[x] > 0 {
+            let w = byX.w[x], xd = Double(x)
+            ll += w * (Special.logGamma(r + xd) - lgr + r * lal + lgab + Special.logGamma(b + xd) - lgb - Special.logGamma(a + b + xd))
+            gr += w * (Special.digamma(r + xd) - psr + lal)
+            gal += w * r / al
+            let psabx = Special.digamma(a + b + xd)
+            ga += w * (psab - psabx)
+            gb += w * (psab + Special.digamma(b + xd) - psb - psabx)
+        }
+        let la = Foundation.log(a)
+        d.x.withUnsafeBufferPointer { xs in d.tx.withUnsafeBufferPointer { txs in
+        d.T.withUnsafeBufferPointer { Ts in d.weight.withUnsafeBufferPointer { ws in
+            for i in 0..<xs.count {
+                let x = Double(xs[i]), w = ws[i], rx = r + x
+                let lT = Foundation.log(al + Ts[i])
+                let a3 = -rx * lT
+                if xs[i] == 0 {
+                    ll += w * a3
+                    gr -= w * lT; gal -= w * rx / (al + Ts[i])
+                    continue
+                }
+                let ltx = Foundation.log(al + txs[i])
+                let a4 = la - Foundation.log(b + x - 1) - rx * ltx
+                let m = max(a3, a4)
+                let e3 = Foundation.exp(a3 - m), e4 = Foundation.exp(a4 - m)
+                let den = e3 + e4
+                let p3 = e3 / den, p4 = e4 / den
+                ll += w * (m + Foundation.log(den))
+                gr -= w * (p3 * lT + p4 * ltx)
+                gal -= w * rx * (p3 / (al + Ts[i]) + p4 / (al + txs[i]))
+                ga += w * p4 / a
+                gb -= w * p4 / (b + x - 1)
+            }
+        }}}}
+        g = [-gr, -gal, -ga, -gb]
+        return -ll
+    }
+
+    /// Fits by maximum likelihood. Throws `FitError` when the fit does not converge or the data
+    /// cannot identify the parameters (e.g. no repeat purchases).
+    public static func fit(_ d: RFMPatterns) throws -> BGNBDModel {
+        guard d.x.contains(where: { $0 > 0 }) else {
+            throw FitError(model: name, reason: "no customer has a repeat purchase: the model cannot be identified")
+        }
+        let byX = WeightsByX(x: d.x, weight: d.weight)
+        let s = max(d.T.max() ?? 1, 1e-9) / 10   // lifetimes' time scale: start at log-params 0.1 on T scaled to max 10
+        let e = Foundation.exp(0.1)
+        let starts = [[e, e * s, e, e], [1, s, 1, 1], [0.5, 2 * s, 0.5, 2]]
+        let f = try MLE.fit(model: name, names: ["r", "alpha", "a", "b"], starts: starts, observations: d.totalWeight,
+                            patterns: d.count) { th, g in negLogLikelihood(th, d, byX, &g) }
+        return BGNBDModel(fit: f)
+    }
+
+    public func logLikelihood(x: Int32, tx: Double, T: Double) -> Double {
+        let xd = Double(x)
+        var v = Special.logGamma(r + xd) - Special.logGamma(r) + r * Foundation.log(alpha)
+            + Special.logBeta(a, b + xd) - Special.logBeta(a, b)
+        let a3 = -(r + xd) * Foundation.log(alpha + T)
+        if x > 0 {
+            let a4 = Foundation.log(a) - Foundation.log(b + xd - 1) - (r + xd) * Foundation.log(alpha + tx)
+            v += logAddExp(a3, a4)
+        } else { v += a3 }
+        return v
+    }
+
+    /// `1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+tx))^(r+x))`.
+    public func probabilityAlive(x: Int32, tx: Double, T: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let xd = Double(x)
+        let lo = Foundation.log(a / (b + xd - 1)) + (r + xd) * Foundation.log((alpha + T) / (alpha + tx))
+        return 1 / (1 + Foundation.exp(lo))
+    }
+
+    /// `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+tx))^(r+x))`.
+    /// Requires a > 1 for a finite mean (as in the paper); otherwise returns +∞.
+    public func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let xd = Double(x)
+        let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
+        let lhyp = logHyp2f1(ca, cb, cc, z)
+        let first = (a + b + xd - 1) / (a - 1)
+        let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+        let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
+        return first * second / den
+    }
+
+    /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · ₂F₁(r, b; a+b−1; t/(α+t))]`.
+    public func expectedPurchases(_ t: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let lhyp = logHyp2f1(r, b, a + b - 1, t / (alpha + t))
+        return (a + b - 1) / (a - 1) * -Foundation.expm1(lhyp + r * Foundation.log(alpha / (alpha + t)))
+    }
+}
+
+/// log ₂F₁(a, b; c; z) for 0 ≤ z < 1 with a, b, c > 0 as the BTYD forecasts need, via
+/// `Special.logHyp2f1`, falling back to Euler's transformation
+/// `₂F₁(a,b;c;z) = (1−z)^(c−a−b) ₂F₁(c−a, c−b; c; z)` when the direct value is not finite
+/// (lifetimes does the same).
+func logHyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+    if z == 0 { return 0 }
+    let v = Special.logHyp2f1(a, b, c, z)
+    if v.isFinite { return v }
+    return Special.logHyp2f1(c - a, c - b, c, z) + (c - a - b) * Foundation.log1p(-z)
+}

@@ -1,0 +1,126 @@
+import Foundation
+import TenureData
+import TenureNumerics
+
+/// A per-customer grouping for `--by COLUMN`.
+public struct CustomerSegments: Sendable {
+    public var column: String
+    /// `codes[customer index]` into `levels`; −1 = missing.
+    public var codes: [Int32]
+    public var levels: [String]
+
+    /// Resolves `column` for every customer: first in customers.csv (`segment`, `channel` or any
+    /// other column; numbers are used as labels), then in transactions.csv (`segment`, `channel`,
+    /// `category`, `product`: the value on the customer's first transaction).
+    /// Throws `DataError(.missingColumn)` when neither table has it.
+    public init(dataset: Dataset, column: String) throws {
+        self.column = column
+        let n = dataset.customers.count
+        var codes = [Int32](repeating: -1, count: n)
+        if let ct = dataset.customerTable {
+            var cat: CategoricalColumn? = nil
+            switch column {
+            case "segment": cat = ct.segment
+            case "channel": cat = ct.channel
+            default:
+                switch ct.attributes[column] {
+                case .categorical(let c): cat = c
+                case .numeric(let v):
+                    var lv: [String] = [], idx: [String: Int32] = [:]
+                    var cc = [Int32](repeating: -1, count: v.count)
+                    for (i, x) in v.enumerated() where x.isFinite {
+                        let s = x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+                        if let k = idx[s] { cc[i] = k } else { let k = Int32(lv.count); idx[s] = k; lv.append(s); cc[i] = k }
+                    }
+                    cat = CategoricalColumn(codes: cc, levels: lv)
+                case nil: cat = nil
+                }
+            }
+            if let cat {
+                for (row, c) in ct.customer.enumerated() { codes[Int(c)] = cat.codes[row] }
+                self.codes = codes; self.levels = cat.levels
+                return
+            }
+        }
+        let t = dataset.transactions
+        let col: CategoricalColumn?
+        switch column {
+        case "segment": col = t.segment
+        case "channel": col = t.channel
+        case "category": col = t.category
+        case "product": col = t.product
+        default: col = nil
+        }
+        guard let col else {
+            throw DataError(.missingColumn, file: dataset.source, column: column,
+                            expected: "a column '\(column)' in customers.csv, or segment/channel/category/product in transactions.csv")
+        }
+        var firstDay = [Day](repeating: .max, count: n)
+        for i in 0..<t.count {
+            let c = Int(t.customer[i])
+            if t.day[i] < firstDay[c] { firstDay[c] = t.day[i]; codes[c] = col.codes[i] }
+        }
+        self.codes = codes; self.levels = col.levels
+    }
+
+    public init(column: String, codes: [Int32], levels: [String]) {
+        self.column = column; self.codes = codes; self.levels = levels
+    }
+}
+
+/// CLV and activity of one segment (or of all customers).
+///
+/// Intervals are 95 % and describe customer-to-customer sampling variation given the fitted models
+/// (not parameter uncertainty): mean ± 1.96·sd/√n (normal interval for the mean; the total's is n
+/// times it); the median's is the distribution-free order-statistic interval (ranks
+/// n/2 ∓ 1.96·√n/2, rounded outward).
+public struct SegmentSummary: Sendable, Codable, Equatable {
+    public var segment: String
+    public var customers: Int
+    public var meanPAlive: Double
+    public var expectedPurchases: Double
+    public var meanExpectedPurchases: Double
+    public var meanCLV: Double
+    public var meanCLVLower: Double
+    public var meanCLVUpper: Double
+    public var medianCLV: Double
+    public var medianCLVLower: Double
+    public var medianCLVUpper: Double
+    public var totalCLV: Double
+    public var totalCLVLower: Double
+    public var totalCLVUpper: Double
+
+    enum CodingKeys: String, CodingKey {
+        case segment, customers
+        case meanPAlive = "mean_p_alive", expectedPurchases = "expected_purchases"
+        case meanExpectedPurchases = "mean_expected_purchases"
+        case meanCLV = "mean_clv", meanCLVLower = "mean_clv_lower", meanCLVUpper = "mean_clv_upper"
+        case medianCLV = "median_clv", medianCLVLower = "median_clv_lower", medianCLVUpper = "median_clv_upper"
+        case totalCLV = "total_clv", totalCLVLower = "total_clv_lower", totalCLVUpper = "total_clv_upper"
+    }
+
+    /// Summarises one group of customers (`clv` may be empty when no spend model was fitted: CLV fields NaN).
+    public static func summarise(_ name: String, pAlive: [Double], expected: [Double], clv: [Double]) -> SegmentSummary {
+        let n = pAlive.count
+        let nd = Double(max(n, 1))
+        var s = SegmentSummary(segment: name, customers: n, meanPAlive: pAlive.reduce(0, +) / nd,
+                               expectedPurchases: expected.reduce(0, +), meanExpectedPurchases: expected.reduce(0, +) / nd,
+                               meanCLV: .nan, meanCLVLower: .nan, meanCLVUpper: .nan, medianCLV: .nan,
+                               medianCLVLower: .nan, medianCLVUpper: .nan, totalCLV: .nan, totalCLVLower: .nan, totalCLVUpper: .nan)
+        guard !clv.isEmpty, n > 0 else { return s }
+        let mean = clv.reduce(0, +) / nd
+        var ss = 0.0
+        for v in clv { ss += (v - mean) * (v - mean) }
+        let sd = n > 1 ? (ss / Double(n - 1)).squareRoot() : .nan
+        let half = 1.959963984540054 * sd / nd.squareRoot()
+        s.meanCLV = mean; s.meanCLVLower = mean - half; s.meanCLVUpper = mean + half
+        s.totalCLV = mean * nd; s.totalCLVLower = (mean - half) * nd; s.totalCLVUpper = (mean + half) * nd
+        let sorted = clv.sorted()
+        s.medianCLV = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+        let z = 1.959963984540054 * nd.squareRoot() / 2
+        let lo = Int((nd / 2 - z).rounded(.down)), hi = Int((nd / 2 + z).rounded(.up))
+        s.medianCLVLower = sorted[max(0, min(n - 1, lo - 1))]
+        s.medianCLVUpper = sorted[max(0, min(n - 1, hi - 1))]
+        return s
+    }
+}
