@@ -98,3 +98,16 @@ enum Terminal {
     static func error(_ s: String) { FileHandle.standardError.write(Data("error: \(s)\n".utf8)) }
     static func note(_ s: String) { FileHandle.standardError.write(Data("note: \(s)\n".utf8)) }
 }
+
+/// Prints the wall time of each phase to stderr when enabled (hidden `--timings` flags; benchmarks read it).
+final class PhaseClock {
+    let enabled: Bool
+    var last = DispatchTime.now().uptimeNanoseconds
+    init(enabled: Bool) { self.enabled = enabled }
+    func lap(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("timing: \(phase) \(Double(now - last) / 1e9) s\n".utf8))
+        last = now
+    }
+}
