@@ -23,12 +23,13 @@ public enum ChartSVG {
     static func style() -> String {
         """
         <style>\
-        .tc-t{font:600 15px \(font);fill:#111827}\
-        .tc-s{font:12px \(font);fill:#4b5563}\
-        .tc-k{font:11px \(font);fill:#4b5563;font-variant-numeric:tabular-nums}\
-        .tc-a{font:500 12px \(font);fill:#374151}\
-        .tc-l{font:12px \(font);fill:#1f2937}\
-        .tc-v{font:10.5px \(font);font-variant-numeric:tabular-nums}\
+        .tc-chart{font-family:\(font)}\
+        .tc-t{font-size:15px;font-weight:600;fill:#111827}\
+        .tc-s{font-size:12px;fill:#4b5563}\
+        .tc-k{font-size:11px;fill:#4b5563;font-variant-numeric:tabular-nums}\
+        .tc-a{font-size:12px;font-weight:500;fill:#374151}\
+        .tc-l{font-size:12px;fill:#1f2937}\
+        .tc-v{font-size:10.5px;font-variant-numeric:tabular-nums}\
         .tc-g{stroke:#e5e7eb;stroke-width:1}\
         .tc-x{stroke:#6b7280;stroke-width:1}\
         .tc-m{stroke:#374151;stroke-width:1;stroke-dasharray:4 3}\
