@@ -9,7 +9,7 @@ enum Value {
         let tx = cx.ds.transactions
         let n = cx.ds.customers.count
         let byC = cx.txByCustomer
-        var rev = Acc(L), ord = Acc(L), act = Acc(L), cm = Acc(L)
+        var rev = Acc(L), rows = Acc(L), ord = Acc(L), act = Acc(L), cm = Acc(L)
         var rep = Acc(L), cross = Acc(L), up = Acc(L)
 
         // Product price tiers: mean positive amount per product.
@@ -48,6 +48,7 @@ enum Value {
                     guard d != Day.missing, d <= ax.asOf, !a.isNaN else { continue }
                     let p = ax.index(d)
                     rev.add(p: p, s: s, c: ch, a)
+                    rows.add(p: p, s: s, c: ch, 1)
                     if a < 0 { continue }  // a refund is not a purchase
                     if hasOrder {
                         let o = orderCodes[r]
@@ -137,9 +138,10 @@ enum Value {
         for g in 0..<L.G {
             let isSeg = g >= 1 + L.P && g < 1 + L.P + L.S
             let noTx = "no purchases in this group"
-            b.set(g, "revenue", rev[g], why: noTx)
-            b.set(g, "orders", ord[g], why: noTx)
-            b.set(g, "active_customers", act[g], why: noTx)
+            let none = rows[g] == 0 ? Double.nan : 0  // a group without transactions has no revenue, not zero
+            b.set(g, "revenue", rev[g] + none, why: "no transactions in this group")
+            b.set(g, "orders", ord[g] + none, why: "no transactions in this group")
+            b.set(g, "active_customers", act[g] + none, why: "no transactions in this group")
             b.set(g, "new_customers", newC[g], why: "no customers")
             let aov = ord[g] > 0 ? rev[g] / ord[g] : .nan
             b.set(g, "aov", aov, n: Int(ord[g]), why: "no orders in this group")
