@@ -17,9 +17,16 @@ extension Day {
 /// Interned customer ids: `ids[i]` is the external id of customer `i`.
 public struct CustomerIndex: Sendable, Codable {
     public private(set) var ids: [String] = []
-    private var lookup: [String: Int32] = [:]
+    /// id bytes → index (an insertion-ordered byte-string hash table; see `ByteInterner`).
+    private var lookup = ByteInterner()
 
     public init() {}
+
+    /// The index the CSV reader built: key `i` of `interner` is customer `i`.
+    public init(interner: ByteInterner) {
+        lookup = interner
+        ids = interner.strings
+    }
 
     public var count: Int { ids.count }
 
@@ -29,12 +36,11 @@ public struct CustomerIndex: Sendable, Codable {
         return append(id)
     }
 
-    public func index(of id: String) -> Int32? { lookup[id] }
+    public func index(of id: String) -> Int32? { lookup.find(id) }
 
     @usableFromInline mutating func append(_ id: String) -> Int32 {
-        let i = Int32(ids.count)
-        ids.append(id)
-        lookup[id] = i
+        let i = lookup.intern(id)
+        if Int(i) == ids.count { ids.append(id) }
         return i
     }
 

@@ -1,5 +1,13 @@
+import Foundation
+
 /// Reads a dataset directory (SPEC §1) into a `Dataset`.
-/// PLACEHOLDER SIGNATURE — implemented by the CSV ingestion work (issue 2).
+///
+/// `transactions.csv` is required; every other table of SPEC §1 is read when its file is present.
+/// Customer ids from every table are interned into one `CustomerIndex` (transactions first, in
+/// order of first appearance, then the other tables in the order of `Tables.all`). `asOf` is
+/// `options.asOf` or the latest date found in any table. Under `.fail` the first bad row throws a
+/// `DataError`; under `.skip` bad rows are left out and returned in `rejects` (file-level problems —
+/// a missing file or column, an empty file — always throw).
 public enum DatasetLoader {
     public struct Loaded: Sendable {
         public var dataset: Dataset
@@ -9,6 +17,94 @@ public enum DatasetLoader {
     }
 
     public static func load(directory: String, options: LoadOptions = LoadOptions()) throws -> Loaded {
-        throw DataError(.other, file: directory, expected: "the CSV loader (not yet implemented)")
+        try checkDirectory(directory)
+        var interner = ByteInterner(capacity: 1 << 14)
+        var tables: [String: TableColumns] = [:]
+        var rejects: [RejectedRow] = []
+        for spec in Tables.all {
+            let path = self.path(directory, spec.file)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let t = try TableReader.read(spec, path: path, display: path, schema: options.schema, customers: &interner,
+                                         onInvalid: options.onInvalid, threads: options.threads)
+            rejects += t.rejects
+            tables[spec.table] = t
+        }
+        guard let tx = tables["transactions"] else { throw missingTransactions(directory) }
+        if tx.rows == 0 {
+            throw DataError(.emptyFile, file: tx.file, line: 1, expected: "at least one transaction row after the header",
+                            hint: rejects.isEmpty ? nil : "every row was rejected; see rejects.csv")
+        }
+        return Loaded(dataset: assemble(directory, tables, CustomerIndex(interner: interner), asOf: options.asOf), rejects: rejects)
+    }
+
+    /// Reads an in-memory transactions.csv (tests, benchmarks): same reader, same results.
+    public static func loadTransactions(csv bytes: [UInt8], name: String = "transactions.csv",
+                                        options: LoadOptions = LoadOptions()) throws -> Loaded {
+        var interner = ByteInterner(capacity: 1 << 14)
+        let t = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: name, schema: options.schema,
+                                     customers: &interner, onInvalid: options.onInvalid, threads: options.threads)
+        return Loaded(dataset: assemble(name, ["transactions": t], CustomerIndex(interner: interner), asOf: options.asOf),
+                      rejects: t.rejects)
+    }
+
+    static func assemble(_ source: String, _ t: [String: TableColumns], _ customers: CustomerIndex, asOf: Day?) -> Dataset {
+        let tx = t["transactions"]!
+        var ds = Dataset(source: source, customers: customers, transactions: tx.transactions(), asOf: 0)
+        ds.customerTable = t["customers"]?.customerTable()
+        ds.subscriptions = t["subscriptions"]?.subscriptions()
+        ds.surveys = t["surveys"]?.surveys()
+        ds.tickets = t["tickets"]?.tickets()
+        ds.interactions = t["interactions"]?.interactions()
+        ds.leads = t["leads"]?.leads()
+        ds.marketingSpend = t["marketing_spend"]?.marketingSpend()
+        if let asOf { ds.asOf = asOf } else {
+            var hi = Day.min
+            for (name, table) in t {
+                if let r = dateRange(name, table) { hi = max(hi, r.1) }
+            }
+            ds.asOf = hi == Day.min ? 0 : hi
+        }
+        return ds
+    }
+
+    /// The range of dates a table holds (every date and timestamp column), nil when it has none.
+    public static func dateRange(_ table: String, _ t: TableColumns) -> (Day, Day)? {
+        switch table {
+        case "transactions": return t.dayRange(dayColumns: [1])
+        case "customers": return t.dayRange(dayColumns: [1])
+        case "subscriptions": return t.dayRange(dayColumns: [1, 2])
+        case "surveys": return t.dayRange(dayColumns: [1])
+        case "tickets": return t.dayRange(dayColumns: [], timestampColumns: [2, 3, 4])
+        case "interactions": return t.dayRange(dayColumns: [], timestampColumns: [1])
+        case "leads": return t.dayRange(dayColumns: [1, 4, 5])
+        case "marketing_spend": return t.dayRange(dayColumns: [0])
+        default: return nil
+        }
+    }
+
+    static func path(_ directory: String, _ file: String) -> String {
+        directory.hasSuffix("/") ? directory + file : directory + "/" + file
+    }
+
+    static func checkDirectory(_ directory: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
+            throw DataError(.missingFile, file: directory, expected: "a dataset directory holding transactions.csv",
+                            hint: "the directory does not exist")
+        }
+        guard isDir.boolValue else {
+            throw DataError(.missingFile, file: directory, expected: "a dataset directory holding transactions.csv",
+                            hint: "this is a file; pass the directory that contains it")
+        }
+    }
+
+    static func missingTransactions(_ directory: String) -> DataError {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.lowercased().hasSuffix(".csv") }.sorted()
+        var hint = files.isEmpty ? "the directory holds no .csv files" : "found: \(files.joined(separator: ", "))"
+        if let near = files.first(where: { $0.lowercased() == "transactions.csv" || $0.lowercased().hasPrefix("transaction") }) {
+            hint = "found \(near); rename it to transactions.csv"
+        }
+        return DataError(.missingFile, file: path(directory, "transactions.csv"),
+                         expected: "transactions.csv with columns customer_id, date, amount (the one required table)", hint: hint)
     }
 }

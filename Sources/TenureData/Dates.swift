@@ -109,3 +109,41 @@ public enum DateParser {
         return b[i] == 43 ? t - offset : t + offset
     }
 }
+
+extension DateParser {
+    /// Day number (UTC) of an ISO date or datetime given as raw UTF-8 bytes; nil when it is not one.
+    /// `YYYY-MM-DD` takes a fast path with no floating point; longer forms go through
+    /// `timestamp(bytes:)` and are floored to the UTC day.
+    @inlinable public static func day(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
+        if b.count == 10 {
+            guard let base = b.baseAddress else { return nil }
+            return day10(base)
+        }
+        guard b.count > 10, let t = timestamp(bytes: b) else { return nil }
+        return Day((t / 86400).rounded(.down))
+    }
+
+    /// `YYYY-MM-DD` at `p` (exactly 10 bytes) → day number, nil if malformed or impossible.
+    @inlinable @inline(__always)
+    public static func day10(_ p: UnsafePointer<UInt8>) -> Day? {
+        @inline(__always) func d(_ i: Int) -> UInt32 { UInt32(p[i]) &- 48 }
+        let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(5), m1 = d(6), d0 = d(8), d1 = d(9)
+        guard p[4] == 45, p[7] == 45, y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9 else { return nil }
+        let y = Int(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = Int(m0 * 10 + m1), dd = Int(d0 * 10 + d1)
+        guard m >= 1, m <= 12, dd >= 1, dd <= Civil.daysInMonth(year: y, month: m) else { return nil }
+        return Civil.day(year: y, month: m, day: dd)
+    }
+
+    /// A `YYYY-MM` month (booked on its first day) or any form `day(bytes:)` accepts.
+    @inlinable public static func periodStart(bytes b: UnsafeBufferPointer<UInt8>) -> Day? {
+        if b.count == 7, let p = b.baseAddress {
+            @inline(__always) func d(_ i: Int) -> Int? { let v = Int(p[i]) - 48; return v >= 0 && v <= 9 ? v : nil }
+            guard let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), p[4] == 45, let m0 = d(5), let m1 = d(6)
+            else { return nil }
+            let m = m0 * 10 + m1
+            guard m >= 1, m <= 12 else { return nil }
+            return Civil.day(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m, day: 1)
+        }
+        return day(bytes: b)
+    }
+}

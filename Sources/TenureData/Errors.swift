@@ -15,11 +15,13 @@ public struct DataError: Error, Sendable, Codable, Equatable, CustomStringConver
     public var expected: String
     /// How to fix it, when there is something specific to say.
     public var hint: String?
+    /// Byte offset in the file, for problems found below the level of a value (invalid UTF-8, quotes).
+    public var offset: Int?
 
     public init(_ kind: Kind, file: String, line: Int = 0, column: String? = nil, value: String? = nil,
-                expected: String, hint: String? = nil) {
+                expected: String, hint: String? = nil, offset: Int? = nil) {
         self.kind = kind; self.file = file; self.line = line; self.column = column
-        self.value = value; self.expected = expected; self.hint = hint
+        self.value = value; self.expected = expected; self.hint = hint; self.offset = offset
     }
 
     public var description: String {

@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An insertion-ordered set of byte strings: `intern` returns a dense index in first-appearance
+/// order. This is what makes id interning cheap on the CSV hot path: no `String` is created per
+/// lookup, and a lookup usually touches one 16-byte slot.
+///
+/// Layout: open addressing with linear probing. A slot holds the key's first 8 bytes (zero
+/// padded) and a word packing the entry index, the key length and 11 bits of the hash, so keys of
+/// up to 8 bytes (`C0001234`) are compared without leaving the slot. Longer keys are compared
+/// against the arena that holds every key's bytes. Load factor at most 0.5.
+public struct ByteInterner: Sendable {
+    @usableFromInline struct Slot: Sendable {
+        @usableFromInline var word: UInt64
+        /// 0 = empty; else entry+1 (bits 0–31), min(length, 2^21-1) (bits 32–52), hash tag (bits 53–63).
+        @usableFromInline var meta: UInt64
+        @usableFromInline init(word: UInt64, meta: UInt64) { self.word = word; self.meta = meta }
+    }
+    @usableFromInline var slots: [Slot]
+    @usableFromInline var hashes: [UInt64] = []
+    @usableFromInline var offsets: [Int] = [0]    // key i is arena[offsets[i] ..< offsets[i+1]]
+    @usableFromInline var arena: [UInt8] = []
+
+    public init(capacity: Int = 16) {
+        var n = 16
+        while n < capacity * 2 { n <<= 1 }
+        slots = [Slot](repeating: Slot(word: 0, meta: 0), count: n)
+    }
+
+    public var count: Int { hashes.count }
+
+    /// A fast 64-bit hash of `n` bytes (8-byte words folded through a 128-bit multiply).
+    @inlinable @inline(__always)
+    public static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        @inline(__always) func mix(_ x: UInt64) -> UInt64 {
+            let m = x.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+            return m.high ^ m.low
+        }
+        var h: UInt64 = 0xA076_1D64_78BD_642F &+ UInt64(truncatingIfNeeded: n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var s: UInt64 = 0
+            while i < n { w |= UInt64(p[i]) << s; s += 8; i += 1 }
+            h = mix(h ^ w ^ 0xE703_7ED1_A0B4_28DB)
+        }
+        return mix(h ^ (h >> 29))
+    }
+
+    @inlinable @inline(__always) static func firstWord(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
+        var w: UInt64 = 0
+        var s: UInt64 = 0
+        for i in 0 ..< n { w |= UInt64(p[i]) << s; s += 8 }
+        return w
+    }
+
+    @inlinable @inline(__always) static func metaKey(_ n: Int, _ h: UInt64) -> UInt64 {
+        (UInt64(min(n, 0x1F_FFFF)) << 32) | ((h >> 53) << 53)
+    }
+
+    /// Index of the key, or nil.
+    @inlinable public func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32? {
+        let w = Self.firstWord(p, n), want = Self.metaKey(n, h)
+        return slots.withUnsafeBufferPointer { t in
+            let mask = t.count - 1
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = t[s]
+                if slot.meta == 0 { return nil }
+                if slot.meta & ~0xFFFF_FFFF == want && slot.word == w {
+                    let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
+                    if n <= 8 || tailEquals(e, p, n) { return Int32(e) }
+                }
+                s = (s + 1) & mask
+            }
+        }
+    }
+
+    public func find(_ key: String) -> Int32? {
+        var k = key
+        return k.withUTF8 { b in
+            let p = b.baseAddress ?? ByteInterner.empty
+            return find(p, b.count, hash: Self.hash(p, b.count))
+        }
+    }
+
+    @usableFromInline static let empty: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 8); p.initialize(repeating: 0, count: 8); return UnsafePointer(p)
+    }()
+
+    @inlinable func tailEquals(_ e: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let o = offsets[e], len = offsets[e + 1] - o
+        guard len == n else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            memcmp((a.baseAddress ?? ByteInterner.empty) + o, p, n) == 0
+        }
+    }
+
+    /// Reads the home slot of `hash` (to bring it into cache ahead of `intern`).
+    @inlinable @inline(__always) public func touch(_ h: UInt64) -> UInt64 {
+        slots.withUnsafeBufferPointer { t in t[Int(truncatingIfNeeded: h) & (t.count - 1)].meta }
+    }
+
+    /// Index of the key, inserting it (at the end) when new.
+    @inlinable @inline(__always)
+    public mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
+        let w = Self.firstWord(p, n), want = Self.metaKey(n, h)
+        let (found, at) = slots.withUnsafeBufferPointer { t -> (Int32, Int) in
+            let mask = t.count - 1
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = t[s]
+                if slot.meta == 0 { return (-1, s) }
+                if slot.meta & ~0xFFFF_FFFF == want && slot.word == w {
+                    let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
+                    if n <= 8 || tailEquals(e, p, n) { return (Int32(e), s) }
+                }
+                s = (s + 1) & mask
+            }
+        }
+        if found >= 0 { return found }
+        return insert(p, n, hash: h, slot: at, word: w, meta: want)
+    }
+
+    @inlinable public mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        intern(p, n, hash: Self.hash(p, n))
+    }
+
+    public mutating func intern(_ key: String) -> Int32 {
+        var k = key
+        return k.withUTF8 { b in
+            let p = b.baseAddress ?? ByteInterner.empty
+            return intern(p, b.count)
+        }
+    }
+
+    @usableFromInline mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, slot: Int, word: UInt64, meta: UInt64) -> Int32 {
+        let e = Int32(hashes.count)
+        hashes.append(h)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        offsets.append(arena.count)
+        slots[slot] = Slot(word: word, meta: meta | UInt64(UInt32(e) + 1))
+        if hashes.count * 2 > slots.count { grow() }
+        return e
+    }
+
+    mutating func grow() {
+        let n = slots.count * 2
+        var fresh = [Slot](repeating: Slot(word: 0, meta: 0), count: n)
+        let mask = n - 1
+        fresh.withUnsafeMutableBufferPointer { f in
+            slots.withUnsafeBufferPointer { old in
+                for slot in old where slot.meta != 0 {
+                    let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
+                    var s = Int(truncatingIfNeeded: hashes[e]) & mask
+                    while f[s].meta != 0 { s = (s + 1) & mask }
+                    f[s] = slot
+                }
+            }
+        }
+        slots = fresh
+    }
+
+    /// Calls `body` with the bytes of key `i`.
+    @inlinable public func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer { a in
+            try body(UnsafeBufferPointer(rebasing: a[offsets[i] ..< offsets[i + 1]]))
+        }
+    }
+
+    /// Key `i` as a `String` (keys are validated UTF-8 by the reader).
+    public func string(_ i: Int) -> String { withKey(i) { String(decoding: $0, as: UTF8.self) } }
+
+    /// All keys as strings, in index order.
+    public var strings: [String] {
+        var out = [String]()
+        out.reserveCapacity(count)
+        arena.withUnsafeBufferPointer { a in
+            for i in 0 ..< count {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: a[offsets[i] ..< offsets[i + 1]]), as: UTF8.self))
+            }
+        }
+        return out
+    }
+
+    /// Interns every key of `other` in its order and returns, for each of its indices, the index here.
+    public mutating func merge(_ other: ByteInterner) -> [Int32] {
+        var map = [Int32](repeating: 0, count: other.count)
+        other.arena.withUnsafeBufferPointer { a in
+            let base = a.baseAddress ?? ByteInterner.empty
+            for i in 0 ..< other.count {
+                let o = other.offsets[i]
+                map[i] = intern(base + o, other.offsets[i + 1] - o, hash: other.hashes[i])
+            }
+        }
+        return map
+    }
+}
