@@ -1,7 +1,136 @@
 import ArgumentParser
+import Foundation
+import TenureData
+import TenureKPIs
+import TenureReport
 
-// PLACEHOLDER: the 'kpis' subcommand is wired by its issue.
 struct KPIs: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kpis", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure kpis is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "kpis",
+        abstract: "CRM KPIs from every table you have: satisfaction, retention, value, CAC, engagement, service, sales, growth.",
+        discussion: """
+        Every KPI is reported overall (the whole window, first date in the data to --as-of), per \
+        calendar period (--period), per customer segment and per channel. A KPI whose table or \
+        option is missing is listed as unavailable with the reason, never as zero. Shares carry a \
+        95% Wilson interval, NPS a trinomial-variance interval, CES a normal interval on the mean; \
+        samples under --min-sample get a warning.
+
+        Breakdowns: a customer's segment and acquisition channel come from customers.csv (else \
+        from their first transaction). Engagement and service break down by the interaction's or \
+        ticket's own channel, sales by the lead's source, spend by its channel.
+
+        Time points: "the start of a period" is the end of the day before it; "its end" is its \
+        last day (or --as-of). A purchase on day d makes a customer active from d through \
+        d + churn-after − 1. A subscription is active from start_date up to, not including, end_date.
+
+        Targets file (YAML), each KPI by id; shares as fractions or percentages:
+          csat: 85%
+          nps: { benchmark: 30, source: "retail 2024" }
+          churn_rate: { target: 0.03 }            # lower is better: known per KPI
+          ces: { target: 3, direction: lower }    # override for an effort scale
+
+        KPI definitions (id [unit, direction]: formula):
+        \(KPICatalog.helpText)
+        Examples:
+          tenure kpis data/
+          tenure kpis data/ --period quarter --churn-after 60d --gross-margin 0.35
+          tenure kpis data/ --sla-response 4h --sla-resolution 2d --targets targets.yaml --format md
+          tenure kpis data/ --format json -o kpis.json
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Period of the per-period breakdown: day | week | month | quarter | year.")
+    var period: String = "month"
+
+    @Option(name: .customLong("churn-after"), help: "Non-contractual activity window: no purchase for this long = churned (e.g. 90d, 12w, 3m; m = 30 days).")
+    var churnAfter: String = "90d"
+
+    @Option(name: .customLong("gross-margin"), help: "Gross margin in (0, 1] for CLV, CAC payback and ROI (without it CLV is in revenue terms and ROI is unavailable).")
+    var grossMargin: Double?
+
+    @Option(name: .customLong("sla-response"), help: "First-response SLA threshold (hours, or with a unit: 30min, 4h, 1d).")
+    var slaResponse: String?
+
+    @Option(name: .customLong("sla-resolution"), help: "Resolution SLA threshold (hours, or with a unit: 4h, 2d).")
+    var slaResolution: String?
+
+    @Option(help: "YAML file of targets / benchmarks per KPI id (see above).")
+    var targets: String?
+
+    @Option(name: .customLong("min-sample"), help: "Warn when a survey or rate rests on fewer observations than this.")
+    var minSample: Int = 30
+
+    @Flag(help: .hidden) var timings = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard KPIPeriod(rawValue: period) != nil else {
+            throw ValidationError("--period must be one of day, week, month, quarter, year; got '\(period)'.")
+        }
+        guard let d = KPIDuration.days(churnAfter), d >= 1 else {
+            throw ValidationError("--churn-after '\(churnAfter)' is not a duration; write it like 90d, 12w or 3m.")
+        }
+        if let m = grossMargin, !(m > 0 && m <= 1) {
+            throw ValidationError("--gross-margin must be in (0, 1], got \(m); write 35% as 0.35.")
+        }
+        for (name, v) in [("--sla-response", slaResponse), ("--sla-resolution", slaResolution)] {
+            if let v, !(KPIDuration.hours(v).map { $0 > 0 } ?? false) {
+                throw ValidationError("\(name) '\(v)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
+            }
+        }
+        guard minSample >= 1 else { throw ValidationError("--min-sample must be at least 1.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let clock = PhaseClock(enabled: timings)
+            let goals = try targets.map { try KPITargets.load(path: $0) }
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
+            let opts = KPIOptions(period: KPIPeriod(rawValue: period)!, churnAfterDays: KPIDuration.days(churnAfter)!,
+                                  grossMargin: grossMargin, slaResponseHours: slaResponse.flatMap(KPIDuration.hours),
+                                  slaResolutionHours: slaResolution.flatMap(KPIDuration.hours), minSample: minSample)
+            let result = goals.map { KPIAnalysis.compute(dataset, options: opts, targets: $0) }
+                ?? KPIAnalysis.compute(dataset, options: opts)
+            clock.lap("kpis")
+            try output.emit(result)
+            clock.lap("render")
+        }
+    }
+}
+
+/// Durations on the `kpis` command line: `90d`, `12w`, `3m` (30 days), `1y` (365 days), `4h`, `30min`.
+enum KPIDuration {
+    static func parse(_ s: String) -> (Double, String)? {
+        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix { $0.isNumber || $0 == "." }
+        guard let x = Double(digits), x.isFinite else { return nil }
+        return (x, String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces))
+    }
+
+    static func days(_ s: String) -> Int? {
+        guard let (x, u) = parse(s) else { return nil }
+        let f: Double
+        switch u {
+        case "", "d", "day", "days": f = 1
+        case "w", "week", "weeks": f = 7
+        case "m", "month", "months": f = 30
+        case "y", "year", "years": f = 365
+        default: return nil
+        }
+        let d = x * f
+        return d == d.rounded() ? Int(d) : nil
+    }
+
+    static func hours(_ s: String) -> Double? {
+        guard let (x, u) = parse(s) else { return nil }
+        switch u {
+        case "", "h", "hour", "hours": return x
+        case "min", "mins", "minute", "minutes": return x / 60
+        case "d", "day", "days": return x * 24
+        default: return nil
+        }
+    }
 }

@@ -261,11 +261,11 @@ import TenureData
         #expect(close(r["lead_conversion_rate"]!.value, 0.3))
         #expect(close(r["lead_conversion_rate"]!.lower, 0.10779126740630104, tol: 1e-10))
         #expect(close(r["sales_conversion_rate"]!.value, 0.5))
-        #expect(close(r["close_rate"]!.value, 0.6))
+        #expect(close(r["sales_close_rate"]!.value, 0.6))
         // January (leads 0–5): 3 won of 6; February: 0 of 4.
         #expect(close(r.period("2024-01")!["lead_conversion_rate"]!.value, 0.5))
         #expect(close(r.period("2024-02")!["lead_conversion_rate"]!.value, 0))
-        #expect(r.period("2024-02")!["close_rate"]!.value == nil)  // no closed lead created in Feb
+        #expect(r.period("2024-02")!["sales_close_rate"]!.value == nil)  // no closed lead created in Feb
         // web: leads 0,1,4,5 → won 2 of 4.
         #expect(close(r.channel("web")!["lead_conversion_rate"]!.value, 0.5))
     }

@@ -98,7 +98,7 @@ public enum KPICatalog {
               formula: "won leads / leads created in the window (leads attributed to their creation period); Wilson interval"),
         .init(id: "sales_conversion_rate", name: "Sales conversion rate", family: "sales", unit: "share", direction: .higher, requires: ["leads.converted_at"],
               formula: "won opportunities / opportunities, an opportunity being a lead with converted_at; Wilson interval"),
-        .init(id: "close_rate", name: "Sales close rate", family: "sales", unit: "share", direction: .higher, requires: ["leads.won"],
+        .init(id: "sales_close_rate", name: "Sales close rate", family: "sales", unit: "share", direction: .higher, requires: ["leads.won"],
               formula: "won / (won + lost) over closed leads (won true or false); Wilson interval"),
         // Growth
         .init(id: "upsell_rate", name: "Upsell rate (plan MRR)", family: "growth", unit: "share", direction: .higher, requires: ["subscriptions.mrr"],

@@ -55,7 +55,7 @@ enum Satisfaction {
 enum Sales {
     static func run(_ cx: Context, _ b: inout Board) {
         guard let ld = cx.ds.leads else {
-            b.unavailable(["lead_conversion_rate", "sales_conversion_rate", "close_rate"], "needs leads.csv"); return
+            b.unavailable(["lead_conversion_rate", "sales_conversion_rate", "sales_close_rate"], "needs leads.csv"); return
         }
         let L = cx.L
         var leads = Acc(L), won = Acc(L), opp = Acc(L), oppWon = Acc(L), closed = Acc(L)
@@ -81,7 +81,7 @@ enum Sales {
             b.share(g, "lead_conversion_rate", won[g], leads[g], z: cx.z, minSample: cx.opt.minSample, why: "no leads created in this group")
             b.share(g, "sales_conversion_rate", oppWon[g], opp[g], z: cx.z, minSample: cx.opt.minSample,
                     why: anyConverted ? "no opportunities in this group" : "no lead has converted_at")
-            b.share(g, "close_rate", won[g], closed[g], z: cx.z, minSample: cx.opt.minSample,
+            b.share(g, "sales_close_rate", won[g], closed[g], z: cx.z, minSample: cx.opt.minSample,
                     why: anyClosed ? "no closed leads in this group" : "no lead has won true/false")
         }
     }

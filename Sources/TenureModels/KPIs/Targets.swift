@@ -139,3 +139,10 @@ extension KPIAnalysis {
         return r
     }
 }
+
+extension KPITargets {
+    /// The KPIs of `ds` compared with `targets` (same as `KPIAnalysis.compute(_:options:targets:)`).
+    public static func compute(_ ds: Dataset, options: KPIOptions = KPIOptions(), targets: [KPITarget]) -> KPIResult {
+        KPIAnalysis.compute(ds, options: options, targets: targets)
+    }
+}
