@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import TenureData
+import TenureNumerics
+@testable import TenureLifetime
+@testable import TenureRegression
+
+/// Loads Tests/Fixtures/lifetime/transactions/transactions.csv (lifetimes' example transactions with
+/// seeded amounts) into columns without the dataset loader, so this suite tests RFM logic alone.
+func exampleTransactions() throws -> (ids: [String], customer: [Int32], day: [Day], amount: [Double]) {
+    let c = try Fixture.csv("transactions/transactions.csv")
+    var index = [String: Int32](), ids = [String]()
+    var cust = [Int32](), day = [Day](), amt = [Double]()
+    for (i, id) in c["customer_id"]!.enumerated() {
+        let k: Int32
+        if let e = index[id] { k = e } else { k = Int32(ids.count); index[id] = k; ids.append(id) }
+        cust.append(k)
+        day.append(DateParser.day(from: c["date"]![i])!)
+        amt.append(Double(c["amount"]![i])!)
+    }
+    return (ids, cust, day, amt)
+}
+
+@Suite struct RFMSummaryAgreement {
+    func compare(unit: TimeUnit, key: String, holdout: Bool) throws {
+        let ref = Fixture.dict(try Fixture.json("transactions_rfm.json")[key])
+        let t = try exampleTransactions()
+        let asOf = t.day.max()!
+        var o = RFMOptions(timeUnit: unit)
+        if holdout { o.calibrationEnd = Civil.day(year: 2014, month: 9, day: 1); o.observationEnd = Civil.day(year: 2014, month: 12, day: 31) }
+        let s = try RFMSummary.build(customer: t.customer, day: t.day, amount: t.amount, customers: t.ids.count, options: o, asOf: asOf)
+        let ids = (ref["id"] as! [Any]).map { "\($0)" }
+        #expect(ids.count == s.count)
+        var row = [String: Int]()
+        for i in 0..<s.count { row[t.ids[Int(s.customer[i])]] = i }
+        let sfx = holdout ? "_cal" : ""
+        let f = Fixture.doubles(ref["frequency" + sfx]), r = Fixture.doubles(ref["recency" + sfx])
+        let T = Fixture.doubles(ref["T" + sfx]), m = Fixture.doubles(ref["monetary_value" + sfx])
+        var bad = 0
+        for (k, id) in ids.enumerated() {
+            guard let i = row[id] else { bad += 1; continue }
+            if Double(s.frequency[i]) != f[k] || s.recency[i] != r[k] || s.T[i] != T[k] || abs(s.monetaryValue[i] - m[k]) > 1e-9 * max(1, m[k]) { bad += 1 }
+            if holdout {
+                let fh = Fixture.doubles(ref["frequency_holdout"]), mh = Fixture.doubles(ref["monetary_value_holdout"])
+                if Double(s.frequencyHoldout[i]) != fh[k] || abs(s.monetaryValueHoldout[i] - mh[k]) > 1e-9 * max(1, mh[k]) { bad += 1 }
+                #expect(s.durationHoldout == Fixture.doubles(ref["duration_holdout"])[k])
+            }
+        }
+        #expect(bad == 0, "\(key): \(bad) customers differ from lifetimes")
+    }
+
+    @Test func daily() throws { try compare(unit: .day, key: "D", holdout: false) }
+    @Test func weekly() throws { try compare(unit: .week, key: "W", holdout: false) }
+    @Test func dailyHoldout() throws { try compare(unit: .day, key: "D_holdout", holdout: true) }
+    @Test func weeklyHoldout() throws { try compare(unit: .week, key: "W_holdout", holdout: true) }
+
+    @Test func patternsCompress() throws {
+        let t = try exampleTransactions()
+        let s = try RFMSummary.build(customer: t.customer, day: t.day, amount: t.amount, customers: t.ids.count,
+                                     options: RFMOptions(timeUnit: .week), asOf: t.day.max()!)
+        let p = s.patterns
+        #expect(p.totalWeight == Double(s.count))
+        #expect(p.count < s.count)
+        for i in 0..<s.count {
+            let k = Int(p.pattern[i])
+            #expect(p.x[k] == s.frequency[i] && p.tx[k] == s.recency[i] && p.T[k] == s.T[i])
+        }
+    }
+
+    @Test func monthsAreCalendarMonths() {
+        let u = TimeUnit.month
+        #expect(u.period(Civil.day(year: 2024, month: 3, day: 31)) - u.period(Civil.day(year: 2024, month: 2, day: 1)) == 1)
+        #expect(u.start(ofPeriod: u.period(Civil.day(year: 2023, month: 7, day: 19))) == Civil.day(year: 2023, month: 7, day: 1))
+        let w = TimeUnit.week
+        // 2024-03-04 is a Monday; the Sunday before belongs to the previous week
+        #expect(w.period(Civil.day(year: 2024, month: 3, day: 4)) == w.period(Civil.day(year: 2024, month: 3, day: 10)))
+        #expect(w.period(Civil.day(year: 2024, month: 3, day: 3)) == w.period(Civil.day(year: 2024, month: 3, day: 4)) - 1)
+        #expect(w.start(ofPeriod: w.period(Civil.day(year: 2024, month: 3, day: 7))) == Civil.day(year: 2024, month: 3, day: 4))
+    }
+}
+
+@Suite struct RegressionAgreement {
+    func load() throws -> (DesignMatrix, [Double], [String: Any]) {
+        let ref = try Fixture.json("regression.json")
+        let rows = (ref["X"] as! [Any]).map { Fixture.doubles($0) }
+        let X = Matrix(rowMajor: rows)
+        let names = ["intercept", "frequency", "recency", "T", "monetary_value"]
+        return (DesignMatrix(X: X, names: names), Fixture.doubles(ref["y"]), ref)
+    }
+
+    @Test func olsMatchesStatsmodels() throws {
+        let (d, y, ref) = try load()
+        let fit = try OLS.fit(d, y)
+        let o = Fixture.dict(ref["ols"])
+        let b = Fixture.doubles(o["params"]), se = Fixture.doubles(o["bse"])
+        for j in 0..<b.count {
+            #expect(relErr(fit.estimates[j], b[j]) < 1e-8, "β\(j) \(fit.estimates[j]) vs \(b[j])")
+            #expect(relErr(fit.coefficients[j].standardError, se[j]) < 1e-8)
+        }
+        #expect(relErr(fit.rSquared, Fixture.num(o["rsquared"])) < 1e-8)
+        #expect(relErr(fit.adjustedRSquared!, Fixture.num(o["rsquared_adj"])) < 1e-8)
+        #expect(relErr(fit.scale, Fixture.num(o["scale"])) < 1e-8)
+    }
+
+    @Test func ridgeClosedFormMatchesNumpy() throws {
+        let (d, y, ref) = try load()
+        for (key, v) in Fixture.dict(ref["ridge"]) {
+            let b = try Ridge.solve(d.X, y, lambda: Double(key)!)
+            let e = Fixture.doubles(v)
+            for j in 0..<e.count { #expect(relErr(b[j], e[j]) < 1e-8, "ridge λ=\(key) β\(j)") }
+        }
+    }
+
+    @Test func ridgeCVPicksAGridPoint() throws {
+        let (d, y, _) = try load()
+        let r = try Ridge.fitCV(d, y, folds: 5, seed: 7)
+        #expect(r.lambdas.contains(r.fit.lambda!))
+        #expect(r.cvMSE.allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(r.fit.coefficients.allSatisfy { $0.standardError.isFinite })
+        // at a tiny λ ridge is OLS
+        let ols = try OLS.fit(d, y)
+        let tiny = try Ridge.solve(d.X, y, lambda: 1e-10)
+        for j in 0..<tiny.count { #expect(relErr(tiny[j], ols.estimates[j]) < 1e-6) }
+    }
+
+    @Test func poissonGLMMatchesStatsmodels() throws {
+        let (d, y, ref) = try load()
+        let r = try PoissonGLM.fit(d, y)
+        let g = Fixture.dict(ref["glm_poisson"]), q = Fixture.dict(ref["glm_poisson_quasi"])
+        let b = Fixture.doubles(g["params"]), se = Fixture.doubles(g["bse"]), seq = Fixture.doubles(q["bse"])
+        for j in 0..<b.count {
+            #expect(relErr(r.fit.estimates[j], b[j]) < 1e-8, "β\(j) \(r.fit.estimates[j]) vs \(b[j])")
+            #expect(relErr(r.rawStandardErrors[j], se[j]) < 1e-8, "SE\(j)")
+            #expect(relErr(r.fit.coefficients[j].standardError, seq[j]) < 1e-8, "quasi SE\(j)")
+        }
+        #expect(relErr(r.fit.deviance!, Fixture.num(g["deviance"])) < 1e-8)
+        #expect(relErr(r.fit.scale, Fixture.num(q["scale"])) < 1e-8)
+    }
+}
