@@ -1,0 +1,45 @@
+/// Kaplan–Meier read at chosen times, as R `summary(fit, times = t)` reports it.
+///
+/// Contract: `survival`, `lower`, `upper` are the step-function values at t (the last distinct time
+/// ≤ t; 1 before the first); `atRisk` counts subjects whose time is ≥ t; `events`/`censored` are
+/// cumulative counts up to and including t. A time after the last observed time is outside follow-up:
+/// its estimates are NaN (shown as "beyond follow-up").
+public struct HorizonPoint: Sendable, Codable, Equatable {
+    public var time: Double
+    public var survival: Double
+    public var lower: Double
+    public var upper: Double
+    public var atRisk: Int
+    public var events: Int
+    public var censored: Int
+    enum CodingKeys: String, CodingKey {
+        case time, survival, lower, upper, events, censored
+        case atRisk = "at_risk"
+    }
+}
+
+public enum Horizons {
+    public static func evaluate(_ c: KaplanMeierCurve, at times: [Double]) -> [HorizonPoint] {
+        var cumE = [Int](repeating: 0, count: c.time.count), cumC = cumE
+        var e = 0, s = 0
+        for i in c.time.indices { e += c.events[i]; s += c.censored[i]; cumE[i] = e; cumC[i] = s }
+        let last = c.time.last ?? 0
+        return times.map { t in
+            let risk = c.atRisk(at: t)
+            guard t <= last else {
+                return HorizonPoint(time: t, survival: .nan, lower: .nan, upper: .nan, atRisk: 0, events: e, censored: s)
+            }
+            guard let i = c.index(at: t) else {
+                return HorizonPoint(time: t, survival: 1, lower: 1, upper: 1, atRisk: risk, events: 0, censored: 0)
+            }
+            return HorizonPoint(time: t, survival: c.survival[i], lower: c.lower[i], upper: c.upper[i],
+                                atRisk: risk, events: cumE[i], censored: cumC[i])
+        }
+    }
+
+    /// `count` evenly spaced times from 0 to the last observed time (the at-risk table under a KM plot).
+    public static func grid(upTo last: Double, count: Int = 6) -> [Double] {
+        guard last > 0, count > 1 else { return [0] }
+        return (0..<count).map { last * Double($0) / Double(count - 1) }
+    }
+}

@@ -1,0 +1,63 @@
+/// Stable LSD radix sorts used to order subjects without comparison sorts (O(n) passes).
+enum RadixSort {
+    /// Order-preserving map of a Double to UInt64 (−0 and +0 map together; NaN sorts last).
+    @inline(__always) static func key(_ x: Double) -> UInt64 {
+        let b = (x == 0 ? 0.0 : x).bitPattern
+        return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+    }
+
+    /// Permutation that sorts `values` ascending, stable.
+    static func order(_ values: [Double]) -> [Int32] {
+        let n = values.count
+        var keys = [UInt64](repeating: 0, count: n)
+        var lo = UInt64.max, hi = UInt64.min
+        values.withUnsafeBufferPointer { v in
+            for i in 0..<n { let k = key(v[i]); keys[i] = k; if k < lo { lo = k }; if k > hi { hi = k } }
+        }
+        var idx = [Int32](repeating: 0, count: n)
+        for i in 0..<n { idx[i] = Int32(i) }
+        if n < 2 { return idx }
+        let span = hi &- lo
+        for i in 0..<n { keys[i] = keys[i] &- lo }
+        var bitsNeeded = 0
+        while bitsNeeded < 64 && (span >> UInt64(bitsNeeded)) != 0 { bitsNeeded += 1 }
+        let digit = 11, buckets = 1 << digit
+        var tmpIdx = idx, tmpKey = keys
+        var count = [Int](repeating: 0, count: buckets)
+        var shift = 0
+        while shift < bitsNeeded {
+            for b in 0..<buckets { count[b] = 0 }
+            keys.withUnsafeBufferPointer { kp in
+                for i in 0..<n { count[Int((kp[i] >> UInt64(shift)) & UInt64(buckets - 1))] += 1 }
+            }
+            var sum = 0
+            for b in 0..<buckets { let c = count[b]; count[b] = sum; sum += c }
+            keys.withUnsafeBufferPointer { kp in
+                idx.withUnsafeBufferPointer { ip in
+                    tmpKey.withUnsafeMutableBufferPointer { tk in
+                        tmpIdx.withUnsafeMutableBufferPointer { ti in
+                            for i in 0..<n {
+                                let b = Int((kp[i] >> UInt64(shift)) & UInt64(buckets - 1))
+                                let pos = count[b]; count[b] = pos + 1
+                                tk[pos] = kp[i]; ti[pos] = ip[i]
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &tmpKey); swap(&idx, &tmpIdx)
+            shift += digit
+        }
+        return idx
+    }
+
+    /// Stable counting sort of the permutation `order` by small non-negative integer `bucket` keys.
+    static func stableBy(_ order: [Int32], bucket: [Int32], buckets: Int) -> [Int32] {
+        var count = [Int](repeating: 0, count: buckets + 1)
+        for i in order { count[Int(bucket[Int(i)]) + 1] += 1 }
+        for b in 0..<buckets { count[b + 1] += count[b] }
+        var out = [Int32](repeating: 0, count: order.count)
+        for i in order { let b = Int(bucket[Int(i)]); out[count[b]] = i; count[b] += 1 }
+        return out
+    }
+}

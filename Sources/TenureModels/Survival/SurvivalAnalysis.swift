@@ -1,0 +1,277 @@
+import Foundation
+import TenureData
+import TenureNumerics
+
+/// Options of `tenure survival`.
+public struct SurvivalOptions: Sendable {
+    public enum Churn: Sendable, Equatable {
+        /// Contractual when subscriptions.csv is present, else an error asking for --churn-after.
+        case automatic
+        case contractual
+        case inactivity(Duration)
+    }
+    public var churn: Churn = .automatic
+    public var unit: TimeUnit = .day
+    /// Column whose levels get separate curves and a log-rank test.
+    public var by: String?
+    /// Column whose levels are strata of the log-rank test and the Cox model.
+    public var strata: String?
+    /// Cox covariates by column name (empty: no Cox model).
+    public var cox: [String] = []
+    public var ties: CoxTies = .efron
+    public var penalty: Double = 0
+    public var confidenceType: ConfidenceType = .logLog
+    public var confidenceLevel: Double = 0.95
+    public var horizons: [Duration] = []
+    /// RMST horizon τ; default: the shortest of the groups' last observed times.
+    public var tau: Duration?
+    /// Put the full curve table first (so CSV output is the curve).
+    public var curveTable = false
+    public init() {}
+}
+
+/// Kaplan–Meier, median, RMST and horizons of one group, times in the reporting unit.
+public struct SurvivalGroup: Sendable, Codable, Equatable {
+    public var name: String
+    public var subjects: Int
+    public var events: Int
+    public var summary: SurvivalSummary
+    public var horizons: [HorizonPoint]
+    public var riskTable: [HorizonPoint]
+    public var curve: KaplanMeierCurve
+    enum CodingKeys: String, CodingKey {
+        case name, subjects, events, summary, horizons, curve
+        case riskTable = "risk_table"
+    }
+}
+
+public struct CoxReport: Sendable, Codable, Equatable {
+    public var model: CoxModel
+    /// Requested columns, and the reference level of each text column.
+    public var columns: [String]
+    public var referenceLevels: [String: String]
+    public var strataColumn: String?
+    /// Subjects left out because a covariate was missing.
+    public var droppedSubjects: Int
+    enum CodingKeys: String, CodingKey {
+        case model, columns
+        case referenceLevels = "reference_levels", strataColumn = "strata_column", droppedSubjects = "dropped_subjects"
+    }
+}
+
+/// Everything `tenure survival` reports. Times are in `unit`; survival probabilities, hazard ratios
+/// and test statistics do not depend on it.
+public struct SurvivalResult: Sendable, Codable {
+    public var churnDefinition: String
+    public var unit: TimeUnit
+    public var asOf: String
+    public var subjects: Int
+    public var events: Int
+    public var byColumn: String?
+    public var strataColumn: String?
+    public var confidenceType: ConfidenceType
+    public var confidenceLevel: Double
+    public var groups: [SurvivalGroup]
+    public var logRank: LogRankTest?
+    public var cox: CoxReport?
+    /// Full curve first in the tables (`--curve`); not part of the JSON.
+    public var curveFirst = false
+    /// Wall-clock seconds of each stage (events, km, logrank, cox); not part of the JSON.
+    public var timings: [(stage: String, seconds: Double)] = []
+
+    enum CodingKeys: String, CodingKey {
+        case unit, subjects, events, groups, cox
+        case churnDefinition = "churn_definition", asOf = "as_of", byColumn = "by", strataColumn = "strata"
+        case confidenceType = "confidence_type", confidenceLevel = "confidence_level", logRank = "log_rank"
+    }
+}
+
+public enum SurvivalAnalysis {
+    public static func run(_ d: Dataset, options o: SurvivalOptions) throws -> SurvivalResult {
+        var timings: [(String, Double)] = []
+        var clock = ContinuousClock.now
+        func lap(_ stage: String) {
+            let now = ContinuousClock.now
+            let dt = now - clock
+            timings.append((stage, Double(dt.components.seconds) + Double(dt.components.attoseconds) * 1e-18))
+            clock = now
+        }
+        let churn: ChurnData
+        switch o.churn {
+        case .contractual: churn = try ChurnEvents.contractual(d)
+        case .inactivity(let g): churn = try ChurnEvents.inactivity(d, gapDays: g.days)
+        case .automatic:
+            guard d.subscriptions != nil else {
+                throw DataError(.missingFile, file: d.source + "/subscriptions.csv",
+                                expected: "subscriptions.csv for contractual churn",
+                                hint: "without subscriptions, say how long a customer may go without buying: --churn-after 90d")
+            }
+            churn = try ChurnEvents.contractual(d)
+        }
+        guard churn.sample.count > 0 else {
+            throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(d.asOf))")
+        }
+        lap("events")
+        let unit = o.unit.days
+        let sample = churn.sample
+        // groups
+        var groupCodes: [Int32]? = nil, groupLevels = ["all"]
+        if let by = o.by {
+            let g = try Covariates.categorical(d, name: by, customers: churn.customer)
+            groupCodes = g.codes; groupLevels = g.levels
+        }
+        var strataCodes: [Int32]? = nil
+        if let s = o.strata { strataCodes = try Covariates.categorical(d, name: s, customers: churn.customer).codes }
+        var members = [[Int]](repeating: [], count: groupLevels.count)
+        if let gc = groupCodes { for i in 0..<sample.count where gc[i] >= 0 { members[Int(gc[i])].append(i) } }
+        var curves: [KaplanMeierCurve] = []
+        for (k, _) in groupLevels.enumerated() {
+            curves.append(try KaplanMeier.fit(sample, indices: groupCodes == nil ? nil : members[k],
+                                              confidenceType: o.confidenceType, level: o.confidenceLevel))
+        }
+        lap("kaplan-meier")
+        let lastTimes = curves.compactMap { $0.time.last }
+        let tauDays = o.tau?.days ?? (lastTimes.min() ?? 0)
+        var groups: [SurvivalGroup] = []
+        for (k, name) in groupLevels.enumerated() where curves[k].subjects > 0 {
+            var c = curves[k]
+            var sm = SurvivalSummary(curve: c, tau: tauDays)
+            let hz = Horizons.evaluate(c, at: o.horizons.map(\.days))
+            let rt = Horizons.evaluate(c, at: Horizons.grid(upTo: lastTimes.max() ?? 0))
+            if unit != 1 {
+                c.time = c.time.map { $0 / unit }
+                sm.median /= unit; sm.medianLower /= unit; sm.medianUpper /= unit
+                sm.rmst /= unit; sm.rmstSE /= unit; sm.tau /= unit
+            }
+            func scaled(_ h: [HorizonPoint]) -> [HorizonPoint] { h.map { var p = $0; p.time /= unit; return p } }
+            groups.append(SurvivalGroup(name: name, subjects: c.subjects, events: c.eventCount, summary: sm,
+                                        horizons: scaled(hz), riskTable: scaled(rt), curve: c))
+        }
+        var logRank: LogRankTest? = nil
+        if let gc = groupCodes, groups.count >= 2 {
+            logRank = try LogRank.test(sample, group: gc, levels: groupLevels, strata: strataCodes)
+            lap("log-rank")
+        }
+        var cox: CoxReport? = nil
+        if !o.cox.isEmpty {
+            var cols: [(name: String, column: AttributeColumn)] = []
+            for name in o.cox { cols.append((name, try Covariates.column(d, name: name, customers: churn.customer))) }
+            var design = try CoxDesign.build(cols, count: sample.count, events: sample.event)
+            var rows = design.rows
+            var strata: [Int32]? = nil
+            if let sc = strataCodes {
+                let keep = rows.filter { sc[$0] >= 0 }
+                if keep.count != rows.count {
+                    // leave out subjects without a stratum: rebuild on the kept rows
+                    let cols2 = cols.map { ($0.name, Covariates.subset($0.column, keep)) }
+                    design = try CoxDesign.build(cols2, count: keep.count, events: keep.map { sample.event[$0] })
+                    design.droppedRows = sample.count - design.rows.count
+                    rows = design.rows.map { keep[$0] }
+                }
+                strata = rows.map { sc[$0] }
+            }
+            let sub = SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
+            let model = try CoxPH.fit(x: design.x, names: design.names, sample: sub, strata: strata,
+                                      options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel))
+            cox = CoxReport(model: model, columns: o.cox, referenceLevels: design.referenceLevels,
+                            strataColumn: o.strata, droppedSubjects: design.droppedRows)
+            lap("cox")
+        }
+        var r = SurvivalResult(churnDefinition: churn.definition.description, unit: o.unit, asOf: Civil.iso(d.asOf),
+                               subjects: sample.count, events: sample.eventCount, byColumn: o.by, strataColumn: o.strata,
+                               confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
+                               groups: groups, logRank: logRank, cox: cox)
+        r.curveFirst = o.curveTable
+        r.timings = timings
+        return r
+    }
+}
+
+/// Columns of the dataset as per-subject covariates or groups.
+public enum Covariates {
+    /// Names `column(_:name:customers:)` understands.
+    public static func available(_ d: Dataset) -> [String] {
+        var out: [String] = []
+        if let t = d.customerTable {
+            if t.segment != nil { out.append("segment") }
+            if t.channel != nil { out.append("channel") }
+            if t.acquisitionCost != nil { out.append("acquisition_cost") }
+            out += t.attributeNames
+        }
+        if d.subscriptions?.plan != nil && !out.contains("plan") { out.append("plan") }
+        if d.transactions.segment != nil && !out.contains("segment") { out.append("segment") }
+        if d.transactions.channel != nil && !out.contains("channel") { out.append("channel") }
+        return out
+    }
+
+    /// The value of column `name` for each customer in `customers`: customers.csv first
+    /// (segment, channel, acquisition_cost or any other column), then the plan of the customer's
+    /// first subscription, then segment/channel of the customer's first transaction.
+    public static func column(_ d: Dataset, name: String, customers: [Int32]) throws -> AttributeColumn {
+        let nc = d.customers.count
+        if let t = d.customerTable {
+            var row = [Int32](repeating: -1, count: nc)
+            for (r, c) in t.customer.enumerated() { row[Int(c)] = Int32(r) }
+            func cat(_ c: CategoricalColumn) -> AttributeColumn {
+                .categorical(CategoricalColumn(codes: customers.map { let r = row[Int($0)]; return r < 0 ? -1 : c.codes[Int(r)] }, levels: c.levels))
+            }
+            func num(_ v: [Double]) -> AttributeColumn {
+                .numeric(customers.map { let r = row[Int($0)]; return r < 0 ? .nan : v[Int(r)] })
+            }
+            if name == "segment", let s = t.segment { return cat(s) }
+            if name == "channel", let s = t.channel { return cat(s) }
+            if name == "acquisition_cost", let v = t.acquisitionCost { return num(v) }
+            if let a = t.attributes[name] {
+                switch a { case .numeric(let v): return num(v); case .categorical(let c): return cat(c) }
+            }
+        }
+        if name == "plan", let s = d.subscriptions, let plan = s.plan {
+            var first = [Day](repeating: .max, count: nc), code = [Int32](repeating: -1, count: nc)
+            for i in 0..<s.count where s.startDay[i] != Day.missing && s.startDay[i] < first[Int(s.customer[i])] {
+                first[Int(s.customer[i])] = s.startDay[i]; code[Int(s.customer[i])] = plan.codes[i]
+            }
+            return .categorical(CategoricalColumn(codes: customers.map { code[Int($0)] }, levels: plan.levels))
+        }
+        let tx = d.transactions
+        if let c = (name == "segment" ? tx.segment : name == "channel" ? tx.channel : nil) {
+            var first = [Day](repeating: .max, count: nc), code = [Int32](repeating: -1, count: nc)
+            for i in 0..<tx.count where tx.day[i] != Day.missing && tx.day[i] < first[Int(tx.customer[i])] {
+                first[Int(tx.customer[i])] = tx.day[i]; code[Int(tx.customer[i])] = c.codes[i]
+            }
+            return .categorical(CategoricalColumn(codes: customers.map { code[Int($0)] }, levels: c.levels))
+        }
+        let known = available(d)
+        throw DataError(.missingColumn, file: "customers.csv", column: name,
+                        expected: known.isEmpty ? "a customers.csv column to use as a covariate or group"
+                                                : "one of: \(known.joined(separator: ", "))")
+    }
+
+    /// A column as groups: text levels as they are (only levels that occur, in byte order); a numeric
+    /// column with at most 50 distinct values becomes one group per value.
+    public static func categorical(_ d: Dataset, name: String, customers: [Int32]) throws -> (codes: [Int32], levels: [String]) {
+        switch try column(d, name: name, customers: customers) {
+        case .categorical(let c):
+            var used = [Bool](repeating: false, count: c.levels.count)
+            for v in c.codes where v >= 0 { used[Int(v)] = true }
+            let order = (0..<c.levels.count).filter { used[$0] }.sorted { c.levels[$0] < c.levels[$1] }
+            var remap = [Int32](repeating: -1, count: c.levels.count)
+            for (k, l) in order.enumerated() { remap[l] = Int32(k) }
+            return (c.codes.map { $0 < 0 ? -1 : remap[Int($0)] }, order.map { c.levels[$0] })
+        case .numeric(let v):
+            let distinct = Array(Set(v.filter { $0.isFinite })).sorted()
+            guard distinct.count <= 50 else {
+                throw DataError(.badValue, file: "customers.csv", column: name, value: "\(distinct.count) distinct numbers",
+                                expected: "a text column or a numeric column with at most 50 distinct values to group by")
+            }
+            let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
+            return (v.map { $0.isFinite ? index[$0]! : -1 }, distinct.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : String($0) })
+        }
+    }
+
+    static func subset(_ c: AttributeColumn, _ rows: [Int]) -> AttributeColumn {
+        switch c {
+        case .numeric(let v): return .numeric(rows.map { v[$0] })
+        case .categorical(let k): return .categorical(CategoricalColumn(codes: rows.map { k.codes[$0] }, levels: k.levels))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import TenureNumerics
+
+/// Right-censored survival data: one duration and one event flag per subject.
+///
+/// `time` is in days (any non-negative finite value; integral day counts take a faster path);
+/// `event[i]` is true when subject `i` churned at `time[i]`, false when it was still a customer
+/// then (right-censored).
+public struct SurvivalSample: Sendable {
+    public var time: [Double]
+    public var event: [Bool]
+    public init(time: [Double], event: [Bool]) {
+        precondition(time.count == event.count, "SurvivalSample: \(time.count) times, \(event.count) events")
+        self.time = time; self.event = event
+    }
+    public var count: Int { time.count }
+    public var eventCount: Int { event.reduce(0) { $0 + ($1 ? 1 : 0) } }
+
+    /// Throws unless every time is finite and non-negative.
+    public func validate(model: String) throws {
+        for t in time where !(t.isFinite && t >= 0) {
+            throw FitError(model: model, reason: "a duration is \(t); durations must be finite and ≥ 0")
+        }
+    }
+}
+
+/// Counts of events and censorings at each distinct time, ascending: the sufficient statistic of
+/// Kaplan–Meier, Nelson–Aalen and the log-rank test.
+public struct EventTable: Sendable, Equatable {
+    /// Distinct times (events or censorings), ascending.
+    public var times: [Double] = []
+    public var events: [Int] = []
+    public var censored: [Int] = []
+    public var total: Int { events.reduce(0, +) + censored.reduce(0, +) }
+    public init() {}
+    public init(times: [Double], events: [Int], censored: [Int]) {
+        self.times = times; self.events = events; self.censored = censored
+    }
+
+    /// Tabulates the subjects `indices` (all when nil). Integral times in a compact range are
+    /// counted in O(n + range); anything else is sorted, O(n log n).
+    public static func tabulate(_ s: SurvivalSample, indices: [Int]? = nil) -> EventTable {
+        s.time.withUnsafeBufferPointer { tp in
+            s.event.withUnsafeBufferPointer { ep in
+                if let indices {
+                    return tabulate(count: indices.count, time: { tp[indices[$0]] }, event: { ep[indices[$0]] })
+                }
+                return tabulate(count: tp.count, time: { tp[$0] }, event: { ep[$0] })
+            }
+        }
+    }
+
+    @inline(__always)
+    static func tabulate(count n: Int, time: (Int) -> Double, event: (Int) -> Bool) -> EventTable {
+        var out = EventTable()
+        guard n > 0 else { return out }
+        var lo = Double.infinity, hi = -Double.infinity, integral = true
+        for i in 0..<n {
+            let t = time(i)
+            if t < lo { lo = t }
+            if t > hi { hi = t }
+            if integral && t != t.rounded(.down) { integral = false }
+        }
+        if integral && hi - lo <= Double(max(1 << 22, 4 * n)) {
+            let base = Int(lo), range = Int(hi) - base + 1
+            var ev = [Int32](repeating: 0, count: range), ce = [Int32](repeating: 0, count: range)
+            ev.withUnsafeMutableBufferPointer { evp in
+                ce.withUnsafeMutableBufferPointer { cep in
+                    for i in 0..<n {
+                        let k = Int(time(i)) - base
+                        if event(i) { evp[k] &+= 1 } else { cep[k] &+= 1 }
+                    }
+                }
+            }
+            for k in 0..<range where ev[k] != 0 || ce[k] != 0 {
+                out.times.append(Double(base + k)); out.events.append(Int(ev[k])); out.censored.append(Int(ce[k]))
+            }
+            return out
+        }
+        var order = Array(0..<n)
+        var t = [Double](repeating: 0, count: n)
+        for i in 0..<n { t[i] = time(i) }
+        order.sort { t[$0] < t[$1] }
+        var i = 0
+        while i < n {
+            let ti = t[order[i]]
+            var d = 0, c = 0
+            while i < n && t[order[i]] == ti {
+                if event(order[i]) { d += 1 } else { c += 1 }
+                i += 1
+            }
+            out.times.append(ti); out.events.append(d); out.censored.append(c)
+        }
+        return out
+    }
+}
