@@ -39,7 +39,7 @@ import TenureData
 
     @Test(arguments: configs, [false, true])
     func cellsMatchPandas(_ cfg: Config, sorted: Bool) throws {
-        let ds = FixtureData.dataset(sorted: sorted, withSubscriptions: false)
+        let ds = FixtureData.dataset(sorted: sorted, withSubscriptions: cfg.cohortBy == .subscription)
         let r = try CohortAnalysis.run(ds, options: cfg.options)
         var expected: [String: [String: String]] = [:]
         for e in Self.cells where e["config"] == cfg.name { expected["\(e["group"]!)|\(e["cohort"]!)|\(e["age"]!)"] = e }

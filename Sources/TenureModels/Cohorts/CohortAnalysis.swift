@@ -33,7 +33,10 @@ struct CalendarAge: AgeRule {
     let table: UnsafePointer<Int32>   // period index by (day − lo)
     let lo: Day
     let base: UnsafePointer<Int32>    // period index of acquisition, per customer
-    @inline(__always) func age(_ c: Int, _ d: Day) -> Int { Int(table[Int(d &- lo)] &- base[c]) }
+    let acq: UnsafePointer<Int32>     // acquisition day, per customer
+    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
+        d < acq[c] ? -1 : Int(table[Int(d &- lo)] &- base[c])
+    }
 }
 
 struct RollingDaysAge: AgeRule {
@@ -176,7 +179,7 @@ final class Engine {
                         table.domOf.withUnsafeBufferPointer { dp in
                             switch (o.window, cal.rollingMonths) {
                             case (.calendar, _):
-                                before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo, base: bp.baseAddress!), &m, perm, bracketOfAge, cents, first: first, last: last)
+                                before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo, base: bp.baseAddress!, acq: ap.baseAddress!), &m, perm, bracketOfAge, cents, first: first, last: last)
                             case (.rolling, 0):
                                 before = accumulate(RollingDaysAge(acq: ap.baseAddress!, width: Int32(cal.rollingDays)), &m, perm, bracketOfAge, cents, first: first, last: last)
                             case (.rolling, _):
