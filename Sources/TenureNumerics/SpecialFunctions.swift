@@ -160,7 +160,10 @@ public enum Special {
     static func logGammaPrefactor(_ a: Double, _ x: Double) -> Double {
         if a < 10 { return a * log(x) - x - logGamma(a) }
         let t = (x - a) / a
-        return a * log1pmx(t) + 0.5 * log(a) - lnSqrt2Pi - stirlingCorrection(a)
+        // log(1 + t) − t, with log(1 + t) = log(x/a) taken directly when t is not small (1 + t would
+        // round away the information when x ≪ a).
+        let l = abs(t) <= 0.25 ? log1pmx(t) : log(x / a) - t
+        return a * l + 0.5 * log(a) - lnSqrt2Pi - stirlingCorrection(a)
     }
 
     /// Regularised lower incomplete gamma `P(a, x) = γ(a, x)/Γ(a)`. Domain a > 0, x ≥ 0.
@@ -307,15 +310,22 @@ public enum Special {
 
     /// I_x(a, b) computed directly (x on the lower side of the mean); `y = 1 − x` passed exactly.
     private static func betaLowerSide(_ a: Double, _ b: Double, _ x: Double, _ y: Double) -> Double {
+        // The smaller of x, y is exact (1 − v is exact for v ≥ ½), so take logs from it.
+        let logX = y < 0.5 ? log1p(-y) : log(x)
+        let logY = x < 0.5 ? log1p(-x) : log(y)
         let logFront: Double
         if a >= 10 && b >= 10 {
+            // xᵃyᵇ/B(a,b) in Stirling form around the mean p₀: the first-order terms cancel exactly.
             let s = a + b
             let p0 = a / s, q0 = b / s
             let e = x - p0
-            logFront = a * log1pmx(e / p0) + b * log1pmx(-e / q0) + 0.5 * log(a * b / s) - lnSqrt2Pi
+            let ta = e / p0, tb = -e / q0
+            let la = abs(ta) <= 0.25 ? log1pmx(ta) : (logX - log(p0)) - ta
+            let lb = abs(tb) <= 0.25 ? log1pmx(tb) : (logY - log(q0)) - tb
+            logFront = a * la + b * lb + 0.5 * log(a * b / s) - lnSqrt2Pi
                 - (stirlingCorrection(a) + stirlingCorrection(b) - stirlingCorrection(s))
         } else {
-            logFront = a * log(x) + b * log(y) - logBeta(a, b)
+            logFront = a * logX + b * logY - logBeta(a, b)
         }
         let front = exp(logFront)
         if front == 0 { return 0 }
