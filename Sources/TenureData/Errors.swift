@@ -31,7 +31,7 @@ public struct DataError: Error, Sendable, Codable, Equatable, CustomStringConver
         if let value { s += ": got '\(value.count > 60 ? String(value.prefix(60)) + "…" : value)'" }
         s += s.hasSuffix(file) ? ": " : ", "
         s += "expected \(expected)"
-        if let hint { s += " (\(hint))" }
+        if let hint { s += " — \(hint)" }
         return s
     }
 }

@@ -27,9 +27,9 @@ public enum ColumnKind: Sendable, Equatable {
         switch self {
         case .customer: return "a customer id"
         case .category: return "text"
-        case .day: return "an ISO 8601 date such as 2024-03-01 (or a datetime such as 2024-03-01T12:30:00Z)"
+        case .day: return "an ISO 8601 date such as 2024-03-01 or 2024-03-01T12:30:00Z"
         case .period: return "a month such as 2024-03 or an ISO date such as 2024-03-01"
-        case .timestamp: return "an ISO 8601 datetime such as 2024-03-01T12:30:00Z (or a date such as 2024-03-01)"
+        case .timestamp: return "an ISO 8601 datetime such as 2024-03-01T12:30:00Z or a date such as 2024-03-01"
         case .number: return "a number such as 19.99"
         case .surveyKind: return "one of csat, nps, ces"
         case .bool: return "true or false"

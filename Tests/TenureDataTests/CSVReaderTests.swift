@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+@testable import TenureData
+
+/// A small deterministic generator for test inputs (SplitMix64).
+struct TestRNG {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+@Suite struct CSVReaderTests {
+    /// A transactions file with every oddity the reader handles: quoted ids with commas and
+    /// doubled quotes, quoted newlines, CRLF and LF mixed, blank lines, empty optional values,
+    /// datetimes with offsets, non-ASCII text.
+    static func messyTransactions(rows: Int, seed: UInt64) -> (text: [UInt8], ids: [String], days: [Day], amounts: [Double], notes: [String]) {
+        var rng = TestRNG(state: seed)
+        var out = "customer_id,date,amount,channel,product\n"
+        var ids: [String] = [], days: [Day] = [], amounts: [Double] = [], notes: [String] = []
+        let channels = ["web", "store", "app", "", "téléphone"]
+        for r in 0 ..< rows {
+            let c = rng.below(rows / 5 + 1)
+            var id = "C\(String(format: "%07d", c))"
+            var idField = id
+            if c % 97 == 0 { id = "C,\(c)"; idField = "\"C,\(c)\"" }
+            if c % 89 == 0 { id = "Q\"\(c)\""; idField = "\"Q\"\"\(c)\"\"\"" }
+            let day = Day(18_000 + rng.below(2000))
+            var dateField = Civil.iso(day)
+            if r % 13 == 0 { dateField += "T23:30:00-02:00" }   // the next UTC day
+            let dayUTC = r % 13 == 0 ? day + 1 : day
+            let cents = rng.below(2_000_000) - 40_000
+            let amount = Double(cents) / 100
+            let amountField = (cents < 0 ? "-" : "") + "\(abs(cents) / 100).\(String(format: "%02d", abs(cents) % 100))"
+            let channel = channels[rng.below(channels.count)]
+            var note = "p\(rng.below(50))"
+            var noteField = note
+            if r % 101 == 0 { note = "multi\nline \(r)"; noteField = "\"multi\nline \(r)\"" }
+            let eol = r % 7 == 0 ? "\r\n" : "\n"
+            out += "\(idField),\(dateField),\(amountField),\(channel),\(noteField)\(eol)"
+            if r % 1000 == 999 { out += "\n" }   // a blank line
+            ids.append(id); days.append(dayUTC); amounts.append(amount); notes.append(note)
+        }
+        return (Array(out.utf8), ids, days, amounts, notes)
+    }
+
+    func read(_ bytes: [UInt8], threads: Int, onInvalid: LoadOptions.OnInvalid = .fail) throws -> (TableColumns, ByteInterner) {
+        var interner = ByteInterner()
+        let t = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: "transactions.csv",
+                                     schema: Schema(), customers: &interner, onInvalid: onInvalid, threads: threads)
+        return (t, interner)
+    }
+
+    @Test func roundTripTypedColumns() throws {
+        let g = Self.messyTransactions(rows: 5000, seed: 1)
+        let loaded = try DatasetLoader.loadTransactions(csv: g.text, options: LoadOptions(threads: 1))
+        let d = loaded.dataset
+        #expect(d.transactions.count == 5000)
+        #expect(d.transactions.customer.map { d.customers.ids[Int($0)] } == g.ids)
+        #expect(d.transactions.day == g.days)
+        #expect(d.transactions.amount == g.amounts)
+        let product = try #require(d.transactions.product)
+        #expect((0 ..< 5000).map { product.value(at: $0) ?? "" } == g.notes)
+        let channel = try #require(d.transactions.channel)
+        #expect(Set(channel.levels) == ["web", "store", "app", "téléphone"])
+        #expect(channel.codes.contains(-1))
+        #expect(d.asOf == g.days.max())
+        // First-appearance order.
+        var seen = Set<String>(), order: [String] = []
+        for id in g.ids where seen.insert(id).inserted { order.append(id) }
+        #expect(d.customers.ids == order)
+        #expect(d.customers.index(of: order[3]) == 3)
+        #expect(d.customers.index(of: "nobody") == nil)
+    }
+
+    @Test func parallelEqualsSingleThreaded() throws {
+        let g = Self.messyTransactions(rows: 200_000, seed: 2)
+        #expect(g.text.count > TableReader.parallelThreshold)
+        let (one, i1) = try read(g.text, threads: 1)
+        #expect(one.chunks == 1)
+        for threads in [2, 3, 8] {
+            let (many, i2) = try read(g.text, threads: threads)
+            #expect(many.chunks == threads)
+            #expect(many.rows == one.rows)
+            #expect(many.ints == one.ints)
+            #expect(many.doubles == one.doubles)
+            #expect(many.levels == one.levels)
+            #expect(i2.strings == i1.strings)
+        }
+    }
+
+    @Test func splitInsideQuotedFieldFallsBack() throws {
+        // One enormous multi-line quoted field in the middle: any split point lands inside it.
+        var text = "customer_id,date,amount,product\n"
+        for i in 0 ..< 10 { text += "C\(i),2024-01-01,1.5,a\n" }
+        text += "C99,2024-01-02,2.5,\"" + String(repeating: "line\n", count: 400_000) + "\"\n"
+        for i in 0 ..< 10 { text += "D\(i),2024-01-03,3.5,b\n" }
+        let bytes = Array(text.utf8)
+        let (one, _) = try read(bytes, threads: 1)
+        let (two, _) = try read(bytes, threads: 2)
+        #expect(two.chunks == 1)   // the parallel pass saw the quote straddle its split and re-read the file
+        #expect(two.rows == 21 && one.ints == two.ints && one.doubles == two.doubles)
+    }
+
+    @Test func parallelSkipModeMatchesSingleThreaded() throws {
+        var g = Self.messyTransactions(rows: 100_000, seed: 3)
+        // Break two rows: one right after the header (first chunk), one at the very end (last chunk).
+        let header = g.text.firstIndex(of: 10)! + 1
+        g.text.insert(contentsOf: Array("C1,2024-99-01,1.00,web,x\n".utf8), at: header)
+        g.text += Array("C2,2024-01-01,abc,web,x\n".utf8)
+        let (one, _) = try read(g.text, threads: 1, onInvalid: .skip)
+        let (two, _) = try read(g.text, threads: 2, onInvalid: .skip)
+        #expect(one.rejects.count == 2 && two.rejects == one.rejects)
+        #expect(one.rows == 100_000 && two.ints == one.ints && two.doubles == one.doubles)
+        #expect(one.rejects.map(\.error.column) == ["date", "amount"])
+        #expect(throws: DataError.self) { _ = try read(g.text, threads: 2) }
+    }
+
+    @Test func numberParser() {
+        let cases: [(String, Double?)] = [
+            ("19.99", 19.99), ("-5", -5), ("+2.50", 2.5), (".5", 0.5), ("5.", 5), ("0", 0), ("-0.0", -0.0),
+            ("1e3", 1000), ("2.5E-3", 0.0025), ("123456789012345678901234", 123456789012345678901234.0),
+            ("0.1000000000000000055511151231257827", 0.1), ("9007199254740993", 9007199254740993.0),
+            ("", nil), ("-", nil), (".", nil), ("1,5", nil), ("$5", nil), ("nan", nil), ("inf", nil), ("1e", nil),
+            ("0x10", nil), ("1 ", nil), ("1e999", nil),
+        ]
+        for (s, v) in cases { #expect(NumberParser.double(s) == v, "\(s)") }
+        // Fast path agrees with the standard library bit for bit.
+        var rng = TestRNG(state: 9)
+        for _ in 0 ..< 20_000 {
+            let s = "\(rng.below(100_000_000)).\(String(format: "%0\(1 + rng.below(8))d", rng.below(10_000_000)))"
+            #expect(NumberParser.double(s) == Double(s), "\(s)")
+        }
+    }
+
+    @Test func dayFromBytes() {
+        func day(_ s: String) -> Day? {
+            var s = s
+            return s.withUTF8 { DateParser.day(bytes: $0) }
+        }
+        #expect(day("2024-03-01") == 19_783)
+        #expect(day("2024-03-01T23:30:00-02:00") == 19_784)
+        #expect(day("1969-12-31") == -1)
+        #expect(day("2024-02-29") == 19_782)
+        #expect(day("2023-02-29") == nil)
+        #expect(day("2024-3-01") == nil)
+        #expect(day("2024-03-0a") == nil)
+        var p = "2024-03"
+        #expect(p.withUTF8 { DateParser.periodStart(bytes: $0) } == 19_783)
+        // Every day of four centuries agrees with Civil.
+        for d in stride(from: Day(-50_000), through: 100_000, by: 7) {
+            var s = Civil.iso(d)
+            #expect(s.withUTF8 { DateParser.day(bytes: $0) } == d)
+        }
+    }
+
+    @Test func byteInterner() {
+        var t = ByteInterner()
+        let keys = (0 ..< 50_000).map { "key-\($0 * 7919 % 100_003)" } + ["", "a", "ab", "exactly8", "longer than sixteen bytes"]
+        for (i, k) in keys.enumerated() { #expect(t.intern(k) == Int32(i)) }
+        for (i, k) in keys.enumerated() { #expect(t.find(k) == Int32(i)) }
+        #expect(t.find("missing") == nil)
+        #expect(t.find("exactly9") == nil)
+        #expect(t.strings == keys)
+        var u = ByteInterner()
+        _ = u.intern("a"); _ = u.intern("zzz")
+        let map = u.merge(t)
+        #expect(map[keys.firstIndex(of: "a")!] == 0)
+        #expect(u.count == keys.count + 1)
+        var c = CustomerIndex()
+        #expect(c.intern("x") == 0 && c.intern("y") == 1 && c.intern("x") == 0)
+        #expect(c.ids == ["x", "y"] && c.index(of: "y") == 1)
+    }
+
+    @Test func customerIndexCodable() throws {
+        var c = CustomerIndex()
+        for id in ["b", "a", "c"] { _ = c.intern(id) }
+        let data = try JSONEncoder().encode(c)
+        let back = try JSONDecoder().decode(CustomerIndex.self, from: data)
+        #expect(back.ids == ["b", "a", "c"] && back.index(of: "c") == 2)
+    }
+
+    @Test func rejectsFile() {
+        let r = RejectedRow(error: DataError(.badValue, file: "t.csv", line: 3, column: "amount", value: "x,y", expected: "a number"),
+                            record: "C1,2024-01-01,\"x,y\"")
+        #expect(RejectsFile.render([r]) == "file,line,column,value,reason,record\nt.csv,3,amount,\"x,y\",expected a number,\"C1,2024-01-01,\"\"x,y\"\"\"\n")
+    }
+}
