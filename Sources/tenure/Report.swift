@@ -1,7 +1,131 @@
 import ArgumentParser
+import Foundation
+import TenureCohorts
+import TenureData
+import TenureKPIs
+import TenureROI
+import TenureReport
 
-// PLACEHOLDER: the 'report' subcommand is wired by its issue.
+/// `tenure report`: every analysis the data supports, written as HTML, Markdown, JSON, CSV and a notebook.
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure report is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Run every analysis the data supports and write a report directory (HTML, Markdown, JSON, CSV, notebook).",
+        discussion: """
+        Writes into --out:
+          report.html      one self-contained page: inline SVG charts (cohort heatmap, retention
+                           curves with the sBG forecast, Kaplan–Meier curves with confidence bands
+                           and numbers at risk, CLV by segment, holdout tracking, KPI tiles,
+                           ROI intervals and tornado); no network access, prints cleanly
+          report.md        the same in Markdown (charts linked from charts/)
+          results.json     every analysis result, {"schema_version": 1, "results": {...}}
+          tables/*.csv     every table, full precision, every row
+          charts/*.svg     every chart (with md or ipynb)
+          report.ipynb     a Jupyter notebook (nbformat 4.5) that explains each result and reloads
+                           tables/ with pandas; its `parameters` cell (papermill) holds the paths
+        Each file is written atomically. An analysis that cannot run on the data (a missing table,
+        a failed fit) is listed with the reason; the rest of the report is still written.
+
+        Examples:
+          tenure report data/ --out out/report
+          tenure report data/ --out out/report --formats html,ipynb --targets targets.yaml
+          tenure report data/ --out out/report --scenarios scenarios.yaml --simulations 5000
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Directory to write the report into (created if missing).")
+    var out: String
+
+    @Option(help: "Comma-separated subset of html, md, json, csv, ipynb.")
+    var formats: String = "html,md,json,csv,ipynb"
+
+    @Option(help: "Column for the survival and CLV breakdowns (default: segment, when present).")
+    var by: String?
+
+    @Option(help: "Cohort period: day, week, month, quarter, year.")
+    var period: String = "month"
+
+    @Option(help: "Periods the sBG forecast completes past the end of observation (0 = none).")
+    var forecast: Int = 6
+
+    @Option(name: .customLong("churn-after"), help: "Without subscriptions: days without a purchase that count as churn.")
+    var churnAfter: Int = 90
+
+    @Option(name: .customLong("calibration-end"), help: "CLV calibration end, an ISO date (default: the last quarter of the data is the holdout).")
+    var calibrationEnd: String?
+
+    @Option(help: "KPI targets or benchmarks (YAML, see `tenure help kpis`).")
+    var targets: String?
+
+    @Option(help: "CRM initiatives to compare (YAML, see `tenure help roi`); without it the ROI section is left out.")
+    var scenarios: String?
+
+    @Option(help: "Monte Carlo simulations per ROI scenario.")
+    var simulations: Int = 2_000
+
+    @Option(help: "Random seed of the simulations: the same seed gives the same bytes.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Report title.")
+    var title: String = "Customer analytics report"
+
+    func validate() throws {
+        _ = try parsedFormats()
+        guard parsedPeriod() != nil else { throw ValidationError("--period must be day, week, month, quarter or year; got '\(period)'.") }
+        guard forecast >= 0 && forecast <= 120 else { throw ValidationError("--forecast must be between 0 and 120 periods.") }
+        guard churnAfter > 0 else { throw ValidationError("--churn-after must be a positive number of days.") }
+        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        if let c = calibrationEnd, DateParser.day(from: c) == nil {
+            throw ValidationError("--calibration-end '\(c)' is not an ISO date; write it like 2024-06-30.")
+        }
+    }
+
+    func parsedFormats() throws -> Set<ReportFormat> {
+        do { return try ReportFormat.parseList(formats) } catch let e as ReportWriter.Error { throw ValidationError(e.description) }
+    }
+
+    func parsedPeriod() -> CohortPeriod? { CohortPeriod(rawValue: period) }
+
+    func options() throws -> ReportOptions {
+        var o = ReportOptions()
+        o.title = title
+        o.dataPath = data.data
+        o.by = by
+        o.cohortPeriod = parsedPeriod()!
+        o.forecastPeriods = forecast
+        o.churnAfterDays = churnAfter
+        o.calibrationEnd = calibrationEnd.flatMap { DateParser.day(from: $0) }
+        o.simulations = simulations
+        o.seed = seed
+        if let targets { o.targets = try KPITargets.load(path: targets) }
+        if let scenarios { o.scenarios = try ScenarioFile.load(path: scenarios) }
+        return o
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let progress = ProgressLine(total: 3 + 4 + (scenarios == nil ? 0 : 1))
+            let opts = try options()
+            progress.step("loading \(data.data)")
+            let dataset = try data.load(rejectsNextTo: out + "/report.html")
+            progress.step("analysing")
+            let doc = ReportBuilder.build(dataset, options: opts, progress: { progress.step("finished \($0)") })
+            let written = try ReportWriter.write(doc, to: out, formats: try parsedFormats(), progress: { progress.note("writing \($0)") })
+            progress.step("done")
+            progress.finish()
+            Report.printWhere(out: out, written: written)
+        }
+    }
+
+    /// Prints where the report is and how to open it.
+    static func printWhere(out: String, written: [String]) {
+        let abs = URL(fileURLWithPath: out).standardizedFileURL.path
+        var text = "wrote \(written.count) files to \(abs)\n"
+        if written.contains(where: { $0.hasSuffix("report.html") }) { text += "  open:     file://\(abs)/report.html\n" }
+        if written.contains(where: { $0.hasSuffix("report.ipynb") }) { text += "  notebook: jupyter lab \(abs)/report.ipynb\n" }
+        if written.contains(where: { $0.hasSuffix("report.md") }) { text += "  markdown: \(abs)/report.md\n" }
+        print(text, terminator: "")
+    }
 }
+

@@ -33,8 +33,8 @@ public struct ReportDocument: Sendable {
 /// A result with the key it has in results.json.
 public struct NamedResult: @unchecked Sendable {
     public var key: String
-    public var result: any Reportable
-    public init(key: String, result: any Reportable) { self.key = key; self.result = result }
+    public var result: any Encodable
+    public init(key: String, result: any Encodable) { self.key = key; self.result = result }
 }
 
 public struct ReportSection: Sendable {

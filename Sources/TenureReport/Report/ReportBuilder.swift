@@ -1,0 +1,110 @@
+import Foundation
+import TenureData
+import TenureCohorts
+import TenureSurvival
+import TenureLifetime
+import TenureRegression
+import TenureKPIs
+import TenureROI
+
+/// What `tenure report` runs and how. Defaults give the full report of `tenure demo`.
+public struct ReportOptions: Sendable {
+    public var title = "Customer analytics report"
+    /// The dataset path as the user wrote it (shown, and put in the notebook's parameters cell).
+    public var dataPath = ""
+    /// Breakdown column for survival and CLV; nil picks `segment` when the data has one.
+    public var by: String?
+    public var cohortPeriod: CohortPeriod = .month
+    /// Periods the sBG forecast completes past the end of observation.
+    public var forecastPeriods = 6
+    /// Non-contractual churn when there are no subscriptions: days without a purchase.
+    public var churnAfterDays = 90
+    /// CLV calibration end; nil: the last quarter of the observed span (at least 8 weeks) is the holdout.
+    public var calibrationEnd: Day?
+    public var horizonDays = 365.0
+    public var annualDiscountRate = 0.10
+    public var targets: [KPITarget]?
+    public var scenarios: ScenarioFile?
+    public var simulations = 2_000
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// Runs every analysis the dataset supports and lays the results out as a `ReportDocument`.
+/// The analyses run concurrently; one that cannot run on this data (a missing table, a failed
+/// fit) becomes a section saying why, and the others go on. No statistic is computed here: the
+/// sections copy numbers out of the results.
+public enum ReportBuilder {
+    public static func build(_ ds: Dataset, options: ReportOptions = ReportOptions(),
+                             progress: (@Sendable (String) -> Void)? = nil) -> ReportDocument {
+        let by = options.by ?? defaultSegmentColumn(ds)
+        typealias Job = @Sendable () -> (section: ReportSection, result: NamedResult?)
+        var jobs: [(name: String, run: Job)] = [
+            ("KPIs", { KPISection.make(ds, options) }),
+            ("cohorts", { CohortSection.make(ds, options) }),
+            ("survival", { SurvivalSection.make(ds, options, by: by) }),
+            ("CLV", { CLVSection.make(ds, options, by: by) }),
+        ]
+        if options.scenarios != nil { jobs.append(("ROI", { ROISection.make(ds, options) })) }
+
+        let lock = NSLock()
+        nonisolated(unsafe) var out = [(ReportSection, NamedResult?)?](repeating: nil, count: jobs.count)
+        let jobList = jobs
+        DispatchQueue.concurrentPerform(iterations: jobList.count) { i in
+            let r = jobList[i].run()
+            lock.lock(); out[i] = (r.section, r.result); lock.unlock()
+            progress?(jobList[i].name)
+        }
+
+        var doc = ReportDocument(title: options.title, dataPath: options.dataPath)
+        doc.subtitle = (options.dataPath.isEmpty ? "" : "Dataset \(options.dataPath) · ") + "observed to \(Civil.iso(ds.asOf))"
+        doc.facts = facts(ds)
+        for case let (section, result)? in out {
+            doc.sections.append(section)
+            if let result { doc.results.append(result) }
+        }
+        return doc
+    }
+
+    /// `segment` when customers.csv or transactions.csv has one.
+    static func defaultSegmentColumn(_ ds: Dataset) -> String? {
+        if ds.customerTable?.segment != nil || ds.transactions.segment != nil { return "segment" }
+        return nil
+    }
+
+    static func facts(_ ds: Dataset) -> [(String, String)] {
+        var f: [(String, String)] = [("customers", Format.count(ds.customers.count)),
+                                     ("transactions", Format.count(ds.transactions.count))]
+        var first = Day.max
+        for d in ds.transactions.day where d != Day.missing && d < first { first = d }
+        if first != Day.max { f.append(("first purchase", Civil.iso(first))) }
+        f.append(("observed to", Civil.iso(ds.asOf)))
+        var tables: [String] = ["transactions"]
+        if ds.customerTable != nil { tables.append("customers") }
+        if ds.subscriptions != nil { tables.append("subscriptions") }
+        if ds.surveys != nil { tables.append("surveys") }
+        if ds.tickets != nil { tables.append("tickets") }
+        if ds.interactions != nil { tables.append("interactions") }
+        if ds.leads != nil { tables.append("leads") }
+        if ds.marketingSpend != nil { tables.append("marketing spend") }
+        f.append(("tables", "\(tables.count)"))
+        return f
+    }
+
+    /// The tables of a result, when its analysis declares them (`Reportable`).
+    static func tables(of result: Any) -> [ReportTable] {
+        (result as? any Reportable)?.tables ?? []
+    }
+
+    /// A section for an analysis that failed or cannot run, with the reason in words.
+    static func unavailable(id: String, title: String, _ error: Error) -> ReportSection {
+        ReportSection(id: id, title: title, unavailable: describe(error))
+    }
+
+    static func describe(_ error: Error) -> String {
+        String(describing: error)
+    }
+}
+
+/// A percentage label with `d` decimals ("42.4%").
+@inline(__always) func pct(_ x: Double, _ d: Int = 1) -> String { Format.value(x, .percent(decimals: d)) }

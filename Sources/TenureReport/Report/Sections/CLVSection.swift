@@ -1,0 +1,109 @@
+import TenureData
+import TenureLifetime
+import TenureRegression
+
+/// Customer lifetime value: BG/NBD + Gamma-Gamma fitted on a calibration period, CLV by segment
+/// with intervals, the holdout tracking plot, the calibration-by-frequency check and the
+/// regression models side by side.
+enum CLVSection {
+    static let title = "Customer lifetime value"
+
+    /// Default calibration end: the last quarter of the observed span (at least 8 weeks, at most a
+    /// year) is kept as the holdout. A choice of dates, not a statistic.
+    static func calibrationEnd(_ ds: Dataset) -> Day? {
+        var first = Day.max
+        for d in ds.transactions.day where d != Day.missing && d < first { first = d }
+        guard first != Day.max else { return nil }
+        let span = Int(ds.asOf) - Int(first)
+        let holdout = min(365, max(56, span / 4))
+        guard span > holdout + 56 else { return nil }
+        return Day(Int(ds.asOf) - holdout)
+    }
+
+    static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
+        var opts = CLVOptions()
+        opts.lifetime.rfm = RFMOptions(timeUnit: .week, calibrationEnd: o.calibrationEnd ?? calibrationEnd(ds), observationEnd: ds.asOf)
+        opts.lifetime.segmentColumn = by
+        opts.lifetime.horizonDays = o.horizonDays
+        opts.lifetime.annualDiscountRate = o.annualDiscountRate
+        opts.seed = o.seed
+        let r: CLVResult
+        do { r = try CLVAnalysis.run(dataset: ds, options: opts).result } catch {
+            return (ReportBuilder.unavailable(id: "clv", title: title, error), nil)
+        }
+        let p = r.probabilistic
+        let s = p.settings
+        let horizon = s.horizonDays >= 360 ? "\(Format.grouped(s.horizonDays / 365.25, decimals: 0))-year" : "\(Format.grouped(s.horizonDays, decimals: 0))-day"
+        var blocks: [ReportBlock] = []
+        blocks.append(.text("Repeat purchases are modelled with \(s.model.uppercased()) and spend per purchase with \(s.spendModel ?? "no spend model"), fitted by maximum likelihood on the calibration period (to \(s.calibrationEnd)); the rest of the data, to \(s.observationEnd), is the holdout that checks the forecast. CLV is the expected \(horizon) revenue per customer discounted at \(pct(s.annualDiscountRate, 0)) a year. Conventions: \(s.conventions)."))
+
+        var highlights: [String] = []
+        let o1 = p.overall
+        if o1.meanCLV.isFinite {
+            highlights.append("Mean \(horizon) CLV is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (95% CI \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
+        }
+        highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
+        let params = p.purchaseModel.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3)) (SE \(Format.grouped($0.standardError, decimals: 3)))" }
+        highlights.append("\(p.purchaseModel.model.uppercased()) parameters: \(params.joined(separator: ", ")); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
+        if let gg = p.spendModel {
+            highlights.append("Gamma-Gamma spend parameters: " + gg.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3))" }.joined(separator: ", ") + ".")
+        }
+
+        // CLV by segment
+        let segs = p.segments.isEmpty ? [p.overall] : p.segments
+        if segs.contains(where: { $0.meanCLV.isFinite }) {
+            blocks.append(.chart(.intervals(IntervalChart(
+                id: "clv_by_segment", title: "Mean \(horizon) CLV per customer" + (p.segmentColumn.map { " by \($0)" } ?? ""),
+                caption: "Discounted expected revenue per customer over the horizon, mean with its 95% interval; the note gives the customers in each group.",
+                axis: Axis("CLV per customer", unit: "currency", format: .number(decimals: 0)),
+                rows: segs.map { .init(label: $0.segment, estimate: $0.meanCLV, lower: $0.meanCLVLower, upper: $0.meanCLVUpper,
+                                       note: "n = \(Format.count($0.customers)) · P(alive) \(pct($0.meanPAlive, 0))") },
+                style: .bar, estimateLabel: "mean CLV", intervalLabel: "95% interval"))))
+        }
+
+        if let h = p.holdout {
+            blocks.append(.heading("Holdout check"))
+            let pts = h.tracking.compactMap { t -> (Double, TrackingPoint)? in DateParser.day(from: t.start).map { (Double($0), t) } }
+            if pts.count >= 2 {
+                let x = pts.map(\.0)
+                let cal = DateParser.day(from: s.calibrationEnd).map(Double.init)
+                blocks.append(.chart(.lines(LineChart(
+                    id: "clv_tracking", title: "Cumulative repeat purchases: actual vs \(s.model.uppercased())",
+                    caption: "Repeat purchases of the calibration customers, cumulated by \(s.timeUnit.rawValue); the model line is its unconditional expectation, fitted on the calibration period only. Right of the marker is the holdout.",
+                    xAxis: Axis(s.timeUnit.rawValue, format: .date(monthOnly: true)),
+                    yAxis: Axis("cumulative repeat purchases", unit: "purchases", format: .number(decimals: 0), min: 0),
+                    series: [Series(name: "actual", x: x, y: pts.map(\.1.actualCumulative), color: 6),
+                             Series(name: s.model.uppercased() + " forecast", x: x, y: pts.map(\.1.predictedCumulative), style: .dashed, color: 1)],
+                    markers: cal.map { [Marker(x: $0, label: "calibration end")] } ?? []))))
+            }
+            if !h.calibration.isEmpty {
+                blocks.append(.chart(.bars(BarChart(
+                    id: "clv_calibration_frequency", title: "Holdout purchases by calibration frequency",
+                    caption: "Mean repeat purchases in the holdout for customers grouped by their calibration-period frequency: actual against the model's conditional expectation.",
+                    categories: h.calibration.map(\.frequency), categoryAxis: "repeat purchases in the calibration period",
+                    axis: Axis("mean holdout purchases", unit: "purchases", format: .number(decimals: 1)),
+                    groups: [.init(name: "actual", values: h.calibration.map(\.actualMean), color: 6),
+                             .init(name: "model", values: h.calibration.map(\.predictedMean), color: 1)]))))
+            }
+            highlights.append("Holdout: \(Format.grouped(h.purchases.actualTotal, decimals: 0)) repeat purchases happened, \(Format.grouped(h.purchases.predictedTotal, decimals: 0)) were forecast (MAE per customer \(Format.grouped(h.purchases.mae, decimals: 3))).")
+        }
+
+        if let reg = r.regression, !reg.comparison.isEmpty {
+            blocks.append(.heading("Regression-based CLV, side by side"))
+            blocks.append(.text("OLS, ridge and a log-link GLM predict each customer's holdout spend from calibration features (\(reg.features.joined(separator: ", "))), trained on \(Format.count(reg.trainCustomers)) customers and scored, with the probabilistic model, on the same \(Format.count(reg.testCustomers)) test customers."))
+            blocks.append(.chart(.bars(BarChart(
+                id: "clv_model_comparison", title: "Holdout spend error by model",
+                caption: "Mean absolute error and root mean squared error of each model's prediction of holdout spend per test customer (lower is better).",
+                categories: reg.comparison.map(\.model), categoryAxis: "model",
+                axis: Axis("error per customer", unit: "currency", format: .number(decimals: 1)),
+                groups: [.init(name: "MAE", values: reg.comparison.map(\.mae), color: 0),
+                         .init(name: "RMSE", values: reg.comparison.map(\.rmse), color: 4)]))))
+            if let best = reg.comparison.min(by: { $0.mae < $1.mae }) {
+                highlights.append("Lowest holdout error: \(best.model) (MAE \(Format.grouped(best.mae, decimals: 2)), R² \(Format.grouped(best.rSquared, decimals: 3))).")
+            }
+        }
+        let tables = ReportBuilder.tables(of: r)
+        for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .standard : .folded(maxRows: 60))) }
+        return (ReportSection(id: "clv", title: title, highlights: highlights, blocks: blocks), NamedResult(key: "clv", result: r))
+    }
+}

@@ -1,0 +1,157 @@
+import TenureData
+import TenureCohorts
+
+/// Cohort retention: heatmap of the cohort × age matrix, the average curve with its interval, the
+/// sBG forecast of recent cohorts with projection bands, and MRR movements when there are any.
+enum CohortSection {
+    static let title = "Cohort retention"
+    /// Most cohorts shown in the heatmap (the latest ones); the CSV has every cohort.
+    static let maxHeatmapRows = 36
+
+    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        var opts = CohortOptions()
+        opts.period = o.cohortPeriod
+        opts.forecast = o.forecastPeriods
+        let r: CohortResult
+        do { r = try CohortAnalysis.run(ds, options: opts) } catch {
+            return (ReportBuilder.unavailable(id: "cohorts", title: title, error), nil)
+        }
+        guard let g = r.groups.first, !g.cohorts.isEmpty else {
+            return (ReportSection(id: "cohorts", title: title, unavailable: "no cohort could be formed from this data"), NamedResult(key: "cohorts", result: r))
+        }
+        let unit = r.settings.period
+        let units = unit + "s"
+        var blocks: [ReportBlock] = []
+        blocks.append(.text("Customers are grouped by the \(unit) they were acquired in (\(r.cohortBasis.replacingOccurrences(of: "_", with: " "))). Each cell is the share of a cohort active (at least one purchase) in a later \(unit). Cells a cohort has not reached are blank, not zero, and the current, unfinished \(unit) is left out so it never looks like a drop."))
+
+        // heatmap of classic retention, complete cells only
+        let shown = Array(g.cohorts.suffix(maxHeatmapRows))
+        let maxAge = shown.flatMap { $0.cells.map(\.age) }.max() ?? 0
+        var values: [[Double?]] = [], fc: [[Bool]] = []
+        let forecastByCohort = Dictionary((g.forecast?.cohorts ?? []).map { ($0.cohort, $0) }, uniquingKeysWith: { a, _ in a })
+        let showForecast = g.forecast?.basis == "classic"
+        let horizon = showForecast ? (g.forecast?.horizon ?? 0) : 0
+        for c in shown {
+            var row = [Double?](repeating: nil, count: maxAge + 1 + horizon)
+            var frow = [Bool](repeating: false, count: row.count)
+            for cell in c.cells where cell.status == .complete { row[cell.age] = cell.retention }
+            if showForecast, let f = forecastByCohort[c.cohort] {
+                for cell in f.cells where cell.age < row.count && row[cell.age] == nil { row[cell.age] = cell.retention; frow[cell.age] = true }
+            }
+            values.append(row); fc.append(frow)
+        }
+        let laterAges = values.flatMap { $0.dropFirst().compactMap { $0 } }
+        let hi = laterAges.max() ?? 1
+        blocks.append(.chart(.heatmap(Heatmap(
+            id: "cohort_retention_heatmap", title: "Retention by \(unit)ly cohort",
+            caption: "Share of each cohort active in each \(unit) since acquisition (classic retention). Age 0 is 100% by definition; the colour scale spans the later ages so their differences show." + (g.cohorts.count > shown.count ? " The latest \(shown.count) of \(g.cohorts.count) cohorts are shown; every cohort is in the CSV." : ""),
+            rowAxis: "cohort", columnAxis: "\(units) since acquisition",
+            rowLabels: shown.map(\.cohort), rowNotes: shown.map { "n = \(Format.count($0.size))" },
+            columnLabels: (0..<(maxAge + 1 + horizon)).map(String.init), values: values, forecast: showForecast ? fc : nil,
+            format: .percent(decimals: 0), domain: 0...max(0.05, hi), legendLabel: "retention (share of cohort)"))))
+
+        // average curve with Wilson band, classic and unbounded
+        let avg = g.average.filter { $0.cohorts > 0 }
+        if avg.count >= 2 {
+            let x = avg.map { Double($0.age) }
+            blocks.append(.chart(.lines(LineChart(
+                id: "cohort_average_curve", title: "Average retention curve",
+                caption: "Size-weighted mean over the cohorts that have fully reached each age, with its \(pct(r.settings.confidence, 0)) Wilson interval. Unbounded retention counts a customer as retained while they buy again at that age or later.",
+                xAxis: Axis("age", unit: units, format: .number(decimals: 0)),
+                yAxis: Axis("share of cohort", unit: "%", format: .percent(decimals: 0), min: 0, max: 1),
+                series: [Series(name: "classic retention", x: x, y: avg.map(\.retention), lower: avg.map(\.retentionLower),
+                                upper: avg.map(\.retentionUpper), color: 0, markers: avg.count <= 40, bandLabel: "\(pct(r.settings.confidence, 0)) interval"),
+                         Series(name: "unbounded retention", x: x, y: avg.map(\.unbounded), style: .dashed, color: 1)]))))
+        }
+
+        // sBG forecast of a few recent cohorts: observed survivors and the projection with its band
+        var highlights: [String] = []
+        if let f = g.forecast {
+            let fitted = f.cohorts.filter { $0.fit != nil && !$0.cells.isEmpty }
+            let pick = Array(fitted.suffix(4))
+            var series: [Series] = []
+            for (k, fcst) in pick.enumerated() {
+                let obs = observedSurvival(g, basis: f.basis)[fcst.cohort] ?? []
+                if !obs.isEmpty {
+                    series.append(Series(name: "\(fcst.cohort) observed", x: obs.map { Double($0.age) }, y: obs.map(\.value), color: k, markers: obs.count <= 40))
+                }
+                series.append(Series(name: "\(fcst.cohort) sBG forecast", x: fcst.cells.map { Double($0.age) }, y: fcst.cells.map(\.retention),
+                                     lower: fcst.cells.map(\.lower), upper: fcst.cells.map(\.upper), style: .dashed, color: k,
+                                     bandLabel: "projection interval"))
+            }
+            if !series.isEmpty {
+                blocks.append(.chart(.lines(LineChart(
+                    id: "cohort_forecast", title: "sBG forecast of recent cohorts",
+                    caption: "Observed \(f.basis) retention (solid) and the shifted-beta-geometric projection \(f.horizon) \(units) ahead (dashed) with its interval (\(f.intervalMethod)).",
+                    xAxis: Axis("age", unit: units, format: .number(decimals: 0)),
+                    yAxis: Axis("\(f.basis) retention", unit: "%", format: .percent(decimals: 0), min: 0, max: 1),
+                    series: series))))
+            }
+            // the survivor triangle completed by the forecast
+            let observed = observedSurvival(g, basis: f.basis)
+            let rows = f.cohorts.suffix(maxHeatmapRows)
+            let width = (rows.map { c in max(observed[c.cohort]?.map(\.age).max() ?? 0, c.cells.map(\.age).max() ?? 0) }.max() ?? 0) + 1
+            var tv: [[Double?]] = [], tf: [[Bool]] = []
+            for c in rows {
+                var row = [Double?](repeating: nil, count: width), frow = [Bool](repeating: false, count: width)
+                for p in observed[c.cohort] ?? [] where p.age < width { row[p.age] = p.value }
+                for cell in c.cells where cell.age < width && row[cell.age] == nil { row[cell.age] = cell.retention; frow[cell.age] = true }
+                tv.append(row); tf.append(frow)
+            }
+            if width > 1 && !tv.isEmpty {
+                blocks.append(.chart(.heatmap(Heatmap(
+                    id: "cohort_survival_triangle", title: "\(f.basis.capitalized) retention, completed by the sBG forecast",
+                    caption: "Observed share of each cohort still retained (\(f.basis == "contractual" ? "a subscription covers the period or a later one" : "buying in that period or a later one")); dotted cells are the sBG forecast of the unobserved triangle, \(f.horizon) \(units) ahead.",
+                    rowAxis: "cohort", columnAxis: "\(units) since acquisition",
+                    rowLabels: rows.map(\.cohort), rowNotes: rows.map { "n = \(Format.count($0.size))" },
+                    columnLabels: (0..<width).map(String.init), values: tv, forecast: tf,
+                    format: .percent(decimals: 0), domain: 0...1, legendLabel: "\(f.basis) retention"))))
+            }
+            if let last = fitted.last, let fit = last.fit {
+                highlights.append("sBG fit of cohort \(last.cohort): \(describe(fit)).")
+            }
+            let failed = f.cohorts.filter { $0.fit == nil }.count
+            if failed > 0 { blocks.append(.warning("\(failed) of \(f.cohorts.count) cohorts could not be forecast (too few complete ages or no loss observed yet); the CSV says why for each.")) }
+        }
+        if let a1 = g.average.first(where: { $0.age == 1 && $0.cohorts > 0 }) {
+            highlights.insert("\(unit.capitalized)-1 retention averages \(pct(a1.retention)) over \(a1.cohorts) cohorts (\(Format.count(a1.size)) customers).", at: 0)
+        }
+        if let last = g.average.last(where: { $0.cohorts > 0 }), last.age > 1 {
+            highlights.insert("After \(last.age) \(units), \(pct(last.retention)) of customers are still buying in a given \(unit) (\(pct(last.unbounded)) buy then or later).", at: min(1, highlights.count))
+        }
+
+        if let m = r.mrr, m.periods.count >= 2 {
+            let p = m.periods
+            blocks.append(.chart(.bars(BarChart(
+                id: "mrr_movements", title: "MRR movements per \(unit)",
+                caption: "Monthly recurring revenue gained (new, expansion, reactivation) and lost (contraction, churn) in each period. \(m.note)",
+                categories: p.map { $0.period + ($0.status == .partial ? "*" : "") }, categoryAxis: unit,
+                axis: Axis("MRR change", unit: "currency", format: .number(decimals: 0)),
+                groups: [.init(name: "new", values: p.map { $0.new }, color: 0),
+                         .init(name: "expansion", values: p.map { $0.expansion }, color: 2),
+                         .init(name: "reactivation", values: p.map { $0.reactivation }, color: 5),
+                         .init(name: "contraction", values: p.map { -$0.contraction }, color: 1),
+                         .init(name: "churn", values: p.map { -$0.churn }, color: 3)],
+                stacked: true))))
+        }
+        let tables = ReportBuilder.tables(of: r)
+        for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .folded(maxRows: 60) : .folded(maxRows: 60))) }
+        for n in r.notes { blocks.append(.text(n)) }
+        return (ReportSection(id: "cohorts", title: title, highlights: highlights, blocks: blocks), NamedResult(key: "cohorts", result: r))
+    }
+
+    /// Observed survivor shares per cohort on the forecast's basis (complete ages only).
+    static func observedSurvival(_ g: CohortGroup, basis: String) -> [String: [(age: Int, value: Double)]] {
+        var out: [String: [(age: Int, value: Double)]] = [:]
+        if basis == "contractual", let rows = g.contractual {
+            for r in rows { out[r.cohort] = r.cells.filter { $0.status == .complete }.map { ($0.age, $0.survival) } }
+        } else {
+            for r in g.cohorts { out[r.cohort] = r.cells.filter { $0.status == .complete }.map { ($0.age, $0.unbounded) } }
+        }
+        return out
+    }
+
+    static func describe(_ fit: SBGFit) -> String {
+        "alpha = \(Format.grouped(fit.alpha, decimals: 3)) (SE \(Format.grouped(fit.alphaSE, decimals: 3))), beta = \(Format.grouped(fit.beta, decimals: 3)) (SE \(Format.grouped(fit.betaSE, decimals: 3)))"
+    }
+}

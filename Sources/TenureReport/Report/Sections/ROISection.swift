@@ -1,0 +1,71 @@
+import TenureData
+import TenureROI
+
+/// ROI scenarios: NPV and ROI intervals per scenario (Monte Carlo), P(ROI > 0), the ranking, and a
+/// tornado of what moves the best scenario's NPV most.
+enum ROISection {
+    static let title = "ROI scenarios"
+
+    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        guard let file = o.scenarios else {
+            return (ReportSection(id: "roi", title: title, unavailable: "no scenario file was given (--scenarios FILE.yaml)"), nil)
+        }
+        let r: ROIResult
+        do {
+            let builder = try BaselineBuilder(data: ds)
+            var fitted: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
+            for s in file.scenarios where fitted[s.segment ?? ""] == nil {
+                fitted[s.segment ?? ""] = try builder.build(segment: s.segment, months: ROIAnalysis.reachNeeded(file, segment: s.segment))
+            }
+            r = try ROIAnalysis.run(file, data: ds, options: .init(simulations: o.simulations, seed: o.seed),
+                                    baselineFor: { segment, _ in fitted[segment ?? ""]! })
+        } catch {
+            return (ReportBuilder.unavailable(id: "roi", title: title, error), nil)
+        }
+        var blocks: [ReportBlock] = []
+        blocks.append(.text("Each initiative of the scenario file is played against the baseline fitted on the data; effect ranges and model-parameter uncertainty are propagated by \(Format.count(r.simulations)) Monte Carlo draws (seed \(r.seed)). Costs are paid at the \(r.costTiming) and margins earned at the \(r.marginTiming) of each month."))
+        let ranked = r.scenarios.sorted { $0.rank < $1.rank }
+        var highlights: [String] = []
+        if let best = ranked.first {
+            let npv = best.simulation?.npv.p50 ?? best.expected.npv
+            highlights.append("Best scenario: \(best.name) (median NPV \(Format.grouped(npv, decimals: 0))" +
+                              (best.simulation.map { ", P(ROI > 0) = \(pct($0.probabilityPositive, 0))" } ?? "") + ").")
+        }
+        for s in ranked {
+            if let p = s.expected.paybackMonths { highlights.append("\(s.name): pays back in month \(p) at central inputs.") }
+            else { highlights.append("\(s.name): does not pay back within \(s.horizonMonths) months at central inputs.") }
+        }
+        let rows: [IntervalChart.Row] = ranked.map { s in
+            if let m = s.simulation {
+                return .init(label: s.name, estimate: m.roi.p50, lower: m.roi.p5, upper: m.roi.p95, note: "P(ROI > 0) = \(pct(m.probabilityPositive, 0))")
+            }
+            return .init(label: s.name, estimate: s.expected.roi)
+        }
+        blocks.append(.chart(.intervals(IntervalChart(
+            id: "roi_intervals", title: "ROI by scenario",
+            caption: "Median ROI (NPV over the present value of costs) with its 5th–95th percentile interval over the simulations; right of zero pays back. Scenarios in rank order.",
+            axis: Axis("ROI", unit: "%", format: .percent(decimals: 0)), rows: rows, style: .point, reference: 0,
+            estimateLabel: "median ROI", intervalLabel: "P5–P95"))))
+        let npvRows: [IntervalChart.Row] = ranked.map { s in
+            if let m = s.simulation { return .init(label: s.name, estimate: m.npv.p50, lower: m.npv.p5, upper: m.npv.p95) }
+            return .init(label: s.name, estimate: s.expected.npv)
+        }
+        blocks.append(.chart(.intervals(IntervalChart(
+            id: "roi_npv_intervals", title: "NPV by scenario",
+            caption: "Median net present value of incremental margin minus costs, with its 5th–95th percentile interval.",
+            axis: Axis("NPV", unit: "currency", format: .number(decimals: 0)), rows: npvRows, style: .point, reference: 0,
+            estimateLabel: "median NPV", intervalLabel: "P5–P95"))))
+        for s in ranked.prefix(3) where !s.tornado.isEmpty {
+            blocks.append(.chart(.tornado(TornadoChart(
+                id: "roi_tornado_\(s.name)", title: "What moves the NPV of \(s.name)",
+                caption: "NPV with one input at its low and high value (10th/90th percentile of its range), the others at their central values; largest swing first.",
+                axis: Axis("NPV", unit: "currency", format: .number(decimals: 0)), baseline: s.expected.npv, baselineLabel: "central NPV",
+                bars: s.tornado.prefix(10).map { .init(label: $0.input, low: $0.npvAtLow, high: $0.npvAtHigh,
+                                                      lowInput: Format.grouped($0.lowValue, decimals: 3), highInput: Format.grouped($0.highValue, decimals: 3)) }))))
+        }
+        let tables = ReportBuilder.tables(of: r)
+        for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .standard : .folded(maxRows: 60))) }
+        blocks.append(.text(r.method))
+        return (ReportSection(id: "roi", title: title, highlights: highlights, blocks: blocks), NamedResult(key: "roi", result: r))
+    }
+}
