@@ -1,7 +1,75 @@
 import ArgumentParser
+import TenureData
+import TenureReport
+import TenureROI
 
-// PLACEHOLDER: the 'roi' subcommand is wired by its issue.
 struct ROI: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "roi", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure roi is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "roi",
+        abstract: "Compare CRM initiative scenarios: incremental revenue, NPV, ROI, payback, with Monte Carlo intervals.",
+        discussion: """
+        The baseline is fitted on the data: BG/NBD + Gamma-Gamma per targeted segment for purchases, \
+        sBG for subscriptions. Effects act on those models: churn_reduction scales every dropout \
+        probability / churn hazard by (1 − c), frequency_lift scales purchase rates by (1 + f), \
+        order_value_lift scales spend per order, conversion_lift scales monthly acquisition, \
+        new_customers arrive evenly over the horizon at new_customer_cac each.
+
+        Costs are paid at the start of each month and margins earned at its end (change with \
+        `timing: {costs: end, margins: start}`); ROI = NPV / present value of costs.
+        Every input may be a number, a range [low, high] (uniform), or {dist: triangular|normal, ...}.
+
+        Scenario file (YAML):
+          horizon: 24 months
+          discount_rate: 0.10        # annual
+          gross_margin: 0.35
+          scenarios:
+            - name: Loyalty program
+              segment: retail
+              cost: { fixed: 50000, per_customer: 2.5 }
+              effects: { churn_reduction: [0.05, 0.15] }
+            - name: Win-back email
+              segment: all
+              cost: { per_customer: 0.4 }
+              effects: { frequency_lift: 0.03, order_value_lift: [0.0, 0.02] }
+          past_initiatives:          # realised ROI of initiatives recorded in customers.csv (initiative, group)
+            - { name: spring_pilot, cost: 12000 }
+
+        Examples:
+          tenure roi data/ --scenarios scenarios.yaml
+          tenure roi data/ --scenarios scenarios.yaml --simulations 100000 --seed 7 --format json -o roi.json
+        """)
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The scenario file (YAML, see above).") var scenarios: String
+    @Option(help: "Monte Carlo simulations per scenario (0 = expected values only).") var simulations = 10_000
+    @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 1
+    @Option(name: .customLong("retention-window"), help: "Past initiatives: days without a purchase after which a customer is not retained.")
+    var retentionWindow = 90
+    @Flag(help: .hidden) var timings = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        guard retentionWindow > 0 else { throw ValidationError("--retention-window must be a positive number of days.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let clock = PhaseClock(enabled: timings)
+            let file = try ScenarioFile.load(path: scenarios)
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
+            let builder = try BaselineBuilder(data: dataset)
+            var fitted: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
+            for s in file.scenarios where fitted[s.segment ?? ""] == nil {
+                fitted[s.segment ?? ""] = try builder.build(segment: s.segment, months: ROIAnalysis.reachNeeded(file, segment: s.segment))
+            }
+            clock.lap("baselines")
+            let result = try ROIAnalysis.run(file, data: dataset,
+                                             options: .init(simulations: simulations, seed: seed, retentionWindowDays: retentionWindow),
+                                             baselineFor: { segment, _ in fitted[segment ?? ""]! })
+            clock.lap("scenarios (\(simulations) simulations × \(file.scenarios.count))")
+            try output.emit(result)
+        }
+    }
 }

@@ -1,0 +1,199 @@
+import Foundation
+import TenureCohorts
+import TenureData
+import TenureLifetime
+import TenureNumerics
+
+/// Builds a segment's `Baseline` from the data: the RFM summary in weeks, BG/NBD and Gamma-Gamma
+/// fitted on the segment's customers, an sBG fitted on subscriptions, and the curves the scenario
+/// effects act upon (see `Baseline`).
+public struct BaselineBuilder {
+    public let data: Dataset
+    let summary: RFMSummary
+    /// Segment code of every customer (−1 = none) and the labels.
+    let segmentCode: [Int32]
+    public let segmentLevels: [String]
+
+    /// Grid step of the curves, in months.
+    public var step = 0.5
+    static let unit = TimeUnit.week
+    static let unitsPerMonth = (365.25 / 12) / 7
+
+    public init(data: Dataset) throws {
+        self.data = data
+        summary = try RFMSummary(dataset: data, options: RFMOptions(timeUnit: Self.unit))
+        (segmentCode, segmentLevels) = Self.segments(data)
+    }
+
+    /// The customer's segment: customers.csv `segment` when present, else the segment of their first transaction row.
+    static func segments(_ data: Dataset) -> ([Int32], [String]) {
+        var code = [Int32](repeating: -1, count: data.customers.count)
+        if let t = data.customerTable, let seg = t.segment {
+            for row in 0..<t.count { code[Int(t.customer[row])] = seg.codes[row] }
+            return (code, seg.levels)
+        }
+        if let seg = data.transactions.segment {
+            for row in 0..<data.transactions.count where code[Int(data.transactions.customer[row])] < 0 {
+                code[Int(data.transactions.customer[row])] = seg.codes[row]
+            }
+            return (code, seg.levels)
+        }
+        return (code, [])
+    }
+
+    /// The baseline of `segment` (nil = every customer) with curves reaching `months` months.
+    public func build(segment: String?, months: Double) throws -> (Baseline, ROIResult.BaselineSummary) {
+        var wanted: Int32? = nil
+        if let segment {
+            guard let i = segmentLevels.firstIndex(of: segment) else {
+                throw DataError(.badValue, file: "scenarios", column: "segment", value: segment,
+                                expected: segmentLevels.isEmpty ? "`all` (the data has no segment column)"
+                                    : "one of the segments in the data: " + segmentLevels.joined(separator: ", ") + ", or `all`")
+            }
+            wanted = Int32(i)
+        }
+        let label = segment ?? "all"
+        // rows of the RFM summary in the segment
+        var xs: [Int32] = [], txs: [Double] = [], Ts: [Double] = [], ms: [Double] = []
+        var newLastYear = 0
+        for i in 0..<summary.customer.count where wanted == nil || segmentCode[Int(summary.customer[i])] == wanted {
+            xs.append(summary.frequency[i]); txs.append(summary.recency[i]); Ts.append(summary.T[i])
+            ms.append(summary.monetaryValue[i])
+            if Int(data.asOf) - Int(summary.firstDay[i]) < 365 { newLastYear += 1 }
+        }
+        guard xs.count >= 10 else {
+            throw FitError(model: "ROI baseline", reason: "segment '\(label)' has \(xs.count) customers with purchases; at least 10 are needed to fit BG/NBD")
+        }
+        let patterns = RFMPatterns(x: xs, tx: txs, T: Ts)
+        let bg = try BGNBDModel.fit(patterns)
+        let gg = try GammaGammaModel.fit(frequency: xs, monetary: ms)
+        let points = Int((months / step).rounded(.up)) + 2
+        let theta = bg.fit.estimates + gg.fit.estimates
+        let curves0 = curves(theta, patterns, ms: xs, ms, points: points)
+        var jac: [Baseline.CurveSet] = []
+        for j in 0..<theta.count {
+            let h = 1e-4 * max(abs(theta[j]), 1e-3)
+            var up = theta, dn = theta
+            up[j] += h; dn[j] -= h
+            let cu = curves(up, patterns, ms: xs, ms, points: points), cd = curves(dn, patterns, ms: xs, ms, points: points)
+            func d(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { ($0 - $1) / (2 * h) } }
+            jac.append(.init(purchases: d(cu.purchases, cd.purchases), spend: d(cu.spend, cd.spend),
+                             alive: d(cu.alive, cd.alive), newCustomer: d(cu.newCustomer, cd.newCustomer)))
+        }
+        var names = ["bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gg.p", "gg.q", "gg.gamma"]
+        var cov = Matrix(rows: theta.count, cols: theta.count)
+        for i in 0..<4 { for j in 0..<4 { cov[i, j] = bg.fit.covariance[i, j] } }
+        for i in 0..<3 { for j in 0..<3 { cov[4 + i, 4 + j] = gg.fit.covariance[i, j] } }
+
+        var b = Baseline(step: step, curves: curves0, meanSpend: gg.populationMeanSpend, customers: xs.count,
+                         aliveNow: curves0.alive[0], newPerMonth: Double(newLastYear) / 12)
+        var se = Dictionary(uniqueKeysWithValues: zip(names, bg.fit.standardErrors + gg.fit.standardErrors))
+        var params = Dictionary(uniqueKeysWithValues: zip(names, theta))
+        var active = 0.0
+        if let book = try subscriptionBook(segment: wanted, firstIndex: theta.count) {
+            b.subscriptions = book.book
+            names += ["sbg.alpha", "sbg.beta"]
+            let grown = Matrix(rows: theta.count + 2, cols: theta.count + 2)
+            var g = grown
+            for i in 0..<theta.count { for j in 0..<theta.count { g[i, j] = cov[i, j] } }
+            // natural-scale covariance of (α, β) from that of (log α, log β)
+            let f = book.fit, s = [f.alpha, f.beta]
+            for i in 0..<2 { for j in 0..<2 { g[theta.count + i, theta.count + j] = s[i] * s[j] * f.logCovariance[2 * i + j] } }
+            cov = g
+            jac += [Baseline.CurveSet](repeating: .init(purchases: zeros(points), spend: zeros(points), alive: zeros(points),
+                                                        newCustomer: zeros(points)), count: 2)
+            params["sbg.alpha"] = f.alpha; params["sbg.beta"] = f.beta
+            se["sbg.alpha"] = f.alphaSE; se["sbg.beta"] = f.betaSE
+            active = book.book.count.reduce(0, +)
+        }
+        b.parameterNames = names
+        b.covariance = cov
+        b.jacobian = jac
+        let summary = ROIResult.BaselineSummary(segment: label, customers: xs.count, aliveNow: b.aliveNow,
+                                                newPerMonth: b.newPerMonth, meanSpend: b.meanSpend,
+                                                activeSubscriptions: active, parameters: params, standardErrors: se)
+        return (b, summary)
+    }
+
+    func zeros(_ n: Int) -> [Double] { [Double](repeating: 0, count: n) }
+
+    /// The four curves at parameters θ = (r, α, a, b, p, q, γ), summed over patterns (two threads).
+    func curves(_ theta: [Double], _ patterns: RFMPatterns, ms xs: [Int32], _ ms: [Double], points: Int) -> Baseline.CurveSet {
+        let bg = BGNBDModel(r: theta[0], alpha: theta[1], a: theta[2], b: theta[3])
+        let gg = GammaGammaModel(p: theta[4], q: theta[5], gamma: theta[6])
+        // Σ over a pattern's customers of their expected spend per order (depends on m, not only the pattern)
+        var spendWeight = [Double](repeating: 0, count: patterns.count)
+        for i in 0..<xs.count { spendWeight[Int(patterns.pattern[i])] += gg.conditionalExpectedSpend(x: xs[i], m: ms[i]) }
+        let k = Self.unitsPerMonth * step
+        let chunks = 2
+        var partial = [[Double]](repeating: [Double](repeating: 0, count: 3 * points), count: chunks)
+        partial.withUnsafeMutableBufferPointer { parts in
+            let parts = parts
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var acc = [Double](repeating: 0, count: 3 * points)
+                var p = c
+                while p < patterns.count {
+                    let x = patterns.x[p], tx = patterns.tx[p], T = patterns.T[p], w = patterns.weight[p]
+                    let alive = bg.probabilityAlive(x: x, tx: tx, T: T)
+                    let s = bg.r + Double(x), c2 = bg.a + bg.b + Double(x)
+                    for g in 0..<points {
+                        let t = Double(g) * k
+                        let e = g == 0 ? 0 : bg.conditionalExpectedPurchases(t, x: x, tx: tx, T: T)
+                        acc[g] += w * e
+                        acc[points + g] += spendWeight[p] * e
+                        // P(still alive t later | alive now) = 2F1(r+x, a; a+b+x; −t/(α+T))
+                        let survive = g == 0 ? 1 : Special.hyp2f1(s, bg.a, c2, -t / (bg.alpha + T))
+                        acc[2 * points + g] += w * alive * survive
+                    }
+                    p += chunks
+                }
+                parts[c] = acc
+            }
+        }
+        var purchases = zeros(points), spend = zeros(points), alive = zeros(points)
+        for c in 0..<chunks {
+            for g in 0..<points {
+                purchases[g] += partial[c][g]; spend[g] += partial[c][points + g]; alive[g] += partial[c][2 * points + g]
+            }
+        }
+        let newCustomer = (0..<points).map { $0 == 0 ? 0 : bg.expectedPurchases(Double($0) * k) }
+        return .init(purchases: purchases, spend: spend, alive: alive, newCustomer: newCustomer)
+    }
+
+    /// Active subscriptions with MRR in the segment, grouped by whole months of tenure, and an sBG fit on
+    /// the subscriptions observed for at least `K` months (survivors at ages 0…K, the balanced
+    /// cohort the sBG likelihood of Fader & Hardie takes). nil when there are no subscriptions with MRR.
+    func subscriptionBook(segment: Int32?, firstIndex: Int) throws -> (book: Baseline.SubscriptionBook, fit: SBGFit)? {
+        guard let subs = data.subscriptions, let mrr = subs.mrr, subs.count > 0 else { return nil }
+        let asOf = Int(data.asOf)
+        let monthDays = 365.25 / 12
+        var byTenure: [Int: (mrr: Double, count: Double)] = [:]
+        var maxAge = 0
+        for i in 0..<subs.count where segment == nil || segmentCode[Int(subs.customer[i])] == segment {
+            let start = Int(subs.startDay[i])
+            guard start <= asOf else { continue }
+            let age = Int(Double(asOf - start) / monthDays)
+            maxAge = max(maxAge, age)
+            if subs.endDay[i] == Day.missing || Int(subs.endDay[i]) > asOf {
+                byTenure[age, default: (0, 0)].mrr += mrr[i].isFinite ? mrr[i] : 0
+                byTenure[age, default: (0, 0)].count += 1
+            }
+        }
+        guard !byTenure.isEmpty else { return nil }
+        let K = min(24, maxAge)
+        guard K >= 2 else { return nil }
+        var survivors = [Double](repeating: 0, count: K + 1)
+        for i in 0..<subs.count where segment == nil || segmentCode[Int(subs.customer[i])] == segment {
+            let start = Int(subs.startDay[i])
+            guard asOf - start >= Int(Double(K) * monthDays) else { continue }
+            let end = subs.endDay[i] == Day.missing ? Int.max : Int(subs.endDay[i])
+            let lived = end == Int.max ? K : min(K, Int(Double(end - start) / monthDays))
+            for t in 0...lived { survivors[t] += 1 }
+        }
+        let fit = try SBG.fit(survivors: survivors)
+        let tenures = byTenure.keys.sorted()
+        return (Baseline.SubscriptionBook(alpha: fit.alpha, beta: fit.beta, tenures: tenures,
+                                          mrr: tenures.map { byTenure[$0]!.mrr }, count: tenures.map { byTenure[$0]!.count },
+                                          alphaIndex: firstIndex, betaIndex: firstIndex + 1), fit)
+    }
+}

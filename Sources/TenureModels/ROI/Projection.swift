@@ -1,0 +1,163 @@
+import Foundation
+
+/// One set of realised inputs of a scenario: effect sizes, costs, and a parameter perturbation.
+public struct ScenarioDraw: Sendable, Equatable {
+    public var churnReduction = 0.0, frequencyLift = 0.0, orderValueLift = 0.0, conversionLift = 0.0
+    public var newCustomers = 0.0, newCustomerCAC = 0.0
+    public var fixedCost = 0.0, perCustomerCost = 0.0, perPeriodCost = 0.0
+    /// θ − θ̂ for the baseline's parameters (empty = the fitted values).
+    public var delta: [Double] = []
+
+    public init() {}
+
+    /// Every input at its center value, parameters at their estimates.
+    public init(center s: ScenarioFile.Scenario) {
+        churnReduction = s.effects.churnReduction.center; frequencyLift = s.effects.frequencyLift.center
+        orderValueLift = s.effects.orderValueLift.center; conversionLift = s.effects.conversionLift.center
+        newCustomers = s.effects.newCustomers.center; newCustomerCAC = s.effects.newCustomerCAC.center
+        fixedCost = s.cost.fixed.center; perCustomerCost = s.cost.perCustomer.center; perPeriodCost = s.cost.perPeriod.center
+    }
+
+    /// Effects multiplied by `k` (costs unchanged): the break-even search moves along this line.
+    func scalingEffects(_ k: Double) -> ScenarioDraw {
+        var d = self
+        d.churnReduction = min(churnReduction * k, 0.999); d.frequencyLift *= k; d.orderValueLift *= k
+        d.conversionLift *= k; d.newCustomers *= k
+        return d
+    }
+}
+
+/// The incremental outcome of a scenario against its baseline, over the horizon.
+///
+/// Cash-flow timing (SPEC §3): costs at the start of each month, margins at its end, unless the
+/// scenario file says otherwise; discounting monthly at (1 + annual rate)^(1/12) − 1.
+/// `roi` = NPV / present value of costs, so a scenario with no effect has ROI = −1 exactly.
+public struct ScenarioOutcome: Sendable, Codable, Equatable {
+    public var incrementalPurchases: Double
+    public var incrementalRevenue: Double
+    public var incrementalMargin: Double
+    /// Extra customers alive (transactional) or subscribed at the end of the horizon, plus the new customers acquired.
+    public var incrementalRetained: Double
+    public var newCustomers: Double
+    public var cost: Double
+    public var presentValueMargin: Double
+    public var presentValueCost: Double
+    public var netGain: Double
+    public var npv: Double
+    public var roi: Double
+    /// First month at whose end the cumulative discounted net cash flow is ≥ 0; nil = not within the horizon.
+    public var paybackMonths: Int?
+    /// Per month: incremental revenue, margin and cost (undiscounted).
+    public var monthlyRevenue: [Double]
+    public var monthlyMargin: [Double]
+    public var monthlyCost: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case incrementalPurchases = "incremental_purchases", incrementalRevenue = "incremental_revenue",
+             incrementalMargin = "incremental_margin", incrementalRetained = "incremental_retained",
+             newCustomers = "new_customers", cost, presentValueMargin = "pv_margin", presentValueCost = "pv_cost",
+             netGain = "net_gain", npv, roi, paybackMonths = "payback_months", monthlyRevenue = "monthly_revenue",
+             monthlyMargin = "monthly_margin", monthlyCost = "monthly_cost"
+    }
+}
+
+public enum Projection {
+    /// Evaluates one draw of a scenario against a baseline. Pure and allocation-light: the Monte
+    /// Carlo calls it once per simulation with `keepMonthly: false`.
+    public static func evaluate(_ s: ScenarioFile.Scenario, timing: (cost: ScenarioFile.Timing, margin: ScenarioFile.Timing),
+                                baseline b: Baseline, draw d: ScenarioDraw, keepMonthly: Bool = true) -> ScenarioOutcome {
+        let h = s.horizonMonths
+        let c = d.churnReduction, scale = (1 + d.frequencyLift) * (1 - c)
+        let monthlyRate = pow(1 + s.discountRate, 1.0 / 12) - 1
+        let lnDiscount = -log1p(monthlyRate)
+        @inline(__always) func pv(_ x: Double, at month: Int) -> Double { x * exp(lnDiscount * Double(month)) }
+
+        var monthlyRevenue = keepMonthly ? [Double](repeating: 0, count: h) : []
+        var monthlyMargin = keepMonthly ? [Double](repeating: 0, count: h) : []
+        var monthlyCost = keepMonthly ? [Double](repeating: 0, count: h) : []
+        var totalPurchases = 0.0, totalRevenue = 0.0, totalCost = 0.0, pvMargin = 0.0, pvCost = 0.0
+        var cumulative = 0.0
+        var payback: Int?
+
+        // Transactional customers: effect curves are time-rescaled baseline curves.
+        var prevBaseP = 0.0, prevEffP = 0.0, prevBaseS = 0.0, prevEffS = 0.0
+        let startBaseP = b.value(\.purchases, b.purchases, at: 0, delta: d.delta)
+        let startBaseS = b.value(\.spend, b.spend, at: 0, delta: d.delta)
+        prevBaseP = startBaseP; prevEffP = startBaseP / (1 - c)
+        prevBaseS = startBaseS; prevEffS = (1 + d.orderValueLift) * startBaseS / (1 - c)
+
+        // Subscriptions: running survival products per tenure group, with and without the effect.
+        let book = b.subscriptions
+        var alpha = book?.alpha ?? 0, beta = book?.beta ?? 0
+        if let book, !d.delta.isEmpty {
+            if let i = book.alphaIndex, i < d.delta.count { alpha = max(alpha + d.delta[i], 1e-6) }
+            if let i = book.betaIndex, i < d.delta.count { beta = max(beta + d.delta[i], 1e-6) }
+        }
+        var survBase = book.map { [Double](repeating: 1, count: $0.tenures.count) } ?? []
+        var survEff = survBase
+
+        // New customers: n per month, acquired at the start of each month.
+        let newPerMonth = b.newPerMonth * d.conversionLift + d.newCustomers / Double(h)
+
+        for k in 1...h {
+            let t = Double(k)
+            // transactional
+            let baseP = b.value(\.purchases, b.purchases, at: t, delta: d.delta)
+            let effP = b.value(\.purchases, b.purchases, at: scale * t, delta: d.delta) / (1 - c)
+            let baseS = b.value(\.spend, b.spend, at: t, delta: d.delta)
+            let effS = (1 + d.orderValueLift) * b.value(\.spend, b.spend, at: scale * t, delta: d.delta) / (1 - c)
+            var purchases = (effP - prevEffP) - (baseP - prevBaseP)
+            var revenue = (effS - prevEffS) - (baseS - prevBaseS)
+            prevBaseP = baseP; prevEffP = effP; prevBaseS = baseS; prevEffS = effS
+
+            // subscriptions renew at the end of each month with hazard α/(α+β+n−1)
+            if let book {
+                for g in 0..<book.tenures.count {
+                    let n = Double(book.tenures[g] + k)
+                    let hz = alpha / (alpha + beta + n - 1)
+                    survBase[g] *= 1 - hz
+                    survEff[g] *= 1 - (1 - c) * hz
+                    revenue += book.mrr[g] * (survEff[g] - survBase[g])
+                }
+            }
+
+            // new customers acquired in months 1...k: first order in their first month, then the BG/NBD curve
+            if newPerMonth > 0 {
+                var repeatOrders = 0.0
+                for j in 1...k {
+                    let age = Double(k - j + 1)
+                    repeatOrders += b.value(\.newCustomer, b.newCustomer, at: age, delta: d.delta)
+                        - b.value(\.newCustomer, b.newCustomer, at: age - 1, delta: d.delta)
+                }
+                let orders = newPerMonth * (1 + repeatOrders)
+                purchases += orders
+                revenue += orders * b.meanSpend
+            }
+
+            var cost = d.perPeriodCost + newPerMonth * d.newCustomerCAC
+            if k == 1 { cost += d.fixedCost + d.perCustomerCost * Double(b.customers) }
+            let margin = s.grossMargin * revenue
+
+            let pvm = pv(margin, at: timing.margin == .end ? k : k - 1)
+            let pvc = pv(cost, at: timing.cost == .start ? k - 1 : k)
+            totalPurchases += purchases; totalRevenue += revenue; totalCost += cost
+            pvMargin += pvm; pvCost += pvc
+            cumulative += pvm - pvc
+            if payback == nil && cumulative >= 0 && (pvMargin > 0) { payback = k }
+            if keepMonthly { monthlyRevenue[k - 1] = revenue; monthlyMargin[k - 1] = margin; monthlyCost[k - 1] = cost }
+        }
+
+        let ht = Double(h)
+        var retained = b.value(\.alive, b.alive, at: scale * ht, delta: d.delta) - b.value(\.alive, b.alive, at: ht, delta: d.delta)
+        if let book { for g in 0..<book.tenures.count { retained += book.count[g] * (survEff[g] - survBase[g]) } }
+        let newTotal = newPerMonth * ht
+        let npv = pvMargin - pvCost
+        return ScenarioOutcome(
+            incrementalPurchases: totalPurchases, incrementalRevenue: totalRevenue,
+            incrementalMargin: s.grossMargin * totalRevenue, incrementalRetained: retained + newTotal,
+            newCustomers: newTotal, cost: totalCost, presentValueMargin: pvMargin, presentValueCost: pvCost,
+            netGain: s.grossMargin * totalRevenue - totalCost, npv: npv,
+            roi: pvCost > 0 ? npv / pvCost : (npv > 0 ? .infinity : 0),
+            paybackMonths: payback, monthlyRevenue: monthlyRevenue, monthlyMargin: monthlyMargin, monthlyCost: monthlyCost)
+    }
+}
