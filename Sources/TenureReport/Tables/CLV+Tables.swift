@@ -1,0 +1,288 @@
+import Foundation
+import TenureLifetime
+import TenureRegression
+
+/// `tenure clv` as tables. The first (primary, what `--format csv` prints) is CLV by segment, or
+/// with `--model regression` the holdout comparison of the regression models and the
+/// probabilistic model.
+extension CLVResult: Reportable {
+    public var analysis: String { "clv" }
+
+    public var tables: [ReportTable] {
+        let p = probabilistic
+        var out: [ReportTable] = []
+        out.append(Self.segmentTable(p))
+        out.append(Self.parameterTable(p))
+        out.append(Self.fitTable(p))
+        if let h = p.holdout {
+            out.append(Self.holdoutErrorTable(p, h))
+            out.append(Self.trackingTable(p, h))
+            out.append(Self.calibrationTable(p, h))
+        }
+        if let modelComparison { out.append(Self.modelComparisonTable(modelComparison, holdout: p.holdout != nil)) }
+        if let r = regression {
+            let cmp = Self.regressionComparisonTable(r)
+            if model == "regression" { out.insert(cmp, at: 0) } else { out.append(cmp) }
+            out.append(Self.coefficientTable(r))
+            out.append(Self.ridgeTable(r))
+        }
+        out.append(Self.settingsTable(p))
+        return out
+    }
+
+    // MARK: segments
+
+    static func money(_ x: Double) -> Cell { x.isFinite ? .number(x, decimals: 2) : .missing("no spend model") }
+
+    static func segmentTable(_ p: LifetimeResult) -> ReportTable {
+        let s = p.settings
+        let rows = ([p.overall] + p.segments).map { g -> [Cell] in
+            [.text(g.segment), .int(g.customers), .percent(g.meanPAlive, decimals: 1),
+             .number(g.expectedPurchases, decimals: 1), .number(g.meanExpectedPurchases, decimals: 3),
+             money(g.meanCLV), money(g.meanCLVLower), money(g.meanCLVUpper),
+             money(g.medianCLV), money(g.medianCLVLower), money(g.medianCLVUpper),
+             money(g.totalCLV), money(g.totalCLVLower), money(g.totalCLVUpper)]
+        }
+        let unit = s.timeUnit.rawValue
+        return ReportTable(
+            id: "clv_segments",
+            title: "CLV \(p.segmentColumn.map { "by \($0)" } ?? "of all customers"): \(horizonText(s)) horizon, \(s.model)\(s.spendModel.map { " + \($0)" } ?? ""), calibration to \(s.calibrationEnd)",
+            columns: [.init(p.segmentColumn ?? "segment"), .init("customers"), .init("mean P(alive)"),
+                      .init("expected purchases"), .init("expected purchases per customer"),
+                      .init("mean CLV"), .init("mean CLV 95% low"), .init("mean CLV 95% high"),
+                      .init("median CLV"), .init("median CLV 95% low"), .init("median CLV 95% high"),
+                      .init("total CLV"), .init("total CLV 95% low"), .init("total CLV 95% high")],
+            rows: rows,
+            note: "The first row is all customers. Expected purchases are repeat purchase \(unit)s over the horizon; CLV is expected spend discounted at \(formatFixed(100 * s.annualDiscountRate, decimals: 1))% a year. Intervals are 95% and describe customer-to-customer variation given the fitted models (mean: normal interval; median: order-statistic interval; total: customers × the mean's interval), not parameter uncertainty. A customer whose segment is missing is in \"(missing)\".")
+    }
+
+    static func horizonText(_ s: LifetimeSettings) -> String {
+        let d = s.horizonDays
+        let months = d / (365.25 / 12)
+        if abs(months - months.rounded()) < 1e-6 && months >= 1 { return "\(Int(months.rounded()))-month" }
+        return "\(formatFixed(d, decimals: d == d.rounded() ? 0 : 1))-day"
+    }
+
+    // MARK: models
+
+    static func parameterTable(_ p: LifetimeResult) -> ReportTable {
+        var rows: [[Cell]] = []
+        for m in [p.purchaseModel] + (p.spendModel.map { [$0] } ?? []) {
+            for e in m.parameters {
+                rows.append([.text(m.model), .text(e.name), .number(e.estimate, decimals: 4), .number(e.standardError, decimals: 4),
+                             .number(e.lower, decimals: 4), .number(e.upper, decimals: 4)])
+            }
+        }
+        return ReportTable(
+            id: "clv_parameters", title: "Model parameters (maximum likelihood)",
+            columns: [.init("model"), .init("parameter"), .init("estimate"), .init("standard error"), .init("95% low"), .init("95% high")],
+            rows: rows,
+            note: "Standard errors from the inverse observed information (Hessian of the log-likelihood on log-parameters, delta method), as lifetimes; intervals are estimate ± 1.96 SE. Rates are per \(p.settings.timeUnit.rawValue). Gamma-Gamma's gamma is lifetimes' v.")
+    }
+
+    static func fitTable(_ p: LifetimeResult) -> ReportTable {
+        var rows: [[Cell]] = []
+        for m in [p.purchaseModel] + (p.spendModel.map { [$0] } ?? []) {
+            rows.append([.text(m.model), .number(m.logLikelihood, decimals: 3), .number(m.aic, decimals: 3), .number(m.bic, decimals: 3),
+                         .number(m.customers, decimals: 0), .int(m.patterns), .int(m.iterations)])
+        }
+        var note = "Fitted on \(p.data.customers) customers with a purchase on or before \(p.settings.calibrationEnd)"
+        if p.data.customersFirstSeenInHoldout > 0 { note += " (\(p.data.customersFirstSeenInHoldout) first seen after it are left out)" }
+        note += "; patterns = distinct (frequency, recency, T) triples, the sufficient statistics."
+        if let ex = p.spendModelExcluded, ex > 0 {
+            note += " Gamma-Gamma leaves out \(ex) customers without a repeat purchase or with non-positive mean repeat spend; their expected spend is the population mean."
+        }
+        return ReportTable(
+            id: "clv_model_fit", title: "Model fit",
+            columns: [.init("model"), .init("log-likelihood"), .init("AIC"), .init("BIC"), .init("customers"), .init("patterns"), .init("iterations")],
+            rows: rows, note: note)
+    }
+
+    // MARK: holdout
+
+    static func holdoutErrorTable(_ p: LifetimeResult, _ h: HoldoutValidation) -> ReportTable {
+        func row(_ what: String, _ e: ForecastError) -> [Cell] {
+            [.text(what), .int(e.customers), .number(e.actualTotal, decimals: 2), .number(e.predictedTotal, decimals: 2),
+             .number(e.mae, decimals: 4), .number(e.rmse, decimals: 4), .number(e.bias, decimals: 4)]
+        }
+        var rows = [row("repeat purchases", h.purchases)]
+        if let v = h.value { rows.append(row("spend", v)) }
+        return ReportTable(
+            id: "clv_holdout", title: "Holdout check, \(p.settings.calibrationEnd) to \(p.settings.observationEnd) (\(formatFixed(h.duration, decimals: 0)) \(p.settings.timeUnit.rawValue)s)",
+            columns: [.init("quantity"), .init("customers"), .init("actual total"), .init("forecast total"),
+                      .init("MAE per customer"), .init("RMSE per customer"), .init("bias per customer")],
+            rows: rows,
+            note: "Per-customer errors of the forecast made from the calibration period alone: repeat purchase \(p.settings.timeUnit.rawValue)s (\(p.settings.model) conditional expectation) and spend (that times Gamma-Gamma's expected spend per purchase). Each customer's error is in the --scores file.")
+    }
+
+    static func trackingTable(_ p: LifetimeResult, _ h: HoldoutValidation) -> ReportTable {
+        ReportTable(
+            id: "clv_tracking", title: "Cumulative repeat purchases: actual vs \(p.settings.model) forecast",
+            columns: [.init("period"), .init("start"), .init("actual cumulative"), .init("forecast cumulative"), .init("holdout")],
+            rows: h.tracking.map { [.int($0.period), .text($0.start), .number($0.actualCumulative, decimals: 0),
+                                    .number($0.predictedCumulative, decimals: 1), .text($0.holdout ? "yes" : "")] },
+            note: "Per \(p.settings.timeUnit.rawValue), repeat purchases of the calibration customers; the forecast is Σ over acquisition \(p.settings.timeUnit.rawValue)s of the customers acquired × E[X(age)], the model's unconditional expectation fitted on the calibration period only.")
+    }
+
+    static func calibrationTable(_ p: LifetimeResult, _ h: HoldoutValidation) -> ReportTable {
+        ReportTable(
+            id: "clv_calibration", title: "Holdout purchases by calibration-period frequency",
+            columns: [.init("calibration frequency"), .init("customers"), .init("actual mean holdout purchases"), .init("forecast mean holdout purchases")],
+            rows: h.calibration.map { [.text($0.frequency), .int($0.customers), .number($0.actualMean, decimals: 4), .number($0.predictedMean, decimals: 4)] },
+            note: "Customers grouped by their repeat purchases in the calibration period; a good model tracks the actual means in every group.")
+    }
+
+    static func modelComparisonTable(_ c: [PurchaseModelComparison], holdout: Bool) -> ReportTable {
+        func n(_ x: Double?, _ d: Int) -> Cell { x.map { .number($0, decimals: d) } ?? .missing("") }
+        return ReportTable(
+            id: "clv_model_comparison", title: "Repeat-purchase models on the same data",
+            columns: [.init("model"), .init("log-likelihood"), .init("AIC"), .init("BIC"), .init("holdout actual"), .init("holdout forecast"),
+                      .init("holdout MAE"), .init("holdout RMSE"), .init("tracking error"), .init("note")],
+            rows: c.map { m in
+                [.text(m.model), n(m.logLikelihood, 3), n(m.aic, 3), n(m.bic, 3), n(m.holdout?.actualTotal, 0), n(m.holdout?.predictedTotal, 1),
+                 n(m.holdout?.mae, 4), n(m.holdout?.rmse, 4), m.trackingError.map { .percent($0, decimals: 2) } ?? .missing(""),
+                 .text(m.error.map { "fit failed: \($0)" } ?? "")]
+            },
+            note: holdout ? "Every model fitted on the calibration period and scored on the holdout: repeat purchases per customer (MAE, RMSE) and the mean relative error of the cumulative tracking curve over the holdout periods. BG/BB treats each period as one transaction opportunity."
+                          : "No holdout (give --calibration-end): only the fits are compared.")
+    }
+
+    // MARK: regression
+
+    static func regressionComparisonTable(_ r: RegressionCLVResult) -> ReportTable {
+        ReportTable(
+            id: "clv_regression_comparison", title: "Holdout spend per customer: regression models vs the probabilistic model",
+            columns: [.init("model"), .init("test customers"), .init("MAE"), .init("RMSE"), .init("bias"), .init("R²")],
+            rows: r.comparison.map { [.text($0.model), .int($0.customers), .number($0.mae, decimals: 4), .number($0.rmse, decimals: 4),
+                                      .number($0.bias, decimals: 4), .number($0.rSquared, decimals: 4)] },
+            note: "Target: \(r.target). Regressions are trained on \(r.trainCustomers) customers (seeded split, seed \(r.seed)) and every model, the probabilistic one included (fitted on the calibration period only), is scored on the same \(r.testCustomers) test customers. R² = 1 − SSE/SST on the test customers.")
+    }
+
+    static func coefficientTable(_ r: RegressionCLVResult) -> ReportTable {
+        var rows: [[Cell]] = []
+        for f in [r.ols, r.ridge, r.glm] {
+            for c in f.coefficients {
+                rows.append([.text(f.method), .text(c.name), .number(c.estimate, decimals: 6), .number(c.standardError, decimals: 6),
+                             .number(c.statistic, decimals: 3)])
+            }
+        }
+        let fits = [r.ols, r.ridge, r.glm].map { f -> String in
+            var s = "\(f.method): R² \(formatFixed(f.rSquared, decimals: 4))"
+            if let a = f.adjustedRSquared { s += " (adjusted \(formatFixed(a, decimals: 4)))" }
+            if let l = f.lambda { s += ", λ = \(l)" }
+            if let i = f.iterations { s += ", \(i) IRLS iterations" }
+            return s
+        }
+        return ReportTable(
+            id: "clv_regression_coefficients", title: "Regression coefficients (training customers)",
+            columns: [.init("model"), .init("term"), .init("estimate"), .init("standard error"), .init("t / z")],
+            rows: rows,
+            note: fits.joined(separator: "; ") + ". OLS: σ²(XᵀX)⁻¹ errors (dgelsd). Ridge: λ by 5-fold CV on standardised features, sandwich errors. GLM: log link, Poisson quasi-likelihood by IRLS, errors scaled by the Pearson dispersion; coefficients act on log spend; R² is the deviance pseudo-R². \(r.glmClippedTargets > 0 ? "\(r.glmClippedTargets) negative targets (refunds) set to 0 for the GLM." : "")")
+    }
+
+    static func ridgeTable(_ r: RegressionCLVResult) -> ReportTable {
+        ReportTable(
+            id: "clv_ridge_cv", title: "Ridge: cross-validated error by λ",
+            columns: [.init("lambda"), .init("CV mean squared error"), .init("chosen")],
+            rows: zip(r.ridgeLambdas, r.ridgeCVMSE).map { l, m in [.number(l, decimals: 6), .number(m, decimals: 4), .text(l == r.ridge.lambda ? "yes" : "")] },
+            note: "5-fold cross-validation on the training customers; λ penalises standardised coefficients, the intercept is free.")
+    }
+
+    // MARK: settings
+
+    static func settingsTable(_ p: LifetimeResult) -> ReportTable {
+        let s = p.settings, d = p.data
+        var rows: [[Cell]] = [
+            [.text("repeat-purchase model"), .text(s.model)],
+            [.text("spend model"), .text(s.spendModel ?? "none")],
+            [.text("time unit"), .text(s.timeUnit.rawValue)],
+            [.text("calibration end"), .text(s.calibrationEnd)],
+            [.text("observation end"), .text(s.observationEnd)],
+            [.text("horizon (days)"), .number(s.horizonDays, decimals: 2)],
+            [.text("horizon (\(s.timeUnit.rawValue)s)"), .number(s.horizon, decimals: 4)],
+            [.text("annual discount rate"), .number(s.annualDiscountRate, decimals: 4)],
+            [.text("customers"), .int(d.customers)],
+            [.text("customers with a repeat purchase"), .int(d.repeatCustomers)],
+            [.text("customers first seen in the holdout (left out)"), .int(d.customersFirstSeenInHoldout)],
+            [.text("distinct (x, t_x, T) patterns"), .int(d.patterns)],
+            [.text("mean frequency"), .number(d.meanFrequency, decimals: 4)],
+            [.text("mean recency"), .number(d.meanRecency, decimals: 4)],
+            [.text("mean T"), .number(d.meanT, decimals: 4)],
+            [.text("discounting"), .text(s.discounting)],
+            [.text("RFM conventions"), .text(s.conventions)],
+        ]
+        if let ex = p.spendModelExcluded { rows.insert([.text("customers left out of the spend model"), .int(ex)], at: 11) }
+        return ReportTable(id: "clv_settings", title: "Settings and data", columns: [.init("item"), .init("value")], rows: rows)
+    }
+}
+
+/// The per-customer scores file of `tenure clv --scores FILE.csv`: one row per customer with a
+/// calibration-period purchase, full-precision numbers (shortest round-trip form), RFC 4180.
+/// Written straight to bytes (no table of cells), so millions of customers cost a few seconds.
+public enum CLVScoresCSV {
+    public static func render(_ s: CustomerScores) -> Data {
+        var cols: [(String, (Int, inout [UInt8]) -> Void)] = []
+        func num(_ name: String, _ v: [Double]) { cols.append((name, { i, b in appendNumber(v[i], &b) })) }
+        cols.append(("customer_id", { i, b in appendField(s.id[i], &b) }))
+        if let seg = s.segment { cols.append(("segment", { i, b in appendField(seg[i], &b) })) }
+        cols.append(("frequency", { i, b in appendInt(Int(s.frequency[i]), &b) }))
+        num("recency", s.recency); num("T", s.T); num("monetary_value", s.monetaryValue)
+        num("p_alive", s.pAlive); num("expected_purchases", s.expectedPurchases)
+        if let v = s.expectedSpend { num("expected_spend_per_purchase", v) }
+        if let v = s.expectedRevenue { num("expected_revenue", v) }
+        if let v = s.clv { num("clv", v) }
+        if let a = s.holdoutActualPurchases, let p = s.holdoutPredictedPurchases {
+            num("holdout_actual_purchases", a); num("holdout_forecast_purchases", p)
+            num("holdout_purchases_error", zip(p, a).map { $0 - $1 })
+        }
+        if let a = s.holdoutActualValue { num("holdout_actual_spend", a) }
+        if let p = s.holdoutPredictedValue { num("holdout_forecast_spend", p) }
+        for (name, v) in zip(s.extraColumns, s.extraValues) { num(name, v) }
+
+        var b = [UInt8]()
+        b.reserveCapacity(s.count * (16 + 14 * cols.count) + 256)
+        for (k, c) in cols.enumerated() {
+            if k > 0 { b.append(UInt8(ascii: ",")) }
+            appendField(c.0, &b)
+        }
+        b.append(UInt8(ascii: "\n"))
+        for i in 0..<s.count {
+            for (k, c) in cols.enumerated() {
+                if k > 0 { b.append(UInt8(ascii: ",")) }
+                c.1(i, &b)
+            }
+            b.append(UInt8(ascii: "\n"))
+        }
+        return Data(b)
+    }
+
+    @inline(__always) static func appendInt(_ v: Int, _ b: inout [UInt8]) {
+        if v < 0 { b.append(UInt8(ascii: "-")) }
+        var x = v.magnitude
+        if x == 0 { b.append(UInt8(ascii: "0")); return }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &tmp) { t in
+            while x > 0 { t[n] = UInt8(48 + x % 10); x /= 10; n += 1 }
+            while n > 0 { n -= 1; b.append(t[n]) }
+        }
+    }
+
+    /// Whole numbers below 2^53 as integers, others in Swift's shortest round-trip form, NaN/∞ empty.
+    @inline(__always) static func appendNumber(_ x: Double, _ b: inout [UInt8]) {
+        guard x.isFinite else { return }
+        if x == x.rounded(), abs(x) < 9.0e15 { appendInt(Int(x), &b); return }
+        b.append(contentsOf: x.description.utf8)
+    }
+
+    static func appendField(_ s: String, _ b: inout [UInt8]) {
+        if s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
+            b.append(UInt8(ascii: "\""))
+            for c in s.utf8 { if c == UInt8(ascii: "\"") { b.append(c) }; b.append(c) }
+            b.append(UInt8(ascii: "\""))
+        } else {
+            b.append(contentsOf: s.utf8)
+        }
+    }
+}
