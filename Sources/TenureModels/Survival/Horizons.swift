@@ -3,7 +3,8 @@
 /// Contract: `survival`, `lower`, `upper` are the step-function values at t (the last distinct time
 /// ≤ t; 1 before the first); `atRisk` counts subjects whose time is ≥ t; `events`/`censored` are
 /// cumulative counts up to and including t. A time after the last observed time is outside follow-up:
-/// its estimates are NaN (shown as "beyond follow-up").
+/// its estimates are NaN (shown as "beyond follow-up"). Limits follow `KaplanMeierCurve`'s
+/// no-interval convention (NaN at S = 0, and at S = 1 for log-log).
 public struct HorizonPoint: Sendable, Codable, Equatable {
     public var time: Double
     public var survival: Double
@@ -30,7 +31,9 @@ public enum Horizons {
                 return HorizonPoint(time: t, survival: .nan, lower: .nan, upper: .nan, atRisk: 0, events: e, censored: s)
             }
             guard let i = c.index(at: t) else {
-                return HorizonPoint(time: t, survival: 1, lower: 1, upper: 1, atRisk: risk, events: 0, censored: 0)
+                // before the first time S = 1: no log-log interval (R gives NA), [1, 1] otherwise
+                let b: Double = c.confidenceType == .logLog ? .nan : 1
+                return HorizonPoint(time: t, survival: 1, lower: b, upper: b, atRisk: risk, events: 0, censored: 0)
             }
             return HorizonPoint(time: t, survival: c.survival[i], lower: c.lower[i], upper: c.upper[i],
                                 atRisk: risk, events: cumE[i], censored: cumC[i])

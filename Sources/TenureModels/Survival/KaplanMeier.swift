@@ -16,8 +16,12 @@ public enum ConfidenceType: String, Sendable, Codable, CaseIterable {
 /// one row per distinct time (event or censoring), as R's `survfit(..., ctype=1)` lists it.
 ///
 /// Contract: `survival[i] = Π_{t_j ≤ t_i} (1 − d_j/n_j)`; `stdErr[i]` is the Greenwood standard error
-/// of log S (R's `std.err`); `lower`/`upper` follow `confidenceType` exactly as R does (NaN where R
-/// gives NA: S = 0, and S = 1 for log-log); `cumulativeHazard[i] = Σ d_j/n_j` with standard error
+/// of log S (R's `std.err`; +∞ once S = 0); `lower`/`upper` follow `confidenceType` exactly as R does.
+///
+/// No-interval convention (R's): where the interval does not exist the limits are NaN — at S = 0
+/// for every type (log S = −∞, std.err = ∞; R gives NA, or NaN for "plain"), and at S = 1 for
+/// log-log (log(−log 1) = −∞; R gives NA). lifelines reports the degenerate [S, S] there instead;
+/// renderers show NaN as "–" and JSON as "nan". `cumulativeHazard[i] = Σ d_j/n_j` with standard error
 /// `sqrt(Σ d_j/n_j²)` (R's `std.chaz`). Agrees with R and lifelines to rounding (≈1e-14 relative).
 public struct KaplanMeierCurve: Sendable, Codable, Equatable {
     public var time: [Double]
@@ -110,8 +114,7 @@ public enum KaplanMeier {
             if p == 0 { return (.nan, .nan) }
             return (Foundation.exp(Foundation.log(p) - z * se), min(Foundation.exp(Foundation.log(p) + z * se), 1))
         case .logLog:
-            if p == 0 { return (.nan, .nan) }
-            if p == 1 { return (1, 1) }
+            if p == 0 || p == 1 { return (.nan, .nan) }
             let lp = Foundation.log(p)
             let w = z * se / lp
             let ll = Foundation.log(-lp)
