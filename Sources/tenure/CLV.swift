@@ -1,7 +1,177 @@
 import ArgumentParser
+import Foundation
+import TenureData
+import TenureLifetime
+import TenureRegression
+import TenureReport
 
-// PLACEHOLDER: the 'clv' subcommand is wired by its issue.
 struct CLV: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "clv", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure clv is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "clv",
+        abstract: "Customer lifetime value: BTYD repeat-purchase models + Gamma-Gamma spend, regression CLV, holdout validation, per segment.",
+        discussion: """
+        Transactions are summarised per customer as lifetimes does \
+        (summary_data_from_transaction_data, calibration_and_holdout_data), in \
+        periods of --time-unit: day; week = ISO week, Monday to Sunday; month = \
+        calendar month.
+          frequency  repeat purchase periods: distinct periods with a purchase,
+                     minus one (purchases in one period count once, amounts add up)
+          recency    last purchase period − first purchase period (0: no repeat)
+          T          calibration end's period − first purchase period (the age)
+          monetary   mean spend of the repeat periods (first purchase left out;
+                     0 without a repeat)
+        Only customers with a purchase on or before --calibration-end are \
+        modelled; transactions after it (up to --as-of) are the holdout.
+
+        Models (maximum likelihood on the distinct (frequency, recency, T) patterns, analytic gradients, \
+        standard errors from the Hessian): bgnbd (BG/NBD), pareto-nbd (Pareto/NBD), mbgnbd (MBG/NBD), \
+        bgbb (BG/BB: each period is one transaction opportunity; use week or month). Spend: Gamma-Gamma \
+        on customers with a repeat purchase and positive mean repeat spend. --model regression puts the \
+        regression comparison first (the probabilistic model is BG/NBD).
+
+        Per customer: P(alive), expected repeat purchases over --horizon, expected spend per purchase, \
+        CLV = expected spend × Σ purchases expected in each month-long step of the horizon, discounted \
+        at --discount-rate (annual) to the end of the step. Durations: 30d, 26w, 12m, 2y (m = 365.25/12 \
+        days, y = 365.25 days).
+
+        With a holdout: per-customer errors, the cumulative repeat-purchase tracking curve (forecast vs \
+        actual), mean holdout purchases by calibration frequency, and the regression models (OLS, \
+        ridge with λ by 5-fold CV, log-link GLM by IRLS) on RFM features, segment dummies and numeric \
+        customer columns, trained on 70% of the customers and scored with the probabilistic model on \
+        the same 30%.
+
+        A fit that does not converge or cannot identify its parameters (e.g. no repeat purchases) stops \
+        with "model fit failed" and exit code 70.
+
+        Examples:
+          tenure clv data/
+          tenure clv data/ --calibration-end 2024-12-31 --time-unit week --horizon 12m --by segment
+          tenure clv data/ --model pareto-nbd --discount-rate 0.08 --scores scores.csv --format json -o clv.json
+          tenure clv data/ --calibration-end 2024-06-30 --model regression --format md
+          tenure clv data/ --calibration-end 2024-06-30 --compare-models
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Repeat-purchase model: bgnbd | pareto-nbd | mbgnbd | bgbb | regression.")
+    var model: String = "bgnbd"
+
+    @Option(help: "Spend model: gamma-gamma | none (none: purchases only, no CLV).")
+    var spend: String = "gamma-gamma"
+
+    @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period (ISO date); later transactions are the holdout. Default: no holdout.")
+    var calibrationEnd: String?
+
+    @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month.")
+    var timeUnit: String = "week"
+
+    @Option(help: "Forecast horizon of expected purchases and CLV (e.g. 12m, 52w, 365d, 2y).")
+    var horizon: String = "12m"
+
+    @Option(name: .customLong("discount-rate"), help: "Annual discount rate of CLV, 0 ≤ r < 1 (0.10 = 10% a year).")
+    var discountRate: Double = 0.10
+
+    @Option(help: "Aggregate per segment of this column (customers.csv, or segment/channel/category/product of the first transaction).")
+    var by: String?
+
+    @Option(help: "Regression comparison: auto (with a holdout) | on | off.")
+    var regression: String = "auto"
+
+    @Flag(name: .customLong("compare-models"), help: "Also fit every repeat-purchase model and validate each on the holdout.")
+    var compareModels = false
+
+    @Option(help: "Write per-customer scores (RFM, P(alive), expected purchases, CLV, holdout errors) to this CSV file.")
+    var scores: String?
+
+    @Option(help: "Seed of the regression train/test split and CV folds.")
+    var seed: UInt64 = 2024
+
+    @Flag(help: .hidden) var timings = false
+
+    @OptionGroup var output: OutputOptions
+
+    static let modelAliases: [String: String] = ["paretonbd": "pareto-nbd", "pnbd": "pareto-nbd", "bg-nbd": "bgnbd",
+                                                 "mbg-nbd": "mbgnbd", "bg-bb": "bgbb"]
+
+    var modelName: String { Self.modelAliases[model.lowercased()] ?? model.lowercased() }
+
+    func validate() throws {
+        guard modelName == "regression" || PurchaseModelKind(rawValue: modelName) != nil else {
+            throw ValidationError("--model must be one of bgnbd, pareto-nbd, mbgnbd, bgbb, regression; got '\(model)'.")
+        }
+        guard spend == "gamma-gamma" || spend == "none" else {
+            throw ValidationError("--spend must be gamma-gamma or none; got '\(spend)'.")
+        }
+        guard TimeUnit(rawValue: timeUnit) != nil else {
+            throw ValidationError("--time-unit must be day, week or month; got '\(timeUnit)'.")
+        }
+        guard let h = Self.days(horizon), h > 0 else {
+            throw ValidationError("--horizon '\(horizon)' is not a positive duration; write it like 12m, 52w, 365d or 2y.")
+        }
+        guard h <= 365.25 * 100 else { throw ValidationError("--horizon must be at most 100 years.") }
+        guard discountRate >= 0, discountRate < 1 else {
+            throw ValidationError("--discount-rate must be an annual rate in [0, 1), e.g. 0.10 for 10%; got \(discountRate).")
+        }
+        if let c = calibrationEnd, DateParser.day(from: c) == nil {
+            throw ValidationError("--calibration-end '\(c)' is not an ISO date; write it like 2024-06-30.")
+        }
+        guard ["auto", "on", "off"].contains(regression) else {
+            throw ValidationError("--regression must be auto, on or off; got '\(regression)'.")
+        }
+        if modelName == "regression" && regression == "off" {
+            throw ValidationError("--model regression needs the regression comparison; drop --regression off.")
+        }
+        if (modelName == "regression" || regression == "on") && calibrationEnd == nil {
+            throw ValidationError("regression CLV is trained on holdout spend: give --calibration-end (a date before the end of the data).")
+        }
+    }
+
+    /// Days in a duration: `30d`, `26w`, `12m` (365.25/12 days), `2y` (365.25 days); a bare number is days.
+    static func days(_ s: String) -> Double? {
+        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix { $0.isNumber || $0 == "." }
+        guard let x = Double(digits), x.isFinite else { return nil }
+        switch String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces) {
+        case "", "d", "day", "days": return x
+        case "w", "week", "weeks": return 7 * x
+        case "m", "month", "months": return 365.25 / 12 * x
+        case "y", "year", "years": return 365.25 * x
+        default: return nil
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let clock = PhaseClock(enabled: timings)
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
+            var o = CLVOptions()
+            o.headline = modelName
+            o.lifetime.model = PurchaseModelKind(rawValue: modelName) ?? .bgnbd
+            o.lifetime.gammaGamma = spend == "gamma-gamma"
+            o.lifetime.horizonDays = Self.days(horizon)!
+            o.lifetime.annualDiscountRate = discountRate
+            o.lifetime.segmentColumn = by
+            o.lifetime.rfm = RFMOptions(timeUnit: TimeUnit(rawValue: timeUnit)!,
+                                        calibrationEnd: calibrationEnd.flatMap(DateParser.day(from:)), observationEnd: dataset.asOf)
+            o.regression = modelName == "regression" || regression == "on" ? .required : (regression == "off" ? .off : .auto)
+            o.compareModels = compareModels
+            o.seed = seed
+            if let c = o.lifetime.rfm.calibrationEnd, c >= dataset.asOf {
+                throw DataError(.other, file: dataset.source, column: "--calibration-end", value: Civil.iso(c),
+                                expected: "a date before the end of observation \(Civil.iso(dataset.asOf)) (the holdout would be empty)")
+            }
+            let summary = try RFMSummary(dataset: dataset, options: o.lifetime.rfm)
+            let segments = try by.map { try CustomerSegments(dataset: dataset, column: $0) }
+            clock.lap("rfm summary (\(summary.count) customers)")
+            let r = try CLVAnalysis.run(summary: summary, dataset: dataset, segments: segments, options: o)
+            clock.lap("models and per-customer CLV")
+            if let scores {
+                try AtomicFile.write(CLVScoresCSV.render(r.scores), to: scores)
+                clock.lap("scores csv")
+            }
+            try output.emit(r.result)
+            clock.lap("render")
+        }
+    }
 }
