@@ -1,7 +1,145 @@
 import ArgumentParser
+import Foundation
+import TenureCohorts
+import TenureData
+import TenureReport
 
-// PLACEHOLDER: the 'cohorts' subcommand is wired by its issue.
 struct Cohorts: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cohorts", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure cohorts is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "cohorts",
+        abstract: "Cohort retention matrices: cohort × age in periods, classic / unbounded / revenue / contractual retention, sBG forecast.",
+        discussion: """
+        A customer's cohort is the period they were acquired in: their first purchase, or their \
+        customers.csv signup_date when that column exists (--cohort-by auto), or their first \
+        subscription start_date (--cohort-by subscription). Age = periods since acquisition: \
+        calendar periods by default; --window rolling counts whole windows from the acquisition \
+        day (day 1 = 24–48 h after it).
+
+        Each cell: customers active (≥ 1 purchase), orders, revenue; retention = active / cohort \
+        size with a Wilson interval (--confidence); unbounded retention = active then or in any \
+        later period; revenue retention = revenue / the cohort's age-0 revenue. The average curve \
+        is size-weighted over the cohorts that have completely reached each age. The period the \
+        end of observation (--as-of) falls in is marked partial (* on screen, status=partial in \
+        CSV/JSON): values so far, never a drop. Ages a cohort has not reached are blank, not zero.
+
+        With subscriptions.csv: contractual retention (a subscription covers the period) and, \
+        when it has mrr, MRR movements (new, expansion, contraction, churn, reactivation) with \
+        gross and net revenue retention.
+
+        --forecast N fits the shifted-beta-geometric model (Fader & Hardie 2007) to each \
+        cohort's survivors (contractual when subscriptions exist, else unbounded) by maximum \
+        likelihood, reports alpha, beta and their standard errors, and projects N periods past \
+        the end of observation with a projection interval per cell (simulated; --draws, --seed).
+
+        --metric / --retention / --relative-to choose what the matrix and heatmap show; the CSV \
+        (long form: one row per cohort and age) and JSON always carry every measure.
+
+        Examples:
+          tenure cohorts data/
+          tenure cohorts data/ --period week --retention unbounded
+          tenure cohorts data/ --period quarter --cohort-by first-purchase --by channel
+          tenure cohorts data/ --metric revenue --relative-to previous --format md
+          tenure cohorts data/ --forecast 12 --format csv -o cohorts.csv
+          tenure cohorts data/ --window rolling --brackets 0,1-3,4-7,8-14 --format json -o cohorts.json
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Cohort and age period: day | week (ISO) | month | quarter | year.")
+    var period: String = "month"
+
+    @Option(help: "calendar: ages are calendar periods (default). rolling: whole windows since the acquisition day.")
+    var window: String = "calendar"
+
+    @Option(name: .customLong("cohort-by"), help: "auto (signup_date if present, else first purchase) | first-purchase | signup | subscription.")
+    var cohortBy: String = "auto"
+
+    @Option(help: "What the matrix shows: customers (retention) | revenue (revenue retention) | orders (per cohort customer).")
+    var metric: String = "customers"
+
+    @Option(help: "classic: active in exactly that period. unbounded: active in that period or any later one.")
+    var retention: String = "classic"
+
+    @Option(name: .customLong("relative-to"), help: "size: shares of the cohort (revenue: of age-0 revenue). previous: relative to the previous age.")
+    var relativeTo: String = "size"
+
+    @Option(help: "Break down by a column: customers.csv (segment, channel, any attribute), transactions.csv (segment, channel, product, category of the first purchase) or plan.")
+    var by: String?
+
+    @Option(help: "Bracket retention over age buckets, e.g. 0,1-3,4-7,8-14.")
+    var brackets: String?
+
+    @Option(help: "Periods to project past the end of observation with the sBG model (0 = none).")
+    var forecast: Int = 0
+
+    @Option(help: "Coverage of the Wilson intervals and the forecast projection intervals.")
+    var confidence: Double = 0.95
+
+    @Option(help: "Simulated paths per cohort for the forecast projection intervals.")
+    var draws: Int = 2000
+
+    @Option(help: "Seed of the forecast simulation: the same seed gives the same bytes.")
+    var seed: UInt64 = 20070101
+
+    @Flag(help: .hidden) var timings = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        func check<E: RawRepresentable & CaseIterable>(_ v: String, _ t: E.Type, _ name: String) throws where E.RawValue == String {
+            guard E(rawValue: v) != nil else {
+                throw ValidationError("\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")); got '\(v)'.")
+            }
+        }
+        try check(period, CohortPeriod.self, "--period")
+        try check(window, CohortWindow.self, "--window")
+        try check(cohortBy, CohortOptions.CohortBy.self, "--cohort-by")
+        try check(metric, CohortOptions.Metric.self, "--metric")
+        try check(retention, CohortOptions.Retention.self, "--retention")
+        try check(relativeTo, CohortOptions.RelativeTo.self, "--relative-to")
+        if let brackets, AgeBracket.parseList(brackets) == nil {
+            throw ValidationError("--brackets '\(brackets)' is not a list of ascending, non-overlapping ages; write it like 0,1-3,4-7,8-14.")
+        }
+        guard forecast >= 0 else { throw ValidationError("--forecast must be 0 or more periods.") }
+        guard forecast <= 1000 else { throw ValidationError("--forecast \(forecast) is too far; at most 1000 periods.") }
+        guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be in (0, 1), e.g. 0.95; got \(confidence).") }
+        guard draws >= 100 else { throw ValidationError("--draws must be at least 100.") }
+        if let by, by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by needs a column name.") }
+    }
+
+    var options: CohortOptions {
+        var o = CohortOptions()
+        o.period = CohortPeriod(rawValue: period)!
+        o.window = CohortWindow(rawValue: window)!
+        o.cohortBy = CohortOptions.CohortBy(rawValue: cohortBy)!
+        o.metric = CohortOptions.Metric(rawValue: metric)!
+        o.retention = CohortOptions.Retention(rawValue: retention)!
+        o.relativeTo = CohortOptions.RelativeTo(rawValue: relativeTo)!
+        o.by = by
+        o.brackets = brackets.flatMap(AgeBracket.parseList)
+        o.forecast = forecast
+        o.confidence = confidence
+        o.forecastDraws = draws
+        o.seed = seed
+        return o
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let clock = PhaseClock(enabled: timings)
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
+            let result = try CohortAnalysis.run(dataset, options: options)
+            clock.lap("cohorts")
+            if output.resolved == .table {
+                // The heatmap view: colour when writing to a terminal (and NO_COLOR unset), glyphs and values always.
+                let toTerminal = output.output == nil && Terminal.stdoutIsTTY
+                let text = CohortTerminal.render(result, color: TerminalHeatmap.ColorMode.detect(isTTY: toTerminal))
+                if let path = output.output { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+            } else {
+                try output.emit(result)
+            }
+            clock.lap("render")
+        }
+    }
 }

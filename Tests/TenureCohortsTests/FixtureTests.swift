@@ -6,8 +6,9 @@ import TenureData
 /// Every cell against an independent pandas computation (scripts/fixtures/cohorts.py), exactly:
 /// customers, orders, revenue in cents, unbounded customers, cohort sizes, status; every period and window.
 @Suite struct FixtureTests {
-    static let cells = FixtureData.csv("expected_cells.csv")
-    static let sizes = FixtureData.csv("expected_sizes.csv")
+    /// Read once; a missing or broken fixture fails the tests that need it (never crashes the run).
+    static let cellsFile = Result { try FixtureData.csv("expected_cells.csv") }
+    static let sizesFile = Result { try FixtureData.csv("expected_sizes.csv") }
 
     struct Config: Sendable, CustomStringConvertible {
         var name: String
@@ -39,12 +40,16 @@ import TenureData
 
     @Test(arguments: configs, [false, true])
     func cellsMatchPandas(_ cfg: Config, sorted: Bool) throws {
-        let ds = FixtureData.dataset(sorted: sorted, withSubscriptions: cfg.cohortBy == .subscription)
+        let ds = try FixtureData.dataset(sorted: sorted, withSubscriptions: cfg.cohortBy == .subscription)
         let r = try CohortAnalysis.run(ds, options: cfg.options)
         var expected: [String: [String: String]] = [:]
-        for e in Self.cells where e["config"] == cfg.name { expected["\(e["group"]!)|\(e["cohort"]!)|\(e["age"]!)"] = e }
+        for e in try Self.cellsFile.get() where e["config"] == cfg.name {
+            expected["\(try e.field("group"))|\(try e.field("cohort"))|\(try e.field("age"))"] = e
+        }
         var expSize: [String: Int] = [:]
-        for e in Self.sizes where e["config"] == cfg.name { expSize["\(e["group"]!)|\(e["cohort"]!)"] = Int(e["size"]!)! }
+        for e in try Self.sizesFile.get() where e["config"] == cfg.name {
+            expSize["\(try e.field("group"))|\(try e.field("cohort"))"] = try e.int("size")
+        }
         #expect(!expected.isEmpty)
         var seen = 0, rows = 0
         for g in r.groups {
@@ -56,12 +61,12 @@ import TenureData
                     let k = "\(gname)|\(row.cohort)|\(c.age)"
                     if let e = expected[k] {
                         seen += 1
-                        #expect(c.customers == Int(e["customers"]!)!, "customers \(k)")
-                        #expect(c.orders == Int(e["orders"]!)!, "orders \(k)")
-                        #expect(Int((c.revenue * 100).rounded()) == Int(e["revenue_cents"]!)!, "revenue \(k)")
-                        #expect(c.revenue == Double(Int(e["revenue_cents"]!)!) / 100, "revenue exact \(k)")
-                        #expect(c.unboundedCustomers == Int(e["unbounded"]!)!, "unbounded \(k)")
-                        #expect(c.status.rawValue == e["status"]!, "status \(k)")
+                        #expect(c.customers == (try e.int("customers")), "customers \(k)")
+                        #expect(c.orders == (try e.int("orders")), "orders \(k)")
+                        #expect(Int((c.revenue * 100).rounded()) == (try e.int("revenue_cents")), "revenue \(k)")
+                        #expect(c.revenue == Double(try e.int("revenue_cents")) / 100, "revenue exact \(k)")
+                        #expect(c.unboundedCustomers == (try e.int("unbounded")), "unbounded \(k)")
+                        #expect(c.status.rawValue == e["status"], "status \(k)")
                         #expect(c.retention == Double(c.customers) / Double(row.size))
                     } else {
                         #expect(c.customers == 0 && c.orders == 0 && c.revenue == 0, "unexpected activity \(k)")
@@ -73,8 +78,8 @@ import TenureData
         #expect(rows == expSize.count, "every cohort present")
         if let bs = cfg.brackets {
             var eb: [String: Int] = [:]
-            for e in FixtureData.csv("expected_brackets.csv") where e["config"] == cfg.name {
-                eb["\(e["group"]!)|\(e["cohort"]!)|\(e["bracket"]!)"] = Int(e["customers"]!)!
+            for e in try FixtureData.csv("expected_brackets.csv") where e["config"] == cfg.name {
+                eb["\(try e.field("group"))|\(try e.field("cohort"))|\(try e.field("bracket"))"] = try e.int("customers")
             }
             var n = 0
             for g in r.groups { for row in g.brackets ?? [] { for c in row.cells {
@@ -91,13 +96,15 @@ import TenureData
                       ("month/calendar/contractual-by-segment", .month, .calendar, "segment")])
     func contractualMatchesPandas(_ name: String, _ period: CohortPeriod, _ window: CohortWindow, _ by: String?) throws {
         var o = CohortOptions(); o.period = period; o.window = window; o.cohortBy = .firstPurchase; o.by = by
-        let r = try CohortAnalysis.run(FixtureData.dataset(), options: o)
+        let r = try CohortAnalysis.run(try FixtureData.dataset(), options: o)
         var expected: [String: [String: String]] = [:]
-        for e in FixtureData.csv("expected_contractual.csv") where e["config"] == name {
-            expected["\(e["group"]!)|\(e["cohort"]!)|\(e["age"]!)"] = e
+        for e in try FixtureData.csv("expected_contractual.csv") where e["config"] == name {
+            expected["\(try e.field("group"))|\(try e.field("cohort"))|\(try e.field("age"))"] = e
         }
         var expSize: [String: Int] = [:]
-        for e in Self.sizes where e["config"] == name + "/contractual" { expSize["\(e["group"]!)|\(e["cohort"]!)"] = Int(e["size"]!)! }
+        for e in try Self.sizesFile.get() where e["config"] == name + "/contractual" {
+            expSize["\(try e.field("group"))|\(try e.field("cohort"))"] = try e.int("size")
+        }
         var seen = 0, rows = 0
         for g in r.groups {
             for row in g.contractual ?? [] {
@@ -107,9 +114,9 @@ import TenureData
                     let k = "\(g.name ?? "all")|\(row.cohort)|\(c.age)"
                     if let e = expected[k] {
                         seen += 1
-                        #expect(c.customers == Int(e["customers"]!)!, "contractual \(k)")
-                        #expect(c.survivors == Int(e["survivors"]!)!, "survivors \(k)")
-                        #expect(c.status.rawValue == e["status"]!, "status \(k)")
+                        #expect(c.customers == (try e.int("customers")), "contractual \(k)")
+                        #expect(c.survivors == (try e.int("survivors")), "survivors \(k)")
+                        #expect(c.status.rawValue == e["status"], "status \(k)")
                     } else {
                         #expect(c.customers == 0, "unexpected coverage \(k)")
                     }
@@ -123,21 +130,21 @@ import TenureData
     @Test(arguments: [("month", CohortPeriod.month), ("quarter", .quarter)])
     func mrrMovementsMatchPandas(_ name: String, _ period: CohortPeriod) throws {
         var o = CohortOptions(); o.period = period; o.cohortBy = .firstPurchase
-        let r = try CohortAnalysis.run(FixtureData.dataset(), options: o)
-        let exp = FixtureData.csv("expected_mrr.csv").filter { $0["config"] == name }
+        let r = try CohortAnalysis.run(try FixtureData.dataset(), options: o)
+        let exp = try FixtureData.csv("expected_mrr.csv").filter { $0["config"] == name }
         let got = try #require(r.mrr).periods
         #expect(got.count == exp.count)
         for (g, e) in zip(got, exp) {
-            #expect(g.period == e["period"]!)
-            func close(_ a: Double, _ b: String) -> Bool { abs(a - Double(b)!) <= 1e-9 * max(1, abs(a)) }
-            #expect(close(g.opening, e["opening"]!), "opening \(g.period)")
-            #expect(close(g.new, e["new"]!), "new \(g.period)")
-            #expect(close(g.expansion, e["expansion"]!), "expansion \(g.period)")
-            #expect(close(g.contraction, e["contraction"]!), "contraction \(g.period)")
-            #expect(close(g.churn, e["churn"]!), "churn \(g.period)")
-            #expect(close(g.reactivation, e["reactivation"]!), "reactivation \(g.period)")
-            #expect(close(g.closing, e["closing"]!), "closing \(g.period)")
-            #expect(g.customers == Int(e["customers"]!)!)
+            #expect(g.period == e["period"])
+            func close(_ a: Double, _ k: String) throws -> Bool { abs(a - (try e.double(k))) <= 1e-9 * max(1, abs(a)) }
+            #expect(try close(g.opening, "opening"), "opening \(g.period)")
+            #expect(try close(g.new, "new"), "new \(g.period)")
+            #expect(try close(g.expansion, "expansion"), "expansion \(g.period)")
+            #expect(try close(g.contraction, "contraction"), "contraction \(g.period)")
+            #expect(try close(g.churn, "churn"), "churn \(g.period)")
+            #expect(try close(g.reactivation, "reactivation"), "reactivation \(g.period)")
+            #expect(try close(g.closing, "closing"), "closing \(g.period)")
+            #expect(g.customers == (try e.int("customers")))
             #expect(abs(g.opening + g.new + g.expansion - g.contraction - g.churn + g.reactivation - g.closing) < 1e-6)
         }
     }

@@ -112,7 +112,7 @@ import TenureData
         var o = CohortOptions(); o.period = .month; o.by = "channel"
         let r = try CohortAnalysis.run(ds, options: o)
         // a → web, b → store, c → app, d → web.
-        let sizes = Dictionary(uniqueKeysWithValues: r.groups.map { ($0.name!, $0.cohorts.map(\.size).reduce(0, +)) })
+        let sizes = Dictionary(uniqueKeysWithValues: r.groups.map { ($0.name ?? "", $0.cohorts.map(\.size).reduce(0, +)) })
         #expect(sizes == ["web": 2, "app": 1, "store": 1])
         #expect(throws: DataError.self) { var o2 = o; o2.by = "nope"; _ = try CohortAnalysis.run(ds, options: o2) }
     }

@@ -7,24 +7,26 @@ import TenureNumerics
 /// The sBG fit against the worked example of Fader & Hardie (2007), "How to Project Customer Retention",
 /// Journal of Interactive Marketing 21(1), 76–90: survivors of two cohorts of 1000 customers over years 0–7
 /// (their Table 1). The paper reports α̂ = 0.668, β̂ = 3.806 for "High End" and α̂ = 0.704, β̂ = 1.182 for
-/// "Regular"; the fixture holds the same fits by scipy (scripts/fixtures/cohorts.py) to more digits.
+/// "Regular" (maximised log-likelihoods −1611.2 and −1680.3); the fixture holds the same fits by scipy
+/// (scripts/fixtures/cohorts.py) to more digits.
 @Suite struct SBGTests {
     struct Example: Codable { var survivors: [Double]; var alpha: Double; var beta: Double; var log_likelihood: Double }
-    static let fixture: [String: Example] = {
-        let data = try! Data(contentsOf: FixtureData.root.appendingPathComponent("expected_sbg.json"))
-        let obj = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
-        var out: [String: Example] = [:]
-        for k in ["high_end", "regular"] {
-            out[k] = try! JSONDecoder().decode(Example.self, from: JSONSerialization.data(withJSONObject: obj[k]!))
-        }
-        return out
-    }()
+    struct File: Codable { var high_end: Example; var regular: Example }
+    /// Read once; a missing or broken fixture fails the tests that need it (never crashes the run).
+    static let fixture = Result { try JSONDecoder().decode(File.self, from: Data(contentsOf: FixtureData.root.appendingPathComponent("expected_sbg.json"))) }
+
+    /// Table 1 of the paper: survivors of 1000 customers at years 0–12. Years 0–7 calibrate the model,
+    /// years 8–12 are the paper's holdout.
+    static let highEnd: [Double] = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+    static let regular: [Double] = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
 
     @Test func highEndMatchesPaper() throws {
-        let f = try SBG.fit(survivors: [1000, 869, 743, 653, 593, 551, 517, 491])
-        #expect(abs(f.alpha - 0.668) < 0.0005)   // paper, 3 decimals
+        let f = try SBG.fit(survivors: Array(Self.highEnd[0...7]))
+        // The paper's estimates (3 decimals) and maximised log-likelihood (1 decimal).
+        #expect(abs(f.alpha - 0.668) < 0.0005)
         #expect(abs(f.beta - 3.806) < 0.0005)
-        let e = Self.fixture["high_end"]!
+        #expect(abs(f.logLikelihood - -1611.2) < 0.05)
+        let e = try Self.fixture.get().high_end
         #expect(abs(f.alpha / e.alpha - 1) < 1e-5)
         #expect(abs(f.beta / e.beta - 1) < 1e-5)
         #expect(abs(f.logLikelihood - e.log_likelihood) < 1e-6)
@@ -32,13 +34,27 @@ import TenureNumerics
     }
 
     @Test func regularMatchesPaper() throws {
-        let f = try SBG.fit(survivors: [1000, 631, 468, 382, 326, 289, 262, 241])
+        let f = try SBG.fit(survivors: Array(Self.regular[0...7]))
         #expect(abs(f.alpha - 0.704) < 0.0005)
         #expect(abs(f.beta - 1.182) < 0.0005)
-        let e = Self.fixture["regular"]!
+        #expect(abs(f.logLikelihood - -1680.3) < 0.05)
+        let e = try Self.fixture.get().regular
         #expect(abs(f.alpha / e.alpha - 1) < 1e-5)
         #expect(abs(f.beta / e.beta - 1) < 1e-5)
         #expect(abs(f.logLikelihood - e.log_likelihood) < 1e-6)
+    }
+
+    /// The paper's point: calibrated on years 0–7, the sBG projects years 8–12 closely (its Figure 5).
+    /// The expected survivors E[N_t | N_7] = N_7·S(t)/S(7) from the fit are within 5% of the holdout counts.
+    @Test(arguments: [("high end", SBGTests.highEnd), ("regular", SBGTests.regular)])
+    func holdoutYearsProjected(_ name: String, _ n: [Double]) throws {
+        let f = try SBG.fit(survivors: Array(n[0...7]))
+        let p = SBG.project(fit: f, lastAge: 7, survivorsAtK: Int(n[7]), through: 12, draws: 500, confidence: 0.95, seed: 1)
+        #expect(p.map(\.age) == [8, 9, 10, 11, 12])
+        for c in p {
+            #expect(abs(c.expected / n[c.age] - 1) < 0.05, "\(name) year \(c.age): \(c.expected) vs \(n[c.age])")
+            #expect(abs(c.expected - n[7] * SBG.survival(alpha: f.alpha, beta: f.beta, Double(c.age)) / SBG.survival(alpha: f.alpha, beta: f.beta, 7)) < 1e-9)
+        }
     }
 
     /// Retention rates r_t = (β + t − 1)/(α + β + t − 1): with the Regular fit the paper's forecast of year-12
@@ -90,10 +106,11 @@ import TenureNumerics
         #expect(p1.count == 8)
         for p in p1 { #expect(p.lower <= p.expected && p.expected <= p.upper) }
         // Intervals widen with the horizon.
-        #expect(p1.last!.upper - p1.last!.lower > p1.first!.upper - p1.first!.lower)
+        let first = try #require(p1.first), last = try #require(p1.last)
+        #expect(last.upper - last.lower > first.upper - first.lower)
         // Held-out truth of the paper's Regular cohort (years 5–7: 289, 262, 241) lies inside.
         for (t, truth) in [(5, 289.0), (6, 262.0), (7, 241.0)] {
-            let c = p1.first { $0.age == t }!
+            let c = try #require(p1.first { $0.age == t })
             #expect(c.lower <= truth && truth <= c.upper, "year \(t)")
         }
     }

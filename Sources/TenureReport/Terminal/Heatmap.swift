@@ -41,12 +41,14 @@ public enum TerminalHeatmap {
         public var domain: ClosedRange<Double>
         public var legend: String
         public var note: String?
+        /// Legend thresholds as percentages (shares) or as plain numbers.
+        public var legendAsPercent: Bool
         public init(title: String, rowHeader: String, rowLabels: [String], rowNotes: [String] = [], rowNoteHeader: String = "",
                     columnHeader: String, columnLabels: [String], cells: [[Cell?]], domain: ClosedRange<Double>,
-                    legend: String, note: String? = nil) {
+                    legend: String, note: String? = nil, legendAsPercent: Bool = true) {
             self.title = title; self.rowHeader = rowHeader; self.rowLabels = rowLabels; self.rowNotes = rowNotes
             self.rowNoteHeader = rowNoteHeader; self.columnHeader = columnHeader; self.columnLabels = columnLabels
-            self.cells = cells; self.domain = domain; self.legend = legend; self.note = note
+            self.cells = cells; self.domain = domain; self.legend = legend; self.note = note; self.legendAsPercent = legendAsPercent
         }
     }
 
@@ -123,7 +125,9 @@ public enum TerminalHeatmap {
         for (i, gl) in glyphs.enumerated() {
             let lo = g.domain.lowerBound + (g.domain.upperBound - g.domain.lowerBound) * Double(i) / 5
             let sw = mode == .none ? String(gl) : background(Double(i) / 4, mode) + " \(gl) " + reset
-            legend += "\(sw) ≥\(formatFixed(lo * 100, decimals: 0))%  "
+            let threshold = g.legendAsPercent ? formatFixed(lo * 100, decimals: 0) + "%"
+                : formatFixed(lo, decimals: abs(g.domain.upperBound - g.domain.lowerBound) < 5 ? 2 : 0)
+            legend += "\(sw) ≥\(threshold)  "
         }
         out += legend + "\n"
         if let note = g.note { out += san(note) + "\n" }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Cohorts: the monthly cohort matrix (cohort by first purchase × age; customers, orders, revenue,
+# retention) from transactions.csv, whole process (read CSV + compute + write the cells), at 1M and 8M
+# transactions (customer_id,date,amount; ~10 orders per customer over four years; 8M rows = 272 MB),
+# against DuckDB, polars and pandas computing the same cells (Benchmarks/peers/cohorts_*.py). The cells
+# of every tool are compared with tenure's before timing counts. SIZES="1000000" to run only 1M.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+SIZES=${SIZES:-"1000000 8000000"}
+ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.1f}' if b > 0 else 'n/a')" "$1" "$2"; }
+for n in $SIZES; do
+  label=$((n / 1000000))M
+  data=$BENCH_DATA/cohorts-$label
+  [ -f "$data/transactions.csv" ] || python3 "$here/peers/make_transactions.py" "$n" "$data" --seed 30
+  out=$BENCH_DATA/cohorts-$label.out
+  mkdir -p "$out"
+  /usr/bin/time -f "%e %M" -o "$out/tenure.time" "$TENURE_BIN" cohorts "$data" --period month --cohort-by first-purchase \
+    --timings --format csv -o "$out/tenure.csv" 2> "$out/tenure.err" || { cat "$out/tenure.err" >&2; exit 1; }
+  read -r total rss < "$out/tenure.time"
+  load=$(grep "timing: load" "$out/tenure.err" | awk '{print $(NF-1)}')
+  comp=$(grep "timing: cohorts" "$out/tenure.err" | awk '{print $(NF-1)}')
+  line="cohorts $label transactions ($(du -m "$data/transactions.csv" | cut -f1) MB CSV): tenure ${total} s ($((rss / 1024)) MB; load ${load} s, cohorts ${comp} s)"
+  ratios=""
+  for peer in duckdb polars pandas; do
+    /usr/bin/time -f "%e %M" -o "$out/$peer.time" python3 "$here/peers/cohorts_$peer.py" "$data" --period month --out "$out/$peer.csv" > "$out/$peer.json"
+    read -r ptotal prss < "$out/$peer.time"
+    python3 - "$out/tenure.csv" "$out/$peer.csv" <<'PY' || { echo "cohorts $label: $peer cells differ from tenure's" >&2; exit 1; }
+import csv, sys
+got = {(r["cohort_start"], int(r["age"])): r for r in csv.DictReader(open(sys.argv[1]))}
+for w in csv.DictReader(open(sys.argv[2])):
+    g = got[(w["cohort_start"], int(w["age"]))]
+    assert (int(g["size"]), int(g["customers"]), int(g["orders"]), round(float(g["revenue"]) * 100)) == \
+           (int(w["size"]), int(w["customers"]), int(w["orders"]), int(w["revenue_cents"])), (w, g)
+PY
+    line="$line | $peer ${ptotal} s ($((prss / 1024)) MB)"
+    ratios="$ratios${ratios:+, }$peer/tenure = $(ratio "$ptotal" "$total")"
+  done
+  echo "$line | ratio $ratios"
+done
