@@ -1,7 +1,174 @@
 import ArgumentParser
+import Foundation
+import TenureData
+import TenureReport
+import TenureSurvival
 
-// PLACEHOLDER: the 'survival' subcommand is wired by its issue.
 struct Survival: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "survival", abstract: "(not yet available)")
-    func run() throws { throw ValidationError("tenure survival is not available yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "survival",
+        abstract: "Churn survival: Kaplan–Meier curves, median lifetime, log-rank test and Cox proportional hazards.",
+        discussion: """
+        Churn is read from the data in one of two ways:
+          contractual      (default when subscriptions.csv exists) a customer's lifetime runs from \
+        their first subscription start_date to the last end_date once no subscription is open; an \
+        open subscription (empty end_date, or one after --as-of) is censored at --as-of.
+          non-contractual  (--churn-after 90d) a customer churns at the first gap of more than 90 days \
+        without a purchase, at the moment the gap reaches 90 days; customers who bought within the \
+        last 90 days are censored at --as-of.
+        Durations are counted in days and reported in --unit (a month is 30.4375 days, a year 365.25).
+
+        Kaplan–Meier with Greenwood variance and log(−log) intervals (R's conf.type; --ci plain|log \
+        for the others), Nelson–Aalen cumulative hazard, the median lifetime with its interval and the \
+        restricted mean survival time (up to --tau, default the shortest group's follow-up), as R's \
+        survfit/print.survfit compute them. Where no interval exists (S = 0; S = 1 under log-log) the \
+        limits are blank (JSON "nan"), as R's NA.
+
+        --by COLUMN draws one curve per level of a column (customers.csv, else the plan of the first \
+        subscription or the segment/channel of the first purchase) and runs the log-rank test; \
+        --strata COLUMN stratifies the log-rank test and the Cox model.
+
+        --covariates a,b,c fits a Cox model (Newton–Raphson with LAPACK, Efron ties by default) on \
+        those customers.csv columns: numbers as they are, text columns dummy-coded against their most \
+        frequent level (named in the output). Customers missing a covariate are left out and counted. \
+        A constant or collinear covariate, a level without churn, a diverging coefficient or a fit \
+        that does not converge stop with an error that says which.
+
+        JSON (--format json) holds everything, Cox coefficients keyed by covariate; --format csv \
+        writes the per-group summary, or the full curve with --curve.
+
+        Examples:
+          tenure survival data/
+          tenure survival data/ --churn-after 90d --by segment --unit month
+          tenure survival data/ --by plan --horizons 3m,6m,12m --ci plain
+          tenure survival data/ --covariates segment,channel --ties breslow
+          tenure survival data/ --covariates age,plan --strata region --penalty 0.5
+          tenure survival data/ --covariates age,plan --format json -o cox.json
+          tenure survival data/ --curve --format csv -o km.csv
+        """)
+
+    @OptionGroup var data: DataOptions
+
+    @Option(name: .customLong("churn-after"), help: "Non-contractual churn: no purchase for this long (90d, 12w, 3m, 1y) = churned.")
+    var churnAfter: String?
+
+    @Flag(help: "Contractual churn from subscriptions.csv (the default when that file exists).")
+    var contractual = false
+
+    @Option(help: "Unit of reported times: day | week | month | year.")
+    var unit: String = "day"
+
+    @Option(help: "Column whose levels get separate curves and a log-rank test.")
+    var by: String?
+
+    @Option(help: "Column whose levels stratify the log-rank test and the Cox model.")
+    var strata: String?
+
+    @Option(name: [.customLong("covariates"), .customLong("cox")], help: "Comma-separated customers.csv columns for a Cox model.")
+    var covariates: String?
+
+    @Option(help: "Cox tied event times: efron | breslow.")
+    var ties: String = "efron"
+
+    @Option(help: "Cox L2 (ridge) penalty λ ≥ 0 on the coefficients: maximises ℓ(β) − λ/2·Σβ².")
+    var penalty: Double = 0
+
+    @Option(help: "Confidence interval of S(t): log-log | log | plain.")
+    var ci: String = "log-log"
+
+    @Option(help: "Confidence level of every interval, in (0, 1).")
+    var confidence: Double = 0.95
+
+    @Option(help: "Comma-separated times at which to read the curves (30d,90d,1y).")
+    var horizons: String?
+
+    @Option(help: "Restricted-mean horizon τ (default: the shortest group's last observed time).")
+    var tau: String?
+
+    @Flag(help: "Put the full Kaplan–Meier curve table first (what --format csv writes).")
+    var curve = false
+
+    @Flag(help: .hidden) var timings = false
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let churnAfter, Duration(parsing: churnAfter) == nil {
+            throw ValidationError("--churn-after '\(churnAfter)' is not a duration; write it like 90d, 12w, 3m or 1y.")
+        }
+        if contractual && churnAfter != nil {
+            throw ValidationError("--contractual and --churn-after are two different churn definitions; give one.")
+        }
+        guard TimeUnit(rawValue: unit) != nil else {
+            throw ValidationError("--unit must be one of day, week, month, year; got '\(unit)'.")
+        }
+        guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow; got '\(ties)'.") }
+        guard ConfidenceType(rawValue: ci) != nil else {
+            throw ValidationError("--ci must be one of log-log, log, plain; got '\(ci)'.")
+        }
+        guard penalty >= 0, penalty.isFinite else { throw ValidationError("--penalty must be a number ≥ 0; got \(penalty).") }
+        guard confidence > 0, confidence < 1 else {
+            throw ValidationError("--confidence must be in (0, 1), e.g. 0.95; got \(confidence).")
+        }
+        if let horizons, Duration.list(horizons) == nil {
+            throw ValidationError("--horizons '\(horizons)' is not a list of durations; write it like 30d,90d,1y.")
+        }
+        if let tau, Duration(parsing: tau) == nil {
+            throw ValidationError("--tau '\(tau)' is not a duration; write it like 365d or 12m.")
+        }
+        if let covariates, covariateList(covariates).isEmpty {
+            throw ValidationError("--covariates needs at least one column name, e.g. --covariates segment,age.")
+        }
+        if let c = covariates, let d = duplicate(covariateList(c)) {
+            throw ValidationError("--covariates names '\(d)' twice.")
+        }
+        if strata != nil && by == nil && covariates == nil {
+            throw ValidationError("--strata stratifies the log-rank test (--by) or the Cox model (--covariates); give one of them.")
+        }
+        if penalty > 0 && covariates == nil { throw ValidationError("--penalty applies to the Cox model; give --covariates too.") }
+    }
+
+    func covariateList(_ s: String) -> [String] {
+        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    func duplicate(_ xs: [String]) -> String? {
+        var seen = Set<String>()
+        for x in xs where !seen.insert(x).inserted { return x }
+        return nil
+    }
+
+    var options: SurvivalOptions {
+        var o = SurvivalOptions()
+        if let churnAfter, let d = Duration(parsing: churnAfter) { o.churn = .inactivity(d) } else if contractual { o.churn = .contractual }
+        o.unit = TimeUnit(rawValue: unit) ?? .day
+        o.by = by
+        o.strata = strata
+        o.cox = covariates.map(covariateList) ?? []
+        o.ties = CoxTies(rawValue: ties) ?? .efron
+        o.penalty = penalty
+        o.confidenceType = ConfidenceType(rawValue: ci) ?? .logLog
+        o.confidenceLevel = confidence
+        o.horizons = horizons.flatMap(Duration.list) ?? []
+        o.tau = tau.flatMap { Duration(parsing: $0) }
+        o.curveTable = curve
+        return o
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let clock = PhaseClock(enabled: timings)
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
+            let result = try SurvivalAnalysis.run(dataset, options: options)
+            if timings {
+                for (stage, seconds) in result.timings {
+                    FileHandle.standardError.write(Data("timing: \(stage) \(seconds) s\n".utf8))
+                }
+            }
+            clock.lap("survival (all stages)")
+            try output.emit(result)
+            clock.lap("render")
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Kaplan–Meier read at chosen times, as R `summary(fit, times = t)` reports it.
 ///
 /// Contract: `survival`, `lower`, `upper` are the step-function values at t (the last distinct time
@@ -40,7 +42,18 @@ public enum Horizons {
         }
     }
 
-    /// `count` evenly spaced times from 0 to the last observed time (the at-risk table under a KM plot).
+    /// Round times from 0 up to `last` — a step of 1, 2 or 5 × 10^k chosen so that there are at most
+    /// `maxPoints` of them — for the at-risk table under a KM plot (in whatever unit `last` is given).
+    public static func niceGrid(upTo last: Double, maxPoints: Int = 7) -> [Double] {
+        guard last > 0, last.isFinite, maxPoints > 1 else { return [0] }
+        let raw = last / Double(maxPoints - 1)
+        let mag = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        let k = Int((last / step + 1e-9).rounded(.down))
+        return (0...k).map { Double($0) * step }
+    }
+
+    /// `count` evenly spaced times from 0 to the last observed time.
     public static func grid(upTo last: Double, count: Int = 6) -> [Double] {
         guard last > 0, count > 1 else { return [0] }
         return (0..<count).map { last * Double($0) / Double(count - 1) }

@@ -80,6 +80,9 @@ public enum LogRank {
             }
             start = end
         }
+        guard O.reduce(0, +) > 0 else {
+            throw FitError(model: "log-rank test", reason: "no group has a churn event (every customer is censored), so there is nothing to compare")
+        }
         let used = (0..<k).filter { E[$0] > 0 }
         var chi = 0.0
         if used.count >= 2 {

@@ -137,7 +137,7 @@ public enum SurvivalAnalysis {
             var c = curves[k]
             var sm = SurvivalSummary(curve: c, tau: tauDays)
             let hz = Horizons.evaluate(c, at: o.horizons.map(\.days))
-            let rt = Horizons.evaluate(c, at: Horizons.grid(upTo: lastTimes.max() ?? 0))
+            let rt = Horizons.evaluate(c, at: Horizons.niceGrid(upTo: (lastTimes.max() ?? 0) / unit).map { $0 * unit })
             if unit != 1 {
                 c.time = c.time.map { $0 / unit }
                 sm.median /= unit; sm.medianLower /= unit; sm.medianUpper /= unit
