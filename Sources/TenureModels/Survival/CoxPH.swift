@@ -149,8 +149,12 @@ public enum CoxPH {
         do { cov = try LinearAlgebra.inverseSPD(cur.info) } catch {
             throw FitError(model: model, reason: "the information matrix at the estimate is singular (collinear covariates or a diverging coefficient)")
         }
-        // monotone likelihood: a coefficient running off to ±∞ (R only warns; we refuse)
-        for j in 0..<p where abs(beta[j]) * engine.scale[j] > 15 {
+        // Monotone likelihood: a coefficient running off to ±∞ (R only warns; we refuse). Newton
+        // converges quadratically to a real maximum, so the step still left at β̂ is negligible;
+        // on a likelihood that only flattens out (ℓ ≈ c − a·e^{−β}) the step stays ≈ 1 however
+        // small the change in ℓ — R's `coxph` test (|I⁻¹U| > toler·|β|), with a tighter tolerance.
+        let leftover = (try? LinearAlgebra.choleskySolve(cur.info, cur.gradient)) ?? [Double](repeating: .infinity, count: p)
+        for j in 0..<p where abs(leftover[j]) > 1e-6 * max(1, abs(beta[j])) || abs(beta[j]) * engine.scale[j] > 15 {
             throw FitError(model: model, reason: "the coefficient of '\(names[j])' diverges (β = \(String(format: "%.3g", beta[j]))): the likelihood is monotone — a covariate or level separates churners from non-churners (e.g. a level with no events)")
         }
         let z975 = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
