@@ -30,6 +30,9 @@ struct Report: ParsableCommand {
           tenure report data/ --out out/report
           tenure report data/ --out out/report --formats html,ipynb --targets targets.yaml
           tenure report data/ --out out/report --scenarios scenarios.yaml --simulations 5000
+
+        The ROI section compares the initiatives of --scenarios, else DATA/scenarios.yaml, else
+        the example file datasets/scenarios.yaml (its segments are those of `tenure generate`).
         """)
 
     @OptionGroup var data: DataOptions
@@ -58,14 +61,19 @@ struct Report: ParsableCommand {
     @Option(help: "KPI targets or benchmarks (YAML, see `tenure help kpis`).")
     var targets: String?
 
-    @Option(help: "CRM initiatives to compare (YAML, see `tenure help roi`); without it the ROI section is left out.")
+    @Option(help: "CRM initiatives to compare (YAML, see `tenure help roi`); default: DATA/scenarios.yaml when present, else tenure's example file (datasets/scenarios.yaml).")
     var scenarios: String?
+
+    @Flag(name: .customLong("no-roi"), help: "Leave the ROI section out.")
+    var noROI = false
 
     @Option(help: "Monte Carlo simulations per ROI scenario.")
     var simulations: Int = 2_000
 
     @Option(help: "Random seed of the simulations: the same seed gives the same bytes.")
     var seed: UInt64 = 1
+
+    @Flag(help: .hidden) var timings = false
 
     @Option(help: "Report title.")
     var title: String = "Customer analytics report"
@@ -88,9 +96,9 @@ struct Report: ParsableCommand {
     func parsedPeriod() -> CohortPeriod? { CohortPeriod(rawValue: period) }
 
     func options() throws -> ReportOptions {
-        var o = ReportOptions()
+        // flags default to ReportOptions' defaults; DATA/scenarios.yaml is picked up by `standard`
+        var o = try ReportOptions.standard(dataPath: data.data)
         o.title = title
-        o.dataPath = data.data
         o.by = by
         o.cohortPeriod = parsedPeriod()!
         o.forecastPeriods = forecast
@@ -99,20 +107,30 @@ struct Report: ParsableCommand {
         o.simulations = simulations
         o.seed = seed
         if let targets { o.targets = try KPITargets.load(path: targets) }
+        o.skipROI = noROI
         if let scenarios { o.scenarios = try ScenarioFile.load(path: scenarios) }
         return o
     }
 
     func run() throws {
         try reportingErrors {
-            let progress = ProgressLine(total: 3 + 4 + (scenarios == nil ? 0 : 1))
+            let progress = ProgressBar(total: 2 + (noROI ? 4 : 5), mode: ProgressBar.mode(whenNotTerminal: .silent))
+            let clock = PhaseClock(enabled: timings)
             let opts = try options()
-            progress.step("loading \(data.data)")
+            progress.note("loading \(data.data)")
             let dataset = try data.load(rejectsNextTo: out + "/report.html")
-            progress.step("analysing")
-            let doc = ReportBuilder.build(dataset, options: opts, progress: { progress.step("finished \($0)") })
+            clock.lap("load")
+            progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
+            progress.note("analysing")
+            let started = Date()
+            let doc = ReportBuilder.build(dataset, options: opts, progress: { name in
+                progress.step("finished \(name)")
+                if timings { FileHandle.standardError.write(Data("timing: \(name) done at \(String(format: "%.3f", Date().timeIntervalSince(started))) s\n".utf8)) }
+            })
+            clock.lap("analyses (concurrent)")
             let written = try ReportWriter.write(doc, to: out, formats: try parsedFormats(), progress: { progress.note("writing \($0)") })
-            progress.step("done")
+            clock.lap("write \(written.count) files")
+            progress.step("wrote the report")
             progress.finish()
             Report.printWhere(out: out, written: written)
         }

@@ -12,9 +12,9 @@ public enum HTMLPage {
         h += "<title>\(Escape.html(doc.title))</title>\n<style>\(css)</style>\n</head>\n<body>\n"
         h += "<div class=\"layout\">\n<nav class=\"toc\" aria-label=\"Contents\"><p class=\"toc-title\">Contents</p><ol>"
         for s in doc.sections {
-            h += "<li><a href=\"#\(Escape.attribute(s.id))\">\(Escape.html(s.title))</a>"
+            h += "<li><a href=\"#\(Escape.attribute(s.id))\">\(Escape.html(s.title))"
             if s.unavailable != nil { h += " <span class=\"muted\">(n/a)</span>" }
-            h += "</li>"
+            h += "</a></li>"
         }
         h += "</ol></nav>\n<main>\n<header class=\"doc-header\">\n<p class=\"eyebrow\">tenure report</p>\n"
         h += "<h1>\(Escape.html(doc.title))</h1>\n"

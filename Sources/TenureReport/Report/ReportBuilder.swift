@@ -24,10 +24,25 @@ public struct ReportOptions: Sendable {
     public var horizonDays = 365.0
     public var annualDiscountRate = 0.10
     public var targets: [KPITarget]?
+    /// The CRM initiatives of the ROI section; nil uses `ScenarioFile.example` (datasets/scenarios.yaml).
     public var scenarios: ScenarioFile?
+    /// Leave the ROI section out.
+    public var skipROI = false
     public var simulations = 2_000
     public var seed: UInt64 = 1
     public init() {}
+
+    /// What `tenure report DATA` does with no options: the defaults above, the data path as
+    /// written, and the ROI scenarios of `DATA/scenarios.yaml` when that file exists (else
+    /// `ScenarioFile.example`). The notebook export and its currency test both start here.
+    /// `directory` is where the dataset is when `dataPath` is relative to somewhere else.
+    public static func standard(dataPath: String, directory: String? = nil) throws -> ReportOptions {
+        var o = ReportOptions()
+        o.dataPath = dataPath
+        let file = ((directory ?? dataPath) as NSString).appendingPathComponent("scenarios.yaml")
+        if FileManager.default.fileExists(atPath: file) { o.scenarios = try ScenarioFile.load(path: file) }
+        return o
+    }
 }
 
 /// Runs every analysis the dataset supports and lays the results out as a `ReportDocument`.
@@ -45,7 +60,7 @@ public enum ReportBuilder {
             ("survival", { SurvivalSection.make(ds, options, by: by) }),
             ("CLV", { CLVSection.make(ds, options, by: by) }),
         ]
-        if options.scenarios != nil { jobs.append(("ROI", { ROISection.make(ds, options) })) }
+        if !options.skipROI { jobs.append(("ROI", { ROISection.make(ds, options) })) }
 
         let lock = NSLock()
         nonisolated(unsafe) var out = [(ReportSection, NamedResult?)?](repeating: nil, count: jobs.count)

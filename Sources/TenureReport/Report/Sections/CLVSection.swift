@@ -8,6 +8,18 @@ import TenureRegression
 enum CLVSection {
     static let title = "Customer lifetime value"
 
+    /// The name a model goes by in the literature ("bgnbd" → "BG/NBD").
+    static func modelName(_ id: String) -> String {
+        switch id.lowercased() {
+        case "bgnbd", "bg-nbd", "bg/nbd": return "BG/NBD"
+        case "pareto-nbd", "paretonbd", "pareto/nbd": return "Pareto/NBD"
+        case "mbgnbd", "mbg-nbd", "mbg/nbd": return "MBG/NBD"
+        case "bgbb", "bg-bb", "bg/bb": return "BG/BB"
+        case "gamma-gamma", "gammagamma": return "Gamma-Gamma"
+        default: return id
+        }
+    }
+
     /// Default calibration end: the last quarter of the observed span (at least 8 weeks, at most a
     /// year) is kept as the holdout. A choice of dates, not a statistic.
     static func calibrationEnd(_ ds: Dataset) -> Day? {
@@ -35,7 +47,7 @@ enum CLVSection {
         let s = p.settings
         let horizon = s.horizonDays >= 360 ? "\(Format.grouped(s.horizonDays / 365.25, decimals: 0))-year" : "\(Format.grouped(s.horizonDays, decimals: 0))-day"
         var blocks: [ReportBlock] = []
-        blocks.append(.text("Repeat purchases are modelled with \(s.model.uppercased()) and spend per purchase with \(s.spendModel ?? "no spend model"), fitted by maximum likelihood on the calibration period (to \(s.calibrationEnd)); the rest of the data, to \(s.observationEnd), is the holdout that checks the forecast. CLV is the expected \(horizon) revenue per customer discounted at \(pct(s.annualDiscountRate, 0)) a year. Conventions: \(s.conventions)."))
+        blocks.append(.text("Repeat purchases are modelled with \(modelName(s.model)) and spend per purchase with \(s.spendModel.map(modelName) ?? "no spend model"), fitted by maximum likelihood on the calibration period (to \(s.calibrationEnd)); the rest of the data, to \(s.observationEnd), is the holdout that checks the forecast. CLV is the expected \(horizon) revenue per customer discounted at \(pct(s.annualDiscountRate, 0)) a year. Conventions: \(s.conventions)."))
 
         var highlights: [String] = []
         let o1 = p.overall
@@ -44,7 +56,7 @@ enum CLVSection {
         }
         highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
         let params = p.purchaseModel.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3)) (SE \(Format.grouped($0.standardError, decimals: 3)))" }
-        highlights.append("\(p.purchaseModel.model.uppercased()) parameters: \(params.joined(separator: ", ")); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
+        highlights.append("\(modelName(p.purchaseModel.model)) parameters: \(params.joined(separator: ", ")); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
         if let gg = p.spendModel {
             highlights.append("Gamma-Gamma spend parameters: " + gg.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3))" }.joined(separator: ", ") + ".")
         }
@@ -68,12 +80,12 @@ enum CLVSection {
                 let x = pts.map(\.0)
                 let cal = DateParser.day(from: s.calibrationEnd).map(Double.init)
                 blocks.append(.chart(.lines(LineChart(
-                    id: "clv_tracking", title: "Cumulative repeat purchases: actual vs \(s.model.uppercased())",
+                    id: "clv_tracking", title: "Cumulative repeat purchases: actual vs \(modelName(s.model))",
                     caption: "Repeat purchases of the calibration customers, cumulated by \(s.timeUnit.rawValue); the model line is its unconditional expectation, fitted on the calibration period only. Right of the marker is the holdout.",
                     xAxis: Axis(s.timeUnit.rawValue, format: .date(monthOnly: true)),
                     yAxis: Axis("cumulative repeat purchases", unit: "purchases", format: .number(decimals: 0), min: 0),
                     series: [Series(name: "actual", x: x, y: pts.map(\.1.actualCumulative), color: 6),
-                             Series(name: s.model.uppercased() + " forecast", x: x, y: pts.map(\.1.predictedCumulative), style: .dashed, color: 1)],
+                             Series(name: modelName(s.model) + " forecast", x: x, y: pts.map(\.1.predictedCumulative), style: .dashed, color: 1)],
                     markers: cal.map { [Marker(x: $0, label: "calibration end")] } ?? []))))
             }
             if !h.calibration.isEmpty {

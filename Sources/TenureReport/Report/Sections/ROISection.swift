@@ -7,23 +7,48 @@ enum ROISection {
     static let title = "ROI scenarios"
 
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
-        guard let file = o.scenarios else {
-            return (ReportSection(id: "roi", title: title, unavailable: "no scenario file was given (--scenarios FILE.yaml)"), nil)
+        var file: ScenarioFile
+        let source: String
+        if let given = o.scenarios {
+            file = given; source = "the scenario file given"
+        } else {
+            do { file = try ScenarioFile.parse(ScenarioFile.example, file: "example scenarios") } catch {
+                return (ReportBuilder.unavailable(id: "roi", title: title, error), nil)
+            }
+            source = "tenure's example scenario file (datasets/scenarios.yaml; pass --scenarios FILE.yaml for your own)"
         }
+        // Fit each targeted segment's baseline once; a segment whose baseline cannot be fitted (absent
+        // from the data, too few customers, a fit that fails) drops its scenarios with a note, and the
+        // others still run.
+        var warnings: [String] = []
         let r: ROIResult
         do {
             let builder = try BaselineBuilder(data: ds)
             var fitted: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
-            for s in file.scenarios where fitted[s.segment ?? ""] == nil {
-                fitted[s.segment ?? ""] = try builder.build(segment: s.segment, months: ROIAnalysis.reachNeeded(file, segment: s.segment))
+            var failed: Set<String> = []
+            for s in file.scenarios where fitted[s.segment ?? ""] == nil && !failed.contains(s.segment ?? "") {
+                do {
+                    fitted[s.segment ?? ""] = try builder.build(segment: s.segment, months: ROIAnalysis.reachNeeded(file, segment: s.segment))
+                } catch {
+                    failed.insert(s.segment ?? "")
+                    let names = file.scenarios.filter { ($0.segment ?? "") == (s.segment ?? "") }.map(\.name)
+                    warnings.append("Left out \(names.joined(separator: ", ")): the baseline of segment '\(s.segment ?? "all")' could not be fitted (\(ReportBuilder.describe(error))).")
+                }
+            }
+            file.scenarios.removeAll { failed.contains($0.segment ?? "") }
+            guard !file.scenarios.isEmpty else {
+                return (ReportSection(id: "roi", title: title, unavailable: warnings.joined(separator: " ")), nil)
             }
             r = try ROIAnalysis.run(file, data: ds, options: .init(simulations: o.simulations, seed: o.seed),
-                                    baselineFor: { segment, _ in fitted[segment ?? ""]! })
+                                    baselineFor: { segment, months in
+                                        if let b = fitted[segment ?? ""] { return b }
+                                        return try builder.build(segment: segment, months: months)
+                                    })
         } catch {
             return (ReportBuilder.unavailable(id: "roi", title: title, error), nil)
         }
-        var blocks: [ReportBlock] = []
-        blocks.append(.text("Each initiative of the scenario file is played against the baseline fitted on the data; effect ranges and model-parameter uncertainty are propagated by \(Format.count(r.simulations)) Monte Carlo draws (seed \(r.seed)). Costs are paid at the \(r.costTiming) and margins earned at the \(r.marginTiming) of each month."))
+        var blocks: [ReportBlock] = warnings.map { .warning($0) }
+        blocks.append(.text("Each initiative of \(source) is played against the baseline fitted on the data; effect ranges and model-parameter uncertainty are propagated by \(Format.count(r.simulations)) Monte Carlo draws (seed \(r.seed)). Costs are paid at the \(r.costTiming) and margins earned at the \(r.marginTiming) of each month."))
         let ranked = r.scenarios.sorted { $0.rank < $1.rank }
         var highlights: [String] = []
         if let best = ranked.first {

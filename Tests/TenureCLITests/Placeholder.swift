@@ -1,1 +1,0 @@
-// tests land with their issue
