@@ -31,8 +31,13 @@ test: deps test-deps
 test-deps:
 	@bash scripts/install-test-deps.sh
 
+## bench: tenure and its peers (DuckDB, polars, pandas, lifelines, lifetimes) on the same data, as ratios.
 bench: build
 	bash Benchmarks/run.sh
+
+## notebooks: regenerate notebooks-export/ from the sample datasets in datasets/.
+notebooks: build
+	bash scripts/export-notebooks.sh $(BIN)
 
 clean:
 	rm -rf .build out
