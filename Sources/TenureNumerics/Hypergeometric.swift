@@ -5,17 +5,24 @@ extension Special {
     /// (c not a non-positive integer) and real `z < 1` (also `z = 1` when `c − a − b > 0`, by Gauss's
     /// formula).
     ///
-    /// Method: `z < 0` is mapped into (0, 1) by Pfaff's transformation `z → z/(z − 1)`; on
-    /// `[0, 0.75]` the series is summed directly (with running rescaling, so huge values do not
-    /// overflow: see `logHyp2f1`); on `(0.75, 1)` the `1 − z` connection formula is used, except
-    /// when `c − a − b` is within 0.05 of an integer (where that formula cancels) and `1 − z ≥ 1e-4`,
-    /// where the series (after Euler's transformation `(1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z)` when
-    /// `c < a + b`) is summed instead; its cost grows like `1/(1 − z)`.
+    /// Method: `z < 0` is mapped into (0, 1) by Pfaff's transformation `z → z/(z − 1)` (with
+    /// `1 − z/(z−1) = 1/(1−z)` passed exactly), choosing the form whose series has positive terms. On
+    /// (0, 1) a series with non-negative terms — the Gauss series or Euler's transformation
+    /// `(1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z)` — is summed (rescaled, compensated) when one is available,
+    /// since it cannot cancel; otherwise the series on [0, 0.75] and the `1 − z` connection formula
+    /// (A&S 15.3.6) above, or, when `c − a − b` is (nearly) an integer, a long positive series
+    /// (cost ∝ 1/(1 − z), at most `maxSeriesTerms`, NaN beyond: no wrong number is returned).
     ///
-    /// Accuracy (vs mpmath, on the grids in `scripts/fixtures/numerics.py`): relative error < 1e-12
-    /// for a, b, c ∈ (0, 200] and z ∈ [−1e4, 1 − 1e-8], including the Pareto/NBD shapes
-    /// `₂F₁(r+s+x, s+1; r+s+x+1; z)`. Near-integer `c − a − b` with `1 − z < 1e-4` loses about
-    /// `log₁₀(1/δ)` digits (δ = distance to the integer). Allocation-free.
+    /// Accuracy (vs mpmath, on the grids in `scripts/fixtures/numerics.py`, asserted by the tests), for
+    /// a, b, c > 0 (and, when z < 0, c > min(a, b), so that one Pfaff form has positive terms):
+    /// - z ∈ [−50, 0.9999]: relative error < 1e-12 (this covers the Pareto/NBD shapes
+    ///   `₂F₁(r+s+x, s+1; r+s+x+1; z)` and the BG/NBD conditional expectations);
+    /// - z ∈ [−1e4, 1 − 1e-5]: < 5e-11 (long series), except that a `c − a − b` within δ ∈ (1e-12,
+    ///   1e-3) of an integer loses about log₁₀(1/δ) digits in the connection formula; an integer
+    ///   `c − a − b` with z > 0.9999 is summed term by term (measured < 1e-11 at z = 1 − 1e-5, ~4e6
+    ///   terms; too slow for the debug-build unit tests, so checked with the fixture grid only).
+    /// Outside that domain (e.g. z < 0 with c < min(a, b), where the value is a tiny difference of
+    /// huge terms) the result has no relative-accuracy guarantee. Allocation-free.
     public static func hyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
         let r = hyp2f1Scaled(a, b, c, z)
         return r.sign * exp(r.log)
@@ -46,31 +53,72 @@ extension Special {
             let lw = -log1p(-z)   // log(1/(1 − z))
             // Pfaff: (1−z)^{−a} F(a, c−b; c; w) = (1−z)^{−b} F(c−a, b; c; w). Prefer the form whose
             // series has positive terms.
-            if c - b >= 0 || c - a < 0 {
-                let r = hyp2f1Unit(a, c - b, c, w)
+            let first = a > 0 && c - b > 0 && c > 0 ? seriesLength(a, c - b, c, w) : .infinity
+            let second = c - a > 0 && b > 0 && c > 0 ? seriesLength(c - a, b, c, w) : .infinity
+            if first <= second && (first < .infinity || c - b >= 0 || c - a < 0) {
+                let r = hyp2f1Unit(a, c - b, c, w, 1 / (1 - z))
                 return (r.log + a * lw, r.sign)
             } else {
-                let r = hyp2f1Unit(c - a, b, c, w)
+                let r = hyp2f1Unit(c - a, b, c, w, 1 / (1 - z))
                 return (r.log + b * lw, r.sign)
             }
         }
-        return hyp2f1Unit(a, b, c, z)
+        return hyp2f1Unit(a, b, c, z, 1 - z)
     }
 
     /// ₂F₁ for z ∈ (0, 1).
-    private static func hyp2f1Unit(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> (log: Double, sign: Double) {
-        if z <= 0.75 { return hyp2f1Series(a, b, c, z) }
+    ///
+    /// A series with non-negative terms cannot cancel, so it is preferred whenever one is available
+    /// and not too long: the Gauss series itself (a, b, c > 0) or Euler's transformation
+    /// `(1−z)^{c−a−b} ₂F₁(c−a, c−b; c; z)` (c − a, c − b > 0), whichever needs fewer terms. Otherwise
+    /// the series on [0, 0.75] and the `1 − z` connection formula above.
+    /// `w = 1 − z`, passed separately because it is exact where z is not (z = t/(t − 1) after Pfaff).
+    private static func hyp2f1Unit(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ w: Double) -> (log: Double, sign: Double) {
         let d = c - a - b
+        let direct = a > 0 && b > 0 && c > 0 ? seriesLength(a, b, c, z) : .infinity
+        let euler = c - a > 0 && c - b > 0 ? seriesLength(c - a, c - b, c, z) : .infinity
+        if min(direct, euler) <= 200_000 {
+            if direct <= euler { return hyp2f1Series(a, b, c, z) }
+            let r = hyp2f1Series(c - a, c - b, c, z)
+            return (r.log + d * log(w), r.sign)
+        }
+        if z <= 0.75 { return hyp2f1Series(a, b, c, z) }
         let delta = abs(d - d.rounded())
-        let w = 1 - z
         if delta > 0.05 || (w < 1e-4 && delta > 1e-12) {
-            return hyp2f1Connection(a, b, c, z)
+            return hyp2f1Connection(a, b, c, z, w)
+        }
+        // c − a − b (nearly) an integer: the connection formula cancels; a long positive series is
+        // slow but right.
+        if min(direct, euler) <= maxSeriesTerms {
+            if direct <= euler { return hyp2f1Series(a, b, c, z) }
+            let r = hyp2f1Series(c - a, c - b, c, z)
+            return (r.log + d * log(w), r.sign)
         }
         if d < 0 {
             let r = hyp2f1Series(c - a, c - b, c, z)
             return (r.log + d * log(w), r.sign)
         }
         return hyp2f1Series(a, b, c, z)
+    }
+
+    /// Rough number of terms the Gauss series needs for a, b, c > 0, z ∈ (0, 1): up to its largest
+    /// term (where the term ratio `(a+n)(b+n)z/((c+n)(n+1))` falls to 1), then the tail, whose ratio
+    /// tends to z like `z(1 + (a+b−c−1)/n)`.
+    @inline(__always)
+    static func seriesLength(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+        let w = 1 - z
+        // Peak: solve (a+n)(b+n)z = (c+n)(n+1) for n ≥ 0 (a quadratic: w n² + B n + C = 0).
+        let B = (c + 1) - (a + b) * z
+        let C = c - a * b * z
+        var peak = 0.0
+        if C < 0 || B < 0 {
+            let disc = B * B - 4 * w * C
+            peak = disc > 0 ? max(0, (-B + disc.squareRoot()) / (2 * w)) : 0
+        }
+        let e = max(0, a + b - c - 1)
+        // Tail: until (n/(peak+1))^e zⁿ < 1e-17 — about (39 + e·log((peak+1)/w))/w terms beyond the peak.
+        let tail = (39 + e * log1p(max(peak, 1 / w))) / -log(z)
+        return peak + tail
     }
 
     @inline(__always)
@@ -81,8 +129,7 @@ extension Special {
     }
 
     /// The `1 − z` connection formula (Abramowitz & Stegun 15.3.6), in log scale.
-    private static func hyp2f1Connection(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> (log: Double, sign: Double) {
-        let w = 1 - z
+    private static func hyp2f1Connection(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ w: Double) -> (log: Double, sign: Double) {
         let d = c - a - b
         let (lc, sc) = lgammaSigned(c)
         let (ld, sd) = lgammaSigned(d)
@@ -106,17 +153,27 @@ extension Special {
     }
 
     /// Direct summation of the Gauss series with running rescaling; returns (log|sum|, sign).
+    /// Most terms any series may take (a last resort for z very near 1 costs ~0.1 s).
+    static let maxSeriesTerms = 20_000_000.0
+
+    /// Direct summation of the Gauss series with running rescaling and compensated (Kahan)
+    /// summation, so long positive series keep their digits; returns (log|sum|, sign), NaN when it
+    /// has not converged within `maxSeriesTerms`.
     private static func hyp2f1Series(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> (log: Double, sign: Double) {
         let rescale = 1e-250
         let logRescale = -250 * 2.302_585_092_994_045_7
         var term = 1.0
         var sum = 1.0
+        var comp = 0.0
         var logScale = 0.0
         var n = 0.0
-        while n < 5_000_000 {
+        while n < maxSeriesTerms {
             let ratio = (a + n) * (b + n) / ((c + n) * (n + 1)) * z
             term *= ratio
-            sum += term
+            let y = term - comp
+            let t = sum + y
+            comp = (t - sum) - y
+            sum = t
             if term == 0 { break }
             if abs(term) <= 1e-17 * abs(sum) && abs(ratio) < 1 {
                 // The remaining tail is bounded by a geometric series with the current ratio.
@@ -126,10 +183,12 @@ extension Special {
             if abs(sum) > 1e250 {
                 sum *= rescale
                 term *= rescale
+                comp *= rescale
                 logScale -= logRescale
             }
             n += 1
         }
+        if n >= maxSeriesTerms { return (.nan, 1) }   // not converged: no answer rather than a wrong one
         if sum == 0 { return (-.infinity, 1) }
         return (logScale + log(abs(sum)), sum < 0 ? -1 : 1)
     }
