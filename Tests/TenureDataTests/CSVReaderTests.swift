@@ -94,17 +94,45 @@ struct TestRNG {
         }
     }
 
-    @Test func splitInsideQuotedFieldFallsBack() throws {
-        // One enormous multi-line quoted field in the middle: any split point lands inside it.
+    /// A file whose parallel split point (the middle) lies inside a quoted multi-line field,
+    /// itself below `Tokenizer.maxFieldBytes`.
+    static func straddlingQuote(inner: String, repeats: Int) -> [UInt8] {
         var text = "customer_id,date,amount,product\n"
-        for i in 0 ..< 10 { text += "C\(i),2024-01-01,1.5,a\n" }
-        text += "C99,2024-01-02,2.5,\"" + String(repeating: "line\n", count: 400_000) + "\"\n"
+        for i in 0 ..< 25_000 { text += "C\(i % 977),2024-01-01,1.5,a\n" }
+        text += "C99,2024-01-02,2.5,\"" + String(repeating: inner, count: repeats) + "\"\n"
         for i in 0 ..< 10 { text += "D\(i),2024-01-03,3.5,b\n" }
-        let bytes = Array(text.utf8)
-        let (one, _) = try read(bytes, threads: 1)
-        let (two, _) = try read(bytes, threads: 2)
-        #expect(two.chunks == 1)   // the parallel pass saw the quote straddle its split and re-read the file
-        #expect(two.rows == 21 && one.ints == two.ints && one.doubles == two.doubles)
+        return Array(text.utf8)
+    }
+
+    @Test func splitInsideQuotedFieldStaysParallel() throws {
+        // The quote parity counted in the first pass moves the split past the quoted field: the
+        // parallel result is exact and no single-threaded re-read is needed.
+        for (inner, repeats) in [("line\n", 200_000), ("C5,2024-01-01,1.0,x\n", 45_000)] {
+            let bytes = Self.straddlingQuote(inner: inner, repeats: repeats)
+            #expect(bytes.count > TableReader.parallelThreshold)
+            let (one, i1) = try read(bytes, threads: 1)
+            let (two, i2) = try read(bytes, threads: 2)
+            #expect(one.rows == 25_011)
+            #expect(two.chunks == 2)
+            #expect(two.rows == one.rows && two.ints == one.ints && two.doubles == one.doubles && two.levels == one.levels)
+            #expect(i1.strings == i2.strings)
+            #expect(one.levels[6].contains { $0.utf8.count == inner.utf8.count * repeats })
+        }
+    }
+
+    @Test func unpairedQuoteAcrossSplitFallsBack() throws {
+        // A quote that never closes, before the split point: the parity is wrong from there on, some
+        // chunk fails, and the single-threaded pass reports the problem exactly as with one thread.
+        var bytes = Self.straddlingQuote(inner: "line\n", repeats: 100_000)
+        let at = bytes.count / 4
+        let lineStart = bytes[..<at].lastIndex(of: 10)! + 1
+        bytes.replaceSubrange(lineStart ..< lineStart, with: Array("C1,2024-01-01,1.0,\"open\n".utf8))
+        var e1: DataError?, e2: DataError?
+        do { _ = try read(bytes, threads: 1) } catch let e as DataError { e1 = e }
+        do { _ = try read(bytes, threads: 2) } catch let e as DataError { e2 = e }
+        let first = try #require(e1)
+        #expect(first == e2)
+        #expect(first.kind == .unterminatedQuote || first.kind == .wrongFieldCount || first.kind == .badValue)
     }
 
     @Test func parallelSkipModeMatchesSingleThreaded() throws {

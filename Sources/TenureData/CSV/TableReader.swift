@@ -119,11 +119,13 @@ public struct TableColumns: Sendable {
 /// both cores on large files.
 ///
 /// Contract: the result is identical (values, interning order, rejects) whatever `threads` is.
-/// Large inputs are split at line feeds into one chunk per thread; every chunk is parsed in
-/// parallel into its slice of preallocated columns with chunk-local interning, and the chunks'
-/// interned keys are then merged in chunk order, which reproduces first-appearance order. A
-/// chunk that hits anything unusual (a quoted line break across its end, any bad value) makes
-/// the table be re-read in one single-threaded pass, which is the one that reports problems.
+/// Large inputs are split into one chunk per thread at record boundaries (line feeds outside quoted
+/// fields, found from the parity of the quotes counted in the first pass, so multi-line quoted
+/// fields stay parallel); every chunk is parsed in parallel into its slice of preallocated columns
+/// with chunk-local interning, and the chunks' interned keys are then merged in chunk order, which
+/// reproduces first-appearance order. A chunk that hits anything unusual (any bad value, unpaired
+/// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
+/// problems with exact line numbers.
 public enum TableReader {
     /// Inputs at least this large are parsed in parallel.
     public static var parallelThreshold = 1 << 20
@@ -224,22 +226,22 @@ public enum TableReader {
         let nchunks = size >= parallelThreshold && spec.uniqueColumn == nil ? max(1, threads) : 1
         var nominal: [Int] = (0 ... nchunks).map { dataStart + size * $0 / nchunks }
         nominal[nchunks] = n
-        var counts = [(Int, Bool)](repeating: (0, false), count: nchunks)
+        var counts = [(Int, Bool, Int)](repeating: (0, false, 0), count: nchunks)
         counts.withUnsafeMutableBufferPointer { out in
             let o = out
             DispatchQueue.concurrentPerform(iterations: nchunks) { k in
-                var lines = 0, nonASCII = false
+                var lines = 0, quotes = 0, nonASCII = false
                 var i = nominal[k]
                 let e = nominal[k + 1]
                 let block = 8 << 20
                 while i < e {
                     let j = min(e, i + block)
                     let r = countNewlines(base, i ..< j)
-                    lines += r.newlines; nonASCII = nonASCII || r.nonASCII
+                    lines += r.newlines; quotes += r.quotes; nonASCII = nonASCII || r.nonASCII
                     bytes.release(i ..< j)
                     i = j
                 }
-                o[k] = (lines, nonASCII)
+                o[k] = (lines, nonASCII, quotes)
             }
         }
         let totalLines = counts.reduce(0) { $0 + $1.0 }
@@ -254,11 +256,16 @@ public enum TableReader {
         var chunkRanges: [Range<Int>] = []
         var rowBases: [Int] = []
         if nchunks > 1 {
+            // Split points: the first record boundary after each nominal point. The parity of the
+            // quotes before it (counted in phase 1) tells whether that point is inside a quoted field,
+            // so a quoted line break never splits a record. (A file whose quotes are not paired is
+            // invalid; some chunk then fails and the whole table is re-read in one pass.)
             var b = [dataStart]
+            var quotesBefore = 0
             for k in 1 ..< nchunks {
-                var p = nominal[k]
-                while p < n && base[p] != 10 { p += 1 }
-                b.append(min(n, max(p + 1, b.last!)))
+                quotesBefore += counts[k - 1].2
+                let p = recordBoundary(base, from: nominal[k], end: n, insideQuotes: quotesBefore & 1 == 1)
+                b.append(min(n, max(p, b.last!)))
             }
             b.append(n)
             var bases = [0]

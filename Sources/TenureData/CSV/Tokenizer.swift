@@ -158,34 +158,54 @@ struct Tokenizer {
     }
 }
 
-/// One pass over a byte range: counts line feeds and tells whether any byte is non-ASCII.
-/// Eight bytes at a time (SWAR), exact.
-func countNewlines(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> (newlines: Int, nonASCII: Bool) {
+/// One pass over a byte range: counts line feeds and double quotes and tells whether any byte is
+/// non-ASCII. Eight bytes at a time (SWAR), exact.
+func countNewlines(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> (newlines: Int, quotes: Int, nonASCII: Bool) {
     var i = range.lowerBound
     let e = range.upperBound
-    var n = 0
+    var n = 0, q = 0
     var high: UInt64 = 0
     let raw = UnsafeRawPointer(base)
-    let lf: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, lo7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let lf: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, dq: UInt64 = 0x2222_2222_2222_2222, lo7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     while i + 32 <= e {
-        var acc = 0
+        var acc = 0, accq = 0
         for k in 0 ..< 4 {
             let w = raw.loadUnaligned(fromByteOffset: i + 8 * k, as: UInt64.self)
             high |= w
+            // A byte of x is zero exactly where w holds the byte looked for; ~y & ~lo7 marks those.
             let x = w ^ lf
             let y = ((x & lo7) &+ lo7) | x
             acc += (~y & ~lo7).nonzeroBitCount
+            let xq = w ^ dq
+            let yq = ((xq & lo7) &+ lo7) | xq
+            accq += (~yq & ~lo7).nonzeroBitCount
         }
         n += acc
+        q += accq
         i += 32
     }
     while i < e {
         let c = base[i]
         high |= UInt64(c)
         if c == 10 { n += 1 }
+        if c == 34 { q += 1 }
         i += 1
     }
-    return (n, high & 0x8080_8080_8080_8080 != 0)
+    return (n, q, high & 0x8080_8080_8080_8080 != 0)
+}
+
+/// The first record boundary (the offset just past a line feed outside any quoted field) at or
+/// after `from`, given whether `from` lies inside a quoted field (the parity of the quotes before
+/// it: RFC 4180 quoting keeps quotes paired, `""` included). `end` when there is none.
+func recordBoundary(_ base: UnsafePointer<UInt8>, from: Int, end: Int, insideQuotes: Bool) -> Int {
+    var inside = insideQuotes
+    var p = from
+    while p < end {
+        let c = base[p]
+        if c == 34 { inside.toggle() } else if c == 10 && !inside { return p + 1 }
+        p += 1
+    }
+    return end
 }
 
 /// Offsets of every byte that starts an invalid UTF-8 sequence in `range` (at most `limit`).
