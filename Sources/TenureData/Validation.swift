@@ -16,15 +16,39 @@ public struct TableSummary: Sendable {
     public var header: [String] = []
     /// Every problem found in this table, in file order.
     public var problems: [DataError] = []
+    /// The problems that concern one row (with its text), i.e. what `--on-invalid skip` would leave
+    /// out; the other problems (a missing column, an empty file, …) stop any analysis.
+    public var rejects: [RejectedRow] = []
+    /// Rows whose own date (order date, signup, start, survey, opening, …) is after the end of
+    /// observation: the analyses leave them out.
+    public var rowsAfterAsOf: Int = 0
+    /// Problems that `--on-invalid skip` cannot get past.
+    public var tableProblems: [DataError] {
+        var rest = problems
+        for r in rejects { if let i = rest.firstIndex(of: r.error) { rest.remove(at: i) } }
+        return rest
+    }
 }
 
 /// Every table's summary and every problem found, for `tenure validate`.
 public struct ValidationReport: Sendable {
     public var directory: String
     public var tables: [TableSummary]
-    /// Problems that belong to no single row (a missing directory or transactions.csv).
+    /// Problems that belong to no single row (a missing directory or transactions.csv, an end of
+    /// observation before the first transaction).
     public var datasetProblems: [DataError]
+    /// The end of observation: `--as-of`, or the latest date in any table (nil when none was read).
+    public var asOf: Day?
+    /// `asOf` was given (`--as-of`) rather than taken from the data.
+    public var asOfGiven = false
     public var problemCount: Int { datasetProblems.count + tables.reduce(0) { $0 + $1.problems.count } }
+    /// Every row-level problem with its row, in table order (what `rejects.csv` holds).
+    public var rejects: [RejectedRow] { tables.flatMap(\.rejects) }
+    /// True when the analyses can run with `--on-invalid skip`: every problem is about one row.
+    public var usableSkippingRows: Bool {
+        datasetProblems.isEmpty && tables.allSatisfy { $0.tableProblems.isEmpty }
+            && (tables.first { $0.table == "transactions" }?.rows ?? 0) > 0
+    }
 }
 
 /// Checks a dataset directory without stopping at the first problem: each table is read with
@@ -38,6 +62,8 @@ public enum DatasetValidator {
             return report
         } catch { return report }
         var interner = ByteInterner(capacity: 1 << 14)
+        var read: [String: TableColumns] = [:]
+        var latest = Day.min
         for spec in Tables.all {
             let path = DatasetLoader.path(directory, spec.file)
             var s = TableSummary(table: spec.table, file: path, present: FileManager.default.fileExists(atPath: path))
@@ -52,16 +78,21 @@ public enum DatasetValidator {
                 s.rows = t.rows
                 s.header = t.header
                 s.problems = t.rejects.map(\.error)
+                s.rejects = t.rejects   // the reader throws for table-level problems: these are all row-level
                 if let c = spec.columns.firstIndex(where: { $0.kind == .customer }), t.has(c) {
                     var seen = [Bool](repeating: false, count: interner.count)
                     var n = 0
                     for v in t.ints[c] where v >= 0 && !seen[Int(v)] { seen[Int(v)] = true; n += 1 }
                     s.customers = n
                 }
-                if let r = DatasetLoader.dateRange(spec.table, t) { s.firstDay = r.0; s.lastDay = r.1 }
+                if let r = DatasetLoader.dateRange(spec.table, t) {
+                    s.firstDay = r.0; s.lastDay = r.1
+                    latest = max(latest, r.1)
+                }
                 if spec.table == "transactions" && t.rows == 0 && s.problems.isEmpty {
                     s.problems.append(DataError(.emptyFile, file: path, line: 1, expected: "at least one transaction row after the header"))
                 }
+                read[spec.table] = t
             } catch let e as DataError {
                 s.problems.append(e)
             } catch {
@@ -69,6 +100,50 @@ public enum DatasetValidator {
             }
             report.tables.append(s)
         }
+        // End of observation.
+        if let given = options.asOf {
+            report.asOf = given
+            report.asOfGiven = true
+        } else if latest != Day.min {
+            report.asOf = latest
+        }
+        if let asOf = report.asOf {
+            for k in report.tables.indices {
+                guard let t = read[report.tables[k].table] else { continue }
+                report.tables[k].rowsAfterAsOf = rowsAfter(asOf, table: report.tables[k].table, t)
+            }
+            if report.asOfGiven, let tx = report.tables.first(where: { $0.table == "transactions" }),
+               let first = tx.firstDay, first > asOf {
+                report.datasetProblems.append(DataError(
+                    .other, file: tx.file, value: Civil.iso(asOf),
+                    expected: "an end of observation (--as-of) on or after the first transaction (\(Civil.iso(first)))",
+                    hint: "every transaction is after \(Civil.iso(asOf)); no analysis would see any"))
+            }
+        }
         return report
+    }
+
+    /// Rows of a table whose own date (the one an analysis books the row on) is after `asOf`.
+    static func rowsAfter(_ asOf: Day, table: String, _ t: TableColumns) -> Int {
+        func days(_ c: Int) -> Int {
+            guard t.has(c), c < t.ints.count else { return 0 }
+            var n = 0
+            for d in t.ints[c] where d != Day.missing && d > asOf { n += 1 }
+            return n
+        }
+        func seconds(_ c: Int) -> Int {
+            guard t.has(c), c < t.doubles.count else { return 0 }
+            let limit = Double(Int(asOf) + 1) * 86400
+            var n = 0
+            for v in t.doubles[c] where !v.isNaN && v >= limit { n += 1 }
+            return n
+        }
+        switch table {
+        case "transactions", "customers", "subscriptions", "surveys", "leads": return days(1)
+        case "marketing_spend": return days(0)
+        case "tickets": return seconds(2)
+        case "interactions": return seconds(1)
+        default: return 0
+        }
     }
 }
