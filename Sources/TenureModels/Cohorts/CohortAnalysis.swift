@@ -23,27 +23,36 @@ public enum CohortAnalysis {
     }
 }
 
+/// Everything the hot loop reads or writes per customer, packed in 16 bytes so a row costs one cache miss.
+struct CustomerState {
+    /// group * C + cohort slot, or -1 (not acquired).
+    var key: Int32
+    /// Acquisition day.
+    var acq: Int32
+    /// Period index of the acquisition day (calendar windows).
+    var base: Int32
+    /// Last age counted as active (distinct customers per cell), -1 before the first.
+    var mark: Int32
+}
+
 /// Age of an activity day for one customer; specialised per window kind for the hot loop.
 protocol AgeRule {
-    /// Age of day `d` for customer `c`, or a negative number when `d` precedes acquisition.
-    func age(_ c: Int, _ d: Day) -> Int
+    /// Age of day `d` for a customer, or a negative number when `d` precedes acquisition.
+    func age(_ s: CustomerState, _ d: Day) -> Int
 }
 
 struct CalendarAge: AgeRule {
     let table: UnsafePointer<Int32>   // period index by (day − lo)
     let lo: Day
-    let base: UnsafePointer<Int32>    // period index of acquisition, per customer
-    let acq: UnsafePointer<Int32>     // acquisition day, per customer
-    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
-        d < acq[c] ? -1 : Int(table[Int(d &- lo)] &- base[c])
+    @inline(__always) func age(_ s: CustomerState, _ d: Day) -> Int {
+        d < s.acq ? -1 : Int(table[Int(d &- lo)] &- s.base)
     }
 }
 
 struct RollingDaysAge: AgeRule {
-    let acq: UnsafePointer<Int32>
     let width: Int32
-    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
-        let x = d &- acq[c]
+    @inline(__always) func age(_ s: CustomerState, _ d: Day) -> Int {
+        let x = d &- s.acq
         return x < 0 ? -1 : Int(x / width)
     }
 }
@@ -52,10 +61,9 @@ struct RollingMonthsAge: AgeRule {
     let month: UnsafePointer<Int32>   // by (day − lo)
     let dom: UnsafePointer<UInt8>
     let lo: Day
-    let acq: UnsafePointer<Int32>
     let months: Int32
-    @inline(__always) func age(_ c: Int, _ d: Day) -> Int {
-        let a = acq[c]
+    @inline(__always) func age(_ s: CustomerState, _ d: Day) -> Int {
+        let a = s.acq
         if d < a { return -1 }
         let i = Int(d &- lo), j = Int(a &- lo)
         var m = month[i] &- month[j]
@@ -97,36 +105,46 @@ final class Engine {
         }
 
         // Pass 1: first/last day and first row per customer; is every customer's sequence in date order?
-        var first = [Int32](repeating: .max, count: n)
-        var last = [Int32](repeating: .min, count: n)
-        var firstRow = [Int32](repeating: -1, count: n)
+        // (first day, last day, first row) per customer, packed: one cache line per row.
+        var span = [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n)
         var inOrder = true, cents = true
         var minDay = Int32.max, ignored = 0
         let asOf = self.asOf
         tx.customer.withUnsafeBufferPointer { cu in
             tx.day.withUnsafeBufferPointer { dy in
                 tx.amount.withUnsafeBufferPointer { am in
-                    first.withUnsafeMutableBufferPointer { f in
-                        last.withUnsafeMutableBufferPointer { l in
-                            firstRow.withUnsafeMutableBufferPointer { fr in
-                                for r in 0..<cu.count {
-                                    let d = dy[r]
-                                    if d == Day.missing || d > asOf { ignored += 1; continue }
-                                    let c = Int(cu[r])
-                                    if d < f[c] { f[c] = d; fr[c] = Int32(truncatingIfNeeded: r) }
-                                    if d < l[c] { inOrder = false } else { l[c] = d }
-                                    if d < minDay { minDay = d }
-                                    if cents {
-                                        let x = am[r] * 100
-                                        if !(abs(x - x.rounded()) <= 1e-6 * max(1, abs(x))) { cents = false }
-                                    }
-                                }
-                            }
+                    span.withUnsafeMutableBufferPointer { sp in
+                        for r in 0..<cu.count {
+                            let d = dy[r]
+                            if d == Day.missing || d > asOf { ignored += 1; continue }
+                            let c = Int(cu[r])
+                            var v = sp[c]
+                            if d < v[0] { v[0] = d; v[2] = Int32(truncatingIfNeeded: r) }
+                            if d < v[1] { inOrder = false } else { v[1] = d }
+                            sp[c] = v
+                            if d < minDay { minDay = d }
                         }
+                        // Cents check: every amount a whole number of cents (vectorisable, separate loop).
+                        var ok = true
+                        var r = 0
+                        while ok && r < am.count {
+                            let end = min(am.count, r + 4096)
+                            for i in r..<end {
+                                let x = am[i] * 100
+                                ok = ok && abs(x - x.rounded()) <= 1e-6 * max(1, abs(x))
+                            }
+                            r = end
+                        }
+                        cents = ok
                     }
                 }
             }
         }
+        var first = [Int32](repeating: .max, count: n)
+        var last = [Int32](repeating: .min, count: n)
+        var firstRow = [Int32](repeating: -1, count: n)
+        for c in 0..<n { let v = span[c]; first[c] = v[0]; last[c] = v[1]; firstRow[c] = v[2] }
+        span = []
         if ignored > 0 { notes.append("\(ignored) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
         guard minDay != .max else {
             throw DataError(.other, file: "transactions.csv", expected: "transactions on or before the end of observation \(Civil.iso(asOf))")
@@ -172,21 +190,18 @@ final class Engine {
             (0..<ages).map { a in Int32(bs.firstIndex { $0.lower <= a && a <= $0.upper } ?? -1) }
         }
         var before = 0
-        base.withUnsafeBufferPointer { bp in
-            acq.withUnsafeBufferPointer { ap in
-                table.periodOf.withUnsafeBufferPointer { tp in
-                    table.monthOf.withUnsafeBufferPointer { mp in
-                        table.domOf.withUnsafeBufferPointer { dp in
-                            switch (o.window, cal.rollingMonths) {
-                            case (.calendar, _):
-                                before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo, base: bp.baseAddress!, acq: ap.baseAddress!), &m, perm, bracketOfAge, cents, first: first, last: last)
-                            case (.rolling, 0):
-                                before = accumulate(RollingDaysAge(acq: ap.baseAddress!, width: Int32(cal.rollingDays)), &m, perm, bracketOfAge, cents, first: first, last: last)
-                            case (.rolling, _):
-                                before = accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo, acq: ap.baseAddress!,
-                                                                     months: Int32(cal.rollingMonths)), &m, perm, bracketOfAge, cents, first: first, last: last)
-                            }
-                        }
+        var state = (0..<n).map { c in CustomerState(key: key[c], acq: acq[c], base: base[c], mark: -1) }
+        table.periodOf.withUnsafeBufferPointer { tp in
+            table.monthOf.withUnsafeBufferPointer { mp in
+                table.domOf.withUnsafeBufferPointer { dp in
+                    switch (o.window, cal.rollingMonths) {
+                    case (.calendar, _):
+                        before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo), &state, &m, perm, bracketOfAge, cents, last: last)
+                    case (.rolling, 0):
+                        before = accumulate(RollingDaysAge(width: Int32(cal.rollingDays)), &state, &m, perm, bracketOfAge, cents, last: last)
+                    case (.rolling, _):
+                        before = accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo,
+                                                             months: Int32(cal.rollingMonths)), &state, &m, perm, bracketOfAge, cents, last: last)
                     }
                 }
             }
@@ -314,13 +329,12 @@ final class Engine {
     /// Fills active customers, orders, revenue (and bracket counts) in one pass over the rows, in file
     /// order when every customer's rows are in date order, else in `perm` order; then unbounded counts
     /// from each customer's last active age. Returns the number of rows before acquisition.
-    func accumulate<R: AgeRule>(_ rule: R, _ m: inout Matrices, _ perm: [Int32]?, _ bracketOfAge: [Int32]?, _ useCents: Bool,
-                                first: [Int32], last: [Int32]) -> Int {
+    func accumulate<R: AgeRule>(_ rule: R, _ state: inout [CustomerState], _ m: inout Matrices, _ perm: [Int32]?,
+                                _ bracketOfAge: [Int32]?, _ useCents: Bool, last: [Int32]) -> Int {
         let tx = ds.transactions
         let n = ds.customers.count
         let A = ages, asOf = self.asOf
         let B = o.brackets?.count ?? 0
-        var mark = [Int32](repeating: -1, count: n)
         var markB = [Int32](repeating: -1, count: bracketOfAge == nil ? 0 : n)
         let orderCodes = tx.orderId?.codes
         var orderCell = [Int32](repeating: -1, count: tx.orderId?.levels.count ?? 0)
@@ -333,8 +347,7 @@ final class Engine {
         tx.customer.withUnsafeBufferPointer { cu in
         tx.day.withUnsafeBufferPointer { dy in
         tx.amount.withUnsafeBufferPointer { am in
-        key.withUnsafeBufferPointer { kp in
-        mark.withUnsafeMutableBufferPointer { mk in
+        state.withUnsafeMutableBufferPointer { st in
         markB.withUnsafeMutableBufferPointer { mb in
         m.active.withUnsafeMutableBufferPointer { act in
         m.orders.withUnsafeMutableBufferPointer { ord in
@@ -351,12 +364,13 @@ final class Engine {
                 let d = dy[r]
                 if d == Day.missing || d > asOf { continue }
                 let c = Int(cu[r])
-                let k = Int(kp[c])
-                if k < 0 { continue }
-                let a = rule.age(c, d)
+                let s = st[c]
+                if s.key < 0 { continue }
+                let k = Int(s.key)
+                let a = rule.age(s, d)
                 if a < 0 { before += 1; continue }
                 let cell = k * A + a
-                if mk[c] != Int32(truncatingIfNeeded: a) { mk[c] = Int32(truncatingIfNeeded: a); act[cell] += 1 }
+                if s.mark != Int32(truncatingIfNeeded: a) { st[c].mark = Int32(truncatingIfNeeded: a); act[cell] += 1 }
                 if hasOrders {
                     let code = Int(ocp[r])
                     if code < 0 { ord[cell] += 1 }
@@ -371,7 +385,7 @@ final class Engine {
                     if b >= 0 && mb[c] != b { mb[c] = b; br[k * B + Int(b)] += 1 }
                 }
             }
-        }}}}}}}}}}}}}}}
+        }}}}}}}}}}}}}}
         // An order id seen in more than one cell counts once in each.
         if !overflow.isEmpty {
             overflow.sort()
@@ -387,7 +401,7 @@ final class Engine {
         for c in 0..<n {
             let k = Int(key[c])
             guard k >= 0, last[c] != .min else { continue }
-            let a = rule.age(c, last[c])
+            let a = rule.age(state[c], last[c])
             if a >= 0 { m.unbounded[k * A + a] += 1 }
         }
         let keys = size.count

@@ -233,7 +233,7 @@ extension CohortResult: Reportable {
 public enum CohortTerminal {
     /// Cohorts (latest) and ages (first) shown per heatmap; the CSV has everything.
     public static let maxRows = 36
-    public static let maxColumns = 24
+    public static let maxColumns = 18
 
     public static func render(_ r: CohortResult, color: TerminalHeatmap.ColorMode) -> String {
         var parts: [String] = []
