@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TenureData
+import TenureReport
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,16 @@ struct Validate: ParsableCommand {
         surveys.csv, tickets.csv, interactions.csv, leads.csv and marketing_spend.csv are read when present)
         and prints, for each, its rows, customers and date range, then ALL the problems found — not just
         the first — each with its file, line, column, the value and what was expected.
-        Exits with status 65 when there is any problem, 0 otherwise.
+
+        Exit status: 0 when there is no problem; 65 when there is one. With --on-invalid skip, every
+        row-level problem (bad date, bad number, stray quote, …) is written with its reason to a
+        rejects file (default rejects.csv in the current directory) and the status is 0 if the
+        analyses can run by skipping those rows, 65 if a problem stops them (a missing column, an
+        empty file, no transactions.csv).
+
+        --as-of DATE sets the end of observation, as for every analysis command (default: the latest
+        date in the data); validate prints it and how many rows of each table fall after it (the
+        analyses leave them out), and fails when every transaction is after it.
 
         Files are UTF-8 (a BOM is fine), comma-separated, LF or CRLF, with RFC 4180 quoting.
         Dates are ISO 8601 (2024-03-01, 2024-03-01T12:30:00Z, offsets allowed); amounts use '.' as the
@@ -20,6 +30,8 @@ struct Validate: ParsableCommand {
         Examples:
           tenure validate data/
           tenure validate exports/ --schema columns.yaml
+          tenure validate data/ --as-of 2024-06-30
+          tenure validate data/ --on-invalid skip --rejects out/rejects.csv
           tenure validate data/ && tenure cohorts data/
 
         A schema file maps your column names to tenure's, per table:
@@ -33,22 +45,52 @@ struct Validate: ParsableCommand {
     @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")
     var schema: String?
 
+    @Option(name: .customLong("as-of"), help: "End of observation, an ISO date (default: the latest date in the data).")
+    var asOf: String?
+
+    @Option(name: .customLong("on-invalid"),
+            help: "fail: any problem fails the check (default). skip: write bad rows to the rejects file; fail only on problems that stop the analyses.")
+    var onInvalid: String = "fail"
+
+    @Option(help: "Where --on-invalid skip writes the rejected rows.")
+    var rejects: String = "rejects.csv"
+
     @Option(help: "Worker threads for large files.")
     var threads: Int = 2
 
     @Flag(help: .hidden)
     var timing = false
 
+    func validate() throws {
+        guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
+            throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
+        }
+        if let asOf, DateParser.day(from: asOf) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not an ISO date; write it like 2024-03-31.")
+        }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
+    }
+
     func run() throws {
         try reportingErrors {
-            var options = LoadOptions(threads: max(1, threads))
+            var options = LoadOptions(threads: threads)
             if let schema { options.schema = try SchemaFile.load(path: schema) }
+            if let asOf { options.asOf = DateParser.day(from: asOf) }
             let start = Date()
             let report = DatasetValidator.validate(directory: data, options: options)
             let elapsed = Date().timeIntervalSince(start)
             print(Self.render(report), terminator: "")
             if timing { Terminal.note(String(format: "validated in %.3f s", elapsed)) }
-            if report.problemCount > 0 { throw ExitCode(65) }
+            if onInvalid == "skip" {
+                let rows = report.rejects
+                if !rows.isEmpty {
+                    try AtomicFile.write(RejectsFile.render(rows), to: rejects)
+                    Terminal.note("\(rows.count) rejected row(s) with their reasons written to \(rejects)")
+                }
+                if !report.usableSkippingRows { throw ExitCode(65) }
+            } else if report.problemCount > 0 {
+                throw ExitCode(65)
+            }
         }
     }
 
@@ -65,12 +107,16 @@ struct Validate: ParsableCommand {
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var out = "dataset \(r.directory)\n"
+        if let asOf = r.asOf {
+            out += "end of observation \(Civil.iso(asOf)) (\(r.asOfGiven ? "--as-of" : "latest date in the data"))\n"
+        }
         for t in r.tables {
             let name = pad(URL(fileURLWithPath: t.file).lastPathComponent, 20)
             guard t.present else { out += "  \(name)  absent\n"; continue }
             var line = "  \(name)  \(lpad(grouped(t.rows), 11)) rows  \(lpad(grouped(t.customers), 9)) customers"
             if let a = t.firstDay, let b = t.lastDay { line += "  \(Civil.iso(a)) … \(Civil.iso(b))" }
             line += t.problems.isEmpty ? "  ok" : "  \(t.problems.count) problem\(t.problems.count == 1 ? "" : "s")"
+            if t.rowsAfterAsOf > 0 { line += "  (\(grouped(t.rowsAfterAsOf)) after the end of observation: left out)" }
             out += line + "\n"
         }
         let all = r.datasetProblems + r.tables.flatMap(\.problems)
