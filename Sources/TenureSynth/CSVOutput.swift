@@ -1,14 +1,17 @@
 import Foundation
 import TenureData
 
-/// A buffered byte sink writing one CSV file atomically: bytes go to a hidden temporary file in the
-/// target directory, which is renamed over the target by `commit()` (a reader never sees half a
-/// file). Numbers and dates are formatted straight into the buffer, no `String` per field.
+/// A buffered byte sink: either one CSV file written atomically (bytes go to a hidden temporary
+/// file in the target directory, which is renamed over the target by `commit()`, so a reader
+/// never sees half a file) or a growable in-memory buffer (`init()`), used to format blocks of
+/// rows on worker threads before they are appended to the file in order. Numbers and dates are
+/// formatted straight into the buffer, no `String` per field.
 final class ByteFile {
+    /// -1 for an in-memory buffer.
     private let fd: Int32
-    private let buffer: UnsafeMutablePointer<UInt8>
-    private let capacity = 1 << 22
-    private var count = 0
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
     private var failed: Int32 = 0
     let path: String
     let tempPath: String
@@ -19,6 +22,14 @@ final class ByteFile {
         tempPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
         fd = open(tempPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SynthError(message: "cannot create \(tempPath): \(String(cString: strerror(errno)))") }
+        capacity = 1 << 22
+        buffer = .allocate(capacity: capacity)
+    }
+
+    /// An in-memory buffer that grows as needed.
+    init(memory initialCapacity: Int = 1 << 20) {
+        fd = -1; path = ""; tempPath = ""
+        capacity = max(64, initialCapacity)
         buffer = .allocate(capacity: capacity)
     }
 
@@ -27,19 +38,41 @@ final class ByteFile {
     }
 
     private func flush() {
+        guard fd >= 0 else { return }
+        writeAll(UnsafeBufferPointer(start: buffer, count: count))
+        count = 0
+    }
+
+    private func writeAll(_ b: UnsafeBufferPointer<UInt8>) {
         var off = 0
-        while off < count {
-            let w = write(fd, buffer + off, count - off)
+        while off < b.count && failed == 0 {
+            let w = write(fd, b.baseAddress! + off, b.count - off)
             if w < 0 { if errno == EINTR { continue }; failed = errno; break }
             off += w
         }
-        count = 0
+    }
+
+    /// Appends the bytes of an in-memory buffer (large ones go straight to the file).
+    func append(_ other: ByteFile) {
+        let b = UnsafeBufferPointer(start: other.buffer, count: other.count)
+        if fd >= 0 && b.count >= capacity / 2 { flush(); writeAll(b); return }
+        bytes(b)
     }
 
     /// Makes room for `n` bytes and returns the write position.
     @inline(__always) private func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        if count + n > capacity { flush() }
+        if count + n > capacity { makeRoom(n) }
         return buffer + count
+    }
+
+    @inline(never) private func makeRoom(_ n: Int) {
+        if fd >= 0 { flush(); if n <= capacity { return } }
+        let bigger = max(capacity * 2, count + n)
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        b.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = b
+        capacity = bigger
     }
 
     @inline(__always) func byte(_ b: UInt8) {
@@ -47,13 +80,11 @@ final class ByteFile {
     }
 
     @inline(__always) func bytes(_ b: [UInt8]) {
-        if b.count > capacity { flush(); b.withUnsafeBufferPointer { for x in $0 { byte(x) } }; return }
-        let p = reserve(b.count)
-        b.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: b.count) }
-        count += b.count
+        b.withUnsafeBufferPointer { bytes($0) }
     }
 
     @inline(__always) func bytes(_ b: UnsafeBufferPointer<UInt8>) {
+        guard b.count > 0 else { return }
         let p = reserve(b.count)
         p.update(from: b.baseAddress!, count: b.count)
         count += b.count
@@ -123,6 +154,7 @@ final class ByteFile {
 
     /// Flushes, closes and renames the temporary file over the target.
     func commit() throws {
+        precondition(fd >= 0, "commit() of an in-memory buffer")
         flush()
         let closed = close(fd)
         guard failed == 0, closed == 0 else {
@@ -139,6 +171,7 @@ final class ByteFile {
 
     /// Closes and removes the temporary file (after an error).
     func abandon() {
+        guard fd >= 0 else { return }
         close(fd)
         unlink(tempPath)
     }
@@ -185,14 +218,16 @@ extension SyntheticData {
     /// needed). Each file is written to a temporary name and renamed into place.
     ///
     /// Returns the written files with their row counts, in the order of `SynthConfig.Table`.
+    /// `progress` is called with each file name before it is written (`config.tables.count` calls).
     @discardableResult
-    public func write(to directory: String) throws -> [(file: String, rows: Int)] {
+    public func write(to directory: String, progress: ((String) -> Void)? = nil) throws -> [(file: String, rows: Int)] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let dir = URL(fileURLWithPath: directory)
         let lo = min(config.acquisitionStart, config.observationEnd) - 3650
         let days = DayTable(from: lo, through: config.observationEnd + 400)
         var written: [(String, Int)] = []
         for table in config.tables.sorted() {
+            progress?(table.fileName)
             let file = try ByteFile(path: dir.appendingPathComponent(table.fileName).path)
             do {
                 switch table {
@@ -219,6 +254,24 @@ extension SyntheticData {
         return written
     }
 
+    /// Formats rows `0..<count` in blocks of `Blocks.rows` on worker threads (each block into its
+    /// own memory buffer) and appends the blocks to `f` in order: same bytes on any number of cores.
+    private func rows(_ f: ByteFile, _ count: Int, _ body: (ByteFile, Range<Int>) -> Void) {
+        let ranges = Blocks.ranges(count, Blocks.rows)
+        let wave = max(2, Blocks.threads * 2)
+        var k = 0
+        while k < ranges.count {
+            let chunk = Array(ranges[k..<min(ranges.count, k + wave)])
+            let parts = Blocks.map(chunk.count) { j -> ByteFile in
+                let m = ByteFile(memory: chunk[j].count * 64)
+                body(m, chunk[j])
+                return m
+            }
+            for m in parts { f.append(m) }
+            k += chunk.count
+        }
+    }
+
     private func header(_ f: ByteFile, _ names: [String]) {
         f.bytes(Array(names.joined(separator: ",").utf8))
         f.newline()
@@ -242,7 +295,8 @@ extension SyntheticData {
         tx.product.withUnsafeBufferPointer { prod in
         cu.segment.withUnsafeBufferPointer { seg in
         cu.channel.withUnsafeBufferPointer { chan in
-            for r in 0..<cust.count {
+          rows(f, cust.count) { f, range in
+            for r in range {
                 let i = cust[r]
                 customer(f, i); f.comma()
                 f.day(day[r], days); f.comma()
@@ -254,6 +308,7 @@ extension SyntheticData {
                 f.bytes(products[k]); f.comma()
                 f.bytes(categories[k / per]); f.newline()
             }
+          }
         }}}}}}
     }
 
@@ -264,7 +319,7 @@ extension SyntheticData {
         let initiative = csvField(config.initiative?.name ?? "")
         let groups: [[UInt8]] = [Array("control".utf8), Array("treatment".utf8)]
         let cu = customers
-        for i in 0..<cu.count {
+        rows(f, cu.count) { f, range in for i in range {
             customer(f, Int32(i)); f.comma()
             f.day(cu.signupDay[i], days); f.comma()
             f.bytes(segs[Int(cu.segment[i])]); f.comma()
@@ -277,7 +332,7 @@ extension SyntheticData {
             f.comma()
             if g >= 0 { f.bytes(groups[Int(g)]) }
             f.newline()
-        }
+        }}
     }
 
     private func writeSubscriptions(_ f: ByteFile, _ days: DayTable) {
@@ -285,50 +340,50 @@ extension SyntheticData {
         let plans = config.plans.map { csvField($0.name) }
         let mrr = config.plans.map { Int64(($0.mrr * 100).rounded()) }
         let s = subscriptions
-        for r in 0..<s.count {
+        rows(f, s.count) { f, range in for r in range {
             customer(f, s.customer[r]); f.comma()
             f.day(s.start[r], days); f.comma()
             f.day(s.end[r], days); f.comma()
             f.bytes(plans[Int(s.plan[r])]); f.comma()
             f.cents(mrr[Int(s.plan[r])]); f.newline()
-        }
+        }}
     }
 
     private func writeSurveys(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "date", "kind", "score"])
         let kinds = Self.surveyKinds.map { Array($0.utf8) }
         let s = surveys
-        for r in 0..<s.count {
+        rows(f, s.count) { f, range in for r in range {
             customer(f, s.customer[r]); f.comma()
             f.day(s.day[r], days); f.comma()
             f.bytes(kinds[Int(s.kind[r])]); f.comma()
             f.int(Int64(s.score[r])); f.newline()
-        }
+        }}
     }
 
     private func writeTickets(_ f: ByteFile, _ days: DayTable) {
         header(f, ["ticket_id", "customer_id", "opened_at", "first_response_at", "resolved_at", "channel"])
         let chans = config.tickets.channels.map(csvField)
         let t = tickets
-        for r in 0..<t.count {
+        rows(f, t.count) { f, range in for r in range {
             f.byte(84); f.int(Int64(r) + 1); f.comma()
             customer(f, t.customer[r]); f.comma()
             f.timestamp(t.opened[r], days); f.comma()
             f.timestamp(t.firstResponse[r], days); f.comma()
             f.timestamp(t.resolved[r], days); f.comma()
             f.bytes(chans[Int(t.channel[r])]); f.newline()
-        }
+        }}
     }
 
     private func writeInteractions(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "timestamp", "channel"])
         let chans = config.interactions.channels.map(csvField)
         let t = interactions
-        for r in 0..<t.count {
+        rows(f, t.count) { f, range in for r in range {
             customer(f, t.customer[r]); f.comma()
             f.timestamp(t.time[r], days); f.comma()
             f.bytes(chans[Int(t.channel[r])]); f.newline()
-        }
+        }}
     }
 
     private func writeLeads(_ f: ByteFile, _ days: DayTable) {
@@ -337,7 +392,7 @@ extension SyntheticData {
         let stages = Self.leadStages.map { Array($0.utf8) }
         let yes = Array("true".utf8), no = Array("false".utf8)
         let l = leads
-        for r in 0..<l.count {
+        rows(f, l.count) { f, range in for r in range {
             f.byte(76); f.int(Int64(r) + 1); f.comma()
             f.day(l.created[r], days); f.comma()
             f.bytes(sources[Int(l.source[r])]); f.comma()
@@ -348,7 +403,7 @@ extension SyntheticData {
             f.comma()
             if l.customer[r] >= 0 { customer(f, l.customer[r]) }
             f.newline()
-        }
+        }}
     }
 
     private func writeSpend(_ f: ByteFile) {

@@ -10,20 +10,31 @@ import TenureNumerics
 /// `Truth.modelNotes` and datasets/README.md.
 public enum Synth {
     /// Generates every table in `config.tables` (transactions and the customer latents always).
-    public static func generate(config: SynthConfig) throws -> SyntheticData {
+    ///
+    /// Work runs in fixed blocks of customers on every core (see `Blocks`); the result does not
+    /// depend on the number of cores. `progress` is called before each phase with its name
+    /// (`steps(config)` phases in all), from the calling thread.
+    public static func generate(config: SynthConfig, progress: ((String) -> Void)? = nil) throws -> SyntheticData {
         try config.validate()
         var g = Generator(config: config)
+        progress?("customers")
         g.customers()
+        progress?("transactions")
         g.purchases()
         let t = config.tables
-        if t.contains(.subscriptions) { g.subscriptionRows() }
-        if t.contains(.surveys) { g.surveyRows() }
-        if t.contains(.tickets) { g.ticketRows() }
-        if t.contains(.interactions) { g.interactionRows() }
-        if t.contains(.leads) { g.leadRows() }
-        if t.contains(.marketingSpend) { g.spendRows() }
+        if t.contains(.subscriptions) { progress?("subscriptions"); g.subscriptionRows() }
+        if t.contains(.surveys) { progress?("surveys"); g.surveyRows() }
+        if t.contains(.tickets) { progress?("tickets"); g.ticketRows() }
+        if t.contains(.interactions) { progress?("interactions"); g.interactionRows() }
+        if t.contains(.leads) { progress?("leads"); g.leadRows() }
+        if t.contains(.marketingSpend) { progress?("marketing spend"); g.spendRows() }
         g.data.truth = g.makeTruth()
         return g.data
+    }
+
+    /// Number of `progress` calls `generate` makes for `config`.
+    public static func steps(_ config: SynthConfig) -> Int {
+        2 + config.tables.filter { $0 != .transactions && $0 != .customers }.count
     }
 
     /// Independent stream `k` of a seed (SplitMix64 finaliser of seed and stream number).
@@ -60,42 +71,68 @@ struct Categorical {
     return Civil.day(year: ny, month: nm, day: min(dd, Civil.daysInMonth(year: ny, month: nm)))
 }
 
-/// Stable order of rows by a day key (counting sort).
+/// Stable order of rows by a day key (LSD radix sort).
 func orderByDay(_ keys: [Day]) -> [Int] {
-    guard let lo = keys.min(), let hi = keys.max() else { return [] }
-    var counts = [Int](repeating: 0, count: Int(hi - lo) + 2)
-    for k in keys { counts[Int(k - lo) + 1] += 1 }
-    for i in 1..<counts.count { counts[i] += counts[i - 1] }
-    var order = [Int](repeating: 0, count: keys.count)
-    for (i, k) in keys.enumerated() {
-        let b = Int(k - lo)
-        order[counts[b]] = i
-        counts[b] += 1
-    }
-    return order
+    guard let lo = keys.min() else { return [] }
+    return radixOrder(keys.map { UInt32(truncatingIfNeeded: Int64($0) - Int64(lo)) })
 }
 
-/// Stable order of rows by a time in seconds (counting sort on the day, then by second within a day).
+/// Stable order of rows by a time in seconds (LSD radix sort on the offset from the earliest).
 func orderByTime(_ t: [Int64]) -> [Int] {
-    let days = t.map { Day(($0 >= 0 ? $0 : $0 - 86399) / 86400) }
-    var order = orderByDay(days)
-    var i = 0
-    while i < order.count {
-        var j = i + 1
-        let d = days[order[i]]
-        while j < order.count && days[order[j]] == d { j += 1 }
-        if j - i > 1 {
-            var bucket = Array(order[i..<j])
-            bucket.sort { (t[$0], $0) < (t[$1], $1) }
-            order.replaceSubrange(i..<j, with: bucket)
+    guard let lo = t.min(), let hi = t.max() else { return [] }
+    guard hi - lo <= Int64(UInt32.max) else {
+        return t.indices.sorted { (t[$0], $0) < (t[$1], $1) }
+    }
+    return radixOrder(t.map { UInt32(truncatingIfNeeded: $0 - lo) })
+}
+
+/// Stable order of `keys` (least-significant-digit radix sort, 11 bits a pass, only as many
+/// passes as the largest key needs). O(n) time, two index arrays of memory.
+func radixOrder(_ keys: [UInt32]) -> [Int] {
+    let n = keys.count
+    guard n > 1, let maxKey = keys.max() else { return Array(0..<n) }
+    let bits: UInt32 = 11, radix = 1 << bits, mask = UInt32(radix - 1)
+    var order = [Int](repeating: 0, count: n), tmp = [Int](repeating: 0, count: n)
+    var counts = [Int](repeating: 0, count: radix)
+    var shift: UInt32 = 0, first = true
+    keys.withUnsafeBufferPointer { k in
+        while true {
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<radix { c[i] = 0 }
+                for i in 0..<n { c[Int((k[i] >> shift) & mask)] += 1 }
+                var sum = 0
+                for i in 0..<radix { let x = c[i]; c[i] = sum; sum += x }
+                order.withUnsafeBufferPointer { src in
+                    tmp.withUnsafeMutableBufferPointer { dst in
+                        if first {
+                            for i in 0..<n { let b = Int((k[i] >> shift) & mask); dst[c[b]] = i; c[b] += 1 }
+                        } else {
+                            for j in 0..<n { let i = src[j]; let b = Int((k[i] >> shift) & mask); dst[c[b]] = i; c[b] += 1 }
+                        }
+                    }
+                }
+            }
+            swap(&order, &tmp)
+            first = false
+            shift += bits
+            if shift >= 32 || (maxKey >> shift) == 0 { break }
         }
-        i = j
     }
     return order
 }
 
 extension Array {
-    func permuted(_ order: [Int]) -> [Element] { order.map { self[$0] } }
+    /// `self[order[0]], self[order[1]], …`
+    func permuted(_ order: [Int]) -> [Element] {
+        withUnsafeBufferPointer { src in
+            [Element](unsafeUninitializedCapacity: order.count) { dst, count in
+                order.withUnsafeBufferPointer { o in
+                    for j in 0..<o.count { (dst.baseAddress! + j).initialize(to: src[o[j]]) }
+                }
+                count = order.count
+            }
+        }
+    }
 }
 
 struct Generator {
@@ -115,9 +152,10 @@ struct Generator {
     // MARK: customers and latents (stream 1)
 
     mutating func customers() {
-        var rng = Synth.stream(c.seed, 1)
+        let c = self.c, asOf = self.asOf
         let n = c.customers
         // Acquisition days: uniform over the window, customers numbered in order of acquisition.
+        var rng = Synth.stream(c.seed, 1)
         var perDay = [Int](repeating: 0, count: c.acquisitionDays)
         for _ in 0..<n { perDay[rng.int(below: c.acquisitionDays)] += 1 }
         var days = [Day](); days.reserveCapacity(n)
@@ -129,55 +167,72 @@ struct Generator {
         let channelDraws = c.segments.map { Categorical($0.channelMix) }
         let categoryDraw = Categorical(c.products.categoryWeights)
         let bg = c.bgnbd, gg = c.gammaGamma, sbg = c.sbg
-        let logLambdaMean = PendingSpecial.digamma(bg.r) - log(bg.alpha), logLambdaSD = PendingSpecial.trigamma(bg.r).squareRoot()
-        let logThetaMean = PendingSpecial.digamma(sbg.alpha) - PendingSpecial.digamma(sbg.alpha + sbg.beta)
-        let logThetaSD = (PendingSpecial.trigamma(sbg.alpha) - PendingSpecial.trigamma(sbg.alpha + sbg.beta)).squareRoot()
+        let logLambdaMean = Special.digamma(bg.r) - log(bg.alpha), logLambdaSD = Special.trigamma(bg.r).squareRoot()
+        let logThetaMean = Special.digamma(sbg.alpha) - Special.digamma(sbg.alpha + sbg.beta)
+        let logThetaSD = (Special.trigamma(sbg.alpha) - Special.trigamma(sbg.alpha + sbg.beta)).squareRoot()
         let engagementSD = (100.0 + 36 + 64).squareRoot()
         let costSigma = c.acquisitionCostLogSD
 
+        let blocks = Blocks.ranges(n, Blocks.customers)
+        let parts = days.withUnsafeBufferPointer { days in
+            Blocks.map(blocks.count) { b -> (SyntheticData.Customers, SyntheticData.Latent) in
+                var rng = Synth.stream(c.seed, 1, block: b)
+                let range = blocks[b], m = range.count
+                var cu = SyntheticData.Customers(), la = SyntheticData.Latent()
+                cu.segment.reserveCapacity(m); cu.channel.reserveCapacity(m); cu.acquisitionCents.reserveCapacity(m)
+                cu.age.reserveCapacity(m); cu.engagementTenths.reserveCapacity(m); cu.initiativeGroup.reserveCapacity(m)
+                la.lambda.reserveCapacity(m); la.dropout.reserveCapacity(m); la.nu.reserveCapacity(m)
+                la.theta.reserveCapacity(m); la.subscriber.reserveCapacity(m); la.favouriteCategory.reserveCapacity(m)
+                la.viaLead.reserveCapacity(m); la.engagementZ.reserveCapacity(m); la.ageWeeks.reserveCapacity(m)
+                for i in range {
+                    let s = segmentDraw.draw(&rng)
+                    let seg = c.segments[s]
+                    let ch = channelDraws[s].draw(&rng)
+                    let chan = c.channels[ch]
+                    let cost = chan.acquisitionCost * seg.acquisitionCostMultiplier
+                        * exp(rng.normal(mean: -costSigma * costSigma / 2, sd: costSigma))
+                    let age = min(85, max(18, rng.normal(mean: seg.ageMean, sd: seg.ageSD).rounded()))
+                    let lambda0 = rng.gamma(shape: bg.r, scale: 1 / bg.alpha)
+                    let p = rng.beta(bg.a, bg.b)
+                    let nu = rng.gamma(shape: gg.q, scale: 1 / gg.gamma)
+                    let theta = rng.beta(sbg.alpha, sbg.beta)
+                    let subscribes = rng.uniform() < min(1, seg.subscribeProbability * chan.subscribeMultiplier)
+                    let favourite = categoryDraw.draw(&rng)
+                    let enrolU = rng.uniform(), groupU = rng.uniform()
+                    let noise = rng.normal()
+                    let lead = rng.uniform() < seg.leadProbability
+
+                    var group: Int8 = -1
+                    if let ini = c.initiative, days[i] < ini.start, enrolU < ini.enrolledShare {
+                        group = groupU < ini.treatmentShare ? 1 : 0
+                    }
+                    let zLambda = (log(max(lambda0, .leastNormalMagnitude)) - logLambdaMean) / logLambdaSD
+                    let zTheta = -(log(max(theta, .leastNormalMagnitude)) - logThetaMean) / logThetaSD
+                    let engagement = min(100, max(0, 50 + 10 * zLambda + 6 * zTheta + 8 * noise))
+                    let tenths = (engagement * 10).rounded()
+
+                    cu.segment.append(UInt8(s)); cu.channel.append(UInt8(ch))
+                    cu.acquisitionCents.append(max(1, Int64((cost * 100).rounded())))
+                    cu.age.append(Int16(age)); cu.engagementTenths.append(Int16(tenths)); cu.initiativeGroup.append(group)
+                    la.lambda.append(lambda0 * seg.purchaseRateMultiplier); la.dropout.append(p); la.nu.append(nu)
+                    la.theta.append(theta); la.subscriber.append(subscribes); la.favouriteCategory.append(UInt8(favourite))
+                    la.viaLead.append(lead); la.engagementZ.append((tenths / 10 - 50) / engagementSD)
+                    la.ageWeeks.append(Double(Int(asOf) + 1 - Int(days[i])) / 7)
+                }
+                return (cu, la)
+            }
+        }
         var cu = SyntheticData.Customers(), la = SyntheticData.Latent()
         cu.signupDay = days
-        cu.segment.reserveCapacity(n); cu.channel.reserveCapacity(n); cu.acquisitionCents.reserveCapacity(n)
-        cu.age.reserveCapacity(n); cu.engagementTenths.reserveCapacity(n); cu.initiativeGroup.reserveCapacity(n)
-        la.lambda.reserveCapacity(n); la.dropout.reserveCapacity(n); la.nu.reserveCapacity(n)
-        la.theta.reserveCapacity(n); la.subscriber.reserveCapacity(n); la.favouriteCategory.reserveCapacity(n)
-        la.viaLead.reserveCapacity(n); la.engagementZ.reserveCapacity(n); la.ageWeeks.reserveCapacity(n)
-
-        for i in 0..<n {
-            let s = segmentDraw.draw(&rng)
-            let seg = c.segments[s]
-            let ch = channelDraws[s].draw(&rng)
-            let chan = c.channels[ch]
-            let cost = chan.acquisitionCost * seg.acquisitionCostMultiplier
-                * exp(rng.normal(mean: -costSigma * costSigma / 2, sd: costSigma))
-            let age = min(85, max(18, rng.normal(mean: seg.ageMean, sd: seg.ageSD).rounded()))
-            let lambda0 = rng.gamma(shape: bg.r, scale: 1 / bg.alpha)
-            let p = rng.beta(bg.a, bg.b)
-            let nu = rng.gamma(shape: gg.q, scale: 1 / gg.gamma)
-            let theta = rng.beta(sbg.alpha, sbg.beta)
-            let subscribes = rng.uniform() < min(1, seg.subscribeProbability * chan.subscribeMultiplier)
-            let favourite = categoryDraw.draw(&rng)
-            let enrolU = rng.uniform(), groupU = rng.uniform()
-            let noise = rng.normal()
-            let lead = rng.uniform() < seg.leadProbability
-
-            var group: Int8 = -1
-            if let ini = c.initiative, days[i] < ini.start, enrolU < ini.enrolledShare {
-                group = groupU < ini.treatmentShare ? 1 : 0
-            }
-            let zLambda = (log(max(lambda0, .leastNormalMagnitude)) - logLambdaMean) / logLambdaSD
-            let zTheta = -(log(max(theta, .leastNormalMagnitude)) - logThetaMean) / logThetaSD
-            let engagement = min(100, max(0, 50 + 10 * zLambda + 6 * zTheta + 8 * noise))
-            let tenths = (engagement * 10).rounded()
-
-            cu.segment.append(UInt8(s)); cu.channel.append(UInt8(ch))
-            cu.acquisitionCents.append(max(1, Int64((cost * 100).rounded())))
-            cu.age.append(Int16(age)); cu.engagementTenths.append(Int16(tenths)); cu.initiativeGroup.append(group)
-            la.lambda.append(lambda0 * seg.purchaseRateMultiplier); la.dropout.append(p); la.nu.append(nu)
-            la.theta.append(theta); la.subscriber.append(subscribes); la.favouriteCategory.append(UInt8(favourite))
-            la.viaLead.append(lead); la.engagementZ.append((tenths / 10 - 50) / engagementSD)
-            la.ageWeeks.append(Double(Int(asOf) + 1 - Int(days[i])) / 7)
-        }
+        cu.segment = .joined(parts.map(\.0.segment)); cu.channel = .joined(parts.map(\.0.channel))
+        cu.acquisitionCents = .joined(parts.map(\.0.acquisitionCents)); cu.age = .joined(parts.map(\.0.age))
+        cu.engagementTenths = .joined(parts.map(\.0.engagementTenths))
+        cu.initiativeGroup = .joined(parts.map(\.0.initiativeGroup))
+        la.lambda = .joined(parts.map(\.1.lambda)); la.dropout = .joined(parts.map(\.1.dropout))
+        la.nu = .joined(parts.map(\.1.nu)); la.theta = .joined(parts.map(\.1.theta))
+        la.subscriber = .joined(parts.map(\.1.subscriber)); la.favouriteCategory = .joined(parts.map(\.1.favouriteCategory))
+        la.viaLead = .joined(parts.map(\.1.viaLead)); la.engagementZ = .joined(parts.map(\.1.engagementZ))
+        la.ageWeeks = .joined(parts.map(\.1.ageWeeks))
         data.customers = cu
         data.latent = la
     }
@@ -185,240 +240,284 @@ struct Generator {
     // MARK: transactions (stream 2)
 
     mutating func purchases() {
-        var rng = Synth.stream(c.seed, 2)
-        let n = c.customers
+        let c = self.c
         let per = c.products.productsPerCategory, ncat = c.products.categories.count
         let affinity = c.products.affinity, pShape = c.gammaGamma.p
-        var cust = [Int32](), day = [Day](), cents = [Int64](), product = [Int16]()
-        let guess = Int(Double(n) * 3)
-        cust.reserveCapacity(guess); day.reserveCapacity(guess); cents.reserveCapacity(guess); product.reserveCapacity(guess)
-        var aliveWeeks = [Double](repeating: 0, count: n), alive = [Bool](repeating: true, count: n)
-
         let cu = data.customers, la = data.latent
-        for i in 0..<n {
-            let d0 = cu.signupDay[i]
-            let T = la.ageWeeks[i]
-            let lambda = la.lambda[i], p = la.dropout[i]
-            let spendScale = c.segments[Int(cu.segment[i])].spendMultiplier / la.nu[i]
-            let fav = Int(la.favouriteCategory[i])
-            // Initiative window in weeks since acquisition, for treated customers.
-            var w0 = Double.infinity, w1 = Double.infinity, lift = 0.0
-            if cu.initiativeGroup[i] == 1, let ini = c.initiative {
-                w0 = Double(Int(ini.start) - Int(d0)) / 7
-                w1 = w0 + Double(ini.weeks)
-                lift = ini.rateLift
-            }
-            @inline(__always) func emit(_ t: Double, _ rng: inout RNG) {
-                let amount = spendScale * rng.gamma(shape: pShape)
-                var category = fav
-                if t > 0, ncat > 1, rng.uniform() >= affinity {
-                    category = rng.int(below: ncat - 1)
-                    if category >= fav { category += 1 }
+        struct Part { var cust = [Int32](), day = [Day](), cents = [Int64](), product = [Int16]()
+                      var aliveWeeks = [Double](), alive = [Bool]() }
+        let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        let parts = Blocks.map(blocks.count) { b -> Part in
+            var rng = Synth.stream(c.seed, 2, block: b)
+            var o = Part()
+            let guess = blocks[b].count * 3
+            o.cust.reserveCapacity(guess); o.day.reserveCapacity(guess); o.cents.reserveCapacity(guess)
+            o.product.reserveCapacity(guess); o.aliveWeeks.reserveCapacity(blocks[b].count)
+            o.alive.reserveCapacity(blocks[b].count)
+            for i in blocks[b] {
+                let d0 = cu.signupDay[i]
+                let T = la.ageWeeks[i]
+                let lambda = la.lambda[i], p = la.dropout[i]
+                let spendScale = c.segments[Int(cu.segment[i])].spendMultiplier / la.nu[i]
+                let fav = Int(la.favouriteCategory[i])
+                // Initiative window in weeks since acquisition, for treated customers.
+                var w0 = Double.infinity, w1 = Double.infinity, lift = 0.0
+                if cu.initiativeGroup[i] == 1, let ini = c.initiative {
+                    w0 = Double(Int(ini.start) - Int(d0)) / 7
+                    w1 = w0 + Double(ini.weeks)
+                    lift = ini.rateLift
                 }
-                let item = rng.int(below: per)
-                cust.append(Int32(i))
-                day.append(d0 + Day((t * 7).rounded(.down)))
-                cents.append(max(1, Int64((amount * 100).rounded())))
-                product.append(Int16(category * per + item))
-            }
-            emit(0, &rng)
-            // Operational time u runs at rate λ; real time t = u except inside the treated window,
-            // where u runs (1 + lift) times faster (a time change of the Poisson process).
-            var u = 0.0
-            var end = T
-            while true {
-                u += rng.exponential(rate: lambda)
-                var t = u
-                if u > w0 {
-                    let stretched = (w1 - w0) * (1 + lift)
-                    t = u < w0 + stretched ? w0 + (u - w0) / (1 + lift) : u - lift * (w1 - w0)
+                @inline(__always) func emit(_ t: Double, _ rng: inout RNG) {
+                    let amount = spendScale * rng.gamma(shape: pShape)
+                    var category = fav
+                    if t > 0, ncat > 1, rng.uniform() >= affinity {
+                        category = rng.int(below: ncat - 1)
+                        if category >= fav { category += 1 }
+                    }
+                    let item = rng.int(below: per)
+                    o.cust.append(Int32(i))
+                    o.day.append(d0 + Day((t * 7).rounded(.down)))
+                    o.cents.append(max(1, Int64((amount * 100).rounded())))
+                    o.product.append(Int16(category * per + item))
                 }
-                if !(t < T) { break }
-                emit(t, &rng)
-                if rng.uniform() < p { end = t; alive[i] = false; break }
+                emit(0, &rng)
+                // Operational time u runs at rate λ; real time t = u except inside the treated window,
+                // where u runs (1 + lift) times faster (a time change of the Poisson process).
+                var u = 0.0
+                var end = T, alive = true
+                while true {
+                    u += rng.exponential(rate: lambda)
+                    var t = u
+                    if u > w0 {
+                        let stretched = (w1 - w0) * (1 + lift)
+                        t = u < w0 + stretched ? w0 + (u - w0) / (1 + lift) : u - lift * (w1 - w0)
+                    }
+                    if !(t < T) { break }
+                    emit(t, &rng)
+                    if rng.uniform() < p { end = t; alive = false; break }
+                }
+                o.aliveWeeks.append(end)
+                o.alive.append(alive)
             }
-            aliveWeeks[i] = end
+            return o
         }
-        data.latent.aliveWeeks = aliveWeeks
-        data.latent.alive = alive
+        data.latent.aliveWeeks = .joined(parts.map(\.aliveWeeks))
+        data.latent.alive = .joined(parts.map(\.alive))
+        let day = Array.joined(parts.map(\.day))
         let order = orderByDay(day)
         data.transactions = SyntheticData.TransactionRows(
-            customer: cust.permuted(order), day: day.permuted(order), cents: cents.permuted(order),
-            product: product.permuted(order))
+            customer: Array.joined(parts.map(\.cust)).permuted(order), day: day.permuted(order),
+            cents: Array.joined(parts.map(\.cents)).permuted(order),
+            product: Array.joined(parts.map(\.product)).permuted(order))
     }
 
     // MARK: subscriptions (stream 3)
 
     mutating func subscriptionRows() {
-        var rng = Synth.stream(c.seed, 3)
+        let c = self.c, asOf = self.asOf
         let sc = c.subscriptions, top = c.plans.count - 1
         let planDraws = c.segments.map { Categorical($0.planMix) }
-        var rows = SyntheticData.SubscriptionRows()
         let cu = data.customers, la = data.latent
-        for i in 0..<c.customers where la.subscriber[i] {
-            let delay = rng.uniform() < sc.startSameDay ? 0 : 1 + rng.int(below: max(1, sc.maxStartDelayDays))
-            var start = cu.signupDay[i] + Day(delay)
-            var plan = planDraws[Int(cu.segment[i])].draw(&rng)
-            let theta = la.theta[i]
-            spells: while start <= asOf {
-                var rowStart = start, k = 0
-                while true {
-                    k += 1
-                    let renewal = addMonths(start, k)
-                    if renewal > asOf {
-                        rows.append(i, rowStart, Day.missing, plan); break spells
-                    }
-                    if rng.uniform() < theta {
-                        rows.append(i, rowStart, renewal, plan)
-                        if rng.uniform() < sc.reactivation {
-                            start = addMonths(renewal, 1 + rng.int(below: 6))
-                            continue spells
+        let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        let parts = Blocks.map(blocks.count) { b -> SyntheticData.SubscriptionRows in
+            var rng = Synth.stream(c.seed, 3, block: b)
+            var rows = SyntheticData.SubscriptionRows()
+            for i in blocks[b] where la.subscriber[i] {
+                let delay = rng.uniform() < sc.startSameDay ? 0 : 1 + rng.int(below: max(1, sc.maxStartDelayDays))
+                var start = cu.signupDay[i] + Day(delay)
+                var plan = planDraws[Int(cu.segment[i])].draw(&rng)
+                let theta = la.theta[i]
+                spells: while start <= asOf {
+                    var rowStart = start, k = 0
+                    while true {
+                        k += 1
+                        let renewal = addMonths(start, k)
+                        if renewal > asOf {
+                            rows.append(i, rowStart, Day.missing, plan); break spells
                         }
-                        break spells
-                    }
-                    let v = rng.uniform()
-                    if v < sc.upgradePerMonth && plan < top {
-                        rows.append(i, rowStart, renewal, plan); plan += 1; rowStart = renewal
-                    } else if v >= sc.upgradePerMonth && v < sc.upgradePerMonth + sc.downgradePerMonth && plan > 0 {
-                        rows.append(i, rowStart, renewal, plan); plan -= 1; rowStart = renewal
+                        if rng.uniform() < theta {
+                            rows.append(i, rowStart, renewal, plan)
+                            if rng.uniform() < sc.reactivation {
+                                start = addMonths(renewal, 1 + rng.int(below: 6))
+                                continue spells
+                            }
+                            break spells
+                        }
+                        let v = rng.uniform()
+                        if v < sc.upgradePerMonth && plan < top {
+                            rows.append(i, rowStart, renewal, plan); plan += 1; rowStart = renewal
+                        } else if v >= sc.upgradePerMonth && v < sc.upgradePerMonth + sc.downgradePerMonth && plan > 0 {
+                            rows.append(i, rowStart, renewal, plan); plan -= 1; rowStart = renewal
+                        }
                     }
                 }
             }
+            return rows
         }
-        let order = orderByDay(rows.start)
+        let start = Array.joined(parts.map(\.start))
+        let order = orderByDay(start)
         data.subscriptions = SyntheticData.SubscriptionRows(
-            customer: rows.customer.permuted(order), start: rows.start.permuted(order),
-            end: rows.end.permuted(order), plan: rows.plan.permuted(order))
+            customer: Array.joined(parts.map(\.customer)).permuted(order), start: start.permuted(order),
+            end: Array.joined(parts.map(\.end)).permuted(order), plan: Array.joined(parts.map(\.plan)).permuted(order))
     }
 
-    // MARK: surveys (stream 4)
+    // MARK: surveys (stream 4, blocks of transaction rows)
 
     mutating func surveyRows() {
-        var rng = Synth.stream(c.seed, 4)
+        let c = self.c, asOf = self.asOf
         let sv = c.surveys
         let kindDraw = Categorical(sv.kindMix)
         let scoreDraws = [Categorical(sv.csat), Categorical(sv.nps), Categorical(sv.ces)]
         let offsets: [Int8] = [1, 0, 1]
-        var rows = SyntheticData.SurveyRows()
         let tx = data.transactions
-        for r in 0..<tx.count where rng.uniform() < sv.responseRate {
-            let d = tx.day[r] + Day(rng.int(below: 7))
-            let kind = kindDraw.draw(&rng)
-            let score = Int8(scoreDraws[kind].draw(&rng)) + offsets[kind]
-            guard d <= asOf else { continue }
-            rows.customer.append(tx.customer[r]); rows.day.append(d)
-            rows.kind.append(UInt8(kind)); rows.score.append(score)
+        let blocks = Blocks.ranges(tx.count, Blocks.rows)
+        let parts = Blocks.map(blocks.count) { b -> SyntheticData.SurveyRows in
+            var rng = Synth.stream(c.seed, 4, block: b)
+            var rows = SyntheticData.SurveyRows()
+            for r in blocks[b] where rng.uniform() < sv.responseRate {
+                let d = tx.day[r] + Day(rng.int(below: 7))
+                let kind = kindDraw.draw(&rng)
+                let score = Int8(scoreDraws[kind].draw(&rng)) + offsets[kind]
+                guard d <= asOf else { continue }
+                rows.customer.append(tx.customer[r]); rows.day.append(d)
+                rows.kind.append(UInt8(kind)); rows.score.append(score)
+            }
+            return rows
         }
-        let order = orderByDay(rows.day)
-        data.surveys = SyntheticData.SurveyRows(customer: rows.customer.permuted(order), day: rows.day.permuted(order),
-                                                kind: rows.kind.permuted(order), score: rows.score.permuted(order))
+        let day = Array.joined(parts.map(\.day))
+        let order = orderByDay(day)
+        data.surveys = SyntheticData.SurveyRows(
+            customer: Array.joined(parts.map(\.customer)).permuted(order), day: day.permuted(order),
+            kind: Array.joined(parts.map(\.kind)).permuted(order), score: Array.joined(parts.map(\.score)).permuted(order))
     }
 
     // MARK: tickets (stream 5)
 
     mutating func ticketRows() {
-        var rng = Synth.stream(c.seed, 5)
+        let c = self.c, endSecond = self.endSecond
         let tc = c.tickets
         let channelDraw = Categorical(tc.channelMix)
         let responseMu = tc.responseMedianHours.map { log($0) }, resolutionMu = log(tc.resolutionMedianHours)
-        var rows = SyntheticData.TicketRows()
         let cu = data.customers, la = data.latent
-        for i in 0..<c.customers {
-            let start = Int64(cu.signupDay[i]) * 86400
-            let seconds = la.aliveWeeks[i] * 7 * 86400
-            let rate = c.segments[Int(cu.segment[i])].ticketsPerYear
-            let count = rng.poisson(rate * seconds / (365.25 * 86400))
-            for _ in 0..<count {
-                let opened = start + Int64(rng.uniform() * seconds)
-                let ch = channelDraw.draw(&rng)
-                let response = opened + Int64(exp(rng.normal(mean: responseMu[ch], sd: tc.responseLogSD)) * 3600) + 60
-                let resolved = response + Int64(exp(rng.normal(mean: resolutionMu, sd: tc.resolutionLogSD)) * 3600)
-                guard opened < endSecond else { continue }
-                rows.customer.append(Int32(i)); rows.opened.append(opened)
-                rows.firstResponse.append(response < endSecond ? response : SyntheticData.missingTime)
-                rows.resolved.append(resolved < endSecond ? resolved : SyntheticData.missingTime)
-                rows.channel.append(UInt8(ch))
+        let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        let parts = Blocks.map(blocks.count) { b -> SyntheticData.TicketRows in
+            var rng = Synth.stream(c.seed, 5, block: b)
+            var rows = SyntheticData.TicketRows()
+            for i in blocks[b] {
+                let start = Int64(cu.signupDay[i]) * 86400
+                let seconds = la.aliveWeeks[i] * 7 * 86400
+                let rate = c.segments[Int(cu.segment[i])].ticketsPerYear
+                let count = rng.poisson(rate * seconds / (365.25 * 86400))
+                for _ in 0..<count {
+                    let opened = start + Int64(rng.uniform() * seconds)
+                    let ch = channelDraw.draw(&rng)
+                    let response = opened + Int64(exp(rng.normal(mean: responseMu[ch], sd: tc.responseLogSD)) * 3600) + 60
+                    let resolved = response + Int64(exp(rng.normal(mean: resolutionMu, sd: tc.resolutionLogSD)) * 3600)
+                    guard opened < endSecond else { continue }
+                    rows.customer.append(Int32(i)); rows.opened.append(opened)
+                    rows.firstResponse.append(response < endSecond ? response : SyntheticData.missingTime)
+                    rows.resolved.append(resolved < endSecond ? resolved : SyntheticData.missingTime)
+                    rows.channel.append(UInt8(ch))
+                }
             }
+            return rows
         }
-        let order = orderByTime(rows.opened)
+        let opened = Array.joined(parts.map(\.opened))
+        let order = orderByTime(opened)
         data.tickets = SyntheticData.TicketRows(
-            customer: rows.customer.permuted(order), opened: rows.opened.permuted(order),
-            firstResponse: rows.firstResponse.permuted(order), resolved: rows.resolved.permuted(order),
-            channel: rows.channel.permuted(order))
+            customer: Array.joined(parts.map(\.customer)).permuted(order), opened: opened.permuted(order),
+            firstResponse: Array.joined(parts.map(\.firstResponse)).permuted(order),
+            resolved: Array.joined(parts.map(\.resolved)).permuted(order),
+            channel: Array.joined(parts.map(\.channel)).permuted(order))
     }
 
     // MARK: interactions (stream 6)
 
     mutating func interactionRows() {
-        var rng = Synth.stream(c.seed, 6)
+        let c = self.c, endSecond = self.endSecond
         let ic = c.interactions
         let channelDraw = Categorical(ic.channelMix)
-        var cust = [Int32](), time = [Int64](), chan = [UInt8]()
         let cu = data.customers, la = data.latent
-        for i in 0..<c.customers {
-            let start = Int64(cu.signupDay[i]) * 86400
-            let weeks = la.aliveWeeks[i]
-            let count = rng.poisson(ic.perWeek * exp(ic.engagementEffect * la.engagementZ[i]) * weeks)
-            for _ in 0..<count {
-                let t = start + Int64(rng.uniform() * weeks * 7 * 86400)
-                let ch = channelDraw.draw(&rng)
-                guard t < endSecond else { continue }
-                cust.append(Int32(i)); time.append(t); chan.append(UInt8(ch))
+        let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        let parts = Blocks.map(blocks.count) { b -> SyntheticData.InteractionRows in
+            var rng = Synth.stream(c.seed, 6, block: b)
+            var rows = SyntheticData.InteractionRows()
+            for i in blocks[b] {
+                let start = Int64(cu.signupDay[i]) * 86400
+                let weeks = la.aliveWeeks[i]
+                let count = rng.poisson(ic.perWeek * exp(ic.engagementEffect * la.engagementZ[i]) * weeks)
+                for _ in 0..<count {
+                    let t = start + Int64(rng.uniform() * weeks * 7 * 86400)
+                    let ch = channelDraw.draw(&rng)
+                    guard t < endSecond else { continue }
+                    rows.customer.append(Int32(i)); rows.time.append(t); rows.channel.append(UInt8(ch))
+                }
             }
+            return rows
         }
+        let time = Array.joined(parts.map(\.time))
         let order = orderByTime(time)
-        data.interactions = SyntheticData.InteractionRows(customer: cust.permuted(order), time: time.permuted(order),
-                                                          channel: chan.permuted(order))
+        data.interactions = SyntheticData.InteractionRows(
+            customer: Array.joined(parts.map(\.customer)).permuted(order), time: time.permuted(order),
+            channel: Array.joined(parts.map(\.channel)).permuted(order))
     }
 
     // MARK: leads (stream 7)
 
     mutating func leadRows() {
-        var rng = Synth.stream(c.seed, 7)
+        let c = self.c, asOf = self.asOf
         let lc = c.leads
         let cw = lc.conversionRate * lc.closeRate
         let convertedIfLost = cw < 1 ? lc.conversionRate * (1 - lc.closeRate) / (1 - cw) : 0
         let sources = c.channels.count + lc.extraSources.count
-        var rows = SyntheticData.LeadRows()
         @inline(__always) func lognormalDays(_ median: Double, _ sd: Double, _ rng: inout RNG) -> Day {
             1 + Day(exp(rng.normal(mean: log(median), sd: sd)).rounded(.down))
         }
-        func add(_ created: Day, _ source: Int, _ converted: Day, _ closed: Day, _ won: Bool, _ customer: Int32) {
-            guard created <= asOf else { return }
-            let conv = converted != Day.missing && converted <= asOf ? converted : Day.missing
-            let clo = closed != Day.missing && closed <= asOf ? closed : Day.missing
-            let stage = clo != Day.missing ? (won ? 2 : 3) : (conv != Day.missing ? 1 : 0)
-            rows.created.append(created); rows.source.append(UInt8(source)); rows.stage.append(UInt8(stage))
-            rows.converted.append(conv); rows.closed.append(clo)
-            rows.won.append(clo == Day.missing ? -1 : (won ? 1 : 0))
-            rows.customer.append(won && clo != Day.missing ? customer : -1)
-        }
         let cu = data.customers, la = data.latent
-        for i in 0..<c.customers where la.viaLead[i] {
-            let d0 = cu.signupDay[i]
-            // The won lead: created → converted → closed (won) on the signup day.
-            let converted = d0 - lognormalDays(14, 0.6, &rng)
-            let created = converted - lognormalDays(10, 0.7, &rng)
-            add(created, Int(cu.channel[i]), converted, d0, true, Int32(i))
-            // Leads that did not close, so that won / all ≈ conversion × close rate.
-            while rng.uniform() >= cw {
-                let anchor = d0 + Day(rng.int(below: 121)) - 90
-                let source = rng.uniform() < 0.5 ? Int(cu.channel[i]) : rng.int(below: sources)
-                if rng.uniform() < convertedIfLost {
-                    let conv = anchor + lognormalDays(10, 0.7, &rng)
-                    let lost = rng.uniform() < 0.85 ? conv + lognormalDays(14, 0.6, &rng) : Day.missing
-                    add(anchor, source, conv, lost, false, -1)
-                } else {
-                    let lost = rng.uniform() < 0.7 ? anchor + lognormalDays(20, 0.8, &rng) : Day.missing
-                    add(anchor, source, Day.missing, lost, false, -1)
+        let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        let parts = Blocks.map(blocks.count) { b -> SyntheticData.LeadRows in
+            var rng = Synth.stream(c.seed, 7, block: b)
+            var rows = SyntheticData.LeadRows()
+            func add(_ created: Day, _ source: Int, _ converted: Day, _ closed: Day, _ won: Bool, _ customer: Int32) {
+                guard created <= asOf else { return }
+                let conv = converted != Day.missing && converted <= asOf ? converted : Day.missing
+                let clo = closed != Day.missing && closed <= asOf ? closed : Day.missing
+                let stage = clo != Day.missing ? (won ? 2 : 3) : (conv != Day.missing ? 1 : 0)
+                rows.created.append(created); rows.source.append(UInt8(source)); rows.stage.append(UInt8(stage))
+                rows.converted.append(conv); rows.closed.append(clo)
+                rows.won.append(clo == Day.missing ? -1 : (won ? 1 : 0))
+                rows.customer.append(won && clo != Day.missing ? customer : -1)
+            }
+            for i in blocks[b] where la.viaLead[i] {
+                let d0 = cu.signupDay[i]
+                // The won lead: created → converted → closed (won) on the signup day.
+                let converted = d0 - lognormalDays(14, 0.6, &rng)
+                let created = converted - lognormalDays(10, 0.7, &rng)
+                add(created, Int(cu.channel[i]), converted, d0, true, Int32(i))
+                // Leads that did not close, so that won / all ≈ conversion × close rate.
+                while rng.uniform() >= cw {
+                    let anchor = d0 + Day(rng.int(below: 121)) - 90
+                    let source = rng.uniform() < 0.5 ? Int(cu.channel[i]) : rng.int(below: sources)
+                    if rng.uniform() < convertedIfLost {
+                        let conv = anchor + lognormalDays(10, 0.7, &rng)
+                        let lost = rng.uniform() < 0.85 ? conv + lognormalDays(14, 0.6, &rng) : Day.missing
+                        add(anchor, source, conv, lost, false, -1)
+                    } else {
+                        let lost = rng.uniform() < 0.7 ? anchor + lognormalDays(20, 0.8, &rng) : Day.missing
+                        add(anchor, source, Day.missing, lost, false, -1)
+                    }
                 }
             }
+            return rows
         }
-        let order = orderByDay(rows.created)
+        let created = Array.joined(parts.map(\.created))
+        let order = orderByDay(created)
         data.leads = SyntheticData.LeadRows(
-            created: rows.created.permuted(order), source: rows.source.permuted(order), stage: rows.stage.permuted(order),
-            converted: rows.converted.permuted(order), closed: rows.closed.permuted(order), won: rows.won.permuted(order),
-            customer: rows.customer.permuted(order))
+            created: created.permuted(order), source: Array.joined(parts.map(\.source)).permuted(order),
+            stage: Array.joined(parts.map(\.stage)).permuted(order),
+            converted: Array.joined(parts.map(\.converted)).permuted(order),
+            closed: Array.joined(parts.map(\.closed)).permuted(order), won: Array.joined(parts.map(\.won)).permuted(order),
+            customer: Array.joined(parts.map(\.customer)).permuted(order))
     }
 
     // MARK: marketing spend (no randomness)
@@ -460,8 +559,8 @@ struct Generator {
                 channelMix: s.channelMix, planMix: s.planMix, ticketsPerYear: s.ticketsPerYear,
                 leadProbability: s.leadProbability, ageMean: s.ageMean, ageSD: s.ageSD)
         }
-        let lbB = PendingSpecial.logBeta(c.sbg.alpha, c.sbg.beta)
-        let survival = (0...12).map { t in exp(PendingSpecial.logBeta(c.sbg.alpha, c.sbg.beta + Double(t)) - lbB) }
+        let lbB = Special.logBeta(c.sbg.alpha, c.sbg.beta)
+        let survival = (0...12).map { t in exp(Special.logBeta(c.sbg.alpha, c.sbg.beta + Double(t)) - lbB) }
         func normalised(_ p: [Double]) -> [Double] { let s = p.reduce(0, +); return p.map { $0 / s } }
         let csat = normalised(c.surveys.csat), nps = normalised(c.surveys.nps), ces = normalised(c.surveys.ces)
         let surveys = Truth.SurveyTruth(
@@ -502,7 +601,8 @@ struct Generator {
             subscriptions: c.subscriptions, products: c.products, surveys: surveys, tickets: c.tickets,
             interactions: c.interactions,
             leads: .init(conversionRate: c.leads.conversionRate, closeRate: c.leads.closeRate,
-                         salesConversionRate: c.leads.conversionRate * c.leads.closeRate,
+                         leadConversionRate: c.leads.conversionRate * c.leads.closeRate,
+                         salesConversionRate: c.leads.closeRate,
                          sources: c.channels.map(\.name) + c.leads.extraSources),
             initiative: initiative, notes: Truth.modelNotes,
             realised: .init(rows: rows, transactionsPerCustomer: Double(data.transactions.count) / Double(n),
@@ -529,6 +629,6 @@ extension Truth {
         tickets: .init(channels: [], channelMix: [], responseMedianHours: [], responseLogSD: 0,
                        resolutionMedianHours: 0, resolutionLogSD: 0),
         interactions: .init(channels: [], channelMix: [], perWeek: 0, engagementEffect: 0),
-        leads: .init(conversionRate: 0, closeRate: 0, salesConversionRate: 0, sources: []),
+        leads: .init(conversionRate: 0, closeRate: 0, leadConversionRate: 0, salesConversionRate: 0, sources: []),
         initiative: nil, notes: [], realised: .init(rows: [:], transactionsPerCustomer: 0, aliveShare: 0, subscribers: 0))
 }

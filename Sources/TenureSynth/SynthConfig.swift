@@ -261,6 +261,19 @@ public struct SynthConfig: Sendable, Codable, Equatable {
         tables = Set(Table.allCases)
     }
 
+    /// Labels that break naive HTML, Markdown and CSV writers, for escaping tests
+    /// (`tenure generate --hostile-labels`). Segments retail, smb, enterprise and the referral
+    /// channel are renamed; the model is unchanged. The CSV files quote them per RFC 4180.
+    public static let hostileSegmentNames = ["<script>alert(1)</script>", "O'Brien & \"Sons\", Ltd | <b>",
+                                             "Über-Großkunden 🚀 </table>"]
+    public static let hostileChannelName = "<img src=x onerror=alert(2)>"
+
+    /// Renames segments and the referral channel to `hostileSegmentNames` / `hostileChannelName`.
+    public mutating func useHostileLabels() {
+        for (i, name) in Self.hostileSegmentNames.enumerated() where i < segments.count { segments[i].name = name }
+        if let k = channels.firstIndex(where: { $0.name == "referral" }) { channels[k].name = Self.hostileChannelName }
+    }
+
     /// Checks the parameters make sense; the message names the offending field.
     public func validate() throws {
         func fail(_ what: String) -> SynthError { SynthError(message: what) }

@@ -48,13 +48,19 @@ public struct Truth: Codable, Sendable, Equatable {
         public var ces: Double
     }
 
+    /// Lead funnel rates, each over all leads (before censoring at the end of observation).
     public struct LeadTruth: Codable, Sendable, Equatable {
+        /// P(lead becomes an opportunity, i.e. has converted_at).
         public var conversionRate: Double
+        /// P(opportunity is won).
         public var closeRate: Double
+        /// won / leads created = conversion_rate × close_rate (the KPI `lead_conversion_rate`).
+        public var leadConversionRate: Double
+        /// won / opportunities = close_rate (the KPI `sales_conversion_rate`).
         public var salesConversionRate: Double
         public var sources: [String]
         enum CodingKeys: String, CodingKey {
-            case conversionRate = "conversion_rate", closeRate = "close_rate"
+            case conversionRate = "conversion_rate", closeRate = "close_rate", leadConversionRate = "lead_conversion_rate"
             case salesConversionRate = "sales_conversion_rate", sources
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TenureReport
 import TenureSynth
 
 /// `tenure generate`: a synthetic CRM dataset from known parameters, plus truth.json.
@@ -17,12 +18,19 @@ struct Generate: ParsableCommand {
 
         Files: transactions.csv customers.csv subscriptions.csv surveys.csv tickets.csv
                interactions.csv leads.csv marketing_spend.csv truth.json
-        Each file is written to a temporary name and renamed into place.
+        Each file is written to a temporary name and renamed into place. Work is split into fixed
+        blocks of customers spread over every core (TENURE_THREADS=N to limit); the bytes do not
+        depend on the number of cores. A progress bar is drawn on stderr when it is a terminal.
+
+        --hostile-labels renames the segments to <script>alert(1)</script>,
+        O'Brien & "Sons", Ltd | <b> and Über-Großkunden 🚀 </table>, and the referral channel to
+        <img src=x onerror=alert(2)>: a dataset for checking that reports escape every label.
 
         Examples:
           tenure generate --customers 2000 --out datasets/sample --seed 42
           tenure generate --customers 3000000 --out /tmp/big --only-transactions
           tenure generate --customers 50000 --out out/data --tables transactions,customers,subscriptions
+          tenure generate --customers 5000 --out /tmp/hostile --hostile-labels
         """)
 
     @Option(help: "Number of customers (1 … 50,000,000). About 2.7 transactions per customer.")
@@ -40,8 +48,13 @@ struct Generate: ParsableCommand {
     @Flag(name: .customLong("only-transactions"), help: "Write only transactions.csv and truth.json (for benchmarks).")
     var onlyTransactions = false
 
-    @Flag(help: "Print nothing on success.")
+    @Flag(name: .customLong("hostile-labels"), help: "Give segments and a channel names full of HTML / CSV / Markdown specials (escaping tests).")
+    var hostileLabels = false
+
+    @Flag(help: "Print nothing on success (no progress bar either).")
     var quiet = false
+
+    @Flag(help: .hidden) var timings = false
 
     func validate() throws {
         guard customers >= 1 && customers <= 50_000_000 else {
@@ -76,16 +89,24 @@ struct Generate: ParsableCommand {
         try reportingErrors {
             var config = SynthConfig(customers: customers, seed: seed)
             config.tables = try selectedTables()
+            if hostileLabels { config.useHostileLabels() }
             let start = Date()
             let data: SyntheticData
             let files: [(file: String, rows: Int)]
+            let bar = ProgressBar(total: Synth.steps(config) + config.tables.count,
+                                  mode: quiet ? .silent : ProgressBar.mode(whenNotTerminal: .silent))
+            let phases = PhaseTimer(clock: PhaseClock(enabled: timings))
+            let show: ((String) -> Void)? = quiet && !timings ? nil : { bar.step($0); phases.start($0) }
             do {
-                data = try Synth.generate(config: config)
-                files = try data.write(to: out)
+                data = try Synth.generate(config: config, progress: show.map { f in { f("generating \($0)") } })
+                files = try data.write(to: out, progress: show.map { f in { f("writing \($0)") } })
             } catch let e as SynthError {
+                bar.finish()
                 throw ValidationError(e.message)
             }
+            phases.start("")
             guard !quiet else { return }
+            bar.finish()
             let width = files.map(\.file.count).max() ?? 0
             var text = "wrote \(out) (seed \(seed), \(customers) customers) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n"
             for f in files where f.file != "truth.json" {
@@ -95,4 +116,12 @@ struct Generate: ParsableCommand {
             print(text, terminator: "")
         }
     }
+}
+
+/// Laps a `PhaseClock` at each phase change (hidden `--timings`: wall time per phase on stderr).
+private final class PhaseTimer {
+    let clock: PhaseClock
+    var current = "setup"
+    init(clock: PhaseClock) { self.clock = clock }
+    func start(_ phase: String) { clock.lap(current); current = phase }
 }

@@ -298,4 +298,179 @@ import TenureData
         #expect(text.contains("<script>alert(1)</script>"))
         #expect(!text.contains(",two\nlines,") )
     }
+
+    // MARK: the files load cleanly and equal the in-memory dataset
+
+    static func values(_ c: CategoricalColumn?) -> [String?] {
+        guard let c else { return [] }
+        return c.codes.indices.map { c.value(at: $0) }
+    }
+
+    static func same(_ a: [Double]?, _ b: [Double]?, tolerance: Double = 1e-9) -> Bool {
+        guard let a, let b, a.count == b.count else { return a == nil && b == nil }
+        return zip(a, b).allSatisfy { x, y in (x.isNaN && y.isNaN) || abs(x - y) <= tolerance * max(1, abs(y)) }
+    }
+
+    static func attribute(_ t: CustomerTable?, _ name: String) -> AttributeColumn? { t?.attributes[name] }
+
+    /// Every file `write(to:)` produces passes `DatasetValidator` with no problem, and
+    /// `DatasetLoader` reads back exactly the columns of `dataset()` (the in-memory twin that
+    /// analyses' tests use), hostile labels included.
+    @Test(arguments: [false, true]) func filesLoadCleanlyAndMatchTheInMemoryDataset(hostile: Bool) throws {
+        var config = SynthConfig(customers: 3000, seed: 21)
+        if hostile { config.useHostileLabels() }
+        let data = try Synth.generate(config: config)
+        let d = Self.tempDir("load")
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try data.write(to: d)
+
+        let report = DatasetValidator.validate(directory: d)
+        #expect(report.problemCount == 0, "validate: \(report.tables.flatMap(\.problems).prefix(3))")
+        let allPresent = report.tables.allSatisfy { $0.present }
+        #expect(allPresent)
+
+        let loaded = try DatasetLoader.load(directory: d)
+        #expect(loaded.rejects.isEmpty)
+        let ds = loaded.dataset, mem = data.dataset()
+        #expect(ds.customers.ids == mem.customers.ids)
+        #expect(ds.asOf <= mem.asOf && ds.asOf > mem.asOf - 7)
+
+        let tx = ds.transactions, mt = mem.transactions
+        #expect(tx.customer == mt.customer && tx.day == mt.day)
+        #expect(Self.same(tx.amount, mt.amount))
+        for (a, b, name) in [(tx.orderId, mt.orderId, "order_id"), (tx.segment, mt.segment, "segment"),
+                             (tx.channel, mt.channel, "channel"), (tx.product, mt.product, "product"),
+                             (tx.category, mt.category, "category")] {
+            #expect(Self.values(a) == Self.values(b), "transactions.\(name)")
+        }
+        if hostile {
+            #expect(Set(tx.segment?.levels ?? []) == Set(SynthConfig.hostileSegmentNames))
+            #expect(tx.channel?.levels.contains(SynthConfig.hostileChannelName) == true)
+        }
+
+        let ct = try #require(ds.customerTable), mc = try #require(mem.customerTable)
+        #expect(ct.customer == mc.customer && ct.signupDay == mc.signupDay)
+        #expect(Self.values(ct.segment) == Self.values(mc.segment) && Self.values(ct.channel) == Self.values(mc.channel))
+        #expect(Self.same(ct.acquisitionCost, mc.acquisitionCost))
+        for name in ["age", "engagement_score"] {
+            guard case .numeric(let a)? = Self.attribute(ct, name), case .numeric(let b)? = Self.attribute(mc, name) else {
+                Issue.record("customers.\(name) is not numeric"); continue
+            }
+            #expect(Self.same(a, b), "customers.\(name)")
+        }
+        for name in ["initiative", "group"] {
+            guard case .categorical(let a)? = Self.attribute(ct, name), case .categorical(let b)? = Self.attribute(mc, name) else {
+                Issue.record("customers.\(name) is not categorical"); continue
+            }
+            #expect(Self.values(a) == Self.values(b), "customers.\(name)")
+        }
+
+        let s = try #require(ds.subscriptions), ms = try #require(mem.subscriptions)
+        #expect(s.customer == ms.customer && s.startDay == ms.startDay && s.endDay == ms.endDay)
+        #expect(Self.values(s.plan) == Self.values(ms.plan) && Self.same(s.mrr, ms.mrr))
+
+        let sv = try #require(ds.surveys), msv = try #require(mem.surveys)
+        #expect(sv.customer == msv.customer && sv.day == msv.day && sv.kind == msv.kind && sv.score == msv.score)
+
+        let t = try #require(ds.tickets), mtk = try #require(mem.tickets)
+        #expect(t.ticketId == mtk.ticketId && t.customer == mtk.customer)
+        #expect(Self.same(t.openedAt, mtk.openedAt, tolerance: 0) && Self.same(t.firstResponseAt, mtk.firstResponseAt, tolerance: 0)
+                && Self.same(t.resolvedAt, mtk.resolvedAt, tolerance: 0))
+        #expect(Self.values(t.channel) == Self.values(mtk.channel))
+
+        let i = try #require(ds.interactions), mi = try #require(mem.interactions)
+        #expect(i.customer == mi.customer && Self.same(i.timestamp, mi.timestamp, tolerance: 0))
+        #expect(Self.values(i.channel) == Self.values(mi.channel))
+
+        let l = try #require(ds.leads), ml = try #require(mem.leads)
+        #expect(l.leadId == ml.leadId && l.createdDay == ml.createdDay && l.convertedDay == ml.convertedDay
+                && l.closedDay == ml.closedDay && l.won == ml.won && l.customer == ml.customer)
+        #expect(Self.values(l.source) == Self.values(ml.source) && Self.values(l.stage) == Self.values(ml.stage))
+
+        let m = try #require(ds.marketingSpend), mm = try #require(mem.marketingSpend)
+        #expect(m.day == mm.day && Self.same(m.amount, mm.amount) && Self.values(m.channel) == Self.values(mm.channel))
+    }
+
+    /// Blocks make the output independent of the number of worker threads.
+    @Test func sameBytesOnOneThreadAndOnMany() throws {
+        let config = SynthConfig(customers: 3 * Blocks.customers + 123, seed: 31)
+        let one = try Blocks.$threadLimit.withValue(1) { try Synth.generate(config: config) }
+        let many = try Blocks.$threadLimit.withValue(8) { try Synth.generate(config: config) }
+        #expect(one.transactions.cents == many.transactions.cents && one.transactions.customer == many.transactions.customer)
+        #expect(one.interactions.time == many.interactions.time && one.leads.created == many.leads.created)
+        let a = Self.tempDir("t1"), b = Self.tempDir("t8")
+        defer { for x in [a, b] { try? FileManager.default.removeItem(atPath: x) } }
+        try Blocks.$threadLimit.withValue(1) { try one.write(to: a) }
+        try Blocks.$threadLimit.withValue(8) { try many.write(to: b) }
+        let fa = try Self.files(a), fb = try Self.files(b)
+        #expect(Set(fa.keys) == Set(Self.expectedFiles))
+        for name in Self.expectedFiles { #expect(fa[name] == fb[name], "\(name) depends on the thread count") }
+    }
+
+    // MARK: the committed sample dataset is current
+
+    /// datasets/sample must be exactly what `tenure generate --customers 2000 --seed 42` writes now
+    /// (regenerate with scripts/make-datasets.sh after changing the generator).
+    @Test func committedSampleIsCurrent() throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("datasets/sample").path
+        let committed = try Self.files(sample).filter { !$0.key.hasPrefix(".") }
+        let d = Self.tempDir("sample")
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try Synth.generate(config: SynthConfig(customers: Self.sampleCustomers, seed: Self.sampleSeed)).write(to: d)
+        let fresh = try Self.files(d)
+        #expect(Set(committed.keys) == Set(fresh.keys))
+        for (name, bytes) in fresh {
+            #expect(committed[name] == bytes, "datasets/sample/\(name) is stale: run scripts/make-datasets.sh")
+        }
+    }
+
+    static let sampleCustomers = 2000
+    static let sampleSeed: UInt64 = 42
+
+    // MARK: leads, tickets and interactions against their parameters
+
+    @Test func leadsTicketsAndInteractionsFollowTheirParameters() throws {
+        let data = try Synth.generate(config: SynthConfig(customers: 40_000, seed: 8))
+        let ds = data.dataset(orderIds: false)
+        let c = data.config
+
+        // Leads: won / created = conversion × close; won / opportunities (converted) = close.
+        let l = try #require(ds.leads)
+        let won = Double(l.won.filter { $0 == true }.count), created = Double(l.count)
+        let converted = Double(l.convertedDay.filter { $0 != Day.missing }.count)
+        let p1 = c.leads.conversionRate * c.leads.closeRate
+        #expect(abs(won / created - p1) < 4 * (p1 * (1 - p1) / created).squareRoot() + 0.005, "lead conversion \(won / created) vs \(p1)")
+        #expect(abs(converted / created - c.leads.conversionRate) < 0.02, "lead → opportunity \(converted / created)")
+        #expect(abs(won / converted - c.leads.closeRate) < 0.02, "won / opportunities \(won / converted)")
+        #expect(data.truth.leads.leadConversionRate == p1 && data.truth.leads.salesConversionRate == c.leads.closeRate)
+
+        // Tickets: count per alive customer-year; median first response per channel (log-normal median + 60 s).
+        let t = try #require(ds.tickets)
+        var expectedTickets = 0.0
+        for i in 0..<c.customers {
+            expectedTickets += c.segments[Int(data.customers.segment[i])].ticketsPerYear * data.latent.aliveWeeks[i] * 7 / 365.25
+        }
+        let nt = Double(t.count)
+        #expect(abs(nt - expectedTickets) < 4 * expectedTickets.squareRoot() + 0.01 * expectedTickets,
+                "tickets \(nt) vs \(expectedTickets)")
+        for (k, name) in c.tickets.channels.enumerated() {
+            var hours = (0..<t.count).filter { t.channel?.value(at: $0) == name && !t.firstResponseAt[$0].isNaN }
+                .map { (t.firstResponseAt[$0] - t.openedAt[$0]) / 3600 }
+            hours.sort()
+            guard hours.count > 200 else { continue }
+            let median = hours[hours.count / 2], want = c.tickets.responseMedianHours[k] + 1.0 / 60
+            #expect(abs(log(median / want)) < 0.15, "\(name) median response \(median) h vs \(want) h")
+        }
+
+        // Interactions: E[count] = perWeek · exp(effect · z) · alive weeks, summed.
+        let inter = try #require(ds.interactions)
+        var expected = 0.0
+        for i in 0..<c.customers {
+            expected += c.interactions.perWeek * exp(c.interactions.engagementEffect * data.latent.engagementZ[i]) * data.latent.aliveWeeks[i]
+        }
+        let ni = Double(inter.count)
+        #expect(abs(ni - expected) < 4 * expected.squareRoot() + 0.01 * expected, "interactions \(ni) vs \(expected)")
+    }
+
 }

@@ -31,6 +31,24 @@ grep -q "transactions.csv  *$rows rows" "$TMP/summary.txt" || fail "summary row 
 [ "$(ls "$TMP/d" | tr '\n' ' ')" = "transactions.csv truth.json " ] || fail "--only-transactions wrote $(ls "$TMP/d")"
 cmp -s "$TMP/a/transactions.csv" "$TMP/d/transactions.csv" || fail "--only-transactions changed transactions.csv"
 
+# Every file loads cleanly.
+"$BIN" validate "$TMP/a" > "$TMP/validate.txt" || fail "generated dataset does not validate: $(tail -5 "$TMP/validate.txt")"
+
+# The bytes do not depend on the number of threads (several blocks of 32,768 customers).
+TENURE_THREADS=1 "$BIN" generate --customers 100000 --out "$TMP/t1" --seed 5 --quiet
+TENURE_THREADS=2 "$BIN" generate --customers 100000 --out "$TMP/t2" --seed 5 --quiet
+for f in "$TMP"/t1/*; do cmp -s "$f" "$TMP/t2/$(basename "$f")" || fail "$(basename "$f") depends on TENURE_THREADS"; done
+
+# Hostile labels: quoted per RFC 4180, and the dataset still validates.
+"$BIN" generate --customers 500 --out "$TMP/h" --seed 3 --hostile-labels --quiet
+"$BIN" validate "$TMP/h" > /dev/null || fail "--hostile-labels dataset does not validate"
+grep -qF ',<script>alert(1)</script>,' "$TMP/h/customers.csv" || fail "no <script> segment in customers.csv"
+grep -qF ',"O'"'"'Brien & ""Sons"", Ltd | <b>",' "$TMP/h/transactions.csv" || fail "quoted segment label missing"
+grep -qF '<img src=x onerror=alert(2)>' "$TMP/h/marketing_spend.csv" || fail "hostile channel missing"
+
+# Help text has examples.
+"$BIN" generate --help | grep -q "Examples:" || fail "generate --help has no examples"
+
 # Bad arguments fail with a message and a non-zero exit.
 if "$BIN" generate --customers 0 --out "$TMP/e" 2> "$TMP/err.txt"; then fail "--customers 0 accepted"; fi
 grep -q "customers" "$TMP/err.txt" || fail "no message for --customers 0"
