@@ -27,7 +27,27 @@ public struct ByteInterner: Sendable {
     public init(capacity: Int = 16) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = [Slot](repeating: Slot(word: 0, meta: 0), count: n)
+        slots = Self.emptySlots(n)
+    }
+
+    /// `n` empty slots. Tables of 4 MiB and more are advised onto transparent huge pages before
+    /// they are first touched: lookups are random, and with 4 KiB pages nearly every one of them
+    /// would also miss the TLB.
+    @usableFromInline static func emptySlots(_ n: Int) -> [Slot] {
+        let bytes = n * MemoryLayout<Slot>.stride
+        guard bytes >= 4 << 20 else { return [Slot](repeating: Slot(word: 0, meta: 0), count: n) }
+        return [Slot](unsafeUninitializedCapacity: n) { buf, count in
+            #if canImport(Glibc)
+            if let base = buf.baseAddress {
+                let huge = 2 << 20
+                let start = (Int(bitPattern: UnsafeRawPointer(base)) + huge - 1) / huge * huge
+                let end = (Int(bitPattern: UnsafeRawPointer(base)) + bytes) / huge * huge
+                if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+            }
+            #endif
+            if let base = buf.baseAddress { memset(base, 0, bytes) }
+            count = n
+        }
     }
 
     public var count: Int { hashes.count }
@@ -153,17 +173,36 @@ public struct ByteInterner: Sendable {
         return e
     }
 
-    mutating func grow() {
-        let n = slots.count * 2
-        var fresh = [Slot](repeating: Slot(word: 0, meta: 0), count: n)
+    mutating func grow() { rebuild(slotCount: slots.count * 2) }
+
+    /// Makes room for `keys` keys in all (one rehash now instead of one per doubling later).
+    public mutating func reserve(_ keys: Int) {
+        var n = slots.count
+        while n < keys * 2 { n <<= 1 }
+        if n > slots.count { rebuild(slotCount: n) }
+        hashes.reserveCapacity(keys)
+        offsets.reserveCapacity(keys + 1)
+        if count > 0 { arena.reserveCapacity(arena.count / count * keys + 64) }
+    }
+
+    /// Re-inserts every key into a table of `n` slots, reading the keys in index order (sequential
+    /// memory) so that only the writes into the new table are random.
+    mutating func rebuild(slotCount n: Int) {
+        var fresh = Self.emptySlots(n)
         let mask = n - 1
         fresh.withUnsafeMutableBufferPointer { f in
-            slots.withUnsafeBufferPointer { old in
-                for slot in old where slot.meta != 0 {
-                    let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
-                    var s = Int(truncatingIfNeeded: hashes[e]) & mask
-                    while f[s].meta != 0 { s = (s + 1) & mask }
-                    f[s] = slot
+            hashes.withUnsafeBufferPointer { hs in
+                offsets.withUnsafeBufferPointer { os in
+                    arena.withUnsafeBufferPointer { a in
+                        let base = a.baseAddress ?? ByteInterner.empty
+                        for e in 0 ..< hs.count {
+                            let h = hs[e], o = os[e], len = os[e + 1] - o
+                            var s = Int(truncatingIfNeeded: h) & mask
+                            while f[s].meta != 0 { s = (s + 1) & mask }
+                            f[s] = Slot(word: Self.firstWord(base + o, len),
+                                        meta: Self.metaKey(len, h) | UInt64(UInt32(e) + 1))
+                        }
+                    }
                 }
             }
         }
@@ -195,6 +234,7 @@ public struct ByteInterner: Sendable {
     /// Interns every key of `other` in its order and returns, for each of its indices, the index here.
     public mutating func merge(_ other: ByteInterner) -> [Int32] {
         var map = [Int32](repeating: 0, count: other.count)
+        reserve(count + other.count)
         other.arena.withUnsafeBufferPointer { a in
             let base = a.baseAddress ?? ByteInterner.empty
             for i in 0 ..< other.count {

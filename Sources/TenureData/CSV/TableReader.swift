@@ -304,19 +304,29 @@ public enum TableReader {
         result.extraNames = extraNames
         result.chunks = outputs.count
         // [chunk][interner: 0 = customers, 1+ = categories]; nil = identity (the chunk's own table
-        // became the global one because nothing was interned before it).
-        var maps = [[[Int32]?]](repeating: [], count: outputs.count)
-        var globalCats = [ByteInterner](repeating: ByteInterner(), count: categoryCount)
-        for (k, out) in outputs.enumerated() {
-            var m: [[Int32]?] = []
-            if customers.count == 0 { customers = out.customers; m.append(nil) } else { m.append(customers.merge(out.customers)) }
-            for j in 0 ..< categoryCount {
-                if globalCats[j].count == 0 { globalCats[j] = out.categories[j]; m.append(nil) }
-                else { m.append(globalCats[j].merge(out.categories[j])) }
+        // became the global one because nothing was interned before it). The interners are
+        // independent, so they are merged in parallel (each one's chunks in order).
+        let internerCount = 1 + categoryCount
+        var globals = [customers] + [ByteInterner](repeating: ByteInterner(), count: categoryCount)
+        customers = ByteInterner()
+        var mapSlots = [[Int32]?](repeating: nil, count: outputs.count * internerCount)
+        let outs0 = outputs
+        globals.withUnsafeMutableBufferPointer { g in
+            mapSlots.withUnsafeMutableBufferPointer { m in
+                let g = g, m = m
+                DispatchQueue.concurrentPerform(iterations: internerCount) { j in
+                    for (k, out) in outs0.enumerated() {
+                        let src = j == 0 ? out.customers : out.categories[j - 1]
+                        if g[j].count == 0 { g[j] = src } else { m[k * internerCount + j] = g[j].merge(src) }
+                    }
+                }
             }
-            out.customers = ByteInterner(); out.categories = []
-            maps[k] = m
         }
+        for out in outputs { out.customers = ByteInterner(); out.categories = [] }
+        customers = globals[0]
+        globals[0] = ByteInterner()   // `customers` must stay uniquely referenced (the caller goes on interning)
+        let globalCats = Array(globals.dropFirst())
+        let maps: [[[Int32]?]] = (0 ..< outputs.count).map { k in Array(mapSlots[(k * internerCount) ..< ((k + 1) * internerCount)]) }
         let internedSinks = sinks.filter { $0.kind.isInterned }
         let outs = outputs
         DispatchQueue.concurrentPerform(iterations: outs.count) { k in
