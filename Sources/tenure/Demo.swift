@@ -12,7 +12,7 @@ struct Demo: ParsableCommand {
         abstract: "Generate a synthetic CRM dataset and write the full report on it (no input needed).",
         discussion: """
         Writes DIR/data (every table of `tenure generate`, plus scenarios.yaml with four CRM
-        initiatives) and DIR/report (report.html, report.md, results.json, tables/, charts/,
+        initiatives and targets.yaml with example KPI targets) and DIR/report (report.html, report.md, results.json, tables/, charts/,
         report.ipynb), then prints where to open them. Shows progress on stderr when it is a terminal.
 
         Examples:
@@ -24,7 +24,7 @@ struct Demo: ParsableCommand {
     var out: String = "out/demo"
 
     @Option(help: "Customers in the synthetic dataset.")
-    var customers: Int = 20_000
+    var customers: Int = 10_000
 
     @Option(help: "Random seed of the dataset and the simulations.")
     var seed: UInt64 = 42
@@ -48,14 +48,14 @@ struct Demo: ParsableCommand {
                 throw ValidationError(e.message)
             }
             try AtomicFile.write(ScenarioFile.example, to: dataDir + "/scenarios.yaml")
+            try AtomicFile.write(ExampleTargets.yaml, to: dataDir + "/targets.yaml")
             progress.step("generated \(Format.count(customers)) customers into \(dataDir)")
             let dataset = try DatasetLoader.load(directory: dataDir).dataset
             progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
-            var o = ReportOptions()
+            // exactly what `tenure report DIR/data` does (it reads DIR/data/scenarios.yaml and targets.yaml)
+            var o = try ReportOptions.standard(dataPath: dataDir)
             o.title = "tenure demo: synthetic CRM data"
-            o.dataPath = dataDir
             o.seed = seed
-            o.scenarios = try ScenarioFile.parse(ScenarioFile.example, file: dataDir + "/scenarios.yaml")
             progress.note("analysing")
             let doc = ReportBuilder.build(dataset, options: o, progress: { progress.step("finished \($0)") })
             let written = try ReportWriter.write(doc, to: reportDir, progress: { progress.note("writing \($0)") })

@@ -58,7 +58,7 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("calibration-end"), help: "CLV calibration end, an ISO date (default: the last quarter of the data is the holdout).")
     var calibrationEnd: String?
 
-    @Option(help: "KPI targets or benchmarks (YAML, see `tenure help kpis`).")
+    @Option(help: "KPI targets or benchmarks (YAML, see `tenure help kpis`); default: DATA/targets.yaml when present, else tenure's example targets (rules of thumb, said so in the report).")
     var targets: String?
 
     @Option(help: "CRM initiatives to compare (YAML, see `tenure help roi`); default: DATA/scenarios.yaml when present, else tenure's example file (datasets/scenarios.yaml).")
@@ -106,7 +106,7 @@ struct Report: ParsableCommand {
         o.calibrationEnd = calibrationEnd.flatMap { DateParser.day(from: $0) }
         o.simulations = simulations
         o.seed = seed
-        if let targets { o.targets = try KPITargets.load(path: targets) }
+        if let targets { o.targets = try KPITargets.load(path: targets); o.targetsSource = targets }
         o.skipROI = noROI
         if let scenarios { o.scenarios = try ScenarioFile.load(path: scenarios) }
         return o

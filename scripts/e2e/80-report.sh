@@ -35,7 +35,8 @@ for f in report.html report.md results.json report.ipynb tables/kpis.csv charts/
          charts/roi_intervals.svg; do
   test -s "$tmp/r/$f" || { echo "missing $f"; ls -R "$tmp/r"; exit 1; }
 done
-echo "report: every file written ($(find "$tmp/r" -type f | wc -l) files)"
+grep -q "target met\\|target missed" "$tmp/r/report.html" || { echo "no KPI tile compared with a target"; exit 1; }
+echo "report: every file written ($(find "$tmp/r" -type f | wc -l) files), KPI tiles compared with targets"
 
 python3 - "$tmp/r/results.json" <<'PY'
 import json, sys

@@ -14,7 +14,7 @@ grep -q "demo dataset: $tmp/demo/data" "$tmp/stdout"
 # not a terminal: one plain progress line per step, no escape codes
 grep -q '^\[8/8\] .* wrote the report' "$tmp/stderr" || { echo "no progress lines on stderr"; cat "$tmp/stderr"; exit 1; }
 if grep -q $'\e' "$tmp/stderr"; then echo "escape codes on a non-terminal stderr"; exit 1; fi
-for f in data/transactions.csv data/customers.csv data/subscriptions.csv data/scenarios.yaml data/truth.json \
+for f in data/transactions.csv data/customers.csv data/subscriptions.csv data/scenarios.yaml data/targets.yaml data/truth.json \
          report/report.html report/report.md report/results.json report/report.ipynb; do
   test -s "$tmp/demo/$f" || { echo "missing $f"; exit 1; }
 done

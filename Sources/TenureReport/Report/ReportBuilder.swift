@@ -23,7 +23,10 @@ public struct ReportOptions: Sendable {
     public var calibrationEnd: Day?
     public var horizonDays = 365.0
     public var annualDiscountRate = 0.10
+    /// KPI targets for the tiles; nil uses `ExampleTargets` (said so in the report).
     public var targets: [KPITarget]?
+    /// Where `targets` came from, for the report's text ("targets.yaml"); nil with the example targets.
+    public var targetsSource: String?
     /// The CRM initiatives of the ROI section; nil uses `ScenarioFile.example` (datasets/scenarios.yaml).
     public var scenarios: ScenarioFile?
     /// Leave the ROI section out.
@@ -34,13 +37,19 @@ public struct ReportOptions: Sendable {
 
     /// What `tenure report DATA` does with no options: the defaults above, the data path as
     /// written, and the ROI scenarios of `DATA/scenarios.yaml` when that file exists (else
-    /// `ScenarioFile.example`). The notebook export and its currency test both start here.
+    /// `ScenarioFile.example`) and the KPI targets of `DATA/targets.yaml` (else `ExampleTargets`).
+    /// The notebook export and its currency test both start here.
     /// `directory` is where the dataset is when `dataPath` is relative to somewhere else.
     public static func standard(dataPath: String, directory: String? = nil) throws -> ReportOptions {
         var o = ReportOptions()
         o.dataPath = dataPath
         let file = ((directory ?? dataPath) as NSString).appendingPathComponent("scenarios.yaml")
         if FileManager.default.fileExists(atPath: file) { o.scenarios = try ScenarioFile.load(path: file) }
+        let targets = ((directory ?? dataPath) as NSString).appendingPathComponent("targets.yaml")
+        if FileManager.default.fileExists(atPath: targets) {
+            o.targets = try KPITargets.load(path: targets)
+            o.targetsSource = (dataPath as NSString).appendingPathComponent("targets.yaml")
+        }
         return o
     }
 }

@@ -12,9 +12,15 @@ enum KPISection {
 
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
         let opts = KPIOptions(period: .month, churnAfterDays: o.churnAfterDays)
-        let r = o.targets.map { KPITargets.compute(ds, options: opts, targets: $0) } ?? KPIAnalysis.compute(ds, options: opts)
+        let targets = o.targets ?? (try? ExampleTargets.parsed())
+        let r = targets.map { KPITargets.compute(ds, options: opts, targets: $0) } ?? KPIAnalysis.compute(ds, options: opts)
         var blocks: [ReportBlock] = []
         blocks.append(.text("Every KPI tenure can compute from the tables in this dataset, over the whole window (\(r.windowStart) to \(r.asOf)) and per month. Shares carry a \(pct(r.options.confidence, 0)) interval; a KPI whose table is missing is listed as unavailable, never as zero."))
+        if o.targets == nil {
+            blocks.append(.text("Tiles are compared with tenure's example targets (rules of thumb such as CLV:CAC ≥ 3 and CSAT ≥ 80%, not facts about this business); give your own with --targets FILE.yaml or a targets.yaml beside the data."))
+        } else if let src = o.targetsSource {
+            blocks.append(.text("Tiles are compared with the targets in \(src)."))
+        }
         let names = Dictionary(r.definitions.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let checks = Dictionary((r.targets ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var tiles: [KPITile] = []
