@@ -5,7 +5,8 @@
 /// riskᵢ < riskⱼ, tied when equal; C = (concordant + tied/2) / (concordant + discordant + tied).
 /// Pairs of events at the same time are excluded (`tiedTime` counts them). This is R
 /// `concordance(..., reverse = TRUE)` as `coxph` reports it, and lifelines'
-/// `concordance_index(T, -risk, E)`. Exact integer counts, O(n log n) with a Fenwick tree.
+/// `concordance_index(T, -risk, E)`. Exact integer counts, O(n log n): subjects in order of risk,
+/// a Fenwick tree over their (stratum, time) groups — small and cache-resident when times are days.
 public struct Concordance: Sendable, Codable, Equatable {
     public var value: Double
     public var concordant: Double
@@ -17,68 +18,67 @@ public struct Concordance: Sendable, Codable, Equatable {
         case tiedRisk = "tied_risk", tiedTime = "tied_time"
     }
 
-    /// Concordance of `risk` with (`time`, `event`) for unsorted data.
+    /// Concordance of `risk` with (`time`, `event`), optionally within strata (codes ≥ 0).
     public static func compute(risk: [Double], sample: SurvivalSample, strata: [Int32]? = nil) -> Concordance {
-        var order = RadixSort.order(sample.time)
-        var nStrata = 1
-        if let strata { nStrata = Int(strata.max() ?? 0) + 1; if nStrata > 1 { order = RadixSort.stableBy(order, bucket: strata, buckets: nStrata) } }
-        let n = order.count
-        var r = [Double](repeating: 0, count: n), t = r, e = [UInt8](repeating: 0, count: n)
-        var st = [Int32](repeating: 0, count: n)
-        for i in 0..<n {
-            let k = Int(order[i]); r[i] = risk[k]; t[i] = sample.time[k]; e[i] = sample.event[k] ? 1 : 0
-            st[i] = strata?[k] ?? 0
-        }
-        var groups: [Range<Int>] = [], ranges: [Range<Int>] = []
-        var i = 0, sStart = 0
-        while i < n {
-            var j = i
-            while j < n && st[j] == st[i] && t[j] == t[i] { j += 1 }
-            if i > 0 && st[i - 1] != st[i] { ranges.append(sStart..<groups.count); sStart = groups.count }
-            groups.append(i..<j); i = j
-        }
-        ranges.append(sStart..<groups.count)
-        return compute(risk: r, time: t, event: e, groups: groups, strata: ranges)
+        let ev = sample.event.map { $0 ? UInt8(1) : 0 }
+        return compute(risk: risk, event: ev, groups: TimeGroups(time: sample.time, event: sample.event, strata: strata))
     }
 
-    /// Sorted input: `groups` are the (stratum, time) runs in ascending time, `strata` the group
-    /// ranges of each stratum.
-    static func compute(risk: [Double], time: [Double], event: [UInt8], groups: [Range<Int>], strata: [Range<Int>]) -> Concordance {
-        let n = risk.count
-        // dense ranks of the risk score (1-based)
+    /// Subjects are visited in ascending risk, a block of equal risk at a time. Each subject sits in
+    /// the tree under key 2g (event) or 2g + 1 (censored) of its group g, so for an event in group g
+    /// the subjects that are "later" in its stratum are the keys in [2g + 1, 2·end of stratum):
+    /// counted among lower risks before its block enters the tree (concordant), among lower-or-equal
+    /// risks after (the difference is tied), and in total (the rest is discordant).
+    static func compute(risk: [Double], event: [UInt8], groups: TimeGroups) -> Concordance {
+        let n = risk.count, G = groups.count, K = 2 * G
+        guard n > 0 else { return Concordance(value: .nan, concordant: 0, discordant: 0, tiedRisk: 0, tiedTime: 0) }
+        var stratumEnd = [Int32](repeating: 0, count: G)
+        for r in groups.strata { for g in r { stratumEnd[g] = Int32(r.upperBound) } }
+        // below[k] = number of subjects with key < k
+        var below = [Int64](repeating: 0, count: K + 1)
+        for i in 0..<n { below[2 * Int(groups.gid[i]) + (event[i] != 0 ? 0 : 1) + 1] += 1 }
+        for k in 0..<K { below[k + 1] += below[k] }
         let order = RadixSort.order(risk)
-        var rank = [Int32](repeating: 0, count: n)
-        var m: Int32 = 0
-        var prev = Double.nan
-        for k in order { let v = risk[Int(k)]; if !(v == prev) { m += 1; prev = v }; rank[Int(k)] = m }
-        let size = Int(m)
-        var tree = [Int64](repeating: 0, count: size + 1)
+        var tree = [Int32](repeating: 0, count: K + 1)
         var conc: Int64 = 0, disc: Int64 = 0, tied: Int64 = 0, tiedT: Int64 = 0
+        for d in groups.deaths { tiedT += Int64(d) * Int64(d - 1) / 2 }
+        var lower: [Int64] = []
         tree.withUnsafeMutableBufferPointer { tr in
-            @inline(__always) func add(_ i: Int, _ v: Int64) { var i = i; while i <= size { tr[i] += v; i += i & -i } }
-            @inline(__always) func prefix(_ i: Int) -> Int64 { var i = i, s: Int64 = 0; while i > 0 { s += tr[i]; i -= i & -i }; return s }
-            for sr in strata {
-                guard !sr.isEmpty else { continue }
-                let lo = groups[sr.lowerBound].lowerBound, hi = groups[sr.upperBound - 1].upperBound
-                for i in lo..<hi { add(Int(rank[i]), 1) }
-                var inTree = Int64(hi - lo)
-                for g in sr {
-                    let rg = groups[g]
-                    var d: Int64 = 0
-                    for i in rg where event[i] != 0 { add(Int(rank[i]), -1); d += 1 }
-                    inTree -= d
-                    if d > 0 {
-                        for i in rg where event[i] != 0 {
-                            let rk = Int(rank[i])
-                            let below = prefix(rk - 1), upto = prefix(rk)
-                            conc += below; tied += upto - below; disc += inTree - upto
-                        }
-                        tiedT += d * (d - 1) / 2
-                    }
-                    for i in rg where event[i] == 0 { add(Int(rank[i]), -1); inTree -= 1 }
-                }
+        order.withUnsafeBufferPointer { op in
+        risk.withUnsafeBufferPointer { rk in
+        event.withUnsafeBufferPointer { ev in
+        groups.gid.withUnsafeBufferPointer { gp in
+        stratumEnd.withUnsafeBufferPointer { se in
+            @inline(__always) func add(_ key: Int) { var i = key + 1; while i <= K { tr[i] &+= 1; i += i & -i } }
+            @inline(__always) func prefix(_ key: Int) -> Int64 {   // number in the tree with key < `key`
+                var i = key, s: Int64 = 0; while i > 0 { s += Int64(tr[i]); i -= i & -i }; return s
             }
-        }
+            var a = 0
+            while a < n {
+                let v = rk[Int(op[a])]
+                var b = a + 1
+                while b < n && rk[Int(op[b])] == v { b += 1 }
+                lower.removeAll(keepingCapacity: true)
+                for q in a..<b {
+                    let i = Int(op[q])
+                    guard ev[i] != 0 else { continue }
+                    let g = Int(gp[i]), hi = 2 * Int(se[g])
+                    let l = prefix(hi) - prefix(2 * g + 1)
+                    conc += l; lower.append(l)
+                }
+                for q in a..<b { let i = Int(op[q]); add(2 * Int(gp[i]) + (ev[i] != 0 ? 0 : 1)) }
+                var m = 0
+                for q in a..<b {
+                    let i = Int(op[q])
+                    guard ev[i] != 0 else { continue }
+                    let g = Int(gp[i]), hi = 2 * Int(se[g])
+                    let le = prefix(hi) - prefix(2 * g + 1)
+                    tied += le - lower[m]; m += 1
+                    disc += (below[hi] - below[2 * g + 1]) - le
+                }
+                a = b
+            }
+        }}}}}}
         let c = Double(conc), dcs = Double(disc), tr = Double(tied)
         return Concordance(value: (c + tr / 2) / (c + dcs + tr), concordant: c, discordant: dcs,
                            tiedRisk: tr, tiedTime: Double(tiedT))

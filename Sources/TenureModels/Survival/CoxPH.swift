@@ -183,20 +183,64 @@ public enum CoxPH {
     }
 }
 
-/// Sorted, centred data and the O(n·p²) likelihood sweep.
+/// Subjects grouped by distinct (stratum, time), groups numbered in (stratum, time) order, without
+/// moving the subjects: `gid[i]` is subject i's group. The sufficient structure of the partial
+/// likelihood and of Harrell's C.
+struct TimeGroups {
+    var gid: [Int32]
+    /// Deaths (events) in each group.
+    var deaths: [Int32]
+    /// Group index range of each stratum, in stratum order.
+    var strata: [Range<Int>]
+    var count: Int { deaths.count }
+
+    /// Counting sort by time when times are whole numbers in a compact range (days), radix sort
+    /// otherwise; then a stable counting sort by stratum. `strata[i]` must be ≥ 0.
+    init(time: [Double], event: [Bool], strata: [Int32]?) {
+        let n = time.count
+        var order = RadixSort.order(time)
+        if let strata, let top = strata.max(), top > 0 {
+            order = RadixSort.stableBy(order, bucket: strata, buckets: Int(top) + 1)
+        }
+        var gid = [Int32](repeating: 0, count: n)
+        var deaths: [Int32] = []
+        var ranges: [Range<Int>] = []
+        var g = -1, strataStart = 0
+        var prevS = Int32.min, prevT = Double.nan
+        gid.withUnsafeMutableBufferPointer { gp in
+            time.withUnsafeBufferPointer { tp in
+                event.withUnsafeBufferPointer { ep in
+                    for k in order {
+                        let i = Int(k), s = strata?[i] ?? 0, t = tp[i]
+                        if s != prevS || t != prevT {
+                            if s != prevS && g >= 0 { ranges.append(strataStart..<(g + 1)); strataStart = g + 1 }
+                            g += 1; deaths.append(0); prevS = s; prevT = t
+                        }
+                        gp[i] = Int32(g)
+                        if ep[i] { deaths[g] += 1 }
+                    }
+                }
+            }
+        }
+        ranges.append(strataStart..<(g + 1))
+        self.gid = gid; self.deaths = deaths; self.strata = ranges
+    }
+}
+
+/// Centred data in input order and the likelihood sweep: one sequential O(n·p) pass scatters each
+/// subject into its (stratum, time) group, an O(groups·p) sweep over the groups gives the
+/// log-likelihood, gradient and the rank-one (Efron) terms, and the Σ wᵢcᵢxᵢxᵢᵀ part of the
+/// information is one BLAS dsyrk. Subjects are never permuted, so every pass over the n × p data
+/// is sequential.
 final class CoxEngine {
     let n: Int, p: Int
     let ties: CoxTies
     let penalty: Double
-    /// Centred covariates in (stratum, time) order, column-major n × p.
+    /// Centred covariates in input order, column-major n × p.
     let xs: Matrix
     let ev: [UInt8]
-    let ts: [Double]
-    /// (stratum, time) groups in sorted order: start index, end index, deaths.
-    var gStart: [Int] = [], gEnd: [Int] = [], gDeaths: [Int] = []
-    /// Group index ranges of each stratum.
-    var strataRanges: [Range<Int>] = []
-    var strataCount: Int { strataRanges.count }
+    let groups: TimeGroups
+    var strataCount: Int { groups.strata.count }
     let sumDeathX: [Double]
     /// Standard deviation of each covariate (to judge step sizes and divergence on a common scale).
     var scale: [Double]
@@ -214,31 +258,24 @@ final class CoxEngine {
         let n = x.rows, p = x.cols
         self.n = n; self.p = p; self.ties = ties; self.penalty = penalty
         let model = "Cox model"
-        // order: by stratum, then time ascending (radix sort, stable)
-        var order = RadixSort.order(sample.time)
-        var nStrata = 1
         if let strata {
-            nStrata = Int(strata.max() ?? 0) + 1
-            if nStrata > 1 { order = RadixSort.stableBy(order, bucket: strata, buckets: nStrata) }
+            guard strata.count == n else { throw FitError(model: model, reason: "\(strata.count) strata codes for \(n) subjects") }
+            for s in strata where s < 0 { throw FitError(model: model, reason: "a subject has no stratum; leave it out first") }
         }
-        // centre and check each covariate
+        groups = TimeGroups(time: sample.time, event: sample.event, strata: strata)
+        // centre and check each covariate (sequential passes)
         var data = [Double](repeating: 0, count: n * p)
         var sc = [Double](repeating: 0, count: p)
         x.data.withUnsafeBufferPointer { xp in
             data.withUnsafeMutableBufferPointer { dp in
-                order.withUnsafeBufferPointer { op in
-                    for j in 0..<p {
-                        let base = j * n
-                        var mean = 0.0
-                        for i in 0..<n { mean += xp[base + i] }
-                        mean /= Double(n)
-                        var ss = 0.0
-                        for i in 0..<n {
-                            let v = xp[base + Int(op[i])] - mean
-                            dp[base + i] = v; ss += v * v
-                        }
-                        sc[j] = (ss / Double(max(n - 1, 1))).squareRoot()
-                    }
+                for j in 0..<p {
+                    let base = j * n
+                    var mean = 0.0
+                    for i in 0..<n { mean += xp[base + i] }
+                    mean /= Double(n)
+                    var ss = 0.0
+                    for i in 0..<n { let v = xp[base + i] - mean; dp[base + i] = v; ss += v * v }
+                    sc[j] = (ss / Double(max(n - 1, 1))).squareRoot()
                 }
             }
         }
@@ -257,76 +294,83 @@ final class CoxEngine {
                 throw FitError(model: model, reason: "covariates \(involved.joined(separator: ", ")) are collinear (one is a linear combination of the others); drop one")
             }
         }
-        var e = [UInt8](repeating: 0, count: n), t = [Double](repeating: 0, count: n)
-        var st = [Int32](repeating: 0, count: n)
-        for i in 0..<n {
-            let k = Int(order[i])
-            e[i] = sample.event[k] ? 1 : 0; t[i] = sample.time[k]; st[i] = strata?[k] ?? 0
-        }
-        ev = e; ts = t
-        var i = 0, rows = 0
-        var strataStart = 0
-        while i < n {
-            let s0 = st[i], t0 = t[i]
-            var d = 0, j = i
-            while j < n && st[j] == s0 && t[j] == t0 { d += Int(e[j]); j += 1 }
-            if i > 0 && st[i - 1] != s0 { strataRanges.append(strataStart..<gStart.count); strataStart = gStart.count }
-            gStart.append(i); gEnd.append(j); gDeaths.append(d)
-            if d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
-            i = j
-        }
-        strataRanges.append(strataStart..<gStart.count)
-        infoRows = rows
+        var e = [UInt8](repeating: 0, count: n)
         var sd = [Double](repeating: 0, count: p)
-        for j in 0..<p { for i in 0..<n where e[i] != 0 { sd[j] += data[j * n + i] } }
+        sample.event.withUnsafeBufferPointer { sp in
+            e.withUnsafeMutableBufferPointer { epp in
+                data.withUnsafeBufferPointer { dp in
+                    for i in 0..<n where sp[i] {
+                        epp[i] = 1
+                        for j in 0..<p { sd[j] += dp[j * n + i] }
+                    }
+                }
+            }
+        }
+        ev = e
         sumDeathX = sd
+        var rows = 0
+        for d in groups.deaths where d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
+        infoRows = rows
         zbuf = [Double](repeating: 0, count: n * p)
     }
 
     func evaluate(_ beta: [Double]) -> Evaluation {
+        let n = self.n, p = self.p
         let eta = xs.times(beta)
         var w = [Double](repeating: 0, count: n)
-        for i in 0..<n { w[i] = exp(eta[i]) }
-        let G = gStart.count
-        var A = [Double](repeating: 0, count: G), B = A
-        var rowsData = [Double](repeating: 0, count: max(infoRows, 1) * p)
-        var grad = sumDeathX
-        var ll = 0.0
-        for j in 0..<p { ll += beta[j] * sumDeathX[j] }
-        var S1 = [Double](repeating: 0, count: p), D1 = S1
-        let R = infoRows
-        var r = 0
-        let efron = ties == .efron
+        eta.withUnsafeBufferPointer { e in w.withUnsafeMutableBufferPointer { wp in for i in 0..<n { wp[i] = exp(e[i]) } } }
+        let G = groups.count
+        // scatter: per group Σw, Σw·x (all subjects) and the same over its deaths
+        var G0 = [Double](repeating: 0, count: G), D0 = G0
+        var G1 = [Double](repeating: 0, count: G * p), D1 = G1
         xs.data.withUnsafeBufferPointer { xp in
         w.withUnsafeBufferPointer { wp in
         ev.withUnsafeBufferPointer { ep in
-        S1.withUnsafeMutableBufferPointer { s1 in
+        groups.gid.withUnsafeBufferPointer { gp in
+        G0.withUnsafeMutableBufferPointer { g0 in
+        D0.withUnsafeMutableBufferPointer { d0 in
+        G1.withUnsafeMutableBufferPointer { g1 in
         D1.withUnsafeMutableBufferPointer { d1 in
+            for i in 0..<n {
+                let g = Int(gp[i]), wi = wp[i], base = g * p
+                g0[g] += wi
+                if ep[i] != 0 {
+                    d0[g] += wi
+                    for j in 0..<p { let v = wi * xp[j * n + i]; g1[base + j] += v; d1[base + j] += v }
+                } else {
+                    for j in 0..<p { g1[base + j] += wi * xp[j * n + i] }
+                }
+            }
+        }}}}}}}}
+        // sweep over the groups, latest first within each stratum
+        var A = [Double](repeating: 0, count: G), B = A
+        let R = infoRows
+        var rowsData = [Double](repeating: 0, count: max(R, 1) * p)
+        var grad = sumDeathX
+        var ll = 0.0
+        for j in 0..<p { ll += beta[j] * sumDeathX[j] }
+        var s1 = [Double](repeating: 0, count: p)
+        var r = 0
+        let efron = ties == .efron
+        G1.withUnsafeBufferPointer { g1 in
+        D1.withUnsafeBufferPointer { d1 in
         rowsData.withUnsafeMutableBufferPointer { rp in
-            for range in strataRanges {
+            for range in groups.strata {
                 var S0 = 0.0
                 for j in 0..<p { s1[j] = 0 }
                 for g in range.reversed() {
-                    var D0 = 0.0
-                    let d = gDeaths[g]
-                    if d > 0 { for j in 0..<p { d1[j] = 0 } }
-                    for i in gStart[g]..<gEnd[g] {
-                        let wi = wp[i]
-                        S0 += wi
-                        if ep[i] != 0 {
-                            D0 += wi
-                            for j in 0..<p { let v = wi * xp[j * n + i]; s1[j] += v; d1[j] += v }
-                        } else {
-                            for j in 0..<p { s1[j] += wi * xp[j * n + i] }
-                        }
-                    }
+                    let base = g * p
+                    S0 += G0[g]
+                    for j in 0..<p { s1[j] += g1[base + j] }
+                    let d = Int(groups.deaths[g])
                     guard d > 0 else { continue }
+                    let Dg = D0[g]
                     var a = 0.0, b = 0.0, al = 0.0, be = 0.0, ga = 0.0
                     if efron && d > 1 {
                         let dd = Double(d)
                         for k in 0..<d {
                             let f = Double(k) / dd
-                            let s0 = S0 - f * D0
+                            let s0 = S0 - f * Dg
                             ll -= log(s0)
                             let inv = 1 / s0
                             a += inv; b += f * inv
@@ -338,14 +382,14 @@ final class CoxEngine {
                         a = dd / S0; al = dd / (S0 * S0)
                     }
                     A[g] = a; B[g] = b
-                    for j in 0..<p { grad[j] -= a * s1[j] - b * d1[j] }
+                    for j in 0..<p { grad[j] -= a * s1[j] - b * d1[base + j] }
                     let sa = al.squareRoot()
                     if efron && d > 1 {
                         let c = be / sa
                         let sv = max(ga - be * be / al, 0).squareRoot()
                         for j in 0..<p {
-                            rp[j * R + r] = sa * s1[j] - c * d1[j]
-                            rp[j * R + r + 1] = sv * d1[j]
+                            rp[j * R + r] = sa * s1[j] - c * d1[base + j]
+                            rp[j * R + r + 1] = sv * d1[base + j]
                         }
                         r += 2
                     } else {
@@ -354,23 +398,26 @@ final class CoxEngine {
                     }
                 }
             }
-        }}}}}}
-        // S2 terms: Σ_i w_i c_i x_i x_iᵀ with c_i = Σ_{death groups g ≤ i's group} A_g − δ_i B_{g(i)}
-        zbuf.withUnsafeMutableBufferPointer { zp in
-            xs.data.withUnsafeBufferPointer { xp in
-                for range in strataRanges {
-                    var cumA = 0.0
-                    for g in range {
-                        cumA += A[g]
-                        for i in gStart[g]..<gEnd[g] {
-                            let c = ev[i] != 0 ? cumA - B[g] : cumA
-                            let s = (w[i] * max(c, 0)).squareRoot()
-                            for j in 0..<p { zp[j * n + i] = s * xp[j * n + i] }
-                        }
-                    }
-                }
-            }
+        }}}
+        // Σ_i w_i c_i x_i x_iᵀ, c_i = Σ_{death groups g ≤ g(i)} A_g − δ_i B_{g(i)}
+        var cAll = [Double](repeating: 0, count: G), cDeath = cAll
+        for range in groups.strata {
+            var cumA = 0.0
+            for g in range { cumA += A[g]; cAll[g] = cumA; cDeath[g] = max(cumA - B[g], 0) }
         }
+        zbuf.withUnsafeMutableBufferPointer { zp in
+        xs.data.withUnsafeBufferPointer { xp in
+        w.withUnsafeBufferPointer { wp in
+        ev.withUnsafeBufferPointer { ep in
+        groups.gid.withUnsafeBufferPointer { gp in
+        cAll.withUnsafeBufferPointer { ca in
+        cDeath.withUnsafeBufferPointer { cd in
+            for i in 0..<n {
+                let g = Int(gp[i])
+                let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
+                for j in 0..<p { zp[j * n + i] = s * xp[j * n + i] }
+            }
+        }}}}}}}
         var info = Matrix(rows: n, cols: p, data: zbuf).gram()
         if R > 0 {
             let i2 = Matrix(rows: R, cols: p, data: rowsData).gram()
@@ -387,12 +434,8 @@ final class CoxEngine {
         return Evaluation(loglik: ll, penalized: pen, gradient: grad, info: info)
     }
 
-    /// Harrell's C on the linear predictor, within strata, counted the way R `concordance()` and
-    /// lifelines do: a pair is comparable when the earlier time is an event (a censoring at the same
-    /// time counts as later); ties in the predictor count ½; pairs tied on an event time are excluded.
+    /// Harrell's C on the linear predictor, within strata (see `Concordance`).
     func concordance(_ beta: [Double]) -> Concordance {
-        let eta = xs.times(beta)
-        return Concordance.compute(risk: eta, time: ts, event: ev, groups: zip(gStart, gEnd).map { $0..<$1 },
-                                   strata: strataRanges)
+        Concordance.compute(risk: xs.times(beta), event: ev, groups: groups)
     }
 }

@@ -6,8 +6,10 @@ enum RadixSort {
         return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
     }
 
-    /// Permutation that sorts `values` ascending, stable.
+    /// Permutation that sorts `values` ascending, stable. Whole numbers in a compact range (survival
+    /// times in days) take one counting-sort pass; anything else an LSD radix sort on 11-bit digits.
     static func order(_ values: [Double]) -> [Int32] {
+        if let o = countingOrder(values) { return o }
         let n = values.count
         var keys = [UInt64](repeating: 0, count: n)
         var lo = UInt64.max, hi = UInt64.min
@@ -49,6 +51,34 @@ enum RadixSort {
             shift += digit
         }
         return idx
+    }
+
+    /// Counting sort when every value is a whole number and max − min ≤ max(2²², 4n); nil otherwise.
+    static func countingOrder(_ values: [Double]) -> [Int32]? {
+        let n = values.count
+        guard n > 1 else { return n == 1 ? [0] : [] }
+        return values.withUnsafeBufferPointer { v -> [Int32]? in
+            var lo = v[0], hi = v[0]
+            for i in 0..<n {
+                let x = v[i]
+                guard x == x.rounded(.down), abs(x) < 1e15 else { return nil }   // NaN fails too
+                if x < lo { lo = x } else if x > hi { hi = x }
+            }
+            guard hi - lo <= Double(max(1 << 22, 4 * n)) else { return nil }
+            let base = Int(lo), range = Int(hi) - base + 1
+            var start = [Int](repeating: 0, count: range + 1)
+            start.withUnsafeMutableBufferPointer { sp in
+                for i in 0..<n { sp[Int(v[i]) - base + 1] += 1 }
+                for k in 0..<range { sp[k + 1] += sp[k] }
+            }
+            var out = [Int32](repeating: 0, count: n)
+            out.withUnsafeMutableBufferPointer { op in
+                start.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<n { let k = Int(v[i]) - base; op[sp[k]] = Int32(i); sp[k] += 1 }
+                }
+            }
+            return out
+        }
     }
 
     /// Stable counting sort of the permutation `order` by small non-negative integer `bucket` keys.
