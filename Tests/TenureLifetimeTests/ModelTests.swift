@@ -197,3 +197,100 @@ import TenureNumerics
         #expect(throws: FitError.self) { try GammaGammaModel.fit(frequency: [0, 0], monetary: [0, 0]) }
     }
 }
+
+/// The fast paths (prepared BG/NBD likelihood, cached BG/NBD forecasts) against the plain formulas.
+@Suite struct FastPaths {
+    @Test func bgnbdPreparedLikelihoodMatches() throws {
+        let (x, tx, T) = try Fixture.cdnow()
+        let d = RFMPatterns(x: x, tx: tx, T: T)
+        let p = BGNBDModel.Prepared(d)
+        for th in [[0.24, 4.4, 0.79, 2.4], [1.0, 10, 1.5, 3], [0.05, 0.5, 3, 0.7]] {
+            var g1 = [Double](repeating: 0, count: 4), g2 = g1
+            let v1 = BGNBDModel.negLogLikelihood(th, d, WeightsByX(x: d.x, weight: d.weight), &g1)
+            let v2 = BGNBDModel.negLogLikelihood(th, p, &g2)
+            #expect(relErr(v2, v1) < 1e-13, "value \(v2) vs \(v1)")
+            for j in 0..<4 { #expect(abs(g2[j] - g1[j]) < 1e-10 * max(1, abs(g1[j])), "gradient \(j): \(g2[j]) vs \(g1[j])") }
+        }
+    }
+
+    @Test func orderStatisticsEqualSorting() {
+        var rng = RNG(seed: 3)
+        for n in [1, 2, 3, 10, 101, 1000, 4096] {
+            var x = (0..<n).map { _ in (rng.uniform() * 50).rounded() }   // many ties
+            let sorted = x.sorted()
+            let ranks = [n / 3, 0, n - 1, n / 2, n / 2]
+            let got = orderStatistics(&x, ranks: ranks)
+            #expect(got == ranks.map { sorted[$0] }, "n = \(n)")
+        }
+        let s = SegmentSummary.summarise("x", pAlive: [1, 1, 1, 1], expected: [1, 2, 3, 4], clv: [4, 1, 3, 2])
+        #expect(s.medianCLV == 2.5 && s.medianCLVLower == 1 && s.medianCLVUpper == 4)
+    }
+
+    @Test func bgnbdCachedForecastsMatch() throws {
+        let (x, tx, T) = try Fixture.cdnow()
+        let d = RFMPatterns(x: x, tx: tx, T: T)
+        let m = BGNBDModel(r: 0.243, alpha: 4.41, a: 0.793, b: 2.43)
+        let sched = DiscountSchedule.annual(horizonDays: 730, unit: .week, annualRate: 0.1)
+        let fast = Valuation.bgnbdForecasts(m, d, schedule: sched)
+        for k in 0..<d.count {
+            var prev = 0.0, sum = 0.0
+            for (t, f) in zip(sched.times, sched.factors) {
+                let e = m.conditionalExpectedPurchases(t, x: d.x[k], tx: d.tx[k], T: d.T[k])
+                sum += f * (e - prev); prev = e
+            }
+            #expect(fast.expected[k] == prev && fast.discounted[k] == sum, "pattern \(k)")
+            #expect(fast.pAlive[k] == m.probabilityAlive(x: d.x[k], tx: d.tx[k], T: d.T[k]))
+        }
+    }
+}
+
+/// Analytic Hessians (used by the Newton fits and for standard errors) against central differences
+/// of the analytic gradients.
+@Suite struct AnalyticHessians {
+    func check(_ th: [Double], _ f: ([Double], inout [Double], inout Matrix) -> Double, _ label: String) {
+        let p = th.count
+        var g = [Double](repeating: 0, count: p)
+        var h = Matrix(rows: p, cols: p)
+        _ = f(th, &g, &h)
+        for j in 0..<p {
+            var up = th, dn = th
+            let step = 1e-5 * th[j]
+            up[j] += step; dn[j] -= step
+            var gu = g, gd = g, hh = h
+            _ = f(up, &gu, &hh); _ = f(dn, &gd, &hh)
+            for i in 0..<p {
+                let fd = (gu[i] - gd[i]) / (2 * step)
+                #expect(abs(h[i, j] - fd) <= 1e-5 * max(abs(fd), abs(h[i, j]), 1), "\(label) H[\(i),\(j)] = \(h[i, j]) vs \(fd)")
+            }
+        }
+    }
+
+    @Test func bgnbd() throws {
+        let (x, tx, T) = try Fixture.cdnow()
+        let prep = BGNBDModel.Prepared(RFMPatterns(x: x, tx: tx, T: T))
+        for th in [[0.243, 4.41, 0.793, 2.43], [1.2, 12, 2.5, 0.8]] {
+            check(th, { BGNBDModel.negLogLikelihood($0, prep, &$1, &$2) }, "BG/NBD")
+            var g1 = [Double](repeating: 0, count: 4), g2 = g1
+            var h = Matrix(rows: 4, cols: 4)
+            let v1 = BGNBDModel.negLogLikelihood(th, prep, &g1)
+            let v2 = BGNBDModel.negLogLikelihood(th, prep, &g2, &h)
+            #expect(v1 == v2)
+            for j in 0..<4 { #expect(abs(g1[j] - g2[j]) <= 1e-12 * max(1, abs(g1[j]))) }
+        }
+    }
+
+    @Test func gammaGamma() throws {
+        let c = try Fixture.csv("cdnow_monetary.csv")
+        let x = try c["frequency"].unwrap().map { Int32(Double($0) ?? -1) }
+        let m = try c["monetary_value"].unwrap().map { Double($0) ?? .nan }
+        let (d, _) = GammaGammaModel.prepare(frequency: x, monetary: m)
+        for th in [[6.25, 3.74, 15.4], [2, 8, 100]] {
+            check(th, { GammaGammaModel.negLogLikelihood($0, d, &$1, &$2) }, "Gamma-Gamma")
+        }
+    }
+}
+
+extension Optional {
+    struct Missing: Error {}
+    func unwrap() throws -> Wrapped { guard let v = self else { throw Missing() }; return v }
+}

@@ -88,18 +88,202 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         return -ll
     }
 
+    /// The patterns rearranged for fast likelihood evaluation: customers without a repeat purchase
+    /// aggregated by T; for the others, indices into the distinct T and t_x values, so each
+    /// evaluation takes the logarithms once per distinct value and per pattern only one `exp` and
+    /// one `log1p`.
+    struct Prepared {
+        var byX: WeightsByX
+        var tValues: [Double] = [], txValues: [Double] = []
+        /// x = 0: weight per distinct T value (index into tValues).
+        var zeroWeight: [Double] = []
+        /// x > 0 patterns: x, index of T, index of tx, weight.
+        var x: [Int32] = [], ti: [Int32] = [], txi: [Int32] = [], w: [Double] = []
+
+        init(_ d: RFMPatterns) {
+            byX = WeightsByX(x: d.x, weight: d.weight)
+            var tIndex = [UInt64: Int32](), txIndex = [UInt64: Int32]()
+            for k in 0..<d.count {
+                let T = d.T[k]
+                let j: Int32
+                if let e = tIndex[T.bitPattern] { j = e } else {
+                    j = Int32(tValues.count); tIndex[T.bitPattern] = j; tValues.append(T); zeroWeight.append(0)
+                }
+                if d.x[k] == 0 { zeroWeight[Int(j)] += d.weight[k]; continue }
+                let tx = d.tx[k]
+                let i: Int32
+                if let e = txIndex[tx.bitPattern] { i = e } else { i = Int32(txValues.count); txIndex[tx.bitPattern] = i; txValues.append(tx) }
+                x.append(d.x[k]); ti.append(j); txi.append(i); w.append(d.weight[k])
+            }
+        }
+    }
+
+    /// Total −log L and its gradient, as `negLogLikelihood`, on prepared data.
+    static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double]) -> Double {
+        let r = th[0], al = th[1], a = th[2], b = th[3]
+        guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
+        var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
+        let byX = p.byX
+        let lgr = Special.logGamma(r), psr = Special.digamma(r)
+        let lgab = Special.logGamma(a + b), psab = Special.digamma(a + b)
+        let lgb = Special.logGamma(b), psb = Special.digamma(b)
+        let lal = Foundation.log(al)
+        var lbx = [Double](repeating: 0, count: byX.maxX + 1), ibx = lbx
+        for x in 0...byX.maxX where byX.w[x] > 0 {
+            let w = byX.w[x], xd = Double(x)
+            ll += w * (Special.logGamma(r + xd) - lgr + r * lal + lgab + Special.logGamma(b + xd) - lgb - Special.logGamma(a + b + xd))
+            gr += w * (Special.digamma(r + xd) - psr + lal)
+            gal += w * r / al
+            let psabx = Special.digamma(a + b + xd)
+            ga += w * (psab - psabx)
+            gb += w * (psab + Special.digamma(b + xd) - psb - psabx)
+            if x > 0 { lbx[x] = Foundation.log(b + xd - 1); ibx[x] = 1 / (b + xd - 1) }
+        }
+        let lT = p.tValues.map { Foundation.log(al + $0) }, iT = p.tValues.map { 1 / (al + $0) }
+        let lX = p.txValues.map { Foundation.log(al + $0) }, iX = p.txValues.map { 1 / (al + $0) }
+        for j in 0..<p.tValues.count where p.zeroWeight[j] > 0 {
+            let w = p.zeroWeight[j]
+            ll -= w * r * lT[j]; gr -= w * lT[j]; gal -= w * r * iT[j]
+        }
+        let la = Foundation.log(a), ia = 1 / a
+        var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
+        p.x.withUnsafeBufferPointer { xs in p.ti.withUnsafeBufferPointer { tis in
+        p.txi.withUnsafeBufferPointer { txis in p.w.withUnsafeBufferPointer { ws in
+        lT.withUnsafeBufferPointer { lT in iT.withUnsafeBufferPointer { iT in
+        lX.withUnsafeBufferPointer { lX in iX.withUnsafeBufferPointer { iX in
+        lbx.withUnsafeBufferPointer { lbx in ibx.withUnsafeBufferPointer { ibx in
+            for k in 0..<xs.count {
+                let xi = Int(xs[k]), w = ws[k], rx = r + Double(xi)
+                let j = Int(tis[k]), i = Int(txis[k])
+                let a3 = -rx * lT[j]
+                let a4 = la - lbx[xi] - rx * lX[i]
+                let p3: Double, p4: Double, lse: Double
+                if a3 >= a4 {
+                    let e = Foundation.exp(a4 - a3)
+                    lse = a3 + Foundation.log1p(e); p3 = 1 / (1 + e); p4 = e * p3
+                } else {
+                    let e = Foundation.exp(a3 - a4)
+                    lse = a4 + Foundation.log1p(e); p4 = 1 / (1 + e); p3 = e * p4
+                }
+                sll += w * lse
+                sgr -= w * (p3 * lT[j] + p4 * lX[i])
+                sgal -= w * rx * (p3 * iT[j] + p4 * iX[i])
+                sga += w * p4
+                sgb -= w * p4 * ibx[xi]
+            }
+        }}}}}}}}}}
+        ll += sll; gr += sgr; gal += sgal; ga += sga * ia; gb += sgb
+        g = [-gr, -gal, -ga, -gb]
+        return -ll
+    }
+
+    /// Total −log L with its gradient and analytic Hessian in (r, α, a, b) on prepared data. Each
+    /// pattern's term is a log-sum-exp of two terms a₃, a₄ with weights p₃, p₄ (p₃ + p₄ = 1), so
+    /// its Hessian is `p₃∇²a₃ + p₄∇²a₄ + p₃p₄ (∇a₃ − ∇a₄)(∇a₃ − ∇a₄)ᵀ`; the x-only terms use trigamma.
+    static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double], _ hess: inout Matrix) -> Double {
+        let r = th[0], al = th[1], a = th[2], b = th[3]
+        guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
+        // H holds the Hessian of +log L (negated at the end); index order r, α, a, b.
+        var H = [Double](repeating: 0, count: 16)
+        @inline(__always) func add(_ i: Int, _ j: Int, _ v: Double) { H[i * 4 + j] += v; if i != j { H[j * 4 + i] += v } }
+        var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
+        let byX = p.byX
+        let lgr = Special.logGamma(r), psr = Special.digamma(r), tgr = Special.trigamma(r)
+        let lgab = Special.logGamma(a + b), psab = Special.digamma(a + b), tgab = Special.trigamma(a + b)
+        let lgb = Special.logGamma(b), psb = Special.digamma(b), tgb = Special.trigamma(b)
+        let lal = Foundation.log(al)
+        var lbx = [Double](repeating: 0, count: byX.maxX + 1), ibx = lbx
+        var wTot = 0.0
+        for x in 0...byX.maxX where byX.w[x] > 0 {
+            let w = byX.w[x], xd = Double(x)
+            wTot += w
+            ll += w * (Special.logGamma(r + xd) - lgr + r * lal + lgab + Special.logGamma(b + xd) - lgb - Special.logGamma(a + b + xd))
+            gr += w * (Special.digamma(r + xd) - psr + lal)
+            let psabx = Special.digamma(a + b + xd), tgabx = Special.trigamma(a + b + xd)
+            ga += w * (psab - psabx)
+            gb += w * (psab + Special.digamma(b + xd) - psb - psabx)
+            add(0, 0, w * (Special.trigamma(r + xd) - tgr))
+            add(2, 2, w * (tgab - tgabx))
+            add(2, 3, w * (tgab - tgabx))
+            add(3, 3, w * (tgab + Special.trigamma(b + xd) - tgb - tgabx))
+            if x > 0 { lbx[x] = Foundation.log(b + xd - 1); ibx[x] = 1 / (b + xd - 1) }
+        }
+        gal += wTot * r / al
+        add(0, 1, wTot / al)
+        add(1, 1, -wTot * r / (al * al))
+        let lT = p.tValues.map { Foundation.log(al + $0) }, iT = p.tValues.map { 1 / (al + $0) }
+        let lX = p.txValues.map { Foundation.log(al + $0) }, iX = p.txValues.map { 1 / (al + $0) }
+        for j in 0..<p.tValues.count where p.zeroWeight[j] > 0 {
+            let w = p.zeroWeight[j]
+            ll -= w * r * lT[j]; gr -= w * lT[j]; gal -= w * r * iT[j]
+            add(0, 1, -w * iT[j]); add(1, 1, w * r * iT[j] * iT[j])
+        }
+        let la = Foundation.log(a), ia = 1 / a
+        var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
+        var h01 = 0.0, h11 = 0.0, h22 = 0.0, h33 = 0.0
+        var c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0, c22 = 0.0, c23 = 0.0, c33 = 0.0
+        p.x.withUnsafeBufferPointer { xs in p.ti.withUnsafeBufferPointer { tis in
+        p.txi.withUnsafeBufferPointer { txis in p.w.withUnsafeBufferPointer { ws in
+        lT.withUnsafeBufferPointer { lT in iT.withUnsafeBufferPointer { iT in
+        lX.withUnsafeBufferPointer { lX in iX.withUnsafeBufferPointer { iX in
+        lbx.withUnsafeBufferPointer { lbx in ibx.withUnsafeBufferPointer { ibx in
+            for k in 0..<xs.count {
+                let xi = Int(xs[k]), w = ws[k], rx = r + Double(xi)
+                let j = Int(tis[k]), i = Int(txis[k])
+                let a3 = -rx * lT[j]
+                let a4 = la - lbx[xi] - rx * lX[i]
+                let p3: Double, p4: Double, lse: Double
+                if a3 >= a4 {
+                    let e = Foundation.exp(a4 - a3)
+                    lse = a3 + Foundation.log1p(e); p3 = 1 / (1 + e); p4 = e * p3
+                } else {
+                    let e = Foundation.exp(a3 - a4)
+                    lse = a4 + Foundation.log1p(e); p4 = 1 / (1 + e); p3 = e * p4
+                }
+                let ib = ibx[xi]
+                sll += w * lse
+                sgr -= w * (p3 * lT[j] + p4 * lX[i])
+                sgal -= w * rx * (p3 * iT[j] + p4 * iX[i])
+                sga += w * p4
+                sgb -= w * p4 * ib
+                // p3 ∇²a3 + p4 ∇²a4 (a-row terms −p4/a², b-row +p4/(b+x−1)²)
+                h01 -= w * (p3 * iT[j] + p4 * iX[i])
+                h11 += w * rx * (p3 * iT[j] * iT[j] + p4 * iX[i] * iX[i])
+                h22 += w * p4
+                h33 += w * p4 * ib * ib
+                // p3 p4 δδᵀ, δ = (lX − lT, −rx (iT − iX), −1/a, 1/(b+x−1))
+                let q = w * p3 * p4
+                let d0 = lX[i] - lT[j], d1 = -rx * (iT[j] - iX[i]), d3 = ib
+                c00 += q * d0 * d0; c01 += q * d0 * d1; c02 += q * d0; c03 += q * d0 * d3
+                c11 += q * d1 * d1; c12 += q * d1; c13 += q * d1 * d3
+                c22 += q; c23 += q * d3; c33 += q * d3 * d3
+            }
+        }}}}}}}}}}
+        ll += sll; gr += sgr; gal += sgal; ga += sga * ia; gb += sgb
+        add(0, 1, h01); add(1, 1, h11); add(2, 2, -h22 * ia * ia); add(3, 3, h33)
+        // δ₂ = −1/a: scale the a-components
+        add(0, 0, c00); add(0, 1, c01); add(0, 2, -c02 * ia); add(0, 3, c03)
+        add(1, 1, c11); add(1, 2, -c12 * ia); add(1, 3, c13)
+        add(2, 2, c22 * ia * ia); add(2, 3, -c23 * ia); add(3, 3, c33)
+        g = [-gr, -gal, -ga, -gb]
+        hess = Matrix(rows: 4, cols: 4, data: H.map { -$0 })
+        return -ll
+    }
+
     /// Fits by maximum likelihood. Throws `FitError` when the fit does not converge or the data
     /// cannot identify the parameters (e.g. no repeat purchases).
     public static func fit(_ d: RFMPatterns) throws -> BGNBDModel {
         guard d.x.contains(where: { $0 > 0 }) else {
             throw FitError(model: name, reason: "no customer has a repeat purchase: the model cannot be identified")
         }
-        let byX = WeightsByX(x: d.x, weight: d.weight)
+        let prepared = Prepared(d)
         let s = max(d.T.max() ?? 1, 1e-9) / 10   // lifetimes' time scale: start at log-params 0.1 on T scaled to max 10
         let e = Foundation.exp(0.1)
         let starts = [[e, e * s, e, e], [1, s, 1, 1], [0.5, 2 * s, 0.5, 2]]
         let f = try MLE.fit(model: name, names: ["r", "alpha", "a", "b"], starts: starts, observations: d.totalWeight,
-                            patterns: d.count) { th, g in negLogLikelihood(th, d, byX, &g) }
+                            patterns: d.count, hessian: { th, g, h in negLogLikelihood(th, prepared, &g, &h) }) { th, g in
+            negLogLikelihood(th, prepared, &g)
+        }
         return BGNBDModel(fit: f)
     }
 

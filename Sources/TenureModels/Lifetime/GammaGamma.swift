@@ -89,6 +89,42 @@ public struct GammaGammaModel: Sendable, Codable, Equatable {
         return -ll
     }
 
+    /// Total −log L with gradient and analytic Hessian in (p, q, γ); per customer one log and one
+    /// division (sums of ln v, 1/v and 1/v² per x group, v = x·m + γ).
+    static func negLogLikelihood(_ th: [Double], _ d: Data, _ g: inout [Double], _ hess: inout Matrix) -> Double {
+        let p = th[0], q = th[1], ga = th[2]
+        guard p > 0, q > 0, ga > 0 else { g = [.nan, .nan, .nan]; return .nan }
+        var ll = 0.0, gp = 0.0, gq = 0.0, gg = 0.0
+        var hpp = 0.0, hpq = 0.0, hpg = 0.0, hqq = 0.0, hqg = 0.0, hgg = 0.0
+        let lgq = Special.logGamma(q), psq = Special.digamma(q), tgq = Special.trigamma(q), lga = Foundation.log(ga)
+        d.xm.withUnsafeBufferPointer { xm in
+            for k in 0..<d.xs.count {
+                let x = d.xs[k], w = d.count[k], px = p * x
+                var sl = 0.0, si = 0.0, si2 = 0.0
+                for i in d.groupLo[k]..<d.groupHi[k] {
+                    let v = xm[i] + ga
+                    let iv = 1 / v
+                    sl += Foundation.log(v); si += iv; si2 += iv * iv
+                }
+                let lx = Foundation.log(x), pspxq = Special.digamma(px + q), tgpxq = Special.trigamma(px + q)
+                ll += w * (Special.logGamma(px + q) - Special.logGamma(px) - lgq + q * lga + px * lx)
+                    + (px - 1) * d.sumLogM[k] - (px + q) * sl
+                gp += w * x * (pspxq - Special.digamma(px) + lx) + x * d.sumLogM[k] - x * sl
+                gq += w * (pspxq - psq + lga) - sl
+                gg += w * q / ga - (px + q) * si
+                hpp += w * x * x * (tgpxq - Special.trigamma(px))
+                hpq += w * x * tgpxq
+                hpg -= x * si
+                hqq += w * (tgpxq - tgq)
+                hqg += w / ga - si
+                hgg += -w * q / (ga * ga) + (px + q) * si2
+            }
+        }
+        g = [-gp, -gq, -gg]
+        hess = Matrix(rowMajor: [[-hpp, -hpq, -hpg], [-hpq, -hqq, -hqg], [-hpg, -hqg, -hgg]])
+        return -ll
+    }
+
     /// Fits on the customers with x > 0 and m > 0 (`frequency`, `monetary` are per customer, as in
     /// `RFMSummary`). Throws `FitError` when fewer than 3 customers qualify, when the fit fails, or
     /// when q ≤ 1 (the expected spend would be infinite).
@@ -104,7 +140,9 @@ public struct GammaGammaModel: Sendable, Codable, Equatable {
         let e = Foundation.exp(0.1)
         let starts = [[e, e, e], [1, 2, mean], [5, 3, 2 * mean]]
         let f = try MLE.fit(model: name, names: ["p", "q", "gamma"], starts: starts, observations: d.n,
-                            patterns: Int(d.n)) { th, g in negLogLikelihood(th, d, &g) }
+                            patterns: Int(d.n), hessian: { th, g, h in negLogLikelihood(th, d, &g, &h) }) { th, g in
+            negLogLikelihood(th, d, &g)
+        }
         if f.estimates[1] <= 1 {
             throw FitError(model: name, reason: "q = \(f.estimates[1]) ≤ 1: the expected spend per transaction is not finite")
         }

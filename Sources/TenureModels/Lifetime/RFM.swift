@@ -124,31 +124,40 @@ public struct RFMSummary: Sendable {
                            hasHoldout: options.calibrationEnd != nil && calEnd < obsEnd)
         let n = cust.count
         // Counting sort of the rows by customer (rows after obsEnd dropped).
-        var start = [Int](repeating: 0, count: customers + 1)
+        // Int32 offsets (rows < 2^31) through raw pointers: the scattered increments are the cost
+        // here (customers interleave in the file), so keep the table small and unchecked.
+        precondition(n < Int(Int32.max), "more than 2^31 transactions")
+        var start32 = [Int32](repeating: 0, count: customers + 1)
         cust.withUnsafeBufferPointer { c in
             day.withUnsafeBufferPointer { d in
-                for i in 0..<n where d[i] <= obsEnd && d[i] != Day.missing { start[Int(c[i]) + 1] += 1 }
+                start32.withUnsafeMutableBufferPointer { st in
+                    for i in 0..<n where d[i] <= obsEnd && d[i] != Day.missing { st[Int(c[i]) + 1] &+= 1 }
+                    for i in 0..<customers { st[i + 1] &+= st[i] }
+                }
             }
         }
-        for i in 0..<customers { start[i + 1] += start[i] }
-        let m = start[customers]
+        let m = Int(start32[customers])
         var sDay = [Day](repeating: 0, count: m)
         var sAmt = [Double](repeating: 0, count: m)
-        var fill = start
+        var fill = start32
         cust.withUnsafeBufferPointer { c in
             day.withUnsafeBufferPointer { d in
                 amount.withUnsafeBufferPointer { a in
                     sDay.withUnsafeMutableBufferPointer { sd in
                         sAmt.withUnsafeMutableBufferPointer { sa in
-                            for i in 0..<n where d[i] <= obsEnd && d[i] != Day.missing {
-                                let k = fill[Int(c[i])]; fill[Int(c[i])] = k + 1
-                                sd[k] = d[i]; sa[k] = a[i]
+                            fill.withUnsafeMutableBufferPointer { fl in
+                                for i in 0..<n where d[i] <= obsEnd && d[i] != Day.missing {
+                                    let ci = Int(c[i])
+                                    let k = Int(fl[ci]); fl[ci] = Int32(k + 1)
+                                    sd[k] = d[i]; sa[k] = a[i]
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        let start = start32.map { Int($0) }
         let calP = unit.period(calEnd), obsP = unit.period(obsEnd)
         s.calibrationEndPeriod = calP; s.observationEndPeriod = obsP
         s.durationHoldout = s.hasHoldout ? Double(obsP - calP) : 0
@@ -290,7 +299,7 @@ public struct RFMPatterns: Sendable {
                                 && txs[i] == txs[i].rounded() && Ts[i] == Ts[i].rounded()
                                 && xs[i] >= 0 && xs[i] < 2_097_152) { integral = false; break }
         if integral {
-            var map = [UInt64: Int32](minimumCapacity: 1024)
+            var map = [UInt64: Int32](minimumCapacity: max(1024, n / 4))
             for i in 0..<n {
                 let key = UInt64(xs[i]) << 42 | UInt64(txs[i]) << 21 | UInt64(Ts[i])
                 if let k = map[key] { pattern[i] = k; weight[Int(k)] += 1; continue }
@@ -299,7 +308,7 @@ public struct RFMPatterns: Sendable {
                 x.append(xs[i]); tx.append(txs[i]); T.append(Ts[i]); weight.append(1)
             }
         } else {
-            var map = [Key: Int32](minimumCapacity: 1024)
+            var map = [Key: Int32](minimumCapacity: max(1024, n / 4))
             for i in 0..<n {
                 let key = Key(x: xs[i], tx: txs[i].bitPattern, T: Ts[i].bitPattern)
                 if let k = map[key] { pattern[i] = k; weight[Int(k)] += 1; continue }

@@ -115,12 +115,46 @@ public struct SegmentSummary: Sendable, Codable, Equatable {
         let half = 1.959963984540054 * sd / nd.squareRoot()
         s.meanCLV = mean; s.meanCLVLower = mean - half; s.meanCLVUpper = mean + half
         s.totalCLV = mean * nd; s.totalCLVLower = (mean - half) * nd; s.totalCLVUpper = (mean + half) * nd
-        let sorted = clv.sorted()
-        s.medianCLV = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
         let z = 1.959963984540054 * nd.squareRoot() / 2
         let lo = Int((nd / 2 - z).rounded(.down)), hi = Int((nd / 2 + z).rounded(.up))
-        s.medianCLVLower = sorted[max(0, min(n - 1, lo - 1))]
-        s.medianCLVUpper = sorted[max(0, min(n - 1, hi - 1))]
+        let rLo = max(0, min(n - 1, lo - 1)), rHi = max(0, min(n - 1, hi - 1))
+        // order statistics by selection (O(n)), the same values as sorting
+        var work = clv
+        let st = orderStatistics(&work, ranks: [rLo, n % 2 == 1 ? n / 2 : n / 2 - 1, n / 2, rHi])
+        s.medianCLV = n % 2 == 1 ? st[1] : 0.5 * (st[1] + st[2])
+        s.medianCLVLower = st[0]
+        s.medianCLVUpper = st[3]
         return s
     }
+}
+
+/// The values of rank `ranks[i]` (0-based) of `x` as if sorted ascending, by repeated quickselect
+/// (median-of-three pivots); `x` is reordered. Values must not be NaN.
+func orderStatistics(_ x: inout [Double], ranks: [Int]) -> [Double] {
+    let order = ranks.indices.sorted { ranks[$0] < ranks[$1] }
+    var out = [Double](repeating: .nan, count: ranks.count)
+    var from = 0
+    x.withUnsafeMutableBufferPointer { a in
+        for i in order {
+            let k = ranks[i]
+            var l = from, r = a.count - 1
+            while r > l {
+                let m = l + (r - l) / 2
+                if a[m] < a[l] { a.swapAt(m, l) }
+                if a[r] < a[l] { a.swapAt(r, l) }
+                if a[r] < a[m] { a.swapAt(r, m) }
+                let pivot = a[m]
+                var lo = l, hi = r
+                while lo <= hi {
+                    while a[lo] < pivot { lo += 1 }
+                    while a[hi] > pivot { hi -= 1 }
+                    if lo <= hi { a.swapAt(lo, hi); lo += 1; hi -= 1 }
+                }
+                if k <= hi { r = hi } else if k >= lo { l = lo } else { break }
+            }
+            out[i] = a[k]
+            from = k
+        }
+    }
+    return out
 }

@@ -55,6 +55,7 @@ public enum Valuation {
     /// purchases (one model evaluation per pattern and step).
     public static func patternForecasts(_ model: any RepeatPurchaseModel, _ d: RFMPatterns, schedule: DiscountSchedule)
         -> (pAlive: [Double], expected: [Double], discounted: [Double]) {
+        if let bg = model as? BGNBDModel { return bgnbdForecasts(bg, d, schedule: schedule) }
         var pa = [Double](repeating: 0, count: d.count)
         var ex = pa, dc = pa
         for k in 0..<d.count {
@@ -63,6 +64,50 @@ public enum Valuation {
             for (t, f) in zip(schedule.times, schedule.factors) {
                 let e = model.conditionalExpectedPurchases(t, x: d.x[k], tx: d.tx[k], T: d.T[k])
                 sum += f * (e - prev); prev = e
+            }
+            ex[k] = prev; dc[k] = sum
+        }
+        return (pa, ex, dc)
+    }
+
+    /// BG/NBD's conditional expectation is `A(x, T, t) / D(x, tx, T)`: the hypergeometric part A
+    /// does not depend on recency. It is computed once per distinct (x, T) and step, and each
+    /// pattern divides by its own D — the same operations as `conditionalExpectedPurchases`, so
+    /// the values are identical, at a fraction of the cost (patterns ≫ distinct (x, T)).
+    static func bgnbdForecasts(_ m: BGNBDModel, _ d: RFMPatterns, schedule: DiscountSchedule)
+        -> (pAlive: [Double], expected: [Double], discounted: [Double]) {
+        let steps = schedule.times.count
+        var pa = [Double](repeating: 0, count: d.count)
+        var ex = pa, dc = pa
+        var index = [UInt64: Int](minimumCapacity: 1024)
+        var table = [Double]()            // steps values of A per distinct (x, T)
+        let r = m.r, alpha = m.alpha, a = m.a, b = m.b
+        for k in 0..<d.count {
+            let x = d.x[k], T = d.T[k], tx = d.tx[k]
+            let key = UInt64(UInt32(bitPattern: x)) << 32 ^ T.bitPattern &* 0x9E37_79B9_7F4A_7C15
+            var base: Int
+            if let b0 = index[key], table[b0] == Double(x), table[b0 + 1] == T {
+                base = b0
+            } else {
+                base = table.count
+                table.append(Double(x)); table.append(T)
+                let xd = Double(x)
+                for t in schedule.times {
+                    let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
+                    let lhyp = logHyp2f1(ca, cb, cc, z)
+                    let first = (a + b + xd - 1) / (a - 1)
+                    let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+                    table.append(first * second)
+                }
+                if index[key] == nil { index[key] = base }
+            }
+            pa[k] = m.probabilityAlive(x: x, tx: tx, T: T)
+            let xd = Double(x)
+            let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
+            var prev = 0.0, sum = 0.0
+            for i in 0..<steps {
+                let e = schedule.times[i] > 0 ? table[base + 2 + i] / den : 0
+                sum += schedule.factors[i] * (e - prev); prev = e
             }
             ex[k] = prev; dc[k] = sum
         }
