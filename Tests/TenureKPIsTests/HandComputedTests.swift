@@ -124,6 +124,14 @@ import TenureData
         let monthlyChurn = 1 - pow(0.4, 30.4375 / (91.0 / 3))
         let clv = arpc * 0.5 / monthlyChurn
         #expect(close(r["clv"]!.value, clv))
+        // New customers (no signup_date: first day seen): A Jan 10, B Jan 5, C Jan 20 → Jan 3; D → Feb 1;
+        // E → Mar 1; overall 5; segment x (A, B, C) 3; channel search (C, D, E) 3.
+        #expect(close(r["new_customers"]!.value, 5))
+        #expect(close(r.period("2024-01")!["new_customers"]!.value, 3))
+        #expect(close(r.period("2024-02")!["new_customers"]!.value, 1))
+        #expect(close(r.period("2024-03")!["new_customers"]!.value, 1))
+        #expect(close(r.segment("x")!["new_customers"]!.value, 3))
+        #expect(close(r.channel("search")!["new_customers"]!.value, 3))
         // CAC: spend 400 / new customers 5 = 80; email 300/2, search 100/3.
         #expect(close(r["cac"]!.value, 80))
         #expect(close(r.channel("email")!["cac"]!.value, 150))
@@ -204,7 +212,7 @@ import TenureData
         for (i, h) in [1.0, 2, 3, 4, 10].enumerated() {
             t.ticketId.append("t\(i)"); t.customer.append(b.id(i % 2 == 0 ? "a" : "b"))
             t.openedAt.append(open); t.firstResponseAt.append(open + h * 3600)
-            t.resolvedAt.append(i < 2 ? open + 24 * 3600 : .nan)
+            t.resolvedAt.append(i < 2 ? open + (24 + 12 * Double(i)) * 3600 : .nan)   // 24 h and 36 h
         }
         t.ticketId.append("late"); t.customer.append(b.id("a")); t.openedAt.append(ts("2024-01-02T00:00:00Z"))
         t.firstResponseAt.append(.nan); t.resolvedAt.append(.nan)
@@ -217,11 +225,14 @@ import TenureData
         #expect(close(r["first_response_median_hours"]!.value, 3))
         #expect(close(r["first_response_p90_hours"]!.value, 7.6))
         #expect(close(r["first_response_mean_hours"]!.value, 4))
-        #expect(close(r["resolution_median_hours"]!.value, 24))
+        // resolutions 24 h, 36 h: median 30; p90: h = 0.9·1 → 24 + 0.9·12 = 34.8; mean 30.
+        #expect(close(r["resolution_median_hours"]!.value, 30))
+        #expect(close(r["resolution_p90_hours"]!.value, 34.8))
+        #expect(close(r["resolution_mean_hours"]!.value, 30))
         // SLA 3 h: 1, 2, 3 met; 4, 10 and "late" missed; "fresh" not due → 3/6.
         #expect(close(r["sla_response_attainment"]!.value, 0.5))
         #expect(r["sla_response_attainment"]!.n == 6)
-        // Resolution SLA 48 h: two resolved in 24 h; the three answered-but-unresolved tickets opened Jan 5
+        // Resolution SLA 48 h: two resolved in 24 h and 36 h; the three answered-but-unresolved tickets opened Jan 5
         // and "late" are past 48 h → missed; "fresh" not due → 2/6.
         #expect(close(r["sla_resolution_attainment"]!.value, 2.0 / 6))
         // 7 tickets / 2 customers.
