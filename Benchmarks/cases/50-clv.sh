@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# CLV: CSV → RFM summary → BG/NBD + Gamma-Gamma → per-customer CLV, tenure vs lifetimes 0.11.3, on
+# generated transactions of 300k and 3M customers (issue 5 goal: ≥ 30× faster than lifetimes,
+# which took 66 s on 3M customers / 8M transactions). Both use days as the time unit and the same
+# discounting: lifetimes' 12 monthly steps of 30 days at 1%/month = tenure's --horizon 360d at the
+# equivalent annual rate 1.01^(365.25/30) − 1. The row also gives the relative difference of the
+# total CLV and of BG/NBD's r (lifetimes' BFGS stops at gtol 1e-7, so expect ~1e-4).
+# Wall times depend on how busy the machine is; the row also gives tenure's CPU time (user + sys).
+# CLV_SIZES overrides the sizes (e.g. CLV_SIZES=300000); CLV_PEER_MAX skips lifetimes above it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+annual=$(python3 -c "print(1.01 ** (365.25 / 30) - 1)")
+for n in ${CLV_SIZES:-300000 3000000}; do
+  # the generator writes 8 columns (order_id, segment, channel, product, category too); the CLV
+  # input both tools read is its first three: customer_id, date, amount
+  full=$BENCH_DATA/clv-$n-full data=$BENCH_DATA/clv-$n
+  [ -f "$full/transactions.csv" ] || "$TENURE_BIN" generate --customers "$n" --out "$full" --seed 3 --only-transactions --quiet
+  mkdir -p "$data"
+  [ -f "$data/transactions.csv" ] || cut -d, -f1-3 "$full/transactions.csv" > "$data/transactions.csv"
+  rows=$(($(wc -l < "$data/transactions.csv") - 1))
+  /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DATA/clv-$n.time" "$TENURE_BIN" clv "$data" --time-unit day --horizon 360d \
+    --discount-rate "$annual" --regression off --timings --format json -o "$BENCH_DATA/clv-$n.json" 2> "$BENCH_DATA/clv-$n.err"
+  read -r total rss usr sys < "$BENCH_DATA/clv-$n.time"
+  cpu=$(python3 -c "print(round($usr + $sys, 2))")
+  ph() { grep "timing: $1" "$BENCH_DATA/clv-$n.err" | awk '{print $(NF-1)}'; }
+  load=$(ph load); rfm=$(ph "rfm summary"); models=$(ph "models and")
+  line="clv ${n} customers (${rows} transactions): tenure ${total} s (CPU ${cpu} s, $((rss / 1024)) MB; load ${load} s, RFM ${rfm} s, BG/NBD + Gamma-Gamma + CLV ${models} s)"
+  if [ "$n" -le "${CLV_PEER_MAX:-3000000}" ]; then
+    /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DATA/clv-$n-lifetimes.time" python3 "$here/peers/clv_lifetimes.py" "$data" \
+      --months 12 --monthly-rate 0.01 > "$BENCH_DATA/clv-$n-lifetimes.json"
+    read -r ptotal prss pusr psys < "$BENCH_DATA/clv-$n-lifetimes.time"
+    line+=$(python3 - "$BENCH_DATA/clv-$n.json" "$BENCH_DATA/clv-$n-lifetimes.json" "$total" "$ptotal" "$prss" <<'PY'
+import json, sys
+ours = json.load(open(sys.argv[1]))["result"]["probabilistic"]
+peer = json.load(open(sys.argv[2]))
+total, ptotal, prss = float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+rel = lambda a, b: abs(a - b) / abs(b)
+d_clv = rel(ours["overall"]["total_clv"], peer["total_clv"])
+d_r = rel(ours["purchase_model"]["params"]["r"], peer["bgnbd"]["r"])
+print(f" | lifetimes {ptotal:.2f} s ({prss // 1024} MB; RFM {peer['rfm_s']:.1f} s, BG/NBD {peer['bgnbd_s']:.1f} s, "
+      f"Gamma-Gamma {peer['gamma_gamma_s']:.1f} s, CLV {peer['clv_s']:.1f} s) | ratio lifetimes/tenure = {ptotal / total:.1f}"
+      f" | total CLV rel. diff {d_clv:.1e}, r rel. diff {d_r:.1e}", end="")
+PY
+)
+  fi
+  echo "$line"
+done
