@@ -24,9 +24,9 @@ import TenureSynth
         #expect(missing.isEmpty, "\(missing)")
     }
 
-    /// Survey, sales and CAC KPIs recover the generator's true values (truth.json) on 60,000 customers.
+    /// Survey, sales and CAC KPIs recover the generator's true values (truth.json) on 30,000 customers.
     @Test func kpisRecoverTheGeneratorsParameters() throws {
-        let data = try Synth.generate(config: SynthConfig(customers: 60_000, seed: 12))
+        let data = try Synth.generate(config: SynthConfig(customers: 30_000, seed: 12))
         let ds = data.dataset(orderIds: false)
         let r = KPIAnalysis.compute(ds, options: KPIOptions(grossMargin: 0.35))
         let o = Dictionary(uniqueKeysWithValues: r.overall.map { ($0.id, $0) })
@@ -63,6 +63,6 @@ import TenureSynth
         let revenue = ds.transactions.amount.reduce(0, +)
         #expect(abs((o["revenue"]?.value ?? 0) - revenue) < 1e-6 * revenue)
         #expect(o["orders"]?.value == Double(ds.transactions.count))
-        #expect(o["new_customers"]?.value == 60_000)
+        #expect(o["new_customers"]?.value == 30_000)
     }
 }
