@@ -38,47 +38,71 @@ public struct Concordance: Sendable, Codable, Equatable {
         var below = [Int64](repeating: 0, count: K + 1)
         for i in 0..<n { below[2 * Int(groups.gid[i]) + (event[i] != 0 ? 0 : 1) + 1] += 1 }
         for k in 0..<K { below[k + 1] += below[k] }
-        let order = RadixSort.order(risk)
+        let (order, sortedKeys) = RadixSort.orderAndKeys(risk)
+        // keys in risk order: one gather instead of three
+        var key = [Int32](repeating: 0, count: n)
+        var endKey = [Int32](repeating: 0, count: n)
+        groups.gid.withUnsafeBufferPointer { gp in
+        event.withUnsafeBufferPointer { ev in
+        order.withUnsafeBufferPointer { op in
+        key.withUnsafeMutableBufferPointer { kp in
+        endKey.withUnsafeMutableBufferPointer { ep in
+            for q in 0..<n {
+                let i = Int(op[q]), g = Int(gp[i])
+                kp[q] = Int32(2 * g + (ev[i] != 0 ? 0 : 1))
+                ep[q] = 2 * stratumEnd[g]
+            }
+        }}}}}
         var tree = [Int32](repeating: 0, count: K + 1)
         var conc: Int64 = 0, disc: Int64 = 0, tied: Int64 = 0, tiedT: Int64 = 0
         for d in groups.deaths { tiedT += Int64(d) * Int64(d - 1) / 2 }
+        let oneStratum = groups.strata.count == 1
         var lower: [Int64] = []
         tree.withUnsafeMutableBufferPointer { tr in
-        order.withUnsafeBufferPointer { op in
-        risk.withUnsafeBufferPointer { rk in
-        event.withUnsafeBufferPointer { ev in
-        groups.gid.withUnsafeBufferPointer { gp in
-        stratumEnd.withUnsafeBufferPointer { se in
-            @inline(__always) func add(_ key: Int) { var i = key + 1; while i <= K { tr[i] &+= 1; i += i & -i } }
+        sortedKeys.withUnsafeBufferPointer { sk in
+        key.withUnsafeBufferPointer { kp in
+        endKey.withUnsafeBufferPointer { ep in
+        below.withUnsafeBufferPointer { bl in
+            var inTree: Int64 = 0
+            @inline(__always) func add(_ key: Int) { var i = key + 1; while i <= K { tr[i] &+= 1; i += i & -i }; inTree += 1 }
             @inline(__always) func prefix(_ key: Int) -> Int64 {   // number in the tree with key < `key`
                 var i = key, s: Int64 = 0; while i > 0 { s += Int64(tr[i]); i -= i & -i }; return s
             }
+            // subjects in the tree with a key in [k + 1, end): "later" than an event with key k
+            @inline(__always) func later(_ k: Int, _ end: Int) -> Int64 {
+                oneStratum ? inTree - prefix(k + 1) : prefix(end) - prefix(k + 1)
+            }
             var a = 0
             while a < n {
-                let v = rk[Int(op[a])]
                 var b = a + 1
-                while b < n && rk[Int(op[b])] == v { b += 1 }
+                while b < n && sk[b] == sk[a] { b += 1 }
+                if b == a + 1 {
+                    // a risk value of its own: nothing tied, one query
+                    let k = Int(kp[a]), end = Int(ep[a])
+                    if k & 1 == 0 {
+                        let l = later(k, end)
+                        conc += l; disc += (bl[end] - bl[k + 1]) - l
+                    }
+                    add(k)
+                    a = b
+                    continue
+                }
                 lower.removeAll(keepingCapacity: true)
-                for q in a..<b {
-                    let i = Int(op[q])
-                    guard ev[i] != 0 else { continue }
-                    let g = Int(gp[i]), hi = 2 * Int(se[g])
-                    let l = prefix(hi) - prefix(2 * g + 1)
+                for q in a..<b where kp[q] & 1 == 0 {
+                    let l = later(Int(kp[q]), Int(ep[q]))
                     conc += l; lower.append(l)
                 }
-                for q in a..<b { let i = Int(op[q]); add(2 * Int(gp[i]) + (ev[i] != 0 ? 0 : 1)) }
+                for q in a..<b { add(Int(kp[q])) }
                 var m = 0
-                for q in a..<b {
-                    let i = Int(op[q])
-                    guard ev[i] != 0 else { continue }
-                    let g = Int(gp[i]), hi = 2 * Int(se[g])
-                    let le = prefix(hi) - prefix(2 * g + 1)
+                for q in a..<b where kp[q] & 1 == 0 {
+                    let k = Int(kp[q]), end = Int(ep[q])
+                    let le = later(k, end)
                     tied += le - lower[m]; m += 1
-                    disc += (below[hi] - below[2 * g + 1]) - le
+                    disc += (bl[end] - bl[k + 1]) - le
                 }
                 a = b
             }
-        }}}}}}
+        }}}}}
         let c = Double(conc), dcs = Double(disc), tr = Double(tied)
         return Concordance(value: (c + tr / 2) / (c + dcs + tr), concordant: c, discordant: dcs,
                            tiedRisk: tr, tiedTime: Double(tiedT))

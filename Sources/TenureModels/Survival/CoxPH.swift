@@ -245,7 +245,10 @@ final class CoxEngine {
     /// Standard deviation of each covariate (to judge step sizes and divergence on a common scale).
     var scale: [Double]
     let infoRows: Int
+    /// Scratch reused by every evaluation: the n × p weighted design, e^η, and the per-group sums.
     var zbuf: [Double]
+    var w: [Double]
+    var G0: [Double], D0: [Double], G1: [Double], D1: [Double]
 
     struct Evaluation {
         var loglik: Double       // unpenalised
@@ -264,7 +267,7 @@ final class CoxEngine {
         }
         groups = TimeGroups(time: sample.time, event: sample.event, strata: strata)
         // centre and check each covariate (sequential passes)
-        var data = [Double](repeating: 0, count: n * p)
+        var data = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }   // written below
         var sc = [Double](repeating: 0, count: p)
         x.data.withUnsafeBufferPointer { xp in
             data.withUnsafeMutableBufferPointer { dp in
@@ -311,20 +314,23 @@ final class CoxEngine {
         var rows = 0
         for d in groups.deaths where d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
         infoRows = rows
-        zbuf = [Double](repeating: 0, count: n * p)
+        // every evaluation writes all of zbuf and w before reading them: no need to zero them
+        zbuf = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
+        w = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+        G0 = [Double](repeating: 0, count: groups.count); D0 = G0
+        G1 = [Double](repeating: 0, count: groups.count * p); D1 = G1
     }
 
     func evaluate(_ beta: [Double]) -> Evaluation {
         let n = self.n, p = self.p
-        let eta = xs.times(beta)
-        var w = [Double](repeating: 0, count: n)
-        eta.withUnsafeBufferPointer { e in w.withUnsafeMutableBufferPointer { wp in for i in 0..<n { wp[i] = exp(e[i]) } } }
         let G = groups.count
-        // scatter: per group Σw, Σw·x (all subjects) and the same over its deaths
-        var G0 = [Double](repeating: 0, count: G), D0 = G0
-        var G1 = [Double](repeating: 0, count: G * p), D1 = G1
+        // one sequential pass: η = xβ, w = e^η, and per group Σw, Σw·x (all subjects) and the same
+        // over its deaths
+        for g in 0..<G { G0[g] = 0; D0[g] = 0 }
+        for k in 0..<(G * p) { G1[k] = 0; D1[k] = 0 }
         xs.data.withUnsafeBufferPointer { xp in
-        w.withUnsafeBufferPointer { wp in
+        beta.withUnsafeBufferPointer { bp in
+        w.withUnsafeMutableBufferPointer { wp in
         ev.withUnsafeBufferPointer { ep in
         groups.gid.withUnsafeBufferPointer { gp in
         G0.withUnsafeMutableBufferPointer { g0 in
@@ -332,7 +338,11 @@ final class CoxEngine {
         G1.withUnsafeMutableBufferPointer { g1 in
         D1.withUnsafeMutableBufferPointer { d1 in
             for i in 0..<n {
-                let g = Int(gp[i]), wi = wp[i], base = g * p
+                var eta = 0.0
+                for j in 0..<p { eta += xp[j * n + i] * bp[j] }
+                let wi = exp(eta)
+                wp[i] = wi
+                let g = Int(gp[i]), base = g * p
                 g0[g] += wi
                 if ep[i] != 0 {
                     d0[g] += wi
@@ -341,7 +351,7 @@ final class CoxEngine {
                     for j in 0..<p { g1[base + j] += wi * xp[j * n + i] }
                 }
             }
-        }}}}}}}}
+        }}}}}}}}}
         // sweep over the groups, latest first within each stratum
         var A = [Double](repeating: 0, count: G), B = A
         let R = infoRows

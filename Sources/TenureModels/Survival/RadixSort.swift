@@ -6,10 +6,29 @@ enum RadixSort {
         return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
     }
 
+    /// The sorting permutation and the order-preserving keys in sorted order (equal keys ⟺ equal
+    /// values), so callers can find runs of ties without gathering the values again.
+    static func orderAndKeys(_ values: [Double]) -> (order: [Int32], keys: [UInt64]) {
+        guard let o = countingOrder(values) else { return radixOrder(values) }
+        var k = [UInt64](repeating: 0, count: o.count)
+        values.withUnsafeBufferPointer { v in
+            o.withUnsafeBufferPointer { op in
+                k.withUnsafeMutableBufferPointer { kp in for q in 0..<op.count { kp[q] = key(v[Int(op[q])]) } }
+            }
+        }
+        return (o, k)
+    }
+
     /// Permutation that sorts `values` ascending, stable. Whole numbers in a compact range (survival
     /// times in days) take one counting-sort pass; anything else an LSD radix sort on 11-bit digits.
     static func order(_ values: [Double]) -> [Int32] {
         if let o = countingOrder(values) { return o }
+        return radixOrder(values).order
+    }
+
+    /// LSD radix sort on 11-bit digits of the order-preserving keys; also returns the sorted keys
+    /// (minus the smallest one).
+    static func radixOrder(_ values: [Double]) -> (order: [Int32], keys: [UInt64]) {
         let n = values.count
         var keys = [UInt64](repeating: 0, count: n)
         var lo = UInt64.max, hi = UInt64.min
@@ -18,12 +37,13 @@ enum RadixSort {
         }
         var idx = [Int32](repeating: 0, count: n)
         for i in 0..<n { idx[i] = Int32(i) }
-        if n < 2 { return idx }
+        if n < 2 { return (idx, keys) }
         let span = hi &- lo
         for i in 0..<n { keys[i] = keys[i] &- lo }
         var bitsNeeded = 0
         while bitsNeeded < 64 && (span >> UInt64(bitsNeeded)) != 0 { bitsNeeded += 1 }
-        let digit = 11, buckets = 1 << digit
+        // 16-bit digits (4 passes over a full 64-bit span) once n dwarfs the 64k-bucket count table
+        let digit = n >= 1 << 18 ? 16 : 11, buckets = 1 << digit
         var tmpIdx = idx, tmpKey = keys
         var count = [Int](repeating: 0, count: buckets)
         var shift = 0
@@ -50,7 +70,7 @@ enum RadixSort {
             swap(&keys, &tmpKey); swap(&idx, &tmpIdx)
             shift += digit
         }
-        return idx
+        return (idx, keys)
     }
 
     /// Counting sort when every value is a whole number and max − min ≤ max(2²², 4n); nil otherwise.
