@@ -96,6 +96,8 @@ final class Engine {
     var keyMaxAcq: [Int32] = []
     var size: [Int32] = []
     var contractualLayout: (pMin: Int32, slots: Int)?
+    /// Keeps the cache-warming loads of `accumulate` from being optimised away.
+    var touchSink: Int32 = 0
 
     func run() throws -> CohortResult {
         let tx = ds.transactions
@@ -114,7 +116,14 @@ final class Engine {
             tx.day.withUnsafeBufferPointer { dy in
                 tx.amount.withUnsafeBufferPointer { am in
                     span.withUnsafeMutableBufferPointer { sp in
+                        // Block-wise cache warming, as in `accumulate`: independent loads first, so misses overlap.
+                        var touched: Int32 = 0
+                        var blockEnd = 0
                         for r in 0..<cu.count {
+                            if r == blockEnd {
+                                blockEnd = min(cu.count, r + 256)
+                                for j in r..<blockEnd { touched ^= sp[Int(cu[j])][0] }
+                            }
                             let d = dy[r]
                             if d == Day.missing || d > asOf { ignored += 1; continue }
                             let c = Int(cu[r])
@@ -124,6 +133,7 @@ final class Engine {
                             sp[c] = v
                             if d < minDay { minDay = d }
                         }
+                        touchSink = touched
                         // Cents check: every amount a whole number of cents (vectorisable, separate loop).
                         var ok = true
                         var r = 0
@@ -359,7 +369,18 @@ final class Engine {
         oc.withUnsafeBufferPointer { ocp in
         orderCell.withUnsafeMutableBufferPointer { ocell in
             let hasPerm = perm != nil, hasOrders = orderCodes != nil, hasBrackets = bracketOfAge != nil
+            // Rows come in date order with customers at random: every row's state load misses the cache.
+            // A short loop first touches the states of the next block of rows (independent loads, so the
+            // misses overlap); the main loop then finds them in L1.
+            let block = 256
+            var touched: Int32 = 0
+            var blockEnd = 0
             for i in 0..<count {
+                if i == blockEnd {
+                    blockEnd = min(count, i + block)
+                    if hasPerm { for j in i..<blockEnd { touched ^= st[Int(cu[Int(pp[j])])].key } }
+                    else { for j in i..<blockEnd { touched ^= st[Int(cu[j])].key } }
+                }
                 let r = hasPerm ? Int(pp[i]) : i
                 let d = dy[r]
                 if d == Day.missing || d > asOf { continue }
@@ -370,7 +391,11 @@ final class Engine {
                 let a = rule.age(s, d)
                 if a < 0 { before += 1; continue }
                 let cell = k * A + a
-                if s.mark != Int32(truncatingIfNeeded: a) { st[c].mark = Int32(truncatingIfNeeded: a); act[cell] += 1 }
+                // Branch-free: whether this customer was already counted at this age is unpredictable, and a
+                // mispredicted branch on a cache-missing load would serialise the misses of the next rows.
+                let a32 = Int32(truncatingIfNeeded: a)
+                act[cell] &+= s.mark != a32 ? 1 : 0
+                st[c].mark = a32
                 if hasOrders {
                     let code = Int(ocp[r])
                     if code < 0 { ord[cell] += 1 }
@@ -385,6 +410,7 @@ final class Engine {
                     if b >= 0 && mb[c] != b { mb[c] = b; br[k * B + Int(b)] += 1 }
                 }
             }
+            touchSink = touched
         }}}}}}}}}}}}}}
         // An order id seen in more than one cell counts once in each.
         if !overflow.isEmpty {
