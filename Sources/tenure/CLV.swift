@@ -25,7 +25,9 @@ struct CLV: ParsableCommand {
 
         Models (maximum likelihood on the distinct (frequency, recency, T) patterns, analytic gradients, \
         standard errors from the Hessian): bgnbd (BG/NBD), pareto-nbd (Pareto/NBD), mbgnbd (MBG/NBD), \
-        bgbb (BG/BB: each period is one transaction opportunity; use week or month). Spend: Gamma-Gamma \
+        bgbb (BG/BB: each period is one transaction opportunity; use week or month). pareto-nbd integrates \
+        numerically for every pattern and is by far the slowest on large data (minutes for 10⁵ \
+        patterns; --compare-models includes it). Spend: Gamma-Gamma \
         on customers with a repeat purchase and positive mean repeat spend. --model regression puts the \
         regression comparison first (the probabilistic model is BG/NBD).
 
