@@ -142,6 +142,11 @@ func reason(_ body: () throws -> Void) -> String {
         #expect(km.atRisk.first == s.count)
         #expect(km.events.reduce(0, +) == s.eventCount)
     }
+    for bad in [[1, .nan], [2, -1], [.infinity, 3], [0.5, .nan, 2.5], [.nan, .nan]] as [[Double]] {
+        #expect(throws: FitError.self, "\(bad)") {
+            try KaplanMeier.fit(SurvivalSample(time: bad, event: bad.map { _ in true }))
+        }
+    }
     let single = try KaplanMeier.fit(SurvivalSample(time: [5], event: [true]))
     #expect(single.survival == [0] && single.lower[0].isNaN && single.upper[0].isNaN && single.stdErr[0] == .infinity)
 }

@@ -66,8 +66,9 @@ public enum KaplanMeier {
     /// Fits the Kaplan–Meier estimator. O(n) for integral times in a compact range, else O(n log n).
     public static func fit(_ sample: SurvivalSample, indices: [Int]? = nil,
                            confidenceType: ConfidenceType = .logLog, level: Double = 0.95) throws -> KaplanMeierCurve {
-        try sample.validate(model: "Kaplan–Meier")
-        return fit(table: EventTable.tabulate(sample, indices: indices), confidenceType: confidenceType, level: level)
+        let (table, valid) = EventTable.tabulateChecked(sample, indices: indices)   // one pass checks and counts
+        if !valid { try sample.validate(model: "Kaplan–Meier") }
+        return fit(table: table, confidenceType: confidenceType, level: level)
     }
 
     /// Fits from an event table (distinct times ascending).

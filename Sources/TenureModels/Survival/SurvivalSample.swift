@@ -39,6 +39,11 @@ public struct EventTable: Sendable, Equatable {
     /// Tabulates the subjects `indices` (all when nil). Integral times in a compact range are
     /// counted in O(n + range); anything else is sorted, O(n log n).
     public static func tabulate(_ s: SurvivalSample, indices: [Int]? = nil) -> EventTable {
+        tabulateChecked(s, indices: indices).table
+    }
+
+    /// The table, and whether every time tabulated was finite and ≥ 0 (checked in the same pass).
+    static func tabulateChecked(_ s: SurvivalSample, indices: [Int]? = nil) -> (table: EventTable, valid: Bool) {
         s.time.withUnsafeBufferPointer { tp in
             s.event.withUnsafeBufferPointer { ep in
                 if let indices {
@@ -50,15 +55,20 @@ public struct EventTable: Sendable, Equatable {
     }
 
     @inline(__always)
-    static func tabulate(count n: Int, time: (Int) -> Double, event: (Int) -> Bool) -> EventTable {
+    static func tabulate(count n: Int, time: (Int) -> Double, event: (Int) -> Bool) -> (table: EventTable, valid: Bool) {
         var out = EventTable()
-        guard n > 0 else { return out }
+        guard n > 0 else { return (out, true) }
         var lo = Double.infinity, hi = -Double.infinity, integral = true
         for i in 0..<n {
             let t = time(i)
             if t < lo { lo = t }
             if t > hi { hi = t }
             if integral && t != t.rounded(.down) { integral = false }
+        }
+        // NaN fails every comparison, so a NaN anywhere leaves lo/hi unable to certify validity
+        guard lo >= 0, hi < .infinity, time(0) == time(0) else { return (out, false) }
+        if !(integral) || hi - lo > Double(max(1 << 22, 4 * n)) {
+            for i in 0..<n where time(i).isNaN { return (out, false) }
         }
         if integral && hi - lo <= Double(max(1 << 22, 4 * n)) {
             let base = Int(lo), range = Int(hi) - base + 1
@@ -74,7 +84,7 @@ public struct EventTable: Sendable, Equatable {
             for k in 0..<range where ev[k] != 0 || ce[k] != 0 {
                 out.times.append(Double(base + k)); out.events.append(Int(ev[k])); out.censored.append(Int(ce[k]))
             }
-            return out
+            return (out, true)
         }
         var order = Array(0..<n)
         var t = [Double](repeating: 0, count: n)
@@ -90,6 +100,6 @@ public struct EventTable: Sendable, Equatable {
             }
             out.times.append(ti); out.events.append(d); out.censored.append(c)
         }
-        return out
+        return (out, true)
     }
 }
