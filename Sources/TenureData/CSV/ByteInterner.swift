@@ -234,7 +234,6 @@ public struct ByteInterner: Sendable {
     /// Interns every key of `other` in its order and returns, for each of its indices, the index here.
     public mutating func merge(_ other: ByteInterner) -> [Int32] {
         var map = [Int32](repeating: 0, count: other.count)
-        reserve(count + other.count)
         other.arena.withUnsafeBufferPointer { a in
             let base = a.baseAddress ?? ByteInterner.empty
             for i in 0 ..< other.count {
