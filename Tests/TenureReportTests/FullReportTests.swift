@@ -14,7 +14,9 @@ import TenureSynth
     static let quoted = "O'Brien & \"Sons\"\nLtd | <b>"
 
     /// 1,500 generated customers; segments renamed to `<script>alert(1)</script>` and a label with
-    /// quotes, a newline, a pipe and markup. Built once for the suite.
+    /// quotes, a newline, a pipe and markup. Built once for the suite. The ROI section is left out
+    /// here (its baselines are slow in a debug build; its charts' escaping is covered by
+    /// `Sample.document()` and end to end by scripts/e2e/80-report.sh).
     static let built: Result<ReportDocument, Error> = Result {
         var config = SynthConfig(customers: 1_500, seed: 5)
         config.segments[0].name = Sample.hostile
@@ -22,7 +24,7 @@ import TenureSynth
         let ds = try Synth.generate(config: config).dataset()
         var o = ReportOptions()
         o.dataPath = "data/\"quoted\" <i>path</i>"
-        o.simulations = 200
+        o.skipROI = true
         return ReportBuilder.build(ds, options: o)
     }
 
@@ -30,8 +32,8 @@ import TenureSynth
 
     @Test func everyAnalysisSectionIsPresent() throws {
         let doc = try document()
-        #expect(doc.sections.map(\.id) == ["kpis", "cohorts", "survival", "clv", "roi"])
-        for s in doc.sections where s.id != "roi" {
+        #expect(doc.sections.map(\.id) == ["kpis", "cohorts", "survival", "clv"])
+        for s in doc.sections {
             #expect(s.unavailable == nil, "section \(s.id) unavailable: \(s.unavailable ?? "")")
         }
         let charts = Set(doc.allCharts.map(\.id))
@@ -43,7 +45,11 @@ import TenureSynth
             #expect(c.atRisk != nil)
             #expect(c.series.allSatisfy { $0.lower != nil && $0.upper != nil })
         } else { Issue.record("km_curves is not a line chart") }
-        #expect(doc.sections.contains { s in s.blocks.contains { if case .tiles(let t) = $0 { return !t.isEmpty } else { return false } } })
+        // KPI tiles, compared with the example targets when none are given
+        let tiles = doc.sections.flatMap { s in s.blocks.flatMap { b -> [KPITile] in if case .tiles(let t) = b { return t } else { return [] } } }
+        #expect(tiles.count >= 8)
+        #expect(tiles.contains { $0.status == .met || $0.status == .missed })
+        #expect(tiles.contains { $0.target != nil })
     }
 
     @Test func hostileLabelsAreEscapedInEveryWriter() throws {
@@ -98,11 +104,11 @@ import TenureSynth
     }
 
     @Test func sameDataSameBytes() throws {
-        var config = SynthConfig(customers: 800, seed: 8)
+        var config = SynthConfig(customers: 600, seed: 8)
         config.segments[0].name = Sample.hostile
         let ds = try Synth.generate(config: config).dataset()
         var o = ReportOptions()
-        o.simulations = 100
+        o.skipROI = true
         let a = ReportBuilder.build(ds, options: o), b = ReportBuilder.build(ds, options: o)
         #expect(NotebookBuilder.build(a.uniqued()).serialized() == NotebookBuilder.build(b.uniqued()).serialized())
         #expect(try ReportWriter.resultsJSON(a) == ReportWriter.resultsJSON(b))
