@@ -11,12 +11,15 @@ out=$BENCH_DATA/report-100k
 read -r total rss < "$BENCH_DATA/report.time"
 phases=$(grep '^timing:' "$BENCH_DATA/report.err" | sed 's/^timing: //' | paste -sd';' - | sed 's/;/; /g')
 files=$(find "$out" -type f | wc -l); size=$(du -sh "$out" | cut -f1)
+/usr/bin/time -f "%e %M" -o "$BENCH_DATA/report-noroi.time" "$TENURE_BIN" report "$data" --out "$out-noroi" --no-roi >/dev/null 2>&1
+read -r noroi noroi_rss < "$BENCH_DATA/report-noroi.time"
 py_line="python peer skipped"
 if python3 -c "import pandas, lifelines, lifetimes" 2>/dev/null; then
   py=$(python3 Benchmarks/peers/report_python.py "$data" 2>/dev/null | tail -1)
   py_total=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['total_s'])" "$py")
-  ratio=$(python3 -c "print(f'{$py_total / $total:.1f}')")
-  py_line="pandas+lifelines+lifetimes (analyses only) ${py_total} s | ratio peer/tenure = ${ratio}"
+  ratio=$(python3 -c "print(f'{$py_total / $noroi:.1f}')")
+  py_line="pandas+lifelines+lifetimes (same analyses but ROI, no rendering) ${py_total} s | ratio peer/tenure --no-roi = ${ratio}"
 fi
 echo "report 100k customers: tenure ${total} s ($((rss / 1024)) MB, ${files} files, ${size}) | ${py_line}"
 echo "  tenure phases: ${phases}"
+echo "  tenure report --no-roi (KPIs, cohorts, survival, CLV, every format): ${noroi} s ($((noroi_rss / 1024)) MB)"

@@ -6,6 +6,15 @@ import TenureROI
 enum ROISection {
     static let title = "ROI scenarios"
 
+    /// A tornado input value as a person reads it: effects as percentages, counts whole, model
+    /// parameters as a signed change from the estimate.
+    static func inputLabel(_ name: String, _ v: Double) -> String {
+        if name.hasPrefix("model: ") { return (v < 0 ? "−" : "+") + Format.grouped(abs(v), decimals: abs(v) >= 10 ? 1 : 3) }
+        if name.hasSuffix("_lift") || name.hasSuffix("_reduction") { return Format.value(v, .percent(decimals: 1)) }
+        if name == "new_customers" { return Format.grouped(v, decimals: 0) }
+        return Format.grouped(v, decimals: abs(v) >= 100 ? 0 : 2)
+    }
+
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
         var file: ScenarioFile
         let source: String
@@ -80,13 +89,17 @@ enum ROISection {
             caption: "Median net present value of incremental margin minus costs, with its 5th–95th percentile interval.",
             axis: Axis("NPV", unit: "currency", format: .number(decimals: 0)), rows: npvRows, style: .point, reference: 0,
             estimateLabel: "median NPV", intervalLabel: "P5–P95"))))
-        for s in ranked.prefix(3) where !s.tornado.isEmpty {
+        for s in ranked.prefix(3) {
+            // inputs that do not move the NPV (a parameter the scenario does not use) are left out
+            let scale = max(abs(s.expected.npv), 1)
+            let moving = s.tornado.filter { abs($0.npvAtHigh - $0.npvAtLow) > 1e-6 * scale }
+            guard !moving.isEmpty else { continue }
             blocks.append(.chart(.tornado(TornadoChart(
                 id: "roi_tornado_\(s.name)", title: "What moves the NPV of \(s.name)",
-                caption: "NPV with one input at its low and high value (10th/90th percentile of its range), the others at their central values; largest swing first.",
+                caption: "NPV with one input at its low and high value, the others at their central values; largest swing first. Effects and costs swing between the 10th and 90th percentiles of their ranges; model parameters (\"model: …\") by ±1.28 standard errors from their estimates, the change shown beside the bar.",
                 axis: Axis("NPV", unit: "currency", format: .number(decimals: 0)), baseline: s.expected.npv, baselineLabel: "central NPV",
-                bars: s.tornado.prefix(10).map { .init(label: $0.input, low: $0.npvAtLow, high: $0.npvAtHigh,
-                                                      lowInput: Format.grouped($0.lowValue, decimals: 3), highInput: Format.grouped($0.highValue, decimals: 3)) }))))
+                bars: moving.prefix(10).map { .init(label: $0.input, low: $0.npvAtLow, high: $0.npvAtHigh,
+                                                     lowInput: inputLabel($0.input, $0.lowValue), highInput: inputLabel($0.input, $0.highValue)) }))))
         }
         let tables = ReportBuilder.tables(of: r)
         for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .standard : .folded(maxRows: 60))) }
