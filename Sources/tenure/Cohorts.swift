@@ -136,6 +136,10 @@ struct Cohorts: ParsableCommand {
                 let toTerminal = output.output == nil && Terminal.stdoutIsTTY
                 let text = CohortTerminal.render(result, color: TerminalHeatmap.ColorMode.detect(isTTY: toTerminal))
                 if let path = output.output { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+            } else if output.resolved == .csv {
+                // Only the primary table: a day-period matrix would otherwise lay out every table first.
+                let text = CSVWriter.render(result.primaryTable)
+                if let path = output.output { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
             } else {
                 try output.emit(result)
             }

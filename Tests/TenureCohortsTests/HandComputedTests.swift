@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TenureData
+import TenureNumerics
 @testable import TenureCohorts
 
 /// Small datasets whose every value is worked out by hand in the test.
@@ -160,5 +161,20 @@ import TenureData
         let m = PeriodCalendar(.month)
         #expect(m.end(of: m.index(of: Self.d("2024-02-10"))) == Self.d("2024-02-29"))
         #expect(PeriodCalendar(.year).label(of: 2024) == "2024")
+    }
+
+    /// The engine's Wilson interval (quantile hoisted out of the per-cell loop) is `Stats.wilson`, bit for bit.
+    @Test func wilsonIntervalsAreStatsWilson() throws {
+        var o = CohortOptions(); o.period = .week; o.confidence = 0.9
+        let r = try CohortAnalysis.run(Self.dataset(shuffled: false), options: o)
+        var n = 0
+        for g in r.groups { for row in g.cohorts { for c in row.cells {
+            let w = Stats.wilson(successes: Double(c.customers), trials: Double(row.size), confidence: 0.9)
+            #expect(c.retentionLower == w.lower && c.retentionUpper == w.upper)
+            let u = Stats.wilson(successes: Double(c.unboundedCustomers), trials: Double(row.size), confidence: 0.9)
+            #expect(c.unboundedLower == u.lower && c.unboundedUpper == u.upper)
+            n += 1
+        } } }
+        #expect(n > 5)
     }
 }

@@ -461,10 +461,19 @@ final class Engine {
         o.window == .calendar ? cal.label(of: (pMin ?? self.pMin) + Int32(slot + a)) : nil
     }
 
+    /// The normal quantile of the Wilson intervals, computed once (a day-period matrix has millions of cells).
+    lazy var wilsonZ: Double = Normal.quantile(1 - (1 - o.confidence) / 2)
+
+    /// `Stats.wilson` (same formula, same bits) with the quantile hoisted out.
     func wilson(_ s: Int, _ n: Int) -> (Double, Double) {
         guard n > 0 else { return (.nan, .nan) }
-        let w = Stats.wilson(successes: Double(s), trials: Double(n), confidence: o.confidence)
-        return (w.lower, w.upper)
+        let z = wilsonZ, trials = Double(n)
+        let p = min(max(Double(s) / trials, 0), 1)
+        let z2n = z * z / trials
+        let denom = 1 + z2n
+        let center = (p + z2n / 2) / denom
+        let half = z * (p * (1 - p) / trials + z2n / (4 * trials)).squareRoot() / denom
+        return (max(0, center - half), min(1, center + half))
     }
 
     // MARK: rows

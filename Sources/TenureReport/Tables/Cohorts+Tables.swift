@@ -26,6 +26,9 @@ extension CohortResult: Reportable {
         return out
     }
 
+    /// The first of `tables` alone (what `--format csv` prints), without laying out the others.
+    public var primaryTable: ReportTable { longTable }
+
     var hasGroups: Bool { settings.by != nil }
     var level: Int { Int((settings.confidence * 100).rounded()) }
 
