@@ -34,7 +34,7 @@ public struct CoxDesign: Sendable {
                 for i in 0..<n where c.codes[i] < 0 { keep[i] = false }
             }
         }
-        let rows = (0..<n).filter { keep[$0] }
+        let rows = keep.allSatisfy { $0 } ? Array(0..<n) : (0..<n).filter { keep[$0] }
         let m = rows.count
         guard m > 0 else { throw FitError(model: model, reason: "no subject has a value in every covariate (\(columns.map { $0.name }.joined(separator: ", ")))") }
         var data: [Double] = []
@@ -44,8 +44,10 @@ public struct CoxDesign: Sendable {
             switch col {
             case .numeric(let v):
                 names.append(name)
-                data.reserveCapacity(data.count + m)
-                for i in rows { data.append(v[i]) }
+                if m == n { data.append(contentsOf: v) } else {
+                    data.reserveCapacity(data.count + m)
+                    for i in rows { data.append(v[i]) }
+                }
             case .categorical(let c):
                 var counts = [Int](repeating: 0, count: c.levels.count)
                 var evs = [Int](repeating: 0, count: c.levels.count)
@@ -64,7 +66,7 @@ public struct CoxDesign: Sendable {
                     }
                     names.append("\(name)=\(c.levels[l])")
                     let code = Int32(l)
-                    for i in rows { data.append(c.codes[i] == code ? 1 : 0) }
+                    data.append(contentsOf: rows.lazy.map { c.codes[$0] == code ? 1.0 : 0.0 })
                 }
             }
         }
