@@ -68,21 +68,30 @@ enum CohortSection {
         var highlights: [String] = []
         if let f = g.forecast {
             let fitted = f.cohorts.filter { $0.fit != nil && !$0.cells.isEmpty }
-            let pick = Array(fitted.suffix(4))
+            // the three latest cohorts large enough for a readable band (tiny cohorts give bands
+            // spanning most of the axis); the CSV has every cohort's forecast
+            let sizes = Dictionary(g.cohorts.map { ($0.cohort, $0.size) }, uniquingKeysWith: { a, _ in a })
+            let sizable = fitted.filter { (sizes[$0.cohort] ?? 0) >= 30 }
+            let pick = Array((sizable.count >= 3 ? sizable : fitted).suffix(3))
             var series: [Series] = []
             for (k, fcst) in pick.enumerated() {
                 let obs = observedSurvival(g, basis: f.basis)[fcst.cohort] ?? []
                 if !obs.isEmpty {
                     series.append(Series(name: "\(fcst.cohort) observed", x: obs.map { Double($0.age) }, y: obs.map(\.value), color: k, markers: obs.count <= 40))
                 }
-                series.append(Series(name: "\(fcst.cohort) sBG forecast", x: fcst.cells.map { Double($0.age) }, y: fcst.cells.map(\.retention),
-                                     lower: fcst.cells.map(\.lower), upper: fcst.cells.map(\.upper), style: .dashed, color: k,
+                // the dashed projection starts from the last observed point, so the two read as one curve
+                var fx = fcst.cells.map { Double($0.age) }, fy = fcst.cells.map(\.retention)
+                var lo = fcst.cells.map(\.lower), hi = fcst.cells.map(\.upper)
+                if let last = obs.last, let first = fx.first, Double(last.age) < first {
+                    fx.insert(Double(last.age), at: 0); fy.insert(last.value, at: 0); lo.insert(last.value, at: 0); hi.insert(last.value, at: 0)
+                }
+                series.append(Series(name: "\(fcst.cohort) sBG forecast", x: fx, y: fy, lower: lo, upper: hi, style: .dashed, color: k,
                                      bandLabel: "projection interval"))
             }
             if !series.isEmpty {
                 blocks.append(.chart(.lines(LineChart(
                     id: "cohort_forecast", title: "sBG forecast of recent cohorts",
-                    caption: "Observed \(f.basis) retention (solid) and the shifted-beta-geometric projection \(f.horizon) \(units) ahead (dashed) with its interval (\(f.intervalMethod)).",
+                    caption: "Observed \(f.basis) retention (solid) and the shifted-beta-geometric projection \(f.horizon) \(units) ahead (dashed) with its interval (\(f.intervalMethod)), for the latest cohorts of at least 30 customers (every cohort's forecast is in the CSV).",
                     xAxis: Axis("age", unit: units, format: .number(decimals: 0)),
                     yAxis: Axis("\(f.basis) retention", unit: "%", format: .percent(decimals: 0), min: 0, max: 1),
                     series: series))))
