@@ -69,16 +69,31 @@ public struct BaselineBuilder {
         let gg = try GammaGammaModel.fit(frequency: xs, monetary: ms)
         let points = Int((months / step).rounded(.up)) + 2
         let theta = bg.fit.estimates + gg.fit.estimates
-        let curves0 = curves(theta, patterns, ms: xs, ms, points: points)
+        let groups = PatternGroups(patterns)
+        // Gamma-Gamma moves only the spend weights, so its Jacobian columns reuse the BG/NBD curves.
+        let ggSteps = (4..<7).map { 1e-4 * max(abs(theta[$0]), 1e-3) }
+        var ggThetas: [[Double]] = []
+        for (k, j) in (4..<7).enumerated() {
+            var up = theta, dn = theta
+            up[j] += ggSteps[k]; dn[j] -= ggSteps[k]
+            ggThetas += [up, dn]
+        }
+        let all = Self.curves(theta, groups, xs: xs, ms, points: points, step: step, spendThetas: ggThetas)
+        let curves0 = all.base
         var jac: [Baseline.CurveSet] = []
-        for j in 0..<theta.count {
+        func d(_ a: [Double], _ b: [Double], _ h: Double) -> [Double] { zip(a, b).map { ($0 - $1) / (2 * h) } }
+        for j in 0..<4 {
             let h = 1e-4 * max(abs(theta[j]), 1e-3)
             var up = theta, dn = theta
             up[j] += h; dn[j] -= h
-            let cu = curves(up, patterns, ms: xs, ms, points: points), cd = curves(dn, patterns, ms: xs, ms, points: points)
-            func d(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { ($0 - $1) / (2 * h) } }
-            jac.append(.init(purchases: d(cu.purchases, cd.purchases), spend: d(cu.spend, cd.spend),
-                             alive: d(cu.alive, cd.alive), newCustomer: d(cu.newCustomer, cd.newCustomer)))
+            let cu = Self.curves(up, groups, xs: xs, ms, points: points, step: step).base
+            let cd = Self.curves(dn, groups, xs: xs, ms, points: points, step: step).base
+            jac.append(.init(purchases: d(cu.purchases, cd.purchases, h), spend: d(cu.spend, cd.spend, h),
+                             alive: d(cu.alive, cd.alive, h), newCustomer: d(cu.newCustomer, cd.newCustomer, h)))
+        }
+        for k in 0..<3 {
+            jac.append(.init(purchases: zeros(points), spend: d(all.spend[2 * k], all.spend[2 * k + 1], ggSteps[k]),
+                             alive: zeros(points), newCustomer: zeros(points)))
         }
         var names = ["bgnbd.r", "bgnbd.alpha", "bgnbd.a", "bgnbd.b", "gg.p", "gg.q", "gg.gamma"]
         var cov = Matrix(rows: theta.count, cols: theta.count)
@@ -117,47 +132,91 @@ public struct BaselineBuilder {
 
     func zeros(_ n: Int) -> [Double] { [Double](repeating: 0, count: n) }
 
-    /// The four curves at parameters θ = (r, α, a, b, p, q, γ), summed over patterns (two threads).
-    func curves(_ theta: [Double], _ patterns: RFMPatterns, ms xs: [Int32], _ ms: [Double], points: Int) -> Baseline.CurveSet {
+    /// The RFM patterns grouped by (x, T): the BG/NBD forecasts' hypergeometric terms depend on a
+    /// pattern only through x and T, and t_x enters as a factor (see `curves`).
+    struct PatternGroups {
+        let patterns: RFMPatterns
+        /// Group of each pattern, and each group's x and T.
+        var group: [Int32] = [], x: [Int32] = [], T: [Double] = []
+        init(_ patterns: RFMPatterns) {
+            self.patterns = patterns
+            struct Key: Hashable { let x: Int32; let T: Double }
+            var index: [Key: Int32] = [:]
+            group.reserveCapacity(patterns.count)
+            for p in 0..<patterns.count {
+                let key = Key(x: patterns.x[p], T: patterns.T[p])
+                if let g = index[key] { group.append(g); continue }
+                let g = Int32(x.count)
+                index[key] = g; x.append(key.x); T.append(key.T); group.append(g)
+            }
+        }
+        var count: Int { x.count }
+    }
+
+    /// The four curves at parameters θ = (r, α, a, b, p, q, γ), summed over customers, plus the
+    /// spend curve at each of `spendThetas` (Gamma-Gamma perturbations; same BG/NBD parameters).
+    ///
+    /// A pattern's conditional expected purchases are E(t | x, t_x, T) = E(t | x, T, T) · P(alive | x, t_x, T) /
+    /// P(alive | x, T, T) (the t_x-dependence of the BG/NBD forecast is the P(alive) denominator alone), so each
+    /// (x, T) group needs its hypergeometric functions once per grid point, whatever its number of patterns.
+    static func curves(_ theta: [Double], _ groups: PatternGroups, xs: [Int32], _ ms: [Double], points: Int, step: Double,
+                       spendThetas: [[Double]] = []) -> (base: Baseline.CurveSet, spend: [[Double]]) {
         let bg = BGNBDModel(r: theta[0], alpha: theta[1], a: theta[2], b: theta[3])
-        let gg = GammaGammaModel(p: theta[4], q: theta[5], gamma: theta[6])
-        // Σ over a pattern's customers of their expected spend per order (depends on m, not only the pattern)
-        var spendWeight = [Double](repeating: 0, count: patterns.count)
-        for i in 0..<xs.count { spendWeight[Int(patterns.pattern[i])] += gg.conditionalExpectedSpend(x: xs[i], m: ms[i]) }
+        let patterns = groups.patterns
+        // Σ over a pattern's customers of their expected spend per order, at θ and at each perturbation
+        let ggs = ([theta] + spendThetas).map { GammaGammaModel(p: $0[4], q: $0[5], gamma: $0[6]) }
+        let nSpend = ggs.count
+        var spendWeight = [Double](repeating: 0, count: patterns.count * nSpend)
+        for i in 0..<xs.count {
+            let p = Int(patterns.pattern[i])
+            for (k, gg) in ggs.enumerated() { spendWeight[p * nSpend + k] += gg.conditionalExpectedSpend(x: xs[i], m: ms[i]) }
+        }
+        // per group: Σ w·ratio (purchases), Σ spendWeight·ratio (each spend curve), Σ w·P(alive)
+        let width = 2 + nSpend
+        var sums = [Double](repeating: 0, count: groups.count * width)
+        var aliveRep = [Double](repeating: 1, count: groups.count)
+        for g in 0..<groups.count { aliveRep[g] = bg.probabilityAlive(x: groups.x[g], tx: groups.T[g], T: groups.T[g]) }
+        for p in 0..<patterns.count {
+            let g = Int(groups.group[p]), w = patterns.weight[p]
+            let alive = bg.probabilityAlive(x: patterns.x[p], tx: patterns.tx[p], T: patterns.T[p])
+            let ratio = alive / aliveRep[g]
+            sums[g * width] += w * ratio
+            sums[g * width + 1] += w * alive
+            for k in 0..<nSpend { sums[g * width + 2 + k] += spendWeight[p * nSpend + k] * ratio }
+        }
         let k = Self.unitsPerMonth * step
         let chunks = 2
-        var partial = [[Double]](repeating: [Double](repeating: 0, count: 3 * points), count: chunks)
+        let rows = 2 + nSpend   // purchases, alive, spend curves
+        var partial = [[Double]](repeating: [Double](repeating: 0, count: rows * points), count: chunks)
+        let coef = sums
         partial.withUnsafeMutableBufferPointer { parts in
             let parts = parts
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var acc = [Double](repeating: 0, count: 3 * points)
-                var p = c
-                while p < patterns.count {
-                    let x = patterns.x[p], tx = patterns.tx[p], T = patterns.T[p], w = patterns.weight[p]
-                    let alive = bg.probabilityAlive(x: x, tx: tx, T: T)
+                var acc = [Double](repeating: 0, count: rows * points)
+                var g = c
+                while g < groups.count {
+                    let x = groups.x[g], T = groups.T[g]
                     let s = bg.r + Double(x), c2 = bg.a + bg.b + Double(x)
-                    for g in 0..<points {
-                        let t = Double(g) * k
-                        let e = g == 0 ? 0 : bg.conditionalExpectedPurchases(t, x: x, tx: tx, T: T)
-                        acc[g] += w * e
-                        acc[points + g] += spendWeight[p] * e
+                    for i in 1..<points {
+                        let t = Double(i) * k
+                        let e = bg.conditionalExpectedPurchases(t, x: x, tx: T, T: T)
+                        acc[i] += coef[g * width] * e
                         // P(still alive t later | alive now) = 2F1(r+x, a; a+b+x; −t/(α+T))
-                        let survive = g == 0 ? 1 : Special.hyp2f1(s, bg.a, c2, -t / (bg.alpha + T))
-                        acc[2 * points + g] += w * alive * survive
+                        acc[points + i] += coef[g * width + 1] * Special.hyp2f1(s, bg.a, c2, -t / (bg.alpha + T))
+                        for q in 0..<nSpend { acc[(2 + q) * points + i] += coef[g * width + 2 + q] * e }
                     }
-                    p += chunks
+                    acc[points] += coef[g * width + 1]   // t = 0: everyone alive now is alive
+                    g += chunks
                 }
                 parts[c] = acc
             }
         }
-        var purchases = zeros(points), spend = zeros(points), alive = zeros(points)
-        for c in 0..<chunks {
-            for g in 0..<points {
-                purchases[g] += partial[c][g]; spend[g] += partial[c][points + g]; alive[g] += partial[c][2 * points + g]
-            }
-        }
+        var sum = [Double](repeating: 0, count: rows * points)
+        for c in 0..<chunks { for i in 0..<sum.count { sum[i] += partial[c][i] } }
+        func row(_ r: Int) -> [Double] { Array(sum[r * points..<(r + 1) * points]) }
         let newCustomer = (0..<points).map { $0 == 0 ? 0 : bg.expectedPurchases(Double($0) * k) }
-        return .init(purchases: purchases, spend: spend, alive: alive, newCustomer: newCustomer)
+        let base = Baseline.CurveSet(purchases: row(0), spend: row(2), alive: row(1), newCustomer: newCustomer)
+        return (base, (1..<nSpend).map { row(2 + $0) })
     }
 
     /// Active subscriptions with MRR in the segment, grouped by whole months of tenure, and an sBG fit on
