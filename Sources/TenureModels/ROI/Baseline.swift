@@ -78,6 +78,25 @@ public struct Baseline: Sendable, Codable {
         public init(purchases: [Double], spend: [Double], alive: [Double], newCustomer: [Double]) {
             self.purchases = purchases; self.spend = spend; self.alive = alive; self.newCustomer = newCustomer
         }
+        subscript(_ c: Curve) -> [Double] {
+            switch c {
+            case .purchases: return purchases
+            case .spend: return spend
+            case .alive: return alive
+            case .newCustomer: return newCustomer
+            }
+        }
+    }
+
+    public enum Curve: Sendable { case purchases, spend, alive, newCustomer }
+
+    subscript(_ c: Curve) -> [Double] {
+        switch c {
+        case .purchases: return purchases
+        case .spend: return spend
+        case .alive: return alive
+        case .newCustomer: return newCustomer
+        }
     }
 
     public init(step: Double, curves: CurveSet, meanSpend: Double, customers: Int, aliveNow: Double, newPerMonth: Double) {
@@ -94,21 +113,36 @@ public struct Baseline: Sendable, Codable {
     /// The grid must reach this many months (horizon × the largest time-scaling an effect asks for).
     public var reach: Double { step * Double(purchases.count - 1) }
 
-    /// Linear interpolation of `curve` (+ Σ_j δ_j J_j) at `t` months; beyond the grid, the last slope continues.
+    /// Grid cell and weight of `t` months: `t` lies at `i + w` grid steps, `i` clamped so that
+    /// beyond the grid the last slope continues.
     @inline(__always)
-    func value(_ curve: KeyPath<CurveSet, [Double]>, _ base: [Double], at t: Double, delta: [Double]) -> Double {
+    func cell(_ t: Double, count: Int) -> (Int, Double) {
         let x = t / step
-        var i = Int(x)
-        if i >= base.count - 1 { i = base.count - 2 }
-        if i < 0 { i = 0 }
-        let w = x - Double(i)
-        var v = base[i] + w * (base[i + 1] - base[i])
-        if !delta.isEmpty {
-            for j in 0..<min(delta.count, jacobian.count) where delta[j] != 0 {
-                let c = jacobian[j][keyPath: curve]
-                v += delta[j] * (c[i] + w * (c[i + 1] - c[i]))
+        let i = Swift.max(0, Swift.min(Int(x), count - 2))
+        return (i, x - Double(i))
+    }
+
+    /// `curve` + Σ_j δ_j J_j (first-order move of the curve to parameters θ̂ + δ) on the grid points
+    /// needed to `read` it up to `t` months; computed once per draw.
+    func shifted(_ curve: Curve, delta: [Double], through t: Double) -> [Double] {
+        let base = self[curve]
+        guard delta.contains(where: { $0 != 0 }) else { return base }
+        let n = Swift.min(base.count, Int(t / step) + 2)
+        var out = Array(base[0..<n])
+        for j in 0..<Swift.min(delta.count, jacobian.count) where delta[j] != 0 {
+            let dj = delta[j]
+            jacobian[j][curve].withUnsafeBufferPointer { c in
+                for i in 0..<n { out[i] += dj * c[i] }
             }
         }
-        return v
+        return out
+    }
+
+    /// Linear interpolation of a (possibly `shifted`) curve at `t` months; `t` within the points
+    /// `shifted` kept, or beyond the whole grid.
+    @inline(__always)
+    func read(_ curve: [Double], at t: Double) -> Double {
+        let (i, w) = cell(t, count: curve.count)
+        return curve[i] + w * (curve[i + 1] - curve[i])
     }
 }

@@ -79,22 +79,45 @@ public enum Projection {
         var cumulative = 0.0
         var payback: Int?
 
-        // Transactional customers: effect curves are time-rescaled baseline curves.
+        // Transactional customers: effect curves are time-rescaled baseline curves, read from the
+        // baseline moved by this draw's parameters.
+        let reach = Double(h) * max(1, scale)
+        let P = b.shifted(.purchases, delta: d.delta, through: reach)
+        let S = b.shifted(.spend, delta: d.delta, through: reach)
+        let N = b.shifted(.newCustomer, delta: d.delta, through: Double(h))
         var prevBaseP = 0.0, prevEffP = 0.0, prevBaseS = 0.0, prevEffS = 0.0
-        let startBaseP = b.value(\.purchases, b.purchases, at: 0, delta: d.delta)
-        let startBaseS = b.value(\.spend, b.spend, at: 0, delta: d.delta)
+        let startBaseP = b.read(P, at: 0)
+        let startBaseS = b.read(S, at: 0)
         prevBaseP = startBaseP; prevEffP = startBaseP / (1 - c)
         prevBaseS = startBaseS; prevEffS = (1 + d.orderValueLift) * startBaseS / (1 - c)
 
-        // Subscriptions: running survival products per tenure group, with and without the effect.
+        // Subscriptions: the sBG parameters of this draw.
         let book = b.subscriptions
         var alpha = book?.alpha ?? 0, beta = book?.beta ?? 0
         if let book, !d.delta.isEmpty {
             if let i = book.alphaIndex, i < d.delta.count { alpha = max(alpha + d.delta[i], 1e-6) }
             if let i = book.betaIndex, i < d.delta.count { beta = max(beta + d.delta[i], 1e-6) }
         }
-        var survBase = book.map { [Double](repeating: 1, count: $0.tenures.count) } ?? []
-        var survEff = survBase
+        // A subscription of tenure τ survives the next k renewals with probability S(τ + k)/S(τ), where
+        // S(n) = Π_{m ≤ n} (1 − h(m)) and h(m) = α/(α+β+m−1) is the sBG hazard; under the effect the
+        // hazard is (1 − c)·h(m). One recursion over n serves every tenure group.
+        var subscriptionRevenue: [Double] = [], subscriptionRetained = 0.0
+        if let book {
+            let top = (book.tenures.max() ?? 0) + h
+            var sBase = [Double](repeating: 1, count: top + 1), sEff = sBase
+            for n in 1...top {
+                let hz = alpha / (alpha + beta + Double(n) - 1)
+                sBase[n] = sBase[n - 1] * (1 - hz)
+                sEff[n] = sEff[n - 1] * (1 - (1 - c) * hz)
+            }
+            subscriptionRevenue = [Double](repeating: 0, count: h + 1)
+            for g in 0..<book.tenures.count {
+                let tau = book.tenures[g]
+                let wBase = book.mrr[g] / sBase[tau], wEff = book.mrr[g] / sEff[tau]
+                for k in 1...h { subscriptionRevenue[k] += wEff * sEff[tau + k] - wBase * sBase[tau + k] }
+                subscriptionRetained += book.count[g] * (sEff[tau + h] / sEff[tau] - sBase[tau + h] / sBase[tau])
+            }
+        }
 
         // New customers: n per month, acquired at the start of each month.
         let newPerMonth = b.newPerMonth * d.conversionLift + d.newCustomers / Double(h)
@@ -102,33 +125,22 @@ public enum Projection {
         for k in 1...h {
             let t = Double(k)
             // transactional
-            let baseP = b.value(\.purchases, b.purchases, at: t, delta: d.delta)
-            let effP = b.value(\.purchases, b.purchases, at: scale * t, delta: d.delta) / (1 - c)
-            let baseS = b.value(\.spend, b.spend, at: t, delta: d.delta)
-            let effS = (1 + d.orderValueLift) * b.value(\.spend, b.spend, at: scale * t, delta: d.delta) / (1 - c)
+            let baseP = b.read(P, at: t)
+            let effP = b.read(P, at: scale * t) / (1 - c)
+            let baseS = b.read(S, at: t)
+            let effS = (1 + d.orderValueLift) * b.read(S, at: scale * t) / (1 - c)
             var purchases = (effP - prevEffP) - (baseP - prevBaseP)
             var revenue = (effS - prevEffS) - (baseS - prevBaseS)
             prevBaseP = baseP; prevEffP = effP; prevBaseS = baseS; prevEffS = effS
 
-            // subscriptions renew at the end of each month with hazard α/(α+β+n−1)
-            if let book {
-                for g in 0..<book.tenures.count {
-                    let n = Double(book.tenures[g] + k)
-                    let hz = alpha / (alpha + beta + n - 1)
-                    survBase[g] *= 1 - hz
-                    survEff[g] *= 1 - (1 - c) * hz
-                    revenue += book.mrr[g] * (survEff[g] - survBase[g])
-                }
-            }
+            // subscriptions renew at the end of each month
+            if !subscriptionRevenue.isEmpty { revenue += subscriptionRevenue[k] }
 
-            // new customers acquired in months 1...k: first order in their first month, then the BG/NBD curve
+            // new customers acquired at the start of months 1...k: first order in their first month, then
+            // the BG/NBD curve; the cohort of month j adds N(k − j + 1) − N(k − j) repeat orders in month k,
+            // which sums over j to N(k) − N(0).
             if newPerMonth > 0 {
-                var repeatOrders = 0.0
-                for j in 1...k {
-                    let age = Double(k - j + 1)
-                    repeatOrders += b.value(\.newCustomer, b.newCustomer, at: age, delta: d.delta)
-                        - b.value(\.newCustomer, b.newCustomer, at: age - 1, delta: d.delta)
-                }
+                let repeatOrders = b.read(N, at: t) - b.read(N, at: 0)
                 let orders = newPerMonth * (1 + repeatOrders)
                 purchases += orders
                 revenue += orders * b.meanSpend
@@ -148,8 +160,9 @@ public enum Projection {
         }
 
         let ht = Double(h)
-        var retained = b.value(\.alive, b.alive, at: scale * ht, delta: d.delta) - b.value(\.alive, b.alive, at: ht, delta: d.delta)
-        if let book { for g in 0..<book.tenures.count { retained += book.count[g] * (survEff[g] - survBase[g]) } }
+        let A = b.shifted(.alive, delta: d.delta, through: ht * max(1, scale))
+        var retained = b.read(A, at: scale * ht) - b.read(A, at: ht)
+        retained += subscriptionRetained
         let newTotal = newPerMonth * ht
         let npv = pvMargin - pvCost
         return ScenarioOutcome(

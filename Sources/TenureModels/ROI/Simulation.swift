@@ -1,3 +1,4 @@
+import Foundation
 import TenureNumerics
 
 /// Percentile summary of a simulated quantity.
@@ -38,28 +39,36 @@ public enum MonteCarlo {
         }
         let dim = factor?.rows ?? 0
         var npv = [Double](repeating: 0, count: n), roi = npv, revenue = npv, retained = npv
-        var z = [Double](repeating: 0, count: dim)
-        var positive = 0
-        for i in 0..<n {
-            var rng = RNG(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(i + 1))
-            var d = ScenarioDraw()
-            d.churnReduction = s.effects.churnReduction.sample(&rng)
-            d.frequencyLift = s.effects.frequencyLift.sample(&rng)
-            d.orderValueLift = s.effects.orderValueLift.sample(&rng)
-            d.conversionLift = s.effects.conversionLift.sample(&rng)
-            d.newCustomers = s.effects.newCustomers.sample(&rng)
-            d.newCustomerCAC = s.effects.newCustomerCAC.sample(&rng)
-            d.fixedCost = s.cost.fixed.sample(&rng)
-            d.perCustomerCost = s.cost.perCustomer.sample(&rng)
-            d.perPeriodCost = s.cost.perPeriod.sample(&rng)
-            if let L = factor {
-                for j in 0..<dim { z[j] = rng.normal() }
-                d.delta = L.times(z)
-            }
-            let o = Projection.evaluate(s, timing: timing, baseline: baseline, draw: d, keepMonthly: false)
-            npv[i] = o.npv; roi[i] = o.roi; revenue[i] = o.incrementalRevenue; retained[i] = o.incrementalRetained
-            if o.npv > 0 { positive += 1 }
-        }
+        // Simulation i draws from its own stream, so the split across threads does not change a bit.
+        let chunks = n >= 4096 ? 2 : 1
+        npv.withUnsafeMutableBufferPointer { npv in roi.withUnsafeMutableBufferPointer { roi in
+            revenue.withUnsafeMutableBufferPointer { revenue in retained.withUnsafeMutableBufferPointer { retained in
+                let (npv, roi, revenue, retained) = (npv, roi, revenue, retained)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var z = [Double](repeating: 0, count: dim)
+                    for i in stride(from: c * n / chunks, to: (c + 1) * n / chunks, by: 1) {
+                        var rng = RNG(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(i + 1))
+                        var d = ScenarioDraw()
+                        d.churnReduction = s.effects.churnReduction.sample(&rng)
+                        d.frequencyLift = s.effects.frequencyLift.sample(&rng)
+                        d.orderValueLift = s.effects.orderValueLift.sample(&rng)
+                        d.conversionLift = s.effects.conversionLift.sample(&rng)
+                        d.newCustomers = s.effects.newCustomers.sample(&rng)
+                        d.newCustomerCAC = s.effects.newCustomerCAC.sample(&rng)
+                        d.fixedCost = s.cost.fixed.sample(&rng)
+                        d.perCustomerCost = s.cost.perCustomer.sample(&rng)
+                        d.perPeriodCost = s.cost.perPeriod.sample(&rng)
+                        if let L = factor {
+                            for j in 0..<dim { z[j] = rng.normal() }
+                            d.delta = L.times(z)
+                        }
+                        let o = Projection.evaluate(s, timing: timing, baseline: baseline, draw: d, keepMonthly: false)
+                        npv[i] = o.npv; roi[i] = o.roi; revenue[i] = o.incrementalRevenue; retained[i] = o.incrementalRetained
+                    }
+                }
+            } }
+        } }
+        let positive = npv.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         return Summary(simulations: n, npv: interval(&npv), roi: interval(&roi), incrementalRevenue: interval(&revenue),
                        incrementalRetained: interval(&retained), probabilityPositive: Double(positive) / Double(max(n, 1)))
     }
