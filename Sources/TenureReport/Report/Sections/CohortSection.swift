@@ -24,21 +24,15 @@ enum CohortSection {
         var blocks: [ReportBlock] = []
         blocks.append(.text("Customers are grouped by the \(unit) they were acquired in (\(r.cohortBasis.replacingOccurrences(of: "_", with: " "))). Each cell is the share of a cohort active (at least one purchase) in a later \(unit). Cells a cohort has not reached are blank, not zero, and the current, unfinished \(unit) is left out so it never looks like a drop."))
 
-        // heatmap of classic retention, complete cells only
+        // heatmap of classic retention, complete cells only (the sBG forecast is of unbounded or
+        // contractual retention, so it completes its own triangle chart below, not this one)
         let shown = Array(g.cohorts.suffix(maxHeatmapRows))
         let maxAge = shown.flatMap { $0.cells.map(\.age) }.max() ?? 0
-        var values: [[Double?]] = [], fc: [[Bool]] = []
-        let forecastByCohort = Dictionary((g.forecast?.cohorts ?? []).map { ($0.cohort, $0) }, uniquingKeysWith: { a, _ in a })
-        let showForecast = g.forecast?.basis == "classic"
-        let horizon = showForecast ? (g.forecast?.horizon ?? 0) : 0
+        var values: [[Double?]] = []
         for c in shown {
-            var row = [Double?](repeating: nil, count: maxAge + 1 + horizon)
-            var frow = [Bool](repeating: false, count: row.count)
+            var row = [Double?](repeating: nil, count: maxAge + 1)
             for cell in c.cells where cell.status == .complete { row[cell.age] = cell.retention }
-            if showForecast, let f = forecastByCohort[c.cohort] {
-                for cell in f.cells where cell.age < row.count && row[cell.age] == nil { row[cell.age] = cell.retention; frow[cell.age] = true }
-            }
-            values.append(row); fc.append(frow)
+            values.append(row)
         }
         let laterAges = values.flatMap { $0.dropFirst().compactMap { $0 } }
         let hi = laterAges.max() ?? 1
@@ -47,7 +41,7 @@ enum CohortSection {
             caption: "Share of each cohort active in each \(unit) since acquisition (classic retention). Age 0 is 100% by definition; the colour scale spans the later ages so their differences show." + (g.cohorts.count > shown.count ? " The latest \(shown.count) of \(g.cohorts.count) cohorts are shown; every cohort is in the CSV." : ""),
             rowAxis: "cohort", columnAxis: "\(units) since acquisition",
             rowLabels: shown.map(\.cohort), rowNotes: shown.map { "n = \(Format.count($0.size))" },
-            columnLabels: (0..<(maxAge + 1 + horizon)).map(String.init), values: values, forecast: showForecast ? fc : nil,
+            columnLabels: (0...maxAge).map(String.init), values: values, forecast: nil,
             format: .percent(decimals: 0), domain: 0...max(0.05, hi), legendLabel: "retention (share of cohort)"))))
 
         // average curve with Wilson band, classic and unbounded
