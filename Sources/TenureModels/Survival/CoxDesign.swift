@@ -23,31 +23,37 @@ public struct CoxDesign: Sendable {
                              events: [Bool]? = nil) throws -> CoxDesign {
         let model = "Cox model"
         guard !columns.isEmpty else { throw FitError(model: model, reason: "no covariates given") }
-        var keep = [Bool](repeating: true, count: n)
         for (name, col) in columns {
-            switch col {
-            case .numeric(let v):
-                guard v.count == n else { throw FitError(model: model, reason: "column '\(name)' has \(v.count) values for \(n) subjects") }
-                for i in 0..<n where !v[i].isFinite { keep[i] = false }
-            case .categorical(let c):
-                guard c.codes.count == n else { throw FitError(model: model, reason: "column '\(name)' has \(c.codes.count) values for \(n) subjects") }
-                for i in 0..<n where c.codes[i] < 0 { keep[i] = false }
+            let count: Int
+            switch col { case .numeric(let v): count = v.count; case .categorical(let c): count = c.codes.count }
+            guard count == n else { throw FitError(model: model, reason: "column '\(name)' has \(count) values for \(n) subjects") }
+        }
+        var keep = [Bool](repeating: true, count: n)
+        var dropped = 0
+        keep.withUnsafeMutableBufferPointer { kp in
+            for (_, col) in columns {
+                switch col {
+                case .numeric(let v):
+                    v.withUnsafeBufferPointer { vp in for i in 0..<n where !vp[i].isFinite && kp[i] { kp[i] = false; dropped += 1 } }
+                case .categorical(let c):
+                    c.codes.withUnsafeBufferPointer { cp in for i in 0..<n where cp[i] < 0 && kp[i] { kp[i] = false; dropped += 1 } }
+                }
             }
         }
-        let rows = keep.allSatisfy { $0 } ? Array(0..<n) : (0..<n).filter { keep[$0] }
+        let rows = dropped == 0 ? Array(0..<n) : (0..<n).filter { keep[$0] }
         let m = rows.count
         guard m > 0 else { throw FitError(model: model, reason: "no subject has a value in every covariate (\(columns.map { $0.name }.joined(separator: ", ")))") }
         var data: [Double] = []
+        data.reserveCapacity(m * columns.reduce(0) { total, col in
+            if case .categorical(let c) = col.column { return total + max(c.levels.count - 1, 0) } else { return total + 1 }
+        })
         var names: [String] = []
         var refs: [String: String] = [:]
         for (name, col) in columns {
             switch col {
             case .numeric(let v):
                 names.append(name)
-                if m == n { data.append(contentsOf: v) } else {
-                    data.reserveCapacity(data.count + m)
-                    for i in rows { data.append(v[i]) }
-                }
+                if m == n { data.append(contentsOf: v) } else { for i in rows { data.append(v[i]) } }
             case .categorical(let c):
                 var counts = [Int](repeating: 0, count: c.levels.count)
                 var evs = [Int](repeating: 0, count: c.levels.count)

@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import TenureNumerics
 
 /// How tied event times enter the Cox partial likelihood.
@@ -194,9 +195,12 @@ struct TimeGroups {
     var strata: [Range<Int>]
     var count: Int { deaths.count }
 
-    /// Counting sort by time when times are whole numbers in a compact range (days), radix sort
-    /// otherwise; then a stable counting sort by stratum. `strata[i]` must be ≥ 0.
+    /// Whole-number times in a compact range (days) are ranked directly: a table over
+    /// (stratum, time) marks the pairs that occur and its prefix count numbers them, so no subject
+    /// is moved. Other times take a radix sort by time, then a stable counting sort by stratum.
+    /// `strata[i]` must be ≥ 0.
     init(time: [Double], event: [Bool], strata: [Int32]?) {
+        if let direct = Self.ranked(time: time, event: event, strata: strata) { self = direct; return }
         let n = time.count
         var order = RadixSort.order(time)
         if let strata, let top = strata.max(), top > 0 {
@@ -224,6 +228,59 @@ struct TimeGroups {
         }
         ranges.append(strataStart..<(g + 1))
         self.gid = gid; self.deaths = deaths; self.strata = ranges
+    }
+
+    init(gid: [Int32], deaths: [Int32], strata: [Range<Int>]) { self.gid = gid; self.deaths = deaths; self.strata = strata }
+
+    /// The direct ranking of `init`, or nil when the times are not whole numbers in a range of at
+    /// most max(2²², 4n) per stratum.
+    static func ranked(time: [Double], event: [Bool], strata: [Int32]?) -> TimeGroups? {
+        let n = time.count
+        guard n > 0 else { return nil }
+        let limit = max(1 << 22, 4 * n)
+        var lo = time[0], hi = time[0]
+        for x in time {
+            guard x == x.rounded(.down), abs(x) < 1e15 else { return nil }   // NaN fails too
+            lo = min(lo, x); hi = max(hi, x)
+        }
+        let span = Int(hi - lo) + 1
+        let nstrata = Int(strata?.max() ?? 0) + 1
+        guard span <= limit, nstrata * span <= limit else { return nil }
+        let base = Int(lo)
+        var rank = [Int32](repeating: 0, count: nstrata * span)
+        var gid = [Int32](repeating: 0, count: n)
+        time.withUnsafeBufferPointer { tp in
+            rank.withUnsafeMutableBufferPointer { rp in
+                gid.withUnsafeMutableBufferPointer { gp in
+                    // slot of each subject, then which slots occur
+                    for i in 0..<n { gp[i] = Int32((Int(strata?[i] ?? 0)) * span + Int(tp[i]) - base) }
+                    for i in 0..<n { rp[Int(gp[i])] = 1 }
+                }
+            }
+        }
+        var deaths: [Int32] = []
+        var ranges: [Range<Int>] = []
+        var g = 0
+        rank.withUnsafeMutableBufferPointer { rp in
+            for s in 0..<nstrata {
+                let first = g
+                for k in (s * span)..<((s + 1) * span) where rp[k] != 0 { rp[k] = Int32(g); g += 1 }
+                if g > first { ranges.append(first..<g) }
+            }
+        }
+        deaths = [Int32](repeating: 0, count: g)
+        rank.withUnsafeBufferPointer { rp in
+            event.withUnsafeBufferPointer { ep in
+                gid.withUnsafeMutableBufferPointer { gp in
+                    for i in 0..<n {
+                        let r = rp[Int(gp[i])]
+                        gp[i] = r
+                        if ep[i] { deaths[Int(r)] += 1 }
+                    }
+                }
+            }
+        }
+        return TimeGroups(gid: gid, deaths: deaths, strata: ranges)
     }
 }
 
@@ -271,14 +328,17 @@ final class CoxEngine {
         var sc = [Double](repeating: 0, count: p)
         x.data.withUnsafeBufferPointer { xp in
             data.withUnsafeMutableBufferPointer { dp in
-                for j in 0..<p {
-                    let base = j * n
-                    var mean = 0.0
-                    for i in 0..<n { mean += xp[base + i] }
-                    mean /= Double(n)
-                    var ss = 0.0
-                    for i in 0..<n { let v = xp[base + i] - mean; dp[base + i] = v; ss += v * v }
-                    sc[j] = (ss / Double(max(n - 1, 1))).squareRoot()
+                sc.withUnsafeMutableBufferPointer { scp in
+                    let xp = xp, dp = dp, scp = scp
+                    DispatchQueue.concurrentPerform(iterations: p) { j in   // one column per task
+                        let base = j * n
+                        var mean = 0.0
+                        for i in 0..<n { mean += xp[base + i] }
+                        mean /= Double(n)
+                        var ss = 0.0
+                        for i in 0..<n { let v = xp[base + i] - mean; dp[base + i] = v; ss += v * v }
+                        scp[j] = (ss / Double(max(n - 1, 1))).squareRoot()
+                    }
                 }
             }
         }
@@ -321,37 +381,60 @@ final class CoxEngine {
         G1 = [Double](repeating: 0, count: groups.count * p); D1 = G1
     }
 
+    /// Subject blocks of the two O(n·p) passes of `evaluate`, run on every core. The block count is
+    /// fixed by the data, not by the cores, and block sums are added in block order, so the result
+    /// does not depend on the thread count. Each block needs its own per-group sums, so blocks are
+    /// used only while those stay small beside the design (few distinct times, as with days).
+    lazy var blocks: [Range<Int>] = {
+        let k = n >= 65_536 && 8 * groups.count * (2 * p + 2) <= n * p ? 8 : 1
+        return (0..<k).map { (n * $0 / k)..<(n * ($0 + 1) / k) }
+    }()
+    /// Per-block per-group sums, block after block: Σw, Σw over deaths (G each), Σw·x, Σw·x over
+    /// deaths (G × p each).
+    lazy var blockSums: UnsafeMutablePointer<Double> = .allocate(capacity: blocks.count * groups.count * (2 * p + 2))
+    deinit { if !blocks.isEmpty { blockSums.deallocate() } }
+
     func evaluate(_ beta: [Double]) -> Evaluation {
         let n = self.n, p = self.p
         let G = groups.count
-        // one sequential pass: η = xβ, w = e^η, and per group Σw, Σw·x (all subjects) and the same
-        // over its deaths
-        for g in 0..<G { G0[g] = 0; D0[g] = 0 }
-        for k in 0..<(G * p) { G1[k] = 0; D1[k] = 0 }
+        // one sequential pass per block: η = xβ, w = e^η, and per group Σw, Σw·x (all subjects) and
+        // the same over its deaths
+        let blocks = self.blocks
+        let width = G * (2 * p + 2)
+        let store = blockSums
         xs.data.withUnsafeBufferPointer { xp in
         beta.withUnsafeBufferPointer { bp in
         w.withUnsafeMutableBufferPointer { wp in
         ev.withUnsafeBufferPointer { ep in
         groups.gid.withUnsafeBufferPointer { gp in
-        G0.withUnsafeMutableBufferPointer { g0 in
-        D0.withUnsafeMutableBufferPointer { d0 in
-        G1.withUnsafeMutableBufferPointer { g1 in
-        D1.withUnsafeMutableBufferPointer { d1 in
-            for i in 0..<n {
-                var eta = 0.0
-                for j in 0..<p { eta += xp[j * n + i] * bp[j] }
-                let wi = exp(eta)
-                wp[i] = wi
-                let g = Int(gp[i]), base = g * p
-                g0[g] += wi
-                if ep[i] != 0 {
-                    d0[g] += wi
-                    for j in 0..<p { let v = wi * xp[j * n + i]; g1[base + j] += v; d1[base + j] += v }
-                } else {
-                    for j in 0..<p { g1[base + j] += wi * xp[j * n + i] }
+            let xp = xp, bp = bp, wp = wp, ep = ep, gp = gp
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+                let s = store + b * width
+                s.update(repeating: 0, count: width)
+                let g0 = s, d0 = s + G, g1 = s + 2 * G, d1 = s + 2 * G + G * p
+                for i in blocks[b] {
+                    var eta = 0.0
+                    for j in 0..<p { eta += xp[j * n + i] * bp[j] }
+                    let wi = exp(eta)
+                    wp[i] = wi
+                    let g = Int(gp[i]), base = g * p
+                    g0[g] += wi
+                    if ep[i] != 0 {
+                        d0[g] += wi
+                        for j in 0..<p { let v = wi * xp[j * n + i]; g1[base + j] += v; d1[base + j] += v }
+                    } else {
+                        for j in 0..<p { g1[base + j] += wi * xp[j * n + i] }
+                    }
                 }
             }
-        }}}}}}}}}
+        }}}}}
+        // block sums, in block order
+        let total = store
+        for b in 1..<max(blocks.count, 1) { let s = store + b * width; for k in 0..<width { total[k] += s[k] } }
+        G0.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total, count: G) }
+        D0.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + G, count: G) }
+        G1.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + 2 * G, count: G * p) }
+        D1.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + 2 * G + G * p, count: G * p) }
         // sweep over the groups, latest first within each stratum
         var A = [Double](repeating: 0, count: G), B = A
         let R = infoRows
@@ -422,10 +505,13 @@ final class CoxEngine {
         groups.gid.withUnsafeBufferPointer { gp in
         cAll.withUnsafeBufferPointer { ca in
         cDeath.withUnsafeBufferPointer { cd in
-            for i in 0..<n {
-                let g = Int(gp[i])
-                let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
-                for j in 0..<p { zp[j * n + i] = s * xp[j * n + i] }
+            let zp = zp, xp = xp, wp = wp, ep = ep, gp = gp, ca = ca, cd = cd
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+                for i in blocks[b] {
+                    let g = Int(gp[i])
+                    let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
+                    for j in 0..<p { zp[j * n + i] = s * xp[j * n + i] }
+                }
             }
         }}}}}}}
         var info = Matrix(rows: n, cols: p, data: zbuf).gram()

@@ -170,12 +170,17 @@ public enum SurvivalAnalysis {
                 }
                 strata = rows.map { sc[$0] }
             }
-            let sub = SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
-            let model = try CoxPH.fit(x: design.x, names: design.names, sample: sub, strata: strata,
-                                      options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel))
+            let sub = design.droppedRows == 0 ? sample
+                : SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
+            var model = try CoxPH.fit(x: design.x, names: design.names, sample: sub, strata: strata,
+                                      options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel,
+                                                          computeConcordance: false))
+            lap("cox")
+            // Harrell's C is its own stage (lifelines computes it lazily, after the fit).
+            model.concordance = Concordance.compute(risk: design.x.times(model.summary.map(\.coef)), sample: sub, strata: strata)
             cox = CoxReport(model: model, columns: o.cox, referenceLevels: design.referenceLevels,
                             strataColumn: o.strata, droppedSubjects: design.droppedRows)
-            lap("cox")
+            lap("concordance")
         }
         var r = SurvivalResult(churnDefinition: churn.definition.description, unit: o.unit, asOf: Civil.iso(d.asOf),
                                subjects: sample.count, events: sample.eventCount, byColumn: o.by, strataColumn: o.strata,
