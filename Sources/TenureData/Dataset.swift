@@ -62,6 +62,25 @@ public struct CategoricalColumn: Sendable, Codable, Equatable {
     public func value(at row: Int) -> String? { codes[row] < 0 ? nil : levels[Int(codes[row])] }
 }
 
+/// An identifier column compared only for equality (`order_id`): `codes[row]` in `0 ..< count`,
+/// equal codes ⟺ equal text, `-1` = missing. The text is not kept.
+public struct KeyColumn: Sendable, Codable, Equatable {
+    public var codes: [Int32]
+    /// Distinct keys.
+    public var count: Int
+    public init(codes: [Int32], count: Int) { self.codes = codes; self.count = count }
+    /// Codes in order of first appearance (tests, in-memory data).
+    public init(values: [String?]) {
+        var index: [String: Int32] = [:]
+        codes = values.map { v in
+            guard let v, !v.isEmpty else { return -1 }
+            if let c = index[v] { return c }
+            let c = Int32(index.count); index[v] = c; return c
+        }
+        count = index.count
+    }
+}
+
 /// A column of `customers.csv` beyond the known ones: numeric when every present value parses
 /// as a number, otherwise categorical. Used as covariates and `--by` breakdowns.
 public enum AttributeColumn: Sendable, Codable, Equatable {
@@ -74,7 +93,7 @@ public struct Transactions: Sendable {
     public var customer: [Int32] = []
     public var day: [Day] = []
     public var amount: [Double] = []
-    public var orderId: CategoricalColumn?
+    public var orderId: KeyColumn?
     public var segment: CategoricalColumn?
     public var channel: CategoricalColumn?
     public var product: CategoricalColumn?

@@ -5,7 +5,7 @@ public enum Tables {
         ColumnSpec("customer_id", .customer, required: true, allowEmpty: false),
         ColumnSpec("date", .day, required: true, allowEmpty: false),
         ColumnSpec("amount", .number, required: true, allowEmpty: false),
-        ColumnSpec("order_id", .category),
+        ColumnSpec("order_id", .key),
         ColumnSpec("segment", .category),
         ColumnSpec("channel", .category),
         ColumnSpec("product", .category),
@@ -121,7 +121,7 @@ extension TableColumns {
     func transactions() -> Transactions {
         var t = Transactions()
         t.customer = ints[0]; t.day = ints[1]; t.amount = doubles[2]
-        t.orderId = optionalCategory(3); t.segment = optionalCategory(4); t.channel = optionalCategory(5)
+        t.orderId = has(3) ? key(3) : nil; t.segment = optionalCategory(4); t.channel = optionalCategory(5)
         t.product = optionalCategory(6); t.category = optionalCategory(7)
         return t
     }

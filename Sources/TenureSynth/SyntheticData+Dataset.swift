@@ -6,7 +6,7 @@ extension SyntheticData {
     /// order of first appearance in their file, empty fields are missing, `asOf` is the
     /// configured end of observation. Tables not generated are nil.
     ///
-    /// - Parameter orderIds: include `transactions.orderId` (one level per row; costly for big data).
+    /// - Parameter orderIds: include `transactions.orderId` (one order per row).
     public func dataset(orderIds: Bool = true, source: String = "synthetic") -> Dataset {
         var index = CustomerIndex()
         for i in 0..<customers.count { _ = index.intern(Self.customerId(i)) }
@@ -17,8 +17,7 @@ extension SyntheticData {
         tx.day = transactions.day
         tx.amount = transactions.cents.map { Double($0) / 100 }
         if orderIds {
-            tx.orderId = CategoricalColumn(codes: (0..<transactions.count).map { Int32($0) },
-                                           levels: (0..<transactions.count).map { "O\($0 + 1)" })
+            tx.orderId = KeyColumn(codes: (0..<transactions.count).map { Int32($0) }, count: transactions.count)
         }
         tx.segment = firstAppearance(transactions.customer.map { Int(customers.segment[Int($0)]) }, segNames)
         tx.channel = firstAppearance(transactions.customer.map { Int(customers.channel[Int($0)]) }, chanNames)

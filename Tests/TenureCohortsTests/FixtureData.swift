@@ -68,7 +68,7 @@ enum FixtureData {
             tx.day.append(try day(try r.field("date")))
             tx.amount.append(try r.double("amount"))
         }
-        tx.orderId = categorical(try txRows.map { try $0.field("order_id") })
+        tx.orderId = KeyColumn(values: try txRows.map { try $0.field("order_id") })
         tx.channel = categorical(try txRows.map { try $0.field("channel") })
         let cRows = try csv("data/customers.csv")
         var ct = CustomerTable()

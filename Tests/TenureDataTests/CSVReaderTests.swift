@@ -94,6 +94,50 @@ struct TestRNG {
         }
     }
 
+    /// Order ids (`KeyCodes`): equal text ⟺ equal code, whatever the quoting, length or thread
+    /// count; empty = −1; codes are dense. Ids repeat (multi-line orders), some differ only past
+    /// their 8th byte, some share a 64-bit-hash partition by construction of the count.
+    @Test func orderIdsAreEqualExactlyWhenTheirTextIs() throws {
+        var rng = TestRNG(state: 7)
+        var text = "customer_id,date,amount,order_id\n"
+        var expected: [String?] = []
+        for r in 0 ..< 300_000 {
+            let k = rng.below(120_000)
+            var id: String? = k % 10 == 0 ? "order-with-a-long-common-prefix-\(k)" : "O\(k)"
+            var field = id!
+            switch r % 7 {
+            case 0: field = "\"\(id!)\""                               // quoted, same text
+            case 1 where k % 3 == 0: id = "Q\"\(k)"; field = "\"Q\"\"\(k)\""   // a doubled quote
+            case 2 where k % 5 == 0: id = nil; field = ""                 // no order id
+            default: break
+            }
+            expected.append(id)
+            text += "C\(r % 977),2024-01-01,1.5,\(field)\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > TableReader.parallelThreshold)
+        let want = KeyColumn(values: expected)
+        var codesByThreads: [[Int32]] = []
+        for threads in [1, 2, 3] {
+            let (t, _) = try read(bytes, threads: threads)
+            let got = t.key(3)
+            #expect(got.count == want.count)
+            #expect(Set(got.codes.filter { $0 >= 0 }) == Set(0 ..< Int32(want.count)))
+            // The same partition of rows into equal ids: a bijection between the two codings.
+            var map: [Int32: Int32] = [:], back: [Int32: Int32] = [:]
+            var consistent = true
+            for (a, b) in zip(got.codes, want.codes) {
+                if (a < 0) != (b < 0) { consistent = false; break }
+                if a < 0 { continue }
+                if map[a, default: b] != b || back[b, default: a] != a { consistent = false; break }
+                map[a] = b; back[b] = a
+            }
+            #expect(consistent, "threads \(threads)")
+            codesByThreads.append(got.codes)
+        }
+        #expect(codesByThreads.allSatisfy { $0 == codesByThreads[0] })
+    }
+
     /// A file whose parallel split point (the middle) lies inside a quoted multi-line field,
     /// itself below `Tokenizer.maxFieldBytes`.
     static func straddlingQuote(inner: String, repeats: Int) -> [UInt8] {

@@ -53,7 +53,7 @@ enum KPIFixture {
         tx.customer = tr.map { ix.intern($0["customer_id"]!) }
         tx.day = tr.map { d($0["date"]) }
         tx.amount = tr.map { num($0["amount"]) }
-        tx.orderId = cat(tr.map { $0["order_id"] })
+        tx.orderId = KeyColumn(values: tr.map { $0["order_id"] })
         tx.product = cat(tr.map { $0["product"] })
         tx.category = cat(tr.map { $0["category"] })
         var sb = Subscriptions()

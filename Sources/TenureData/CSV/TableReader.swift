@@ -7,6 +7,9 @@ public enum ColumnKind: Sendable, Equatable {
     case customer
     /// Text interned per column into a `CategoricalColumn` (Int32 codes, -1 = empty).
     case category
+    /// An identifier only compared for equality (order ids): dense Int32 codes (`KeyCodes`), -1 =
+    /// empty; the text is not kept.
+    case key
     /// An ISO date or datetime → `Day` (UTC). Empty = `Day.missing` when allowed.
     case day
     /// `YYYY-MM` (first day of the month) or an ISO date → `Day`.
@@ -27,6 +30,7 @@ public enum ColumnKind: Sendable, Equatable {
         switch self {
         case .customer: return "a customer id"
         case .category: return "text"
+        case .key: return "an identifier"
         case .day: return "an ISO 8601 date such as 2024-03-01 or 2024-03-01T12:30:00Z"
         case .period: return "a month such as 2024-03 or an ISO date such as 2024-03-01"
         case .timestamp: return "an ISO 8601 datetime such as 2024-03-01T12:30:00Z or a date such as 2024-03-01"
@@ -105,6 +109,8 @@ public struct TableColumns: Sendable {
     public var doubles: [[Double]] = []
     /// Per column: category levels (for `.category` columns).
     public var levels: [[String]] = []
+    /// Per column: the number of distinct keys (for `.key` columns; codes are `0 ..< keyCounts[c]`).
+    public var keyCounts: [Int] = []
     /// Names of the extra columns (header order), stored after the spec columns.
     public var extraNames: [String] = []
     public var rejects: [RejectedRow] = []
@@ -113,6 +119,7 @@ public struct TableColumns: Sendable {
 
     public func has(_ column: Int) -> Bool { column < present.count ? present[column] : true }
     public func categorical(_ column: Int) -> CategoricalColumn { CategoricalColumn(codes: ints[column], levels: levels[column]) }
+    public func key(_ column: Int) -> KeyColumn { KeyColumn(codes: ints[column], count: keyCounts[column]) }
 }
 
 /// The CSV reader: RFC 4180, UTF-8 validated, typed columns built straight from the bytes,
@@ -352,12 +359,19 @@ public enum TableReader {
                 for c in 0 ..< ncol {
                     if let p = store.i32[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                     if let p = store.f64[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
+                    if let p = store.keyHash[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
+                    if let p = store.keyRef[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                 }
             }
             dest += out.rows
             result.rejects += out.rejects
         }
         result.rows = dest
+        result.keyCounts = (0 ..< ncol).map { c in
+            guard let h = store.keyHash[c], let r = store.keyRef[c], let codes = store.i32[c] else { return 0 }
+            return KeyCodes.assign(hash: h, ref: r, rows: dest, bytes: base, codes: codes)
+        }
+        store.freeKeys()
         for c in 0 ..< ncol {
             result.ints.append(store.i32[c].map { Array(UnsafeBufferPointer(start: $0, count: dest)) } ?? [])
             if let p = store.i32[c] { p.deallocate(); store.i32[c] = nil }
@@ -436,13 +450,24 @@ public enum TableReader {
         var i32: [UnsafeMutablePointer<Int32>?]
         var f64: [UnsafeMutablePointer<Double>?]
         var lines: UnsafeMutablePointer<Int32>?
+        /// `.key` columns: each row's hash and `KeyCodes.ref` until the codes are assigned.
+        var keyHash: [UnsafeMutablePointer<UInt64>?]
+        var keyRef: [UnsafeMutablePointer<UInt64>?]
         init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int) {
             i32 = (0 ..< ncol).map { c in present[c] && !kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             f64 = (0 ..< ncol).map { c in present[c] && kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
+            keyHash = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
+            keyRef = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
+        }
+        func freeKeys() {
+            for p in keyHash { p?.deallocate() }
+            for p in keyRef { p?.deallocate() }
+            keyHash = keyHash.map { _ in nil }; keyRef = keyRef.map { _ in nil }
         }
         func free() {
             for p in i32 { p?.deallocate() }
             for p in f64 { p?.deallocate() }
+            freeKeys()
             lines?.deallocate()
             i32 = []; f64 = []; lines = nil
         }
@@ -486,9 +511,14 @@ public enum TableReader {
         let i32 = UnsafeMutablePointer<UnsafeMutablePointer<Int32>?>.allocate(capacity: max(ncol, 1))
         let f64 = UnsafeMutablePointer<UnsafeMutablePointer<Double>?>.allocate(capacity: max(ncol, 1))
         defer { i32.deallocate(); f64.deallocate() }
+        let kh = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
+        let kr = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
+        defer { kh.deallocate(); kr.deallocate() }
         for c in 0 ..< ncol {
             i32[c] = store.i32[c].map { $0 + rowBase }
             f64[c] = store.f64[c].map { $0 + rowBase }
+            kh[c] = store.keyHash[c].map { $0 + rowBase }
+            kr[c] = store.keyRef[c].map { $0 + rowBase }
         }
         var scratch: [UInt8] = []
         // Interners: 0 = customers, 1 + k = category column k.
@@ -503,7 +533,14 @@ public enum TableReader {
         defer { pend.deallocate() }
         var npend = 0
         var touched: UInt64 = 0
+        // Interners whose table still fits in cache (a few thousand keys: segments, products) take
+        // their keys at once; the queue only pays off for big ones (customers). Decided at each
+        // flush, when the queue is empty, so every interner still sees its keys in row order.
+        let direct = UnsafeMutablePointer<Bool>.allocate(capacity: internerCount)
+        direct.initialize(repeating: true, count: internerCount)
+        defer { direct.deallocate() }
         func flush() {
+            defer { for j in 0 ..< internerCount { direct[j] = interners[j].count < 4096 } }
             // Independent loads of every queued key's home slot: the cache misses overlap.
             var acc: UInt64 = 0
             for k in 0 ..< npend { acc &+= interners[pend[k].interner].touch(pend[k].hash) }
@@ -609,6 +646,9 @@ public enum TableReader {
                 case .bool:
                     if len == 0 && s.allowEmpty { i32[s.column]![row] = -1 }
                     else if let v = boolValue(p, len) { i32[s.column]![row] = v } else { ok = false }
+                case .key:
+                    if len == 0 { kr[s.column]![row] = KeyCodes.empty; kh[s.column]![row] = 0 }
+                    else { kr[s.column]![row] = KeyCodes.ref(offset: f.start, length: len); kh[s.column]![row] = ByteInterner.hash(p, len) }
                 case .customer, .category: break
                 }
                 if !ok {
@@ -652,10 +692,11 @@ public enum TableReader {
                     dest.pointee = scratch.withUnsafeBufferPointer { sb in interners[which].intern(sb.baseAddress!, len) }
                     continue
                 }
+                if direct[which] { dest.pointee = interners[which].intern(p, len); continue }
                 pend[npend] = Pending(ptr: p, len: len, hash: ByteInterner.hash(p, len), dest: dest, interner: which)
                 npend += 1
             }
-            if npend > pendCap - internedCount { flush() }
+            if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
             if let lines = store.lines { lines[rowBase + row] = Int32(truncatingIfNeeded: tok.recordLine) }
             row += 1
         }

@@ -119,13 +119,28 @@ struct Tokenizer {
                 pos = i
                 return .problem
             }
-            // Unquoted field: bytes above ',' (44) are never special.
+            // Unquoted field: bytes above ',' (44) are never special. Eight bytes at a time: the
+            // lowest flagged byte of `below` is exactly the first byte < 45 (flags above it may be
+            // spurious borrows, and are never read).
             var j = i
-            while j < end {
-                let c = b[j]
-                if c > 44 { j += 1; continue }
-                if c == 44 || c == 10 || c == 13 || c == 34 { break }
-                j += 1
+            let raw = UnsafeRawPointer(b)
+            scan: while true {
+                while j + 8 <= end {
+                    let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                    let below = (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080
+                    if below == 0 { j += 8; continue }
+                    j += below.trailingZeroBitCount >> 3
+                    let c = b[j]
+                    if c == 44 || c == 10 || c == 13 || c == 34 { break scan }
+                    j += 1
+                }
+                while j < end {
+                    let c = b[j]
+                    if c > 44 { j += 1; continue }
+                    if c == 44 || c == 10 || c == 13 || c == 34 { break scan }
+                    j += 1
+                }
+                break
             }
             if j - i > Tokenizer.maxFieldBytes {
                 problem = .fieldTooLong(offset: i, length: j - i)

@@ -347,7 +347,7 @@ final class Engine {
         let B = o.brackets?.count ?? 0
         var markB = [Int32](repeating: -1, count: bracketOfAge == nil ? 0 : n)
         let orderCodes = tx.orderId?.codes
-        var orderCell = [Int32](repeating: -1, count: tx.orderId?.levels.count ?? 0)
+        var orderCell = [Int32](repeating: -1, count: tx.orderId?.count ?? 0)
         var overflow: [UInt64] = []
         var before = 0
         let boa = bracketOfAge ?? []

@@ -28,7 +28,7 @@ enum Value {
         var catSeen = [Int32](repeating: -1, count: tx.category?.levels.count ?? 0)
         var dayCats: [Int32] = []
         let orderCodes = tx.orderId?.codes ?? []
-        var orderSeen = [Bool](repeating: false, count: tx.orderId?.levels.count ?? 0)
+        var orderSeen = [Bool](repeating: false, count: tx.orderId?.count ?? 0)
         let hasOrder = tx.orderId != nil
         let months = cx.monthsOfPeriod
 
