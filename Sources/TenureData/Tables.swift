@@ -134,9 +134,9 @@ extension TableColumns {
         t.acquisitionCost = has(4) ? doubles[4] : nil
         let first = Tables.customers.columns.count
         for (k, name) in extraNames.enumerated() {
-            let col = categorical(first + k)
             t.attributeNames.append(name)
-            t.attributes[name] = Self.attribute(col)
+            // Read as numbers when its values looked numeric (TableReader.sniffNumeric), else as text.
+            t.attributes[name] = doubles[first + k].isEmpty ? Self.attribute(categorical(first + k)) : .numeric(doubles[first + k])
         }
         return t
     }

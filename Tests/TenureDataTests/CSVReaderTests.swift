@@ -138,6 +138,37 @@ struct TestRNG {
         #expect(codesByThreads.allSatisfy { $0 == codesByThreads[0] })
     }
 
+    /// customers.csv attributes: numeric exactly when every present value is a number — sniffed from
+    /// the first records, and read again as text when a later value is not a number.
+    @Test func extraColumnsAreNumericOnlyWhenEveryValueIs() throws {
+        let rows = 60_000
+        var text = "customer_id,score,tier,late,blank\n"
+        for i in 0 ..< rows {
+            let score = i % 11 == 0 ? "" : " \(Double(i) * 0.25)"       // empty = missing; spaces trimmed
+            let late = i < 50_000 ? "\(i)" : "x\(i)"                  // text long after the first records
+            text += "C\(i),\(score),\(i % 3),\(late),\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > TableReader.parallelThreshold)
+        for threads in [1, 2] {
+            var interner = ByteInterner()
+            let t = try TableReader.read(Tables.customers, bytes: CSVBytes(bytes: bytes), display: "customers.csv",
+                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads)
+            let c = t.customerTable()
+            #expect(c.attributeNames == ["score", "tier", "late", "blank"])
+            guard case .numeric(let score) = c.attributes["score"], case .numeric(let tier) = c.attributes["tier"] else {
+                Issue.record("score and tier should be numeric"); continue
+            }
+            #expect(score.count == rows && (0 ..< rows).allSatisfy { i in i % 11 == 0 ? score[i].isNaN : score[i] == Double(i) * 0.25 })
+            #expect(tier == (0 ..< rows).map { Double($0 % 3) })
+            guard case .categorical(let late) = c.attributes["late"], case .categorical(let blank) = c.attributes["blank"] else {
+                Issue.record("late and blank should be text"); continue
+            }
+            #expect(late.value(at: 7) == "7" && late.value(at: 59_999) == "x59999" && late.levels.count == rows)
+            #expect(blank.levels.isEmpty && blank.codes.allSatisfy { $0 == -1 })
+        }
+    }
+
     /// A file whose parallel split point (the middle) lies inside a quoted multi-line field,
     /// itself below `Tokenizer.maxFieldBytes`.
     static func straddlingQuote(inner: String, repeats: Int) -> [UInt8] {

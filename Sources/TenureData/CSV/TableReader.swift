@@ -146,8 +146,11 @@ public enum TableReader {
                         onInvalid: onInvalid, threads: threads)
     }
 
+    /// `textFields`: header positions of extra columns read as text even when they look numeric
+    /// (set on the re-read after a value of a column sniffed as numeric turned out not to be).
     public static func read(_ spec: TableSpec, bytes: CSVBytes, display: String, schema: Schema,
-                            customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int) throws -> TableColumns {
+                            customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int,
+                            textFields: Set<Int> = []) throws -> TableColumns {
         let base = bytes.base
         let n = bytes.count
         var start = 0
@@ -208,7 +211,11 @@ public enum TableReader {
             }
         }
         let ncol = spec.columns.count + extraNames.count
-        var kinds = spec.columns.map(\.kind) + extraNames.map { _ in ColumnKind.category }
+        // Extra columns whose first records all hold numbers are read as numbers (no dictionary of
+        // a million distinct strings for a numeric covariate); should a later value not be a number,
+        // the table is read again with that column as text.
+        let numericExtras = sniffNumeric(base, from: headerEnd, end: n, fields: extraFields.filter { !textFields.contains($0) })
+        var kinds = spec.columns.map(\.kind) + extraFields.map { numericExtras.contains($0) ? ColumnKind.number : .category }
         var allowEmpty = spec.columns.map(\.allowEmpty) + extraNames.map { _ in true }
         var names = spec.columns.map { schema.name(of: $0.name, in: spec.table) } + extraNames
         var fieldOf = fieldOfColumn + extraFields
@@ -219,7 +226,8 @@ public enum TableReader {
         var sinks: [Sink] = []
         var categoryCount = 0
         for c in 0 ..< ncol where fieldOf[c] >= 0 {
-            var s = Sink(column: c, field: fieldOf[c], kind: kinds[c], allowEmpty: allowEmpty[c], interner: -1)
+            var s = Sink(column: c, field: fieldOf[c], kind: kinds[c], allowEmpty: allowEmpty[c], interner: -1,
+                         sniffed: c >= spec.columns.count && kinds[c] == .number)
             if kinds[c] == .category { s.interner = categoryCount; categoryCount += 1 }
             sinks.append(s)
         }
@@ -288,6 +296,12 @@ public enum TableReader {
                 }
             }
             let all = outs.map { $0! }
+            let notNumeric = Set(all.flatMap(\.notNumeric))
+            if !notNumeric.isEmpty {
+                store.free()
+                return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers, onInvalid: onInvalid,
+                                threads: threads, textFields: textFields.union(notNumeric.map { fieldOf[$0] }))
+            }
             if all.allSatisfy({ $0.ok }) && zip(all, chunkRanges).allSatisfy({ $0.endPos == $1.upperBound }) {
                 outputs = all
             } else {
@@ -300,6 +314,11 @@ public enum TableReader {
             rowBases = [0]
             let out = parseChunk(ctx, store: store, range: dataStart ..< n, line: tok.line, rowBase: 0,
                                  capacity: totalLines + 1, mode: onInvalid == .skip ? .skip : .fail, validateUTF8: anyNonASCII)
+            if !out.notNumeric.isEmpty {
+                store.free()
+                return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers, onInvalid: onInvalid,
+                                threads: threads, textFields: textFields.union(out.notNumeric.map { fieldOf[$0] }))
+            }
             if let e = out.error { throw e }
             outputs = [out]
         }
@@ -431,6 +450,8 @@ public enum TableReader {
         var kind: ColumnKind
         var allowEmpty: Bool
         var interner: Int
+        /// An extra column read as numbers because its first values were.
+        var sniffed = false
     }
 
     struct Context {
@@ -490,6 +511,8 @@ public enum TableReader {
         var error: DataError?
         var ok = true
         var endPos = 0
+        /// Columns sniffed as numeric that hold something else: the table is read again.
+        var notNumeric: [Int] = []
     }
 
     /// Parses `range` into rows `rowBase ..< rowBase + capacity` of the storage.
@@ -651,6 +674,10 @@ public enum TableReader {
                     else { kr[s.column]![row] = KeyCodes.ref(offset: f.start, length: len); kh[s.column]![row] = ByteInterner.hash(p, len) }
                 case .customer, .category: break
                 }
+                if !ok && s.sniffed {
+                    out.notNumeric.append(s.column); out.ok = false
+                    break sinks
+                }
                 if !ok {
                     let e = valueError(ctx, sink: s, field: f, line: tok.recordLine)
                     if !fail(e, recordEnd: tok.pos) { break sinks }
@@ -708,6 +735,27 @@ public enum TableReader {
         out.customers = interners[0]
         out.categories = (0 ..< ctx.categoryCount).map { interners[$0 + 1] }
         return out
+    }
+
+    /// Of `fields` (header positions), those whose values in the first records (up to 1,000) are
+    /// all numbers or empty, with at least one number.
+    static func sniffNumeric(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, fields: [Int]) -> Set<Int> {
+        guard !fields.isEmpty else { return [] }
+        var tok = Tokenizer(base: base, start: start, end: end, line: 2)
+        var list = FieldList()
+        defer { list.free() }
+        var candidate = Set(fields), seen = Set<Int>()
+        for _ in 0 ..< 1000 {
+            guard !candidate.isEmpty, tok.next(&list) == .record else { break }
+            for k in candidate where k < list.count {
+                let f = list.ptr[k]
+                let len = f.end - f.start
+                if len == 0 { continue }
+                if f.escaped || parseTrimmed(base + f.start, len, { NumberParser.double($0, $1) }) == nil { candidate.remove(k) }
+                else { seen.insert(k) }
+            }
+        }
+        return candidate.intersection(seen)
     }
 
     @inline(__always) static func parseTrimmed<T>(_ p: UnsafePointer<UInt8>, _ n: Int, _ f: (UnsafePointer<UInt8>, Int) -> T?) -> T? {
