@@ -280,6 +280,23 @@ struct TestRNG {
         #expect(c.ids == ["x", "y"] && c.index(of: "y") == 1)
     }
 
+    /// Keys of at most 8 bytes given as one word hash and intern exactly as from their bytes.
+    @Test func shortKeysAsWords() {
+        var rng = TestRNG(state: 11)
+        var t = ByteInterner(), u = ByteInterner()
+        for _ in 0 ..< 20_000 {
+            let n = rng.below(9)
+            let bytes = (0 ..< n).map { _ in UInt8(rng.below(256)) }
+            var w: UInt64 = 0
+            for (q, b) in bytes.enumerated() { w |= UInt64(b) << UInt64(8 * q) }
+            let h = bytes.withUnsafeBufferPointer { ByteInterner.hash($0.baseAddress ?? ByteInterner.empty, n) }
+            #expect(ByteInterner.shortHash(w, n) == h)
+            let a = bytes.withUnsafeBufferPointer { t.intern($0.baseAddress ?? ByteInterner.empty, n) }
+            #expect(u.intern(word: w, length: n, hash: h) == a)
+        }
+        #expect(t.strings == u.strings)
+    }
+
     @Test func customerIndexCodable() throws {
         var c = CustomerIndex()
         for id in ["b", "a", "c"] { _ = c.intern(id) }

@@ -61,6 +61,40 @@ public struct ByteInterner: Sendable {
         return mix(h ^ (h >> 29))
     }
 
+    /// `hash(p, n)` of a key of at most 8 bytes given as its little-endian word `w` (zero padded):
+    /// the same value, without reading the bytes one by one.
+    @inlinable @inline(__always)
+    public static func shortHash(_ w: UInt64, _ n: Int) -> UInt64 {
+        @inline(__always) func mix(_ x: UInt64) -> UInt64 {
+            let m = x.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+            return m.high ^ m.low
+        }
+        var h: UInt64 = 0xA076_1D64_78BD_642F &+ UInt64(truncatingIfNeeded: n)
+        if n == 8 { h = mix(h ^ w) } else if n > 0 { h = mix(h ^ w ^ 0xE703_7ED1_A0B4_28DB) }
+        return mix(h ^ (h >> 29))
+    }
+
+    /// Index of the key of `n` ≤ 8 bytes whose little-endian word is `w` (zero padded), inserting
+    /// it when new; `h` = `shortHash(w, n)`.
+    @inlinable @inline(__always)
+    public mutating func intern(word w: UInt64, length n: Int, hash h: UInt64) -> Int32 {
+        let want = Self.metaKey(n, h)
+        let (found, at) = slots.withUnsafeBufferPointer { t -> (Int32, Int) in
+            let mask = t.count - 1
+            var s = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = t[s]
+                if slot.meta == 0 { return (-1, s) }
+                if slot.meta & ~0xFFFF_FFFF == want && slot.word == w { return (Int32(UInt32(truncatingIfNeeded: slot.meta)) - 1, s) }
+                s = (s + 1) & mask
+            }
+        }
+        if found >= 0 { return found }
+        return withUnsafeBytes(of: w) { b in
+            insert(b.baseAddress!.assumingMemoryBound(to: UInt8.self), n, hash: h, slot: at, word: w, meta: want)
+        }
+    }
+
     @inlinable @inline(__always) static func firstWord(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         if n >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
         var w: UInt64 = 0

@@ -498,6 +498,8 @@ public enum TableReader {
         var ptr: UnsafePointer<UInt8>
         var len: Int
         var hash: UInt64
+        /// The key's bytes as a little-endian word when it has at most 8 (else 0).
+        var word: UInt64
         var dest: UnsafeMutablePointer<Int32>
         var interner: Int
     }
@@ -570,11 +572,13 @@ public enum TableReader {
             touched &+= acc
             for k in 0 ..< npend {
                 let q = pend[k]
-                q.dest.pointee = interners[q.interner].intern(q.ptr, q.len, hash: q.hash)
+                q.dest.pointee = q.len <= 8 ? interners[q.interner].intern(word: q.word, length: q.len, hash: q.hash)
+                                            : interners[q.interner].intern(q.ptr, q.len, hash: q.hash)
             }
             npend = 0
         }
         var row = 0
+        let byteCount = ctx.bytes.count
         var released = range.lowerBound
         let releaseEvery = 8 << 20
         let expectedFields = ctx.headerFields
@@ -719,8 +723,18 @@ public enum TableReader {
                     dest.pointee = scratch.withUnsafeBufferPointer { sb in interners[which].intern(sb.baseAddress!, len) }
                     continue
                 }
-                if direct[which] { dest.pointee = interners[which].intern(p, len); continue }
-                pend[npend] = Pending(ptr: p, len: len, hash: ByteInterner.hash(p, len), dest: dest, interner: which)
+                // Keys of at most 8 bytes are read as one word (when 8 bytes can be read there).
+                var word: UInt64 = 0, hash: UInt64
+                if len <= 8 && f.start + 8 <= byteCount {
+                    word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (len == 8 ? ~0 : (1 << UInt64(8 * len)) - 1)
+                    hash = ByteInterner.shortHash(word, len)
+                    if direct[which] { dest.pointee = interners[which].intern(word: word, length: len, hash: hash); continue }
+                } else {
+                    if len <= 8 { for q in 0 ..< len { word |= UInt64(p[q]) << UInt64(8 * q) } }
+                    hash = ByteInterner.hash(p, len)
+                    if direct[which] { dest.pointee = interners[which].intern(p, len, hash: hash); continue }
+                }
+                pend[npend] = Pending(ptr: p, len: len, hash: hash, word: word, dest: dest, interner: which)
                 npend += 1
             }
             if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
