@@ -323,6 +323,25 @@ public enum TableReader {
             outputs = [out]
         }
 
+        // Order-id codes depend on no interner: close their gaps now and compute them on another
+        // thread while the interners merge.
+        let keyColumns = (0 ..< ncol).filter { store.keyHash[$0] != nil }
+        let keyCounts = UnsafeMutablePointer<Int>.allocate(capacity: max(ncol, 1))
+        keyCounts.initialize(repeating: 0, count: max(ncol, 1))
+        defer { keyCounts.deallocate() }
+        let keysDone = DispatchGroup()
+        if !keyColumns.isEmpty {
+            var at = 0
+            for (k, out) in outputs.enumerated() {
+                for c in keyColumns where rowBases[k] != at {
+                    (store.keyHash[c]! + at).update(from: store.keyHash[c]! + rowBases[k], count: out.rows)
+                    (store.keyRef[c]! + at).update(from: store.keyRef[c]! + rowBases[k], count: out.rows)
+                }
+                at += out.rows
+            }
+            let job = KeyJob(columns: keyColumns, store: store, rows: at, base: base, counts: keyCounts)
+            DispatchQueue.global().async(group: keysDone) { job.run() }
+        }
         // Merge interning in chunk order (= first appearance order), remap codes, close gaps.
         var result = TableColumns(file: display)
         result.header = header
@@ -375,27 +394,32 @@ public enum TableReader {
         var dest = 0
         for (k, out) in outputs.enumerated() {
             if rowBases[k] != dest {
-                for c in 0 ..< ncol {
+                for c in 0 ..< ncol where store.keyHash[c] == nil {   // key columns are already in place
                     if let p = store.i32[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                     if let p = store.f64[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
-                    if let p = store.keyHash[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
-                    if let p = store.keyRef[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                 }
             }
             dest += out.rows
             result.rejects += out.rejects
         }
         result.rows = dest
-        result.keyCounts = (0 ..< ncol).map { c in
-            guard let h = store.keyHash[c], let r = store.keyRef[c], let codes = store.i32[c] else { return 0 }
-            return KeyCodes.assign(hash: h, ref: r, rows: dest, bytes: base, codes: codes)
-        }
+        keysDone.wait()
+        result.keyCounts = (0 ..< ncol).map { keyCounts[$0] }
         store.freeKeys()
+        // Columns into arrays, two at a time.
+        var ints = [[Int32]](repeating: [], count: ncol), doubles = [[Double]](repeating: [], count: ncol)
+        ints.withUnsafeMutableBufferPointer { ip in
+            doubles.withUnsafeMutableBufferPointer { dp in
+                let ip = ip, dp = dp, rows = dest
+                DispatchQueue.concurrentPerform(iterations: ncol) { c in
+                    if let p = store.i32[c] { ip[c] = Array(UnsafeBufferPointer(start: p, count: rows)); p.deallocate() }
+                    if let p = store.f64[c] { dp[c] = Array(UnsafeBufferPointer(start: p, count: rows)); p.deallocate() }
+                }
+            }
+        }
+        store.i32 = store.i32.map { _ in nil }; store.f64 = store.f64.map { _ in nil }
+        result.ints = ints; result.doubles = doubles
         for c in 0 ..< ncol {
-            result.ints.append(store.i32[c].map { Array(UnsafeBufferPointer(start: $0, count: dest)) } ?? [])
-            if let p = store.i32[c] { p.deallocate(); store.i32[c] = nil }
-            result.doubles.append(store.f64[c].map { Array(UnsafeBufferPointer(start: $0, count: dest)) } ?? [])
-            if let p = store.f64[c] { p.deallocate(); store.f64[c] = nil }
             if kinds[c] == .category, let s = sinks.first(where: { $0.column == c }) {
                 result.levels.append(globalCats[s.interner].strings)
             } else {
@@ -491,6 +515,16 @@ public enum TableReader {
             freeKeys()
             lines?.deallocate()
             i32 = []; f64 = []; lines = nil
+        }
+    }
+
+    /// `KeyCodes.assign` for every key column of `store`, run off the reading thread.
+    struct KeyJob: @unchecked Sendable {
+        let columns: [Int], store: Storage, rows: Int, base: UnsafePointer<UInt8>, counts: UnsafeMutablePointer<Int>
+        func run() {
+            for c in columns {
+                counts[c] = KeyCodes.assign(hash: store.keyHash[c]!, ref: store.keyRef[c]!, rows: rows, bytes: base, codes: store.i32[c]!)
+            }
         }
     }
 
