@@ -299,13 +299,32 @@ public struct RFMPatterns: Sendable {
                                 && txs[i] == txs[i].rounded() && Ts[i] == Ts[i].rounded()
                                 && xs[i] >= 0 && xs[i] < 2_097_152) { integral = false; break }
         if integral {
-            var map = [UInt64: Int32](minimumCapacity: max(1024, n / 4))
+            // Open addressing on the packed key (key + 1, so 0 marks an empty slot), grown at half full.
+            var size = 1 << 12
+            var keys = [UInt64](repeating: 0, count: size), codes = [Int32](repeating: 0, count: size)
+            @inline(__always) func slot(_ key: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
             for i in 0..<n {
-                let key = UInt64(xs[i]) << 42 | UInt64(txs[i]) << 21 | UInt64(Ts[i])
-                if let k = map[key] { pattern[i] = k; weight[Int(k)] += 1; continue }
+                let key = (UInt64(xs[i]) << 42 | UInt64(txs[i]) << 21 | UInt64(Ts[i])) &+ 1
+                var s = slot(key, size - 1)
+                var found: Int32 = -1
+                while keys[s] != 0 {
+                    if keys[s] == key { found = codes[s]; break }
+                    s = (s + 1) & (size - 1)
+                }
+                if found >= 0 { pattern[i] = found; weight[Int(found)] += 1; continue }
                 let k = Int32(x.count)
-                map[key] = k; pattern[i] = k
+                keys[s] = key; codes[s] = k; pattern[i] = k
                 x.append(xs[i]); tx.append(txs[i]); T.append(Ts[i]); weight.append(1)
+                if 2 * x.count > size {
+                    size *= 2
+                    keys = [UInt64](repeating: 0, count: size); codes = [Int32](repeating: 0, count: size)
+                    for c in 0..<x.count {
+                        let key = (UInt64(x[c]) << 42 | UInt64(tx[c]) << 21 | UInt64(T[c])) &+ 1
+                        var s = slot(key, size - 1)
+                        while keys[s] != 0 { s = (s + 1) & (size - 1) }
+                        keys[s] = key; codes[s] = Int32(c)
+                    }
+                }
             }
         } else {
             var map = [Key: Int32](minimumCapacity: max(1024, n / 4))
