@@ -612,6 +612,7 @@ public enum TableReader {
             npend = 0
         }
         var row = 0
+        var keysAtHalf = [Int](repeating: 0, count: internerCount)
         let byteCount = ctx.bytes.count
         var released = range.lowerBound
         let releaseEvery = 8 << 20
@@ -772,6 +773,18 @@ public enum TableReader {
                 npend += 1
             }
             if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
+            if row == 32_768 || row == 65_536 {
+                // Big tables are sized once, from the rate of new keys over rows 32k–64k carried to the
+                // end of the chunk (keys repeat more as a file goes on, so this is rarely too small),
+                // instead of being rebuilt at every doubling.
+                flush()
+                for j in 0 ..< internerCount {
+                    if row == 32_768 { keysAtHalf[j] = interners[j].count; continue }
+                    let have = interners[j].count
+                    guard have > 4096 else { continue }
+                    interners[j].reserve(min(capacity, have + (have - keysAtHalf[j]) * (capacity - row) / 32_768))
+                }
+            }
             if let lines = store.lines { lines[rowBase + row] = Int32(truncatingIfNeeded: tok.recordLine) }
             row += 1
         }
