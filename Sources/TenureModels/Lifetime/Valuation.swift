@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 
 /// When future purchases happen and how much they are discounted.
 ///
@@ -76,41 +77,71 @@ public enum Valuation {
     /// the values are identical, at a fraction of the cost (patterns ≫ distinct (x, T)).
     static func bgnbdForecasts(_ m: BGNBDModel, _ d: RFMPatterns, schedule: DiscountSchedule)
         -> (pAlive: [Double], expected: [Double], discounted: [Double]) {
-        let steps = schedule.times.count
-        var pa = [Double](repeating: 0, count: d.count)
-        var ex = pa, dc = pa
-        var index = [UInt64: Int](minimumCapacity: 1024)
-        var table = [Double]()            // steps values of A per distinct (x, T)
+        let steps = schedule.times.count, count = d.count
         let r = m.r, alpha = m.alpha, a = m.a, b = m.b
-        for k in 0..<d.count {
-            let x = d.x[k], T = d.T[k], tx = d.tx[k]
+        // distinct (x, T), first seen first; slot[k] = pattern k's
+        var index = [UInt64: Int32](minimumCapacity: 1024)
+        var ux: [Int32] = [], uT: [Double] = []
+        var slot = [Int32](repeating: 0, count: count)
+        for k in 0..<count {
+            let x = d.x[k], T = d.T[k]
             let key = UInt64(UInt32(bitPattern: x)) << 32 ^ T.bitPattern &* 0x9E37_79B9_7F4A_7C15
-            var base: Int
-            if let b0 = index[key], table[b0] == Double(x), table[b0 + 1] == T {
-                base = b0
-            } else {
-                base = table.count
-                table.append(Double(x)); table.append(T)
-                let xd = Double(x)
-                for t in schedule.times {
-                    let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
-                    let lhyp = logHyp2f1(ca, cb, cc, z)
-                    let first = (a + b + xd - 1) / (a - 1)
-                    let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
-                    table.append(first * second)
+            if let e = index[key], ux[Int(e)] == x, uT[Int(e)] == T { slot[k] = e; continue }
+            let e = Int32(ux.count)
+            ux.append(x); uT.append(T)
+            if index[key] == nil { index[key] = e }
+            slot[k] = e
+        }
+        // A(x, T, t) for every distinct (x, T) and step, then each pattern: the same operations
+        // whichever core does them, so the values do not depend on the core count.
+        var table = [Double](repeating: 0, count: ux.count * steps)
+        var pa = [Double](repeating: 0, count: count)
+        var ex = pa, dc = pa
+        table.withUnsafeMutableBufferPointer { tb in
+            let tb = tb
+            Self.inParallel(ux.count) { range in
+                for u in range {
+                    let xd = Double(ux[u]), T = uT[u]
+                    for (i, t) in schedule.times.enumerated() {
+                        let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
+                        let lhyp = logHyp2f1(ca, cb, cc, z)
+                        let first = (a + b + xd - 1) / (a - 1)
+                        let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+                        tb[u * steps + i] = first * second
+                    }
                 }
-                if index[key] == nil { index[key] = base }
             }
-            pa[k] = m.probabilityAlive(x: x, tx: tx, T: T)
-            let xd = Double(x)
-            let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
-            var prev = 0.0, sum = 0.0
-            for i in 0..<steps {
-                let e = schedule.times[i] > 0 ? table[base + 2 + i] / den : 0
-                sum += schedule.factors[i] * (e - prev); prev = e
-            }
-            ex[k] = prev; dc[k] = sum
+            pa.withUnsafeMutableBufferPointer { pap in ex.withUnsafeMutableBufferPointer { exp in dc.withUnsafeMutableBufferPointer { dcp in
+                let pap = pap, exp = exp, dcp = dcp
+                Self.inParallel(count) { range in
+                    for k in range {
+                        let x = d.x[k], T = d.T[k], tx = d.tx[k]
+                        pap[k] = m.probabilityAlive(x: x, tx: tx, T: T)
+                        let xd = Double(x)
+                        let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
+                        let base = Int(slot[k]) * steps
+                        var prev = 0.0, sum = 0.0
+                        for i in 0..<steps {
+                            let e = schedule.times[i] > 0 ? tb[base + i] / den : 0
+                            sum += schedule.factors[i] * (e - prev); prev = e
+                        }
+                        exp[k] = prev; dcp[k] = sum
+                    }
+                }
+            }}}
         }
         return (pa, ex, dc)
     }
+
+    /// `body` over 8 fixed ranges of `0 ..< n` on every core (one range below 16,384 items).
+    static func inParallel(_ n: Int, _ body: (Range<Int>) -> Void) {
+        let k = n >= 16_384 ? 8 : 1
+        if k == 1 { body(0..<n); return }
+        withoutActuallyEscaping(body) { body in
+            let job = RangeJob(body: body)
+            DispatchQueue.concurrentPerform(iterations: k) { c in job.body((n * c / k)..<(n * (c + 1) / k)) }
+        }
+    }
+
+    private struct RangeJob: @unchecked Sendable { let body: (Range<Int>) -> Void }
 }
