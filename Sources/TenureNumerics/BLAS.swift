@@ -71,6 +71,14 @@ extension Matrix {
         return c
     }
 
+    /// `C += AᵀA` on the lower triangle of the column-major `cols × cols` buffer `c`, for the
+    /// column-major `rows × cols` block `a` with leading dimension `ld` (one dsyrk, β = 1): Gram
+    /// matrices of data too big to scale in one piece, a cache-sized block at a time.
+    public static func addGram(_ a: UnsafePointer<Double>, rows: Int, cols: Int, ld: Int, into c: UnsafeMutablePointer<Double>) {
+        guard rows > 0, cols > 0 else { return }
+        cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, Int32(cols), Int32(rows), 1.0, a, Int32(ld), 1.0, c, Int32(cols))
+    }
+
     /// The weighted Gram matrix `Aᵀ diag(w) A` (`cols × cols`), full symmetric. Weights must be ≥ 0
     /// (it scales rows by `√w` and calls dsyrk).
     public func weightedGram(_ w: [Double]) -> Matrix {
@@ -86,7 +94,7 @@ extension Matrix {
     }
 
     /// Copy the lower triangle onto the upper one (LAPACK routines fill only one triangle).
-    mutating func fillUpperFromLower() {
+    public mutating func fillUpperFromLower() {
         let n = rows
         data.withUnsafeMutableBufferPointer { p in
             for j in 0..<n {

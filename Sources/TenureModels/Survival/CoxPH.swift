@@ -287,7 +287,7 @@ struct TimeGroups {
 /// Centred data in input order and the likelihood sweep: one sequential O(n·p) pass scatters each
 /// subject into its (stratum, time) group, an O(groups·p) sweep over the groups gives the
 /// log-likelihood, gradient and the rank-one (Efron) terms, and the Σ wᵢcᵢxᵢxᵢᵀ part of the
-/// information is one BLAS dsyrk. Subjects are never permuted, so every pass over the n × p data
+/// information comes from BLAS dsyrk on cache-sized pieces of the scaled design. Subjects are never permuted, so every pass over the n × p data
 /// is sequential.
 final class CoxEngine {
     let n: Int, p: Int
@@ -302,8 +302,9 @@ final class CoxEngine {
     /// Standard deviation of each covariate (to judge step sizes and divergence on a common scale).
     var scale: [Double]
     let infoRows: Int
-    /// Scratch reused by every evaluation: the n × p weighted design, e^η, and the per-group sums.
-    var zbuf: [Double]
+    /// Rows of the scaled design handed to dsyrk at once (2,048 × p doubles stay in cache).
+    static let pieceRows = 2048
+    /// Scratch reused by every evaluation: e^η, and the per-group sums.
     var w: [Double]
     var G0: [Double], D0: [Double], G1: [Double], D1: [Double]
 
@@ -374,8 +375,7 @@ final class CoxEngine {
         var rows = 0
         for d in groups.deaths where d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
         infoRows = rows
-        // every evaluation writes all of zbuf and w before reading them: no need to zero them
-        zbuf = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }
+        // every evaluation writes all of w before reading it: no need to zero it
         w = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
         G0 = [Double](repeating: 0, count: groups.count); D0 = G0
         G1 = [Double](repeating: 0, count: groups.count * p); D1 = G1
@@ -498,23 +498,38 @@ final class CoxEngine {
             var cumA = 0.0
             for g in range { cumA += A[g]; cAll[g] = cumA; cDeath[g] = max(cumA - B[g], 0) }
         }
-        zbuf.withUnsafeMutableBufferPointer { zp in
+        // Each block scales its subjects by √(wᵢcᵢ) a cache-sized piece at a time and adds the piece's
+        // Gram matrix (dsyrk) to its own p × p sum; block sums are added in block order.
+        let piece = Self.pieceRows
+        let blockInfo = UnsafeMutablePointer<Double>.allocate(capacity: blocks.count * p * p)
+        defer { blockInfo.deallocate() }
+        blockInfo.initialize(repeating: 0, count: blocks.count * p * p)
         xs.data.withUnsafeBufferPointer { xp in
         w.withUnsafeBufferPointer { wp in
         ev.withUnsafeBufferPointer { ep in
         groups.gid.withUnsafeBufferPointer { gp in
         cAll.withUnsafeBufferPointer { ca in
         cDeath.withUnsafeBufferPointer { cd in
-            let zp = zp, xp = xp, wp = wp, ep = ep, gp = gp, ca = ca, cd = cd
+            let xp = xp, wp = wp, ep = ep, gp = gp, ca = ca, cd = cd
             DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
-                for i in blocks[b] {
-                    let g = Int(gp[i])
-                    let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
-                    for j in 0..<p { zp[j * n + i] = s * xp[j * n + i] }
+                let z = UnsafeMutablePointer<Double>.allocate(capacity: piece * p)
+                defer { z.deallocate() }
+                var start = blocks[b].lowerBound
+                while start < blocks[b].upperBound {
+                    let m = min(piece, blocks[b].upperBound - start)
+                    for r in 0..<m {
+                        let i = start + r, g = Int(gp[i])
+                        let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
+                        for j in 0..<p { z[j * m + r] = s * xp[j * n + i] }
+                    }
+                    Matrix.addGram(z, rows: m, cols: p, ld: m, into: blockInfo + b * p * p)
+                    start += m
                 }
             }
-        }}}}}}}
-        var info = Matrix(rows: n, cols: p, data: zbuf).gram()
+        }}}}}}
+        var info = Matrix(rows: p, cols: p)
+        for b in 0..<blocks.count { for k in 0..<(p * p) { info.data[k] += blockInfo[b * p * p + k] } }
+        info.fillUpperFromLower()
         if R > 0 {
             let i2 = Matrix(rows: R, cols: p, data: rowsData).gram()
             for k in 0..<(p * p) { info.data[k] -= i2.data[k] }
