@@ -287,8 +287,8 @@ struct TimeGroups {
 /// Centred data in input order and the likelihood sweep: one sequential O(n·p) pass scatters each
 /// subject into its (stratum, time) group, an O(groups·p) sweep over the groups gives the
 /// log-likelihood, gradient and the rank-one (Efron) terms, and the Σ wᵢcᵢxᵢxᵢᵀ part of the
-/// information comes from BLAS dsyrk on cache-sized pieces of the scaled design. Subjects are never permuted, so every pass over the n × p data
-/// is sequential.
+/// information comes from BLAS dsyrk on cache-sized pieces of the scaled design. Subjects are
+/// never permuted, so every pass over the n × p data is sequential.
 final class CoxEngine {
     let n: Int, p: Int
     let ties: CoxTies
