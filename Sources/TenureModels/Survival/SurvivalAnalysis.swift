@@ -155,7 +155,8 @@ public enum SurvivalAnalysis {
         var cox: CoxReport? = nil
         if !o.cox.isEmpty {
             var cols: [(name: String, column: AttributeColumn)] = []
-            for name in o.cox { cols.append((name, try Covariates.column(d, name: name, customers: churn.customer))) }
+            let customerRows = Covariates.rows(of: d)
+            for name in o.cox { cols.append((name, try Covariates.column(d, name: name, customers: churn.customer, customerRows: customerRows))) }
             var design = try CoxDesign.build(cols, count: sample.count, events: sample.event)
             var rows = design.rows
             var strata: [Int32]? = nil
@@ -212,11 +213,11 @@ public enum Covariates {
     /// The value of column `name` for each customer in `customers`: customers.csv first
     /// (segment, channel, acquisition_cost or any other column), then the plan of the customer's
     /// first subscription, then segment/channel of the customer's first transaction.
-    public static func column(_ d: Dataset, name: String, customers: [Int32]) throws -> AttributeColumn {
+    /// `customerRows`: `rows(of:)` of the dataset when the caller asks for several columns.
+    public static func column(_ d: Dataset, name: String, customers: [Int32], customerRows: [Int32]? = nil) throws -> AttributeColumn {
         let nc = d.customers.count
         if let t = d.customerTable {
-            var row = [Int32](repeating: -1, count: nc)
-            for (r, c) in t.customer.enumerated() { row[Int(c)] = Int32(r) }
+            let row = customerRows ?? rows(of: d)
             func cat(_ c: CategoricalColumn) -> AttributeColumn {
                 .categorical(CategoricalColumn(codes: customers.map { let r = row[Int($0)]; return r < 0 ? -1 : c.codes[Int(r)] }, levels: c.levels))
             }
@@ -249,6 +250,13 @@ public enum Covariates {
         throw DataError(.missingColumn, file: "customers.csv", column: name,
                         expected: known.isEmpty ? "a customers.csv column to use as a covariate or group"
                                                 : "one of: \(known.joined(separator: ", "))")
+    }
+
+    /// The customers.csv row of each customer (−1 when it has none).
+    public static func rows(of d: Dataset) -> [Int32] {
+        var row = [Int32](repeating: -1, count: d.customers.count)
+        if let t = d.customerTable { for (r, c) in t.customer.enumerated() { row[Int(c)] = Int32(r) } }
+        return row
     }
 
     /// A column as groups: text levels as they are (only levels that occur, in byte order); a numeric
