@@ -118,6 +118,17 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         }
     }
 
+    /// log(e^a₃ + e^a₄) and the weights p₃ = e^a₃ / (e^a₃ + e^a₄), p₄ = 1 − p₃, with one `exp` and one
+    /// `log1p` and no overflow.
+    @inline(__always) static func logSumExp(_ a3: Double, _ a4: Double) -> (lse: Double, p3: Double, p4: Double) {
+        if a3 >= a4 {
+            let e = Foundation.exp(a4 - a3), p3 = 1 / (1 + e)
+            return (a3 + Foundation.log1p(e), p3, e * p3)
+        }
+        let e = Foundation.exp(a3 - a4), p4 = 1 / (1 + e)
+        return (a4 + Foundation.log1p(e), e * p4, p4)
+    }
+
     /// Total −log L and its gradient, as `negLogLikelihood`, on prepared data.
     static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double]) -> Double {
         let r = th[0], al = th[1], a = th[2], b = th[3]
@@ -158,14 +169,7 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
                     let j = Int(tis[k]), i = Int(txis[k])
                     let a3 = -rx * lT[j]
                     let a4 = la - lbx[xi] - rx * lX[i]
-                    let p3: Double, p4: Double, lse: Double
-                    if a3 >= a4 {
-                        let e = Foundation.exp(a4 - a3)
-                        lse = a3 + Foundation.log1p(e); p3 = 1 / (1 + e); p4 = e * p3
-                    } else {
-                        let e = Foundation.exp(a3 - a4)
-                        lse = a4 + Foundation.log1p(e); p4 = 1 / (1 + e); p3 = e * p4
-                    }
+                    let (lse, p3, p4) = logSumExp(a3, a4)
                     sll += w * lse
                     sgr -= w * (p3 * lT[j] + p4 * lX[i])
                     sgal -= w * rx * (p3 * iT[j] + p4 * iX[i])
@@ -237,14 +241,7 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
                     let j = Int(tis[k]), i = Int(txis[k])
                     let a3 = -rx * lT[j]
                     let a4 = la - lbx[xi] - rx * lX[i]
-                    let p3: Double, p4: Double, lse: Double
-                    if a3 >= a4 {
-                        let e = Foundation.exp(a4 - a3)
-                        lse = a3 + Foundation.log1p(e); p3 = 1 / (1 + e); p4 = e * p3
-                    } else {
-                        let e = Foundation.exp(a3 - a4)
-                        lse = a4 + Foundation.log1p(e); p4 = 1 / (1 + e); p3 = e * p4
-                    }
+                    let (lse, p3, p4) = logSumExp(a3, a4)
                     let ib = ibx[xi]
                     sll += w * lse
                     sgr -= w * (p3 * lT[j] + p4 * lX[i])
