@@ -102,19 +102,37 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
 
         init(_ d: RFMPatterns) {
             byX = WeightsByX(x: d.x, weight: d.weight)
-            var tIndex = [UInt64: Int32](), txIndex = [UInt64: Int32]()
+            var tIndex = DistinctValues(), txIndex = DistinctValues()
             for k in 0..<d.count {
                 let T = d.T[k]
-                let j: Int32
-                if let e = tIndex[T.bitPattern] { j = e } else {
-                    j = Int32(tValues.count); tIndex[T.bitPattern] = j; tValues.append(T); zeroWeight.append(0)
-                }
+                let (j, newT) = tIndex.index(T)
+                if newT { tValues.append(T); zeroWeight.append(0) }
                 if d.x[k] == 0 { zeroWeight[Int(j)] += d.weight[k]; continue }
                 let tx = d.tx[k]
-                let i: Int32
-                if let e = txIndex[tx.bitPattern] { i = e } else { i = Int32(txValues.count); txIndex[tx.bitPattern] = i; txValues.append(tx) }
+                let (i, newTx) = txIndex.index(tx)
+                if newTx { txValues.append(tx) }
                 x.append(d.x[k]); ti.append(j); txi.append(i); w.append(d.weight[k])
             }
+        }
+    }
+
+    /// Numbers of distinct values in first-seen order: whole numbers in [0, 65,536) (recency and age
+    /// in days, weeks or months) through a direct table, anything else through a dictionary of bits.
+    struct DistinctValues {
+        var small = [Int32](repeating: -1, count: 65_536)
+        var other: [UInt64: Int32] = [:]
+        var count: Int32 = 0
+        /// The value's number, and whether it is new.
+        mutating func index(_ v: Double) -> (Int32, Bool) {
+            if v >= 0 && v < 65_536 && v == v.rounded(.down) {
+                let k = Int(v)
+                if small[k] >= 0 { return (small[k], false) }
+                small[k] = count; count += 1
+                return (small[k], true)
+            }
+            if let e = other[v.bitPattern] { return (e, false) }
+            other[v.bitPattern] = count; count += 1
+            return (count - 1, true)
         }
     }
 

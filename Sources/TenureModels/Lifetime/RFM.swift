@@ -301,6 +301,7 @@ public struct RFMPatterns: Sendable {
         if integral {
             // Open addressing on the packed key (key + 1, so 0 marks an empty slot), grown at half full.
             var size = 1 << 12
+            while size < n { size <<= 1 }   // patterns ≤ customers: rarely a rebuild
             var keys = [UInt64](repeating: 0, count: size), codes = [Int32](repeating: 0, count: size)
             @inline(__always) func slot(_ key: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
             for i in 0..<n {
