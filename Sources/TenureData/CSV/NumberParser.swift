@@ -18,6 +18,17 @@ public enum NumberParser {
         return v
     }
 
+    /// 10^k for 0 ≤ k ≤ 22 (exact doubles); the common small powers without touching the table.
+    @inlinable @inline(__always) static func exactPowerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1000
+        default: return pow10[k]
+        }
+    }
+
     @inlinable @inline(__always)
     public static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         var i = 0
@@ -50,7 +61,7 @@ public enum NumberParser {
         }
         guard any else { return nil }
         if i == n && digits <= 19 && frac <= 22 && mant <= (1 << 53) {
-            let v = Double(mant) / pow10[frac]
+            let v = Double(mant) / exactPowerOfTen(frac)
             return neg ? -v : v
         }
         if i < n && (p[i] == 101 || p[i] == 69) || digits > 15 || frac > 22 || mant > (1 << 53) {

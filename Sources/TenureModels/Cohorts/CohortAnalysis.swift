@@ -141,7 +141,7 @@ final class Engine {
                             let end = min(am.count, r + 4096)
                             for i in r..<end {
                                 let x = am[i] * 100
-                                ok = ok && abs(x - x.rounded()) <= 1e-6 * max(1, abs(x))
+                                ok = ok && abs(x - x.rounded(.toNearestOrEven)) <= 1e-6 * max(1, abs(x))
                             }
                             r = end
                         }
