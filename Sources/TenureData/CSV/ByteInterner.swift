@@ -153,7 +153,9 @@ public struct ByteInterner: Sendable {
     /// Index of the key, inserting it (at the end) when new.
     @inlinable @inline(__always)
     public mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
-        let w = Self.firstWord(p, n), want = Self.metaKey(n, h)
+        let w = Self.firstWord(p, n)
+        if n <= 8 { return intern(word: w, length: n, hash: h) }
+        let want = Self.metaKey(n, h)
         let (found, at) = slots.withUnsafeBufferPointer { t -> (Int32, Int) in
             let mask = t.count - 1
             var s = Int(truncatingIfNeeded: h) & mask
@@ -162,7 +164,7 @@ public struct ByteInterner: Sendable {
                 if slot.meta == 0 { return (-1, s) }
                 if slot.meta & ~0xFFFF_FFFF == want && slot.word == w {
                     let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
-                    if n <= 8 || tailEquals(e, p, n) { return (Int32(e), s) }
+                    if tailEquals(e, p, n) { return (Int32(e), s) }
                 }
                 s = (s + 1) & mask
             }

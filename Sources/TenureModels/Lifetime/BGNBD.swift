@@ -175,28 +175,7 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
             ll -= w * r * lT[j]; gr -= w * lT[j]; gal -= w * r * iT[j]
         }
         let la = Foundation.log(a), ia = 1 / a
-        let sums = BlockSum.sum(count: p.x.count, width: 5) { range, acc in
-            var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
-            p.x.withUnsafeBufferPointer { xs in p.ti.withUnsafeBufferPointer { tis in
-            p.txi.withUnsafeBufferPointer { txis in p.w.withUnsafeBufferPointer { ws in
-            lT.withUnsafeBufferPointer { lT in iT.withUnsafeBufferPointer { iT in
-            lX.withUnsafeBufferPointer { lX in iX.withUnsafeBufferPointer { iX in
-            lbx.withUnsafeBufferPointer { lbx in ibx.withUnsafeBufferPointer { ibx in
-                for k in range {
-                    let xi = Int(xs[k]), w = ws[k], rx = r + Double(xi)
-                    let j = Int(tis[k]), i = Int(txis[k])
-                    let a3 = -rx * lT[j]
-                    let a4 = la - lbx[xi] - rx * lX[i]
-                    let (lse, p3, p4) = logSumExp(a3, a4)
-                    sll += w * lse
-                    sgr -= w * (p3 * lT[j] + p4 * lX[i])
-                    sgal -= w * rx * (p3 * iT[j] + p4 * iX[i])
-                    sga += w * p4
-                    sgb -= w * p4 * ibx[xi]
-                }
-            }}}}}}}}}}
-            acc[0] = sll; acc[1] = sgr; acc[2] = sgal; acc[3] = sga; acc[4] = sgb
-        }
+        let sums = patternSums(r: r, la: la, p, lT: lT, iT: iT, lX: lX, iX: iX, lbx: lbx, ibx: ibx, hessian: false)
         let sll = sums[0], sgr = sums[1], sgal = sums[2], sga = sums[3], sgb = sums[4]
         ll += sll; gr += sgr; gal += sgal; ga += sga * ia; gb += sgb
         g = [-gr, -gal, -ga, -gb]
@@ -245,7 +224,28 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
             add(0, 1, -w * iT[j]); add(1, 1, w * r * iT[j] * iT[j])
         }
         let la = Foundation.log(a), ia = 1 / a
-        let sums = BlockSum.sum(count: p.x.count, width: 19) { range, acc in
+        let sums = patternSums(r: r, la: la, p, lT: lT, iT: iT, lX: lX, iX: iX, lbx: lbx, ibx: ibx, hessian: true)
+        let sll = sums[0], sgr = sums[1], sgal = sums[2], sga = sums[3], sgb = sums[4]
+        let h01 = sums[5], h11 = sums[6], h22 = sums[7], h33 = sums[8]
+        let c00 = sums[9], c01 = sums[10], c02 = sums[11], c03 = sums[12], c11 = sums[13], c12 = sums[14], c13 = sums[15]
+        let c22 = sums[16], c23 = sums[17], c33 = sums[18]
+        ll += sll; gr += sgr; gal += sgal; ga += sga * ia; gb += sgb
+        add(0, 1, h01); add(1, 1, h11); add(2, 2, -h22 * ia * ia); add(3, 3, h33)
+        // δ₂ = −1/a: scale the a-components
+        add(0, 0, c00); add(0, 1, c01); add(0, 2, -c02 * ia); add(0, 3, c03)
+        add(1, 1, c11); add(1, 2, -c12 * ia); add(1, 3, c13)
+        add(2, 2, c22 * ia * ia); add(2, 3, -c23 * ia); add(3, 3, c33)
+        g = [-gr, -gal, -ga, -gb]
+        hess = Matrix(rows: 4, cols: 4, data: H.map { -$0 })
+        return -ll
+    }
+
+    /// The O(patterns) part of the likelihood: sums over the patterns with x > 0, in `BlockSum`
+    /// blocks — [log L, ∂r, ∂α, a·∂a, ∂b] and, with `hessian`, the second-order sums
+    /// [h01, h11, h22, h33] (p₃∇²a₃ + p₄∇²a₄) and the 10 of p₃p₄ δδᵀ, δ = (lX − lT, −rx (iT − iX), −1/a, 1/(b+x−1)).
+    static func patternSums(r: Double, la: Double, _ p: Prepared, lT: [Double], iT: [Double], lX: [Double], iX: [Double],
+                            lbx: [Double], ibx: [Double], hessian: Bool) -> [Double] {
+        BlockSum.sum(count: p.x.count, width: hessian ? 19 : 5) { range, acc in
             var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
             var h01 = 0.0, h11 = 0.0, h22 = 0.0, h33 = 0.0
             var c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0, c22 = 0.0, c23 = 0.0, c33 = 0.0
@@ -266,12 +266,11 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
                     sgal -= w * rx * (p3 * iT[j] + p4 * iX[i])
                     sga += w * p4
                     sgb -= w * p4 * ib
-                    // p3 ∇²a3 + p4 ∇²a4 (a-row terms −p4/a², b-row +p4/(b+x−1)²)
+                    guard hessian else { continue }
                     h01 -= w * (p3 * iT[j] + p4 * iX[i])
                     h11 += w * rx * (p3 * iT[j] * iT[j] + p4 * iX[i] * iX[i])
                     h22 += w * p4
                     h33 += w * p4 * ib * ib
-                    // p3 p4 δδᵀ, δ = (lX − lT, −rx (iT − iX), −1/a, 1/(b+x−1))
                     let q = w * p3 * p4
                     let d0 = lX[i] - lT[j], d1 = -rx * (iT[j] - iX[i]), d3 = ib
                     c00 += q * d0 * d0; c01 += q * d0 * d1; c02 += q * d0; c03 += q * d0 * d3
@@ -279,22 +278,10 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
                     c22 += q; c23 += q * d3; c33 += q * d3 * d3
                 }
             }}}}}}}}}}
-            for (j, v) in [sll, sgr, sgal, sga, sgb, h01, h11, h22, h33,
-                           c00, c01, c02, c03, c11, c12, c13, c22, c23, c33].enumerated() { acc[j] = v }
+            acc[0] = sll; acc[1] = sgr; acc[2] = sgal; acc[3] = sga; acc[4] = sgb
+            guard hessian else { return }
+            for (j, v) in [h01, h11, h22, h33, c00, c01, c02, c03, c11, c12, c13, c22, c23, c33].enumerated() { acc[5 + j] = v }
         }
-        let sll = sums[0], sgr = sums[1], sgal = sums[2], sga = sums[3], sgb = sums[4]
-        let h01 = sums[5], h11 = sums[6], h22 = sums[7], h33 = sums[8]
-        let c00 = sums[9], c01 = sums[10], c02 = sums[11], c03 = sums[12], c11 = sums[13], c12 = sums[14], c13 = sums[15]
-        let c22 = sums[16], c23 = sums[17], c33 = sums[18]
-        ll += sll; gr += sgr; gal += sgal; ga += sga * ia; gb += sgb
-        add(0, 1, h01); add(1, 1, h11); add(2, 2, -h22 * ia * ia); add(3, 3, h33)
-        // δ₂ = −1/a: scale the a-components
-        add(0, 0, c00); add(0, 1, c01); add(0, 2, -c02 * ia); add(0, 3, c03)
-        add(1, 1, c11); add(1, 2, -c12 * ia); add(1, 3, c13)
-        add(2, 2, c22 * ia * ia); add(2, 3, -c23 * ia); add(3, 3, c33)
-        g = [-gr, -gal, -ga, -gb]
-        hess = Matrix(rows: 4, cols: 4, data: H.map { -$0 })
-        return -ll
     }
 
     /// Fits by maximum likelihood. Throws `FitError` when the fit does not converge or the data
