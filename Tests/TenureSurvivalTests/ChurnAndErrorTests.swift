@@ -125,6 +125,35 @@ func reason(_ body: () throws -> Void) -> String {
     #expect(msg.contains("level 'b' of 'seg' has no churn events"), "\(msg)")
 }
 
+@Test func coxDesignReadsColumnsThroughSubjectIndices() throws {
+    let seg = CategoricalColumn(codes: [0, 1, 1, 2, 1, 0, -1, 2, 1], levels: ["b", "a", "c"])
+    let num: [Double] = [1, 2, 3, 4, 5, 6, 7, .nan, 9]
+    let cols: [(name: String, column: AttributeColumn)] = [("seg", .categorical(seg)), ("n", .numeric(num))]
+    // 10 subjects over 9 customers: some twice, customer 8 not at all, 6 and 7 lack a value
+    let subjects: [Int32] = [7, 0, 1, 1, 2, 3, 4, 5, 6, 5]
+    let events = [true, true, false, true, true, true, false, true, true, true]
+    let via = try CoxDesign.build(cols, count: 10, events: events, subjects: subjects)
+    let gathered = try CoxDesign.build(
+        [("seg", .categorical(CategoricalColumn(codes: subjects.map { seg.codes[Int($0)] }, levels: seg.levels))),
+         ("n", .numeric(subjects.map { num[Int($0)] }))], count: 10, events: events)
+    #expect(via.x == gathered.x && via.rows == gathered.rows && via.names == gathered.names)
+    #expect(via.rows == [1, 2, 3, 4, 5, 6, 7, 9] && via.droppedRows == 2)
+    // subjects 0, 1, 2, … read the columns' first entries, as without indices
+    let first = try CoxDesign.build([("n", .numeric(num))], count: 7, subjects: Array(0..<7))
+    #expect(first.x.column(0) == Array(num[0..<7]))
+    #expect(reason { _ = try CoxDesign.build(cols, count: 2, subjects: [0, 9]) }.contains("has 9 values for 10 subjects"))
+}
+
+@Test func coxFitLeavesTheCallersMatrixAlone() throws {
+    let (s, cols) = coxSample(n: 300, seed: 5)
+    let x = Matrix(rows: 300, cols: 2, data: cols[0] + cols[1])
+    let before = x
+    let m = try CoxPH.fit(x: x, names: ["a", "b"], sample: s)
+    #expect(x == before)   // the fit centres its own copy
+    let again = try CoxPH.fit(x: x, names: ["a", "b"], sample: s)
+    #expect(m == again)
+}
+
 @Test func logRankWithoutEventsFails() {
     let s = SurvivalSample(time: [1, 2, 3, 4], event: [false, false, false, false])
     #expect(reason { _ = try LogRank.test(s, group: [0, 1, 0, 1], levels: ["x", "y"]) }.contains("no group has a churn event"))

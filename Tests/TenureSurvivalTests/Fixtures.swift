@@ -88,6 +88,7 @@ enum Fixtures {
     }
 
     static func frame(_ name: String) throws -> Frame {
+        if name == "gen_big" { return bigFrame(80_000) }
         let url = dir.appendingPathComponent("data/\(name).csv")
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
@@ -105,6 +106,24 @@ enum Fixtures {
             for j in header.indices { cols[j].append(String(f[j]).replacingOccurrences(of: "\"", with: "")) }
         }
         return Frame(name: name, columns: Dictionary(uniqueKeysWithValues: zip(header, cols)), count: lines.count - 1)
+    }
+
+    /// `gen_big(n)` of scripts/fixtures/survival.R, rebuilt exactly: the same Park–Miller stream
+    /// (s ← 16807·s mod 2³¹−1 from 20241) and the same integer rules, so R's fit of this frame is
+    /// the reference without the frame being stored.
+    static func bigFrame(_ n: Int) -> Frame {
+        var s = 20241
+        func draw() -> Int { s = 16807 * s % 2_147_483_647; return s }
+        var cols: [String: [String]] = ["time": [], "event": [], "x1": [], "x2": [], "segment": []]
+        for _ in 0..<n {
+            let r1 = draw(), r2 = draw(), r3 = draw(), r4 = draw()
+            let x1 = Double(r1 % 2001 - 1000) / 250, x2 = r2 % 4
+            cols["time"]!.append(String(1 + r4 % 120 + 30 * x2 + (x1 > 0 ? 20 : 0)))
+            cols["event"]!.append((r4 / 120) % 4 != 0 ? "1" : "0")
+            cols["x1"]!.append("\(x1)"); cols["x2"]!.append(String(x2))
+            cols["segment"]!.append(["a", "b", "c"][r3 % 3])
+        }
+        return Frame(name: "gen_big", columns: cols, count: n)
     }
 }
 

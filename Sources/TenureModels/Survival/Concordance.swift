@@ -3,7 +3,8 @@
 /// Contract: over comparable pairs (i, j) — same stratum, i has an event at tᵢ and tⱼ > tᵢ, or
 /// tⱼ = tᵢ with j censored — the pair is concordant when riskᵢ > riskⱼ, discordant when
 /// riskᵢ < riskⱼ, tied when equal; C = (concordant + tied/2) / (concordant + discordant + tied).
-/// Pairs of events at the same time are excluded (`tiedTime` counts them). This is R
+/// Pairs of events at the same time are excluded: `tiedTime` counts those with different risks (R's
+/// `tied.y`; pairs tied on both are R's `tied.xy`, counted in neither). This is R
 /// `concordance(..., reverse = TRUE)` as `coxph` reports it, and lifelines'
 /// `concordance_index(T, -risk, E)`. Exact integer counts, O(n log n): subjects in order of risk,
 /// a Fenwick tree over their (stratum, time) groups — small and cache-resident when times are days.
@@ -57,7 +58,8 @@ public struct Concordance: Sendable, Codable, Equatable {
         var conc: Int64 = 0, disc: Int64 = 0, tied: Int64 = 0, tiedT: Int64 = 0
         for d in groups.deaths { tiedT += Int64(d) * Int64(d - 1) / 2 }
         let oneStratum = groups.strata.count == 1
-        var lower: [Int64] = []
+        var lower: [Int64] = [], eventKeys: [Int32] = []
+        var tiedBoth: Int64 = 0   // events at the same time with the same risk
         tree.withUnsafeMutableBufferPointer { tr in
         sortedKeys.withUnsafeBufferPointer { sk in
         key.withUnsafeBufferPointer { kp in
@@ -87,10 +89,18 @@ public struct Concordance: Sendable, Codable, Equatable {
                     a = b
                     continue
                 }
-                lower.removeAll(keepingCapacity: true)
+                lower.removeAll(keepingCapacity: true); eventKeys.removeAll(keepingCapacity: true)
                 for q in a..<b where kp[q] & 1 == 0 {
                     let l = later(Int(kp[q]), Int(ep[q]))
-                    conc += l; lower.append(l)
+                    conc += l; lower.append(l); eventKeys.append(kp[q])
+                }
+                if eventKeys.count > 1 {
+                    eventKeys.sort()
+                    var run: Int64 = 1
+                    for t in 1..<eventKeys.count {
+                        if eventKeys[t] == eventKeys[t - 1] { run += 1 } else { tiedBoth += run * (run - 1) / 2; run = 1 }
+                    }
+                    tiedBoth += run * (run - 1) / 2
                 }
                 for q in a..<b { add(Int(kp[q])) }
                 var m = 0
@@ -105,6 +115,6 @@ public struct Concordance: Sendable, Codable, Equatable {
         }}}}}
         let c = Double(conc), dcs = Double(disc), tr = Double(tied)
         return Concordance(value: (c + tr / 2) / (c + dcs + tr), concordant: c, discordant: dcs,
-                           tiedRisk: tr, tiedTime: Double(tiedT))
+                           tiedRisk: tr, tiedTime: Double(tiedT - tiedBoth))
     }
 }

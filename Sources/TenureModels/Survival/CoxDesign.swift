@@ -1,3 +1,4 @@
+import Dispatch
 import TenureData
 import TenureNumerics
 
@@ -17,47 +18,64 @@ public struct CoxDesign: Sendable {
     public var rows: [Int]
     public var droppedRows: Int
 
-    /// `events` (per input row) lets the builder refuse a level with no events with a clear message
-    /// (its coefficient would be −∞).
+    /// One design column: a numeric column as it is, or the dummy of one level of a text column.
+    private enum Output { case numeric(Int), dummy(Int, code: Int32) }
+
+    /// `events` (per subject) lets the builder refuse a level with no events with a clear message
+    /// (its coefficient would be −∞). With `subjects`, subject i's value in a column is the column's
+    /// entry `subjects[i]` (columns indexed by customer, say), read straight into the design;
+    /// without it, entry i. Columns are filled on every core.
     public static func build(_ columns: [(name: String, column: AttributeColumn)], count n: Int,
-                             events: [Bool]? = nil) throws -> CoxDesign {
+                             events: [Bool]? = nil, subjects: [Int32]? = nil) throws -> CoxDesign {
         let model = "Cox model"
         guard !columns.isEmpty else { throw FitError(model: model, reason: "no covariates given") }
-        for (name, col) in columns {
-            let count: Int
-            switch col { case .numeric(let v): count = v.count; case .categorical(let c): count = c.codes.count }
-            guard count == n else { throw FitError(model: model, reason: "column '\(name)' has \(count) values for \(n) subjects") }
+        if let subjects {
+            guard subjects.count == n else { throw FitError(model: model, reason: "\(subjects.count) subject indices for \(n) subjects") }
+            guard (subjects.min() ?? 0) >= 0 else { throw FitError(model: model, reason: "a subject index is negative") }
         }
-        var keep = [Bool](repeating: true, count: n)
-        var dropped = 0
-        keep.withUnsafeMutableBufferPointer { kp in
-            for (_, col) in columns {
-                switch col {
-                case .numeric(let v):
-                    v.withUnsafeBufferPointer { vp in for i in 0..<n where !vp[i].isFinite && kp[i] { kp[i] = false; dropped += 1 } }
-                case .categorical(let c):
-                    c.codes.withUnsafeBufferPointer { cp in for i in 0..<n where cp[i] < 0 && kp[i] { kp[i] = false; dropped += 1 } }
-                }
+        let need = subjects.map { Int($0.max() ?? -1) + 1 } ?? n
+        for (name, col) in columns {
+            let count = col.count
+            guard subjects == nil ? count == n : count >= need else {
+                throw FitError(model: model, reason: "column '\(name)' has \(count) values for \(subjects == nil ? n : need) subjects")
             }
         }
-        let rows = dropped == 0 ? Array(0..<n) : (0..<n).filter { keep[$0] }
+        // subjects 0, 1, 2, … read each column's first n entries as they are
+        let subjects = subjects.flatMap { s in s.withUnsafeBufferPointer { sp in (0..<n).allSatisfy { sp[$0] == Int32($0) } } ? nil : s }
+        // rows with a value in every column (a mask only when some value is missing)
+        var missing = [Bool](repeating: false, count: columns.count)
+        missing.withUnsafeMutableBufferPointer { mp in
+            let mp = mp
+            DispatchQueue.concurrentPerform(iterations: columns.count) { j in
+                mp[j] = columns[j].column.hasMissing(at: subjects, count: n)
+            }
+        }
+        var rows: [Int]
+        if missing.contains(true) {
+            var keep = [Bool](repeating: true, count: n)
+            for (j, (_, col)) in columns.enumerated() where missing[j] { col.clearMissing(&keep, at: subjects) }
+            rows = (0..<n).filter { keep[$0] }
+        } else {
+            rows = Array(0..<n)
+        }
         let m = rows.count
         guard m > 0 else { throw FitError(model: model, reason: "no subject has a value in every covariate (\(columns.map { $0.name }.joined(separator: ", ")))") }
-        var data: [Double] = []
-        data.reserveCapacity(m * columns.reduce(0) { total, col in
-            if case .categorical(let c) = col.column { return total + max(c.levels.count - 1, 0) } else { return total + 1 }
-        })
+        // the design's columns: numeric columns as they are, text columns as dummies
+        var outputs: [Output] = []
         var names: [String] = []
         var refs: [String: String] = [:]
-        for (name, col) in columns {
+        for (k, (name, col)) in columns.enumerated() {
             switch col {
-            case .numeric(let v):
-                names.append(name)
-                if m == n { data.append(contentsOf: v) } else { for i in rows { data.append(v[i]) } }
+            case .numeric:
+                names.append(name); outputs.append(.numeric(k))
             case .categorical(let c):
                 var counts = [Int](repeating: 0, count: c.levels.count)
                 var evs = [Int](repeating: 0, count: c.levels.count)
-                for i in rows { counts[Int(c.codes[i])] += 1; if events?[i] == true { evs[Int(c.codes[i])] += 1 } }
+                for i in rows {
+                    let code = Int(c.codes[subjects.map { Int($0[i]) } ?? i])
+                    counts[code] += 1
+                    if events?[i] == true { evs[code] += 1 }
+                }
                 let present = (0..<c.levels.count).filter { counts[$0] > 0 }.sorted { c.levels[$0] < c.levels[$1] }
                 guard present.count >= 2 else {
                     throw FitError(model: model, reason: "covariate '\(name)' is constant (only level '\(present.first.map { c.levels[$0] } ?? "")' occurs); drop it")
@@ -66,17 +84,81 @@ public struct CoxDesign: Sendable {
                 for l in present where counts[l] > counts[ref] { ref = l }
                 refs[name] = c.levels[ref]
                 for l in present where l != ref {
-                    if let events, evs[l] == 0 {
-                        _ = events
+                    if events != nil, evs[l] == 0 {
                         throw FitError(model: model, reason: "level '\(c.levels[l])' of '\(name)' has no churn events, so its hazard ratio is 0 and cannot be estimated; merge it with another level or leave those customers out")
                     }
-                    names.append("\(name)=\(c.levels[l])")
-                    let code = Int32(l)
-                    data.append(contentsOf: rows.lazy.map { c.codes[$0] == code ? 1.0 : 0.0 })
+                    names.append("\(name)=\(c.levels[l])"); outputs.append(.dummy(k, code: Int32(l)))
                 }
             }
         }
-        return CoxDesign(x: Matrix(rows: m, cols: names.count, data: data), names: names,
+        let p = outputs.count
+        let data = [Double](unsafeUninitializedCapacity: m * p) { buffer, count in
+            let out = buffer.baseAddress!
+            rows.withUnsafeBufferPointer { rp in
+                let rp = rp
+                DispatchQueue.concurrentPerform(iterations: p) { j in
+                    let dst = out + j * m
+                    switch outputs[j] {
+                    case .numeric(let k):
+                        guard case .numeric(let v) = columns[k].column else { return }
+                        v.withUnsafeBufferPointer { vp in
+                            if let subjects {
+                                subjects.withUnsafeBufferPointer { sp in for r in 0..<m { dst[r] = vp[Int(sp[rp[r]])] } }
+                            } else if m == n {
+                                dst.update(from: vp.baseAddress!, count: m)
+                            } else {
+                                for r in 0..<m { dst[r] = vp[rp[r]] }
+                            }
+                        }
+                    case .dummy(let k, let code):
+                        guard case .categorical(let c) = columns[k].column else { return }
+                        c.codes.withUnsafeBufferPointer { cp in
+                            if let subjects {
+                                subjects.withUnsafeBufferPointer { sp in for r in 0..<m { dst[r] = cp[Int(sp[rp[r]])] == code ? 1 : 0 } }
+                            } else {
+                                for r in 0..<m { dst[r] = cp[rp[r]] == code ? 1 : 0 }
+                            }
+                        }
+                    }
+                }
+            }
+            count = m * p
+        }
+        return CoxDesign(x: Matrix(rows: m, cols: p, data: data), names: names,
                          referenceLevels: refs, rows: rows, droppedRows: n - m)
+    }
+}
+
+extension AttributeColumn {
+    /// Number of entries.
+    var count: Int {
+        switch self { case .numeric(let v): return v.count; case .categorical(let c): return c.codes.count }
+    }
+
+    /// Whether entry `subjects[i]` (or i) is missing (non-finite number, no level) for some i < n.
+    func hasMissing(at subjects: [Int32]?, count n: Int) -> Bool {
+        switch self {
+        case .numeric(let v):
+            return v.withUnsafeBufferPointer { vp in
+                if let subjects { return subjects.contains { !vp[Int($0)].isFinite } }
+                return vp.prefix(n).contains { !$0.isFinite }
+            }
+        case .categorical(let c):
+            return c.codes.withUnsafeBufferPointer { cp in
+                if let subjects { return subjects.contains { cp[Int($0)] < 0 } }
+                return cp.prefix(n).contains { $0 < 0 }
+            }
+        }
+    }
+
+    /// Sets `keep[i] = false` where entry `subjects[i]` (or i) is missing.
+    func clearMissing(_ keep: inout [Bool], at subjects: [Int32]?) {
+        for i in keep.indices {
+            let e = subjects.map { Int($0[i]) } ?? i
+            switch self {
+            case .numeric(let v): if !v[e].isFinite { keep[i] = false }
+            case .categorical(let c): if c.codes[e] < 0 { keep[i] = false }
+            }
+        }
     }
 }

@@ -98,8 +98,20 @@ public enum CoxPH {
     /// Throws `FitError` for: no events, a constant or collinear covariate (naming it),
     /// a non-positive-definite information matrix, a diverging coefficient (monotone likelihood),
     /// or no convergence within `maxIterations`.
-    public static func fit(x: Matrix, names: [String], sample: SurvivalSample, strata: [Int32]? = nil,
+    ///
+    /// `x` is taken over and centred in place: pass it with `consume` when the caller has no further
+    /// use for it, or the fit works on a copy.
+    public static func fit(x: consuming Matrix, names: [String], sample: SurvivalSample, strata: [Int32]? = nil,
                            options: CoxOptions = CoxOptions()) throws -> CoxModel {
+        var (model, concordance) = try fitted(x: x, names: names, sample: sample, strata: strata, options: options)
+        if options.computeConcordance { model.concordance = concordance() }
+        return model
+    }
+
+    /// `fit` without Harrell's C, and a function that computes it for the fitted β (so a caller can
+    /// time it apart); `options.computeConcordance` is not read.
+    public static func fitted(x: consuming Matrix, names: [String], sample: SurvivalSample, strata: [Int32]? = nil,
+                              options: CoxOptions = CoxOptions()) throws -> (model: CoxModel, concordance: () -> Concordance) {
         let model = "Cox model"
         let n = x.rows, p = x.cols
         guard n == sample.count else { throw FitError(model: model, reason: "\(n) design rows for \(sample.count) subjects") }
@@ -107,11 +119,10 @@ public enum CoxPH {
         guard names.count == p else { throw FitError(model: model, reason: "\(names.count) names for \(p) covariates") }
         guard options.penalty >= 0, options.penalty.isFinite else { throw FitError(model: model, reason: "the L2 penalty must be ≥ 0") }
         try sample.validate(model: model)
-        for v in x.data where !v.isFinite { throw FitError(model: model, reason: "a covariate value is \(v); remove missing values first") }
         let events = sample.eventCount
         guard events > 0 else { throw FitError(model: model, reason: "there are no events (every subject is censored); nothing to fit") }
 
-        let engine = try CoxEngine(x: x, names: names, sample: sample, strata: strata, ties: options.ties,
+        let engine = try CoxEngine(x: consume x, names: names, sample: sample, strata: strata, ties: options.ties,
                                    penalty: options.penalty)
         var beta = [Double](repeating: 0, count: p)
         var cur = engine.evaluate(beta)
@@ -172,15 +183,16 @@ public enum CoxPH {
         var wald = 0.0
         let ib = cur.info.times(beta)
         for j in 0..<p { wald += beta[j] * ib[j] }
-        let conc = options.computeConcordance ? engine.concordance(beta) : nil
-        return CoxModel(covariates: names, coefficients: coefs, standardErrors: ses, summary: table,
+        let fittedBeta = beta
+        return (CoxModel(covariates: names, coefficients: coefs, standardErrors: ses, summary: table,
                         covariance: (0..<p).map { i in (0..<p).map { cov[i, $0] } },
                         logLikelihood: cur.loglik, nullLogLikelihood: ll0,
                         likelihoodRatioTest: ChiSquareTest(2 * (cur.loglik - ll0), df: p),
                         waldTest: ChiSquareTest(wald, df: p), scoreTest: ChiSquareTest(scoreStat, df: p),
-                        concordance: conc, n: n, events: events, strata: engine.strataCount,
+                        concordance: nil, n: n, events: events, strata: engine.strataCount,
                         iterations: iterations, ties: options.ties, penalty: options.penalty,
-                        confidenceLevel: options.confidenceLevel)
+                        confidenceLevel: options.confidenceLevel),
+                { engine.concordance(fittedBeta) })
     }
 }
 
@@ -304,7 +316,9 @@ final class CoxEngine {
     let infoRows: Int
     /// Rows of the scaled design handed to dsyrk at once (2,048 × p doubles stay in cache).
     static let pieceRows = 2048
-    /// Scratch reused by every evaluation: e^η, and the per-group sums.
+    static let ln2 = 0.693147180559945309417232121458176568
+    /// Scratch reused by every evaluation: e^η, and the per-group sums (Σw·x as G × p column-major,
+    /// `G1[j * G + g]`).
     var w: [Double]
     var G0: [Double], D0: [Double], G1: [Double], D1: [Double]
 
@@ -315,7 +329,8 @@ final class CoxEngine {
         var info: Matrix         // negative Hessian of the penalised log-likelihood
     }
 
-    init(x: Matrix, names: [String], sample: SurvivalSample, strata: [Int32]?, ties: CoxTies, penalty: Double) throws {
+    /// Takes `x` over: it is centred in place (pass it with `consume` to spare a copy).
+    init(x: consuming Matrix, names: [String], sample: SurvivalSample, strata: [Int32]?, ties: CoxTies, penalty: Double) throws {
         let n = x.rows, p = x.cols
         self.n = n; self.p = p; self.ties = ties; self.penalty = penalty
         let model = "Cox model"
@@ -324,33 +339,52 @@ final class CoxEngine {
             for s in strata where s < 0 { throw FitError(model: model, reason: "a subject has no stratum; leave it out first") }
         }
         groups = TimeGroups(time: sample.time, event: sample.event, strata: strata)
-        // centre and check each covariate (sequential passes)
-        var data = [Double](unsafeUninitializedCapacity: n * p) { _, count in count = n * p }   // written below
-        var sc = [Double](repeating: 0, count: p)
-        x.data.withUnsafeBufferPointer { xp in
-            data.withUnsafeMutableBufferPointer { dp in
-                sc.withUnsafeMutableBufferPointer { scp in
-                    let xp = xp, dp = dp, scp = scp
-                    DispatchQueue.concurrentPerform(iterations: p) { j in   // one column per task
-                        let base = j * n
-                        var mean = 0.0
-                        for i in 0..<n { mean += xp[base + i] }
-                        mean /= Double(n)
-                        var ss = 0.0
-                        for i in 0..<n { let v = xp[base + i] - mean; dp[base + i] = v; ss += v * v }
-                        scp[j] = (ss / Double(max(n - 1, 1))).squareRoot()
+        let e = sample.event.map { UInt8($0 ? 1 : 0) }
+        // Two passes over the design: the column means (a non-finite mean means a non-finite value),
+        // then, a cache-sized piece at a time, centring in place with the sums of squares, the sums
+        // over deaths and the Gram matrix (for the collinearity check) of the centred columns.
+        let piece = Self.pieceRows
+        var sums: [Double] = []
+        x.data.withUnsafeMutableBufferPointer { xp in
+            let xp = xp
+            let mean = BlockSum.sum(count: n, width: p) { range, acc in
+                for j in 0..<p { var s = 0.0; for i in range { s += xp[j * n + i] }; acc[j] = s }
+            }.map { $0 / Double(n) }
+            guard mean.allSatisfy(\.isFinite) else { return }
+            sums = e.withUnsafeBufferPointer { ep in
+                let ep = ep
+                return BlockSum.sum(count: n, width: 2 * p + p * p) { range, acc in
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let m = min(piece, range.upperBound - start)
+                        for j in 0..<p {
+                            let col = xp.baseAddress! + j * n + start, mj = mean[j]
+                            var ss = 0.0, sd = 0.0
+                            for r in 0..<m { let v = col[r] - mj; col[r] = v; ss += v * v; sd += v * Double(ep[start + r]) }
+                            acc[j] += ss; acc[p + j] += sd
+                        }
+                        Matrix.addGram(xp.baseAddress! + start, rows: m, cols: p, ld: n, into: acc + 2 * p)
+                        start += m
                     }
                 }
             }
         }
+        guard !sums.isEmpty else {
+            let bad = x.data.first { !$0.isFinite } ?? .nan
+            throw FitError(model: model, reason: "a covariate value is \(bad); remove missing values first")
+        }
+        let sc = (0..<p).map { (sums[$0] / Double(max(n - 1, 1))).squareRoot() }
         for j in 0..<p where !(sc[j] > 0) {
             throw FitError(model: model, reason: "covariate '\(names[j])' is constant (every subject has the same value); drop it")
         }
         scale = sc
-        xs = Matrix(rows: n, cols: p, data: data)
+        sumDeathX = Array(sums[p..<(2 * p)])
+        ev = e
+        xs = x
         // collinearity: eigenvalues of the correlation matrix
         if p > 1 {
-            var corr = xs.gram()
+            var corr = Matrix(rows: p, cols: p, data: Array(sums[(2 * p)...]))
+            corr.fillUpperFromLower()
             for i in 0..<p { for j in 0..<p { corr[i, j] /= (sc[i] * sc[j] * Double(max(n - 1, 1))) } }
             if let eig = try? LinearAlgebra.symmetricEigen(corr), let lmin = eig.values.first,
                let lmax = eig.values.last, lmin < 1e-10 * lmax {
@@ -358,20 +392,6 @@ final class CoxEngine {
                 throw FitError(model: model, reason: "covariates \(involved.joined(separator: ", ")) are collinear (one is a linear combination of the others); drop one")
             }
         }
-        var e = [UInt8](repeating: 0, count: n)
-        var sd = [Double](repeating: 0, count: p)
-        sample.event.withUnsafeBufferPointer { sp in
-            e.withUnsafeMutableBufferPointer { epp in
-                data.withUnsafeBufferPointer { dp in
-                    for i in 0..<n where sp[i] {
-                        epp[i] = 1
-                        for j in 0..<p { sd[j] += dp[j * n + i] }
-                    }
-                }
-            }
-        }
-        ev = e
-        sumDeathX = sd
         var rows = 0
         for d in groups.deaths where d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
         infoRows = rows
@@ -390,7 +410,7 @@ final class CoxEngine {
         return (0..<k).map { (n * $0 / k)..<(n * ($0 + 1) / k) }
     }()
     /// Per-block per-group sums, block after block: Σw, Σw over deaths (G each), Σw·x, Σw·x over
-    /// deaths (G × p each).
+    /// deaths (G × p each, column-major).
     lazy var blockSums: UnsafeMutablePointer<Double> = .allocate(capacity: blocks.count * groups.count * (2 * p + 2))
     deinit { if !blocks.isEmpty { blockSums.deallocate() } }
 
@@ -412,19 +432,27 @@ final class CoxEngine {
                 let s = store + b * width
                 s.update(repeating: 0, count: width)
                 let g0 = s, d0 = s + G, g1 = s + 2 * G, d1 = s + 2 * G + G * p
-                for i in blocks[b] {
-                    var eta = 0.0
-                    for j in 0..<p { eta += xp[j * n + i] * bp[j] }
-                    let wi = exp(eta)
-                    wp[i] = wi
-                    let g = Int(gp[i]), base = g * p
-                    g0[g] += wi
-                    if ep[i] != 0 {
-                        d0[g] += wi
-                        for j in 0..<p { let v = wi * xp[j * n + i]; g1[base + j] += v; d1[base + j] += v }
-                    } else {
-                        for j in 0..<p { g1[base + j] += wi * xp[j * n + i] }
+                // a cache-sized piece at a time, column by column (contiguous, vectorised loops)
+                let piece = Self.pieceRows
+                let wr = UnsafeMutablePointer<Double>.allocate(capacity: 2 * piece)
+                defer { wr.deallocate() }
+                let we = wr + piece
+                var start = blocks[b].lowerBound
+                while start < blocks[b].upperBound {
+                    let m = min(piece, blocks[b].upperBound - start)
+                    let x0 = xp.baseAddress! + start, gs = gp.baseAddress! + start, es = ep.baseAddress! + start
+                    wr.update(repeating: 0, count: m)
+                    for j in 0..<p { let bj = bp[j], col = x0 + j * n; for r in 0..<m { wr[r] += col[r] * bj } }
+                    for r in 0..<m {
+                        let wi = exp(wr[r]), e = Double(es[r]), g = Int(gs[r])
+                        wr[r] = wi; wp[start + r] = wi; we[r] = wi * e
+                        g0[g] += wi; d0[g] += wi * e
                     }
+                    for j in 0..<p {
+                        let col = x0 + j * n, g1j = g1 + j * G, d1j = d1 + j * G
+                        for r in 0..<m { let g = Int(gs[r]); g1j[g] += wr[r] * col[r]; d1j[g] += we[r] * col[r] }
+                    }
+                    start += m
                 }
             }
         }}}}}
@@ -452,37 +480,41 @@ final class CoxEngine {
                 var S0 = 0.0
                 for j in 0..<p { s1[j] = 0 }
                 for g in range.reversed() {
-                    let base = g * p
                     S0 += G0[g]
-                    for j in 0..<p { s1[j] += g1[base + j] }
+                    for j in 0..<p { s1[j] += g1[j * G + g] }
                     let d = Int(groups.deaths[g])
                     guard d > 0 else { continue }
                     let Dg = D0[g]
                     var a = 0.0, b = 0.0, al = 0.0, be = 0.0, ga = 0.0
                     if efron && d > 1 {
+                        // Σ log s0 as log Π: significands multiplied, exponents added (exact splits),
+                        // so one log per group instead of one per death
                         let dd = Double(d)
+                        var prod = 1.0, twos = 0
                         for k in 0..<d {
                             let f = Double(k) / dd
                             let s0 = S0 - f * Dg
-                            ll -= log(s0)
+                            prod *= s0.significand; twos += Int(s0.exponent)
+                            if k & 511 == 511 { twos += Int(prod.exponent); prod = prod.significand }
                             let inv = 1 / s0
                             a += inv; b += f * inv
                             al += inv * inv; be += f * inv * inv; ga += f * f * inv * inv
                         }
+                        ll -= log(prod) + Double(twos) * Self.ln2
                     } else {
                         let dd = Double(d)
                         ll -= dd * log(S0)
                         a = dd / S0; al = dd / (S0 * S0)
                     }
                     A[g] = a; B[g] = b
-                    for j in 0..<p { grad[j] -= a * s1[j] - b * d1[base + j] }
+                    for j in 0..<p { grad[j] -= a * s1[j] - b * d1[j * G + g] }
                     let sa = al.squareRoot()
                     if efron && d > 1 {
                         let c = be / sa
                         let sv = max(ga - be * be / al, 0).squareRoot()
                         for j in 0..<p {
-                            rp[j * R + r] = sa * s1[j] - c * d1[base + j]
-                            rp[j * R + r + 1] = sv * d1[base + j]
+                            rp[j * R + r] = sa * s1[j] - c * d1[j * G + g]
+                            rp[j * R + r + 1] = sv * d1[j * G + g]
                         }
                         r += 2
                     } else {
@@ -512,15 +544,19 @@ final class CoxEngine {
         cDeath.withUnsafeBufferPointer { cd in
             let xp = xp, wp = wp, ep = ep, gp = gp, ca = ca, cd = cd
             DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
-                let z = UnsafeMutablePointer<Double>.allocate(capacity: piece * p)
+                let z = UnsafeMutablePointer<Double>.allocate(capacity: piece * (p + 1))
                 defer { z.deallocate() }
+                let sc = z + piece * p
                 var start = blocks[b].lowerBound
                 while start < blocks[b].upperBound {
                     let m = min(piece, blocks[b].upperBound - start)
                     for r in 0..<m {
                         let i = start + r, g = Int(gp[i])
-                        let s = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
-                        for j in 0..<p { z[j * m + r] = s * xp[j * n + i] }
+                        sc[r] = (wp[i] * (ep[i] != 0 ? cd[g] : ca[g])).squareRoot()
+                    }
+                    for j in 0..<p {
+                        let col = xp.baseAddress! + j * n + start, zj = z + j * m
+                        for r in 0..<m { zj[r] = sc[r] * col[r] }
                     }
                     Matrix.addGram(z, rows: m, cols: p, ld: m, into: blockInfo + b * p * p)
                     start += m

@@ -154,18 +154,18 @@ public enum SurvivalAnalysis {
         }
         var cox: CoxReport? = nil
         if !o.cox.isEmpty {
+            // covariates per customer id, read into the design through each subject's customer
             var cols: [(name: String, column: AttributeColumn)] = []
-            let customerRows = Covariates.rows(of: d)
-            for name in o.cox { cols.append((name, try Covariates.column(d, name: name, customers: churn.customer, customerRows: customerRows))) }
-            var design = try CoxDesign.build(cols, count: sample.count, events: sample.event)
+            for name in o.cox { cols.append((name, try Covariates.perCustomer(d, name: name))) }
+            var design = try CoxDesign.build(cols, count: sample.count, events: sample.event, subjects: churn.customer)
             var rows = design.rows
             var strata: [Int32]? = nil
             if let sc = strataCodes {
                 let keep = rows.filter { sc[$0] >= 0 }
                 if keep.count != rows.count {
                     // leave out subjects without a stratum: rebuild on the kept rows
-                    let cols2 = cols.map { ($0.name, Covariates.subset($0.column, keep)) }
-                    design = try CoxDesign.build(cols2, count: keep.count, events: keep.map { sample.event[$0] })
+                    design = try CoxDesign.build(cols, count: keep.count, events: keep.map { sample.event[$0] },
+                                                 subjects: keep.map { churn.customer[$0] })
                     design.droppedRows = sample.count - design.rows.count
                     rows = design.rows.map { keep[$0] }
                 }
@@ -173,12 +173,13 @@ public enum SurvivalAnalysis {
             }
             let sub = design.droppedRows == 0 ? sample
                 : SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
-            var model = try CoxPH.fit(x: design.x, names: design.names, sample: sub, strata: strata,
-                                      options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel,
-                                                          computeConcordance: false))
+            var x = Matrix(rows: 0, cols: 0)
+            swap(&x, &design.x)   // the fit centres the design in place
+            var (model, concordance) = try CoxPH.fitted(x: consume x, names: design.names, sample: sub, strata: strata,
+                                                        options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel))
             lap("cox")
             // Harrell's C is its own stage (lifelines computes it lazily, after the fit).
-            model.concordance = Concordance.compute(risk: design.x.times(model.summary.map(\.coef)), sample: sub, strata: strata)
+            model.concordance = concordance()
             cox = CoxReport(model: model, columns: o.cox, referenceLevels: design.referenceLevels,
                             strataColumn: o.strata, droppedSubjects: design.droppedRows)
             lap("concordance")
@@ -213,17 +214,25 @@ public enum Covariates {
     /// The value of column `name` for each customer in `customers`: customers.csv first
     /// (segment, channel, acquisition_cost or any other column), then the plan of the customer's
     /// first subscription, then segment/channel of the customer's first transaction.
-    /// `customerRows`: `rows(of:)` of the dataset when the caller asks for several columns.
-    public static func column(_ d: Dataset, name: String, customers: [Int32], customerRows: [Int32]? = nil) throws -> AttributeColumn {
+    public static func column(_ d: Dataset, name: String, customers: [Int32]) throws -> AttributeColumn {
+        switch try perCustomer(d, name: name) {
+        case .numeric(let v): return .numeric(customers.map { v[Int($0)] })
+        case .categorical(let c): return .categorical(CategoricalColumn(codes: customers.map { c.codes[Int($0)] }, levels: c.levels))
+        }
+    }
+
+    /// Column `name` (as in `column(_:name:customers:)`) with one entry per customer id (NaN or −1
+    /// for a customer without a value). When customers.csv lists every customer in id order — as
+    /// loading makes it — a customers.csv column is returned as it is, without a copy.
+    public static func perCustomer(_ d: Dataset, name: String) throws -> AttributeColumn {
         let nc = d.customers.count
         if let t = d.customerTable {
-            let row = customerRows ?? rows(of: d)
+            let inOrder = t.count == nc && t.customer.withUnsafeBufferPointer { cp in (0..<nc).allSatisfy { cp[$0] == Int32($0) } }
+            let row = inOrder ? [] : rows(of: d)
             func cat(_ c: CategoricalColumn) -> AttributeColumn {
-                .categorical(CategoricalColumn(codes: customers.map { let r = row[Int($0)]; return r < 0 ? -1 : c.codes[Int(r)] }, levels: c.levels))
+                inOrder ? .categorical(c) : .categorical(CategoricalColumn(codes: row.map { $0 < 0 ? -1 : c.codes[Int($0)] }, levels: c.levels))
             }
-            func num(_ v: [Double]) -> AttributeColumn {
-                .numeric(customers.map { let r = row[Int($0)]; return r < 0 ? .nan : v[Int(r)] })
-            }
+            func num(_ v: [Double]) -> AttributeColumn { inOrder ? .numeric(v) : .numeric(row.map { $0 < 0 ? .nan : v[Int($0)] }) }
             if name == "segment", let s = t.segment { return cat(s) }
             if name == "channel", let s = t.channel { return cat(s) }
             if name == "acquisition_cost", let v = t.acquisitionCost { return num(v) }
@@ -236,7 +245,7 @@ public enum Covariates {
             for i in 0..<s.count where s.startDay[i] != Day.missing && s.startDay[i] < first[Int(s.customer[i])] {
                 first[Int(s.customer[i])] = s.startDay[i]; code[Int(s.customer[i])] = plan.codes[i]
             }
-            return .categorical(CategoricalColumn(codes: customers.map { code[Int($0)] }, levels: plan.levels))
+            return .categorical(CategoricalColumn(codes: code, levels: plan.levels))
         }
         let tx = d.transactions
         if let c = (name == "segment" ? tx.segment : name == "channel" ? tx.channel : nil) {
@@ -244,7 +253,7 @@ public enum Covariates {
             for i in 0..<tx.count where tx.day[i] != Day.missing && tx.day[i] < first[Int(tx.customer[i])] {
                 first[Int(tx.customer[i])] = tx.day[i]; code[Int(tx.customer[i])] = c.codes[i]
             }
-            return .categorical(CategoricalColumn(codes: customers.map { code[Int($0)] }, levels: c.levels))
+            return .categorical(CategoricalColumn(codes: code, levels: c.levels))
         }
         let known = available(d)
         throw DataError(.missingColumn, file: "customers.csv", column: name,
@@ -281,10 +290,4 @@ public enum Covariates {
         }
     }
 
-    static func subset(_ c: AttributeColumn, _ rows: [Int]) -> AttributeColumn {
-        switch c {
-        case .numeric(let v): return .numeric(rows.map { v[$0] })
-        case .categorical(let k): return .categorical(CategoricalColumn(codes: rows.map { k.codes[$0] }, levels: k.levels))
-        }
-    }
 }
