@@ -1,4 +1,7 @@
 import CLAPACK
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Level-2/3 BLAS through OpenBLAS's CBLAS. Every call is column-major; shapes are checked with
 // `precondition` (a shape mismatch is a programming error, not a data error).
@@ -125,5 +128,23 @@ public enum Vec {
         var m = 0.0
         for v in a { m = Swift.max(m, Swift.abs(v)) }
         return m
+    }
+}
+
+/// OpenBLAS's own thread pool.
+public enum BLASThreads {
+    /// Caps the threads one BLAS/LAPACK call may use. tenure splits its own O(n) passes into fixed
+    /// blocks on every core and calls BLAS on cache-sized pieces from those blocks, so OpenBLAS's
+    /// pool only competes with them: after each threaded call its idle threads spin in
+    /// `sched_yield` for a while, taking a core the next pass needs (a tenth of the CPU time of
+    /// `tenure clv`). The `tenure` executable sets 1 at start.
+    public static func limit(to n: Int) {
+        openblas_set_num_threads(Int32(max(n, 1)))
+        // The pool's threads were started when the library loaded and spin before they first
+        // sleep; with one thread they are never used, so stop them (OpenBLAS's pthreads builds
+        // export this; others are left as they are).
+        if n <= 1, let stop = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+            _ = unsafeBitCast(stop, to: (@convention(c) () -> Int32).self)()
+        }
     }
 }

@@ -53,8 +53,8 @@ extension Special {
             let lw = -log1p(-z)   // log(1/(1 − z))
             // Pfaff: (1−z)^{−a} F(a, c−b; c; w) = (1−z)^{−b} F(c−a, b; c; w). Prefer the form whose
             // series has positive terms.
-            let first = a > 0 && c - b > 0 && c > 0 ? seriesLength(a, c - b, c, w) : .infinity
-            let second = c - a > 0 && b > 0 && c > 0 ? seriesLength(c - a, b, c, w) : .infinity
+            let first = a > 0 && c - b > 0 && c > 0 ? seriesLength(a, c - b, c, w, -log(w)) : .infinity
+            let second = c - a > 0 && b > 0 && c > 0 ? seriesLength(c - a, b, c, w, -log(w)) : .infinity
             if first <= second && (first < .infinity || c - b >= 0 || c - a < 0) {
                 let r = hyp2f1Unit(a, c - b, c, w, 1 / (1 - z))
                 return (r.log + a * lw, r.sign)
@@ -75,8 +75,9 @@ extension Special {
     /// `w = 1 − z`, passed separately because it is exact where z is not (z = t/(t − 1) after Pfaff).
     private static func hyp2f1Unit(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ w: Double) -> (log: Double, sign: Double) {
         let d = c - a - b
-        let direct = a > 0 && b > 0 && c > 0 ? seriesLength(a, b, c, z) : .infinity
-        let euler = c - a > 0 && c - b > 0 ? seriesLength(c - a, c - b, c, z) : .infinity
+        let nlz = -log(z)
+        let direct = a > 0 && b > 0 && c > 0 ? seriesLength(a, b, c, z, nlz) : .infinity
+        let euler = c - a > 0 && c - b > 0 ? seriesLength(c - a, c - b, c, z, nlz) : .infinity
         if min(direct, euler) <= 200_000 {
             if direct <= euler { return hyp2f1Series(a, b, c, z) }
             let r = hyp2f1Series(c - a, c - b, c, z)
@@ -103,9 +104,9 @@ extension Special {
 
     /// Rough number of terms the Gauss series needs for a, b, c > 0, z ∈ (0, 1): up to its largest
     /// term (where the term ratio `(a+n)(b+n)z/((c+n)(n+1))` falls to 1), then the tail, whose ratio
-    /// tends to z like `z(1 + (a+b−c−1)/n)`.
+    /// tends to z like `z(1 + (a+b−c−1)/n)`. `nlz` = −log z.
     @inline(__always)
-    static func seriesLength(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+    static func seriesLength(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ nlz: Double) -> Double {
         let w = 1 - z
         // Peak: solve (a+n)(b+n)z = (c+n)(n+1) for n ≥ 0 (a quadratic: w n² + B n + C = 0).
         let B = (c + 1) - (a + b) * z
@@ -117,7 +118,7 @@ extension Special {
         }
         let e = max(0, a + b - c - 1)
         // Tail: until (n/(peak+1))^e zⁿ < 1e-17 — about (39 + e·log((peak+1)/w))/w terms beyond the peak.
-        let tail = (39 + e * log1p(max(peak, 1 / w))) / -log(z)
+        let tail = (39 + (e > 0 ? e * log1p(max(peak, 1 / w)) : 0)) / nlz
         return peak + tail
     }
 

@@ -70,6 +70,24 @@ import TenureSynth
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
+    /// With many patterns BG/NBD starts from a fit to a sample of them; the optimum must be the one
+    /// the default starts reach.
+    @Test func bgnbdWarmStartReachesTheSameOptimum() throws {
+        var cfg = SynthConfig(customers: 60_000, seed: 3)
+        cfg.initiative = nil
+        cfg.tables = [.transactions]
+        let ds = try Synth.generate(config: cfg).dataset(orderIds: false)
+        let pat = try RFMSummary(dataset: ds, options: RFMOptions(timeUnit: .day)).patterns
+        try #require(pat.count / 8_000 >= 4, "\(pat.count) patterns: too few for the warm start")
+        let warm = try BGNBDModel.fit(pat).fit
+        let cold = try BGNBDModel.fitPatterns(pat, starts: BGNBDModel.defaultStarts(pat))
+        for k in 0..<4 {
+            #expect(abs(warm.estimates[k] - cold.estimates[k]) < 1e-5 * cold.estimates[k], "\(warm.names[k]): \(warm.estimates[k]) vs \(cold.estimates[k])")
+        }
+        #expect(abs(warm.logLikelihood - cold.logLikelihood) < 1e-12 * abs(cold.logLikelihood))
+        #expect(warm.iterations < cold.iterations)
+    }
+
     /// The pooled fit through the whole `tenure clv` path (`LifetimeAnalysis`) on data where every
     /// segment has the same rates: the weekly BG/NBD in days has alpha × 7.
     @Test func pooledThroughLifetimeAnalysis() throws {

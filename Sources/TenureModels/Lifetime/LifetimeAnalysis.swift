@@ -175,9 +175,13 @@ public enum LifetimeAnalysis {
     }
 
     public static func run(summary: RFMSummary, ids: [String], segments: CustomerSegments?, options: LifetimeOptions) throws -> LifetimeOutput {
+        // Gamma-Gamma needs only (frequency, monetary value): it is fitted on another thread while
+        // the patterns are grouped and the purchase model fitted.
+        let spendFit = options.gammaGamma
+            ? Concurrent { try GammaGammaModel.fit(frequency: summary.frequency, monetary: summary.monetaryValue) } : nil
         let pat = summary.patterns
         let model = try options.model.fit(pat)
-        let gg = options.gammaGamma ? try GammaGammaModel.fit(frequency: summary.frequency, monetary: summary.monetaryValue) : nil
+        let gg = try spendFit?.value()
         let unit = summary.timeUnit
         let schedule = DiscountSchedule.annual(horizonDays: options.horizonDays, unit: unit, annualRate: options.annualDiscountRate)
         let fc = Valuation.patternForecasts(model, pat, schedule: schedule)
@@ -189,12 +193,17 @@ public enum LifetimeAnalysis {
         sc.expectedPurchases = pat.perCustomer(fc.expected)
         if let gg {
             var spend = [Double](repeating: 0, count: n), rev = spend, clv = spend
-            for i in 0..<n {
-                spend[i] = gg.conditionalExpectedSpend(x: summary.frequency[i], m: summary.monetaryValue[i])
-                let k = Int(pat.pattern[i])
-                rev[i] = spend[i] * fc.expected[k]
-                clv[i] = spend[i] * fc.discounted[k]
-            }
+            spend.withUnsafeMutableBufferPointer { sp in rev.withUnsafeMutableBufferPointer { rp in clv.withUnsafeMutableBufferPointer { cp in
+                let sp = sp, rp = rp, cp = cp
+                Valuation.inParallel(n) { range in
+                    for i in range {
+                        sp[i] = gg.conditionalExpectedSpend(x: summary.frequency[i], m: summary.monetaryValue[i])
+                        let k = Int(pat.pattern[i])
+                        rp[i] = sp[i] * fc.expected[k]
+                        cp[i] = sp[i] * fc.discounted[k]
+                    }
+                }
+            }}}
             sc.expectedSpend = spend; sc.expectedRevenue = rev; sc.clv = clv
         }
         // holdout

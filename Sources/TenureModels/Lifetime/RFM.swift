@@ -345,6 +345,12 @@ public struct RFMPatterns: Sendable {
         self.pattern = (0..<x.count).map(Int32.init)
     }
 
+    /// Every k-th pattern (from the first) with its weight; `pattern` is the identity.
+    public func sample(every k: Int) -> RFMPatterns {
+        let keep = Array(stride(from: 0, to: count, by: max(k, 1)))
+        return RFMPatterns(x: keep.map { x[$0] }, tx: keep.map { tx[$0] }, T: keep.map { T[$0] }, weight: keep.map { weight[$0] })
+    }
+
     /// Spreads per-pattern values back to customers.
     public func perCustomer(_ values: [Double]) -> [Double] {
         pattern.map { values[Int($0)] }
