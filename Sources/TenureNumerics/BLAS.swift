@@ -137,13 +137,17 @@ public enum BLASThreads {
     /// blocks on every core and calls BLAS on cache-sized pieces from those blocks, so OpenBLAS's
     /// pool only competes with them: after each threaded call its idle threads spin in
     /// `sched_yield` for a while, taking a core the next pass needs (a tenth of the CPU time of
-    /// `tenure clv`). The `tenure` executable sets 1 at start.
+    /// `tenure clv`). With one thread, results no longer depend on the core count either. The
+    /// `tenure` executable sets 1 at start.
     public static func limit(to n: Int) {
         openblas_set_num_threads(Int32(max(n, 1)))
-        // The pool's threads were started when the library loaded and spin before they first
-        // sleep; with one thread they are never used, so stop them (OpenBLAS's pthreads builds
-        // export this; others are left as they are).
-        if n <= 1, let stop = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
+    }
+
+    /// Stops the pool's threads, which start when the library loads and spin before they first
+    /// sleep; with `limit(to: 1)` they are never used. Call it once, before any other thread calls
+    /// BLAS (OpenBLAS's pthreads builds export this; with others nothing happens).
+    public static func stopIdlePool() {
+        if let stop = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") {
             _ = unsafeBitCast(stop, to: (@convention(c) () -> Int32).self)()
         }
     }

@@ -35,4 +35,5 @@ _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
 _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
 #endif
 BLASThreads.limit(to: 1)
+BLASThreads.stopIdlePool()
 Tenure.main()

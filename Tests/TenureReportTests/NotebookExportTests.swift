@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TenureData
+import TenureNumerics
 @testable import TenureReport
 
 /// notebooks-export/<name>/ must be what `scripts/export-notebooks.sh` writes today from
@@ -30,6 +31,7 @@ import TenureData
 
     @Test(arguments: datasets())
     func exportedNotebookIsCurrent(name: String) throws {
+        BLASThreads.limit(to: 1)   // as the `tenure` executable runs (threaded BLAS sums in another order)
         let dataDir = Self.root.appendingPathComponent("datasets/\(name)").path
         let exportDir = Self.root.appendingPathComponent("notebooks-export/\(name)").path
         let ds = try DatasetLoader.load(directory: dataDir).dataset

@@ -197,10 +197,12 @@ public struct ByteInterner: Sendable {
 
     mutating func grow() { rebuild(slotCount: slots.count * 2) }
 
-    /// Makes room for `keys` keys in all (one rehash now instead of one per doubling later).
-    public mutating func reserve(_ keys: Int) {
+    /// Makes room for `keys` keys in all (one rehash now instead of one per doubling later); the
+    /// hash table only for `tableKeys` of them when given (the key storage costs no memory until
+    /// used, the table is zeroed at once).
+    public mutating func reserve(_ keys: Int, tableKeys: Int? = nil) {
         var n = slots.count
-        while n < keys * 2 { n <<= 1 }
+        while n < (tableKeys ?? keys) * 2 { n <<= 1 }
         if n > slots.count { rebuild(slotCount: n) }
         hashes.reserveCapacity(keys)
         offsets.reserveCapacity(keys + 1)

@@ -612,7 +612,7 @@ public enum TableReader {
             npend = 0
         }
         var row = 0
-        var keysAtHalf = [Int](repeating: 0, count: internerCount)
+        var keysAt = [Int](repeating: 0, count: internerCount * 5)   // keys at rows 2^15 … 2^19
         let byteCount = ctx.bytes.count
         var released = range.lowerBound
         let releaseEvery = 8 << 20
@@ -773,16 +773,24 @@ public enum TableReader {
                 npend += 1
             }
             if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
-            if row == 32_768 || row == 65_536 {
-                // Big tables are sized once, from the rate of new keys over rows 32k–64k carried to the
-                // end of the chunk (keys repeat more as a file goes on, so this is rarely too small),
-                // instead of being rebuilt at every doubling.
+            if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 {
+                // Big tables are sized from how fast new keys arrive, instead of being rebuilt at every
+                // doubling. At 64k rows: the rate over rows 32k–64k carried on (the table for at most
+                // 4× the keys so far). At 512k rows (chunks of over 1M rows): `projectedKeys`, since keys repeat
+                // more and more as a file goes on (a date-ordered export meets most customers early)
+                // and a table several times too big costs its size in zeroed pages.
                 flush()
+                let step = row.trailingZeroBitCount - 15
                 for j in 0 ..< internerCount {
-                    if row == 32_768 { keysAtHalf[j] = interners[j].count; continue }
                     let have = interners[j].count
+                    keysAt[j * 5 + step] = have
                     guard have > 4096 else { continue }
-                    interners[j].reserve(min(capacity, have + (have - keysAtHalf[j]) * (capacity - row) / 32_768))
+                    if row == 65_536 {
+                        let linear = min(capacity, have + (have - keysAt[j * 5]) * (capacity - row) / 32_768)
+                        interners[j].reserve(linear, tableKeys: min(linear, 4 * have))
+                    } else if row == 524_288 && capacity > 2 * row {
+                        interners[j].reserve(Self.projectedKeys(keysAt[j * 5 + 2], keysAt[j * 5 + 3], have, rows: row, capacity: capacity))
+                    }
                 }
             }
             if let lines = store.lines { lines[rowBase + row] = Int32(truncatingIfNeeded: tok.recordLine) }
@@ -796,6 +804,26 @@ public enum TableReader {
         out.customers = interners[0]
         out.categories = (0 ..< ctx.categoryCount).map { interners[$0 + 1] }
         return out
+    }
+
+    /// Distinct keys expected by row `capacity` from the counts `k1`, `k2`, `k3` at rows n/4, n/2
+    /// and n: the growth per doubling of the rows, less one, keeps shrinking by the ratio seen
+    /// between the last two doublings (at most 1: keys never arrive faster than so far); 10 % margin.
+    /// Unique keys (growth 2 per doubling) project to one per row. On generated files the projection
+    /// was within 25 % of the count reached (636k keys for 4M date-ordered rows, where carrying the
+    /// early rate on gave 3.5M).
+    static func projectedKeys(_ k1: Int, _ k2: Int, _ k3: Int, rows n: Int, capacity: Int) -> Int {
+        guard k1 > 0, k2 > 0 else { return capacity }
+        let e1 = Double(k2) / Double(k1) - 1, e2 = Double(k3) / Double(k2) - 1
+        let r = e1 > 0 ? min(max(e2 / e1, 0), 1) : 1
+        var keys = Double(k3), g = e2, at = Double(n)
+        while at < Double(capacity) {
+            g *= r
+            let span = min(2 * at, Double(capacity)) / at
+            keys *= pow(1 + g, log2(span))
+            at *= span
+        }
+        return min(capacity, Int(keys * 1.1))
     }
 
     /// Of `fields` (header positions), those whose values in the first records (up to 1,000) are

@@ -1,3 +1,4 @@
+import Dispatch
 import TenureData
 import TenureNumerics
 
@@ -107,54 +108,82 @@ final class Engine {
         }
 
         // Pass 1: first/last day and first row per customer; is every customer's sequence in date order?
-        // (first day, last day, first row) per customer, packed: one cache line per row.
-        var span = [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n)
-        var inOrder = true, cents = true
-        var minDay = Int32.max, ignored = 0
+        // (first day, last day, first row) per customer, packed: one cache line per row. Large tables
+        // are scanned in two halves on two cores, each into its own table; the halves are merged in
+        // row order (a first day tied across them keeps the first half's row), so the result is the
+        // serial pass's.
+        let parts = tx.count >= 1 << 20 ? 2 : 1
+        var spans = (0..<parts).map { _ in [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n) }
+        var partInOrder = [Bool](repeating: true, count: parts), partCents = partInOrder
+        var partMin = [Int32](repeating: .max, count: parts), partIgnored = [Int](repeating: 0, count: parts)
+        var touches = [Int32](repeating: 0, count: parts)
         let asOf = self.asOf
         tx.customer.withUnsafeBufferPointer { cu in
-            tx.day.withUnsafeBufferPointer { dy in
-                tx.amount.withUnsafeBufferPointer { am in
-                    span.withUnsafeMutableBufferPointer { sp in
-                        // Block-wise cache warming, as in `accumulate`: independent loads first, so misses overlap.
-                        var touched: Int32 = 0
-                        var blockEnd = 0
-                        for r in 0..<cu.count {
-                            if r == blockEnd {
-                                blockEnd = min(cu.count, r + 256)
-                                for j in r..<blockEnd { touched ^= sp[Int(cu[j])][0] }
-                            }
-                            let d = dy[r]
-                            if d == Day.missing || d > asOf { ignored += 1; continue }
-                            let c = Int(cu[r])
-                            var v = sp[c]
-                            if d < v[0] { v[0] = d; v[2] = Int32(truncatingIfNeeded: r) }
-                            if d < v[1] { inOrder = false } else { v[1] = d }
-                            sp[c] = v
-                            if d < minDay { minDay = d }
+        tx.day.withUnsafeBufferPointer { dy in
+        tx.amount.withUnsafeBufferPointer { am in
+        spans.withUnsafeMutableBufferPointer { sps in
+        partInOrder.withUnsafeMutableBufferPointer { pio in
+        partCents.withUnsafeMutableBufferPointer { pce in
+        partMin.withUnsafeMutableBufferPointer { pmn in
+        partIgnored.withUnsafeMutableBufferPointer { pig in
+        touches.withUnsafeMutableBufferPointer { tch in
+            let (cu, dy, am, sps, pio, pce, pmn, pig, tch) = (cu, dy, am, sps, pio, pce, pmn, pig, tch)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let lo = cu.count * part / parts, hi = cu.count * (part + 1) / parts
+                sps[part].withUnsafeMutableBufferPointer { sp in
+                    var inOrder = true, minDay = Int32.max, ignored = 0
+                    // Block-wise cache warming, as in `accumulate`: independent loads first, so misses overlap.
+                    var touched: Int32 = 0
+                    var blockEnd = lo
+                    for r in lo..<hi {
+                        if r == blockEnd {
+                            blockEnd = min(hi, r + 256)
+                            for j in r..<blockEnd { touched ^= sp[Int(cu[j])][0] }
                         }
-                        touchSink = touched
-                        // Cents check: every amount a whole number of cents (vectorisable, separate loop).
-                        var ok = true
-                        var r = 0
-                        while ok && r < am.count {
-                            let end = min(am.count, r + 4096)
-                            for i in r..<end {
-                                let x = am[i] * 100
-                                ok = ok && abs(x - x.rounded(.toNearestOrEven)) <= 1e-6 * max(1, abs(x))
-                            }
-                            r = end
-                        }
-                        cents = ok
+                        let d = dy[r]
+                        if d == Day.missing || d > asOf { ignored += 1; continue }
+                        let c = Int(cu[r])
+                        var v = sp[c]
+                        if d < v[0] { v[0] = d; v[2] = Int32(truncatingIfNeeded: r) }
+                        if d < v[1] { inOrder = false } else { v[1] = d }
+                        sp[c] = v
+                        if d < minDay { minDay = d }
                     }
+                    // Cents check: every amount a whole number of cents (vectorisable, separate loop).
+                    var ok = true
+                    var r = lo
+                    while ok && r < hi {
+                        let end = min(hi, r + 4096)
+                        for i in r..<end {
+                            let x = am[i] * 100
+                            ok = ok && abs(x - x.rounded(.toNearestOrEven)) <= 1e-6 * max(1, abs(x))
+                        }
+                        r = end
+                    }
+                    pio[part] = inOrder; pce[part] = ok; pmn[part] = minDay; pig[part] = ignored; tch[part] = touched
                 }
             }
-        }
+        }}}}}}}}}
+        touchSink = touches.reduce(0, ^)
+        var inOrder = !partInOrder.contains(false)
+        let cents = !partCents.contains(false)
+        let minDay = partMin.min()!, ignored = partIgnored.reduce(0, +)
         var first = [Int32](repeating: .max, count: n)
         var last = [Int32](repeating: .min, count: n)
         var firstRow = [Int32](repeating: -1, count: n)
-        for c in 0..<n { let v = span[c]; first[c] = v[0]; last[c] = v[1]; firstRow[c] = v[2] }
-        span = []
+        for c in 0..<n {
+            var v = spans[0][c]
+            if parts == 2 {
+                let w = spans[1][c]
+                if w[0] < v[0] { v[0] = w[0]; v[2] = w[2] }
+                if w[1] != .min {
+                    if v[1] != .min && w[0] < v[1] { inOrder = false }   // the second half goes back in time
+                    v[1] = max(v[1], w[1])
+                }
+            }
+            first[c] = v[0]; last[c] = v[1]; firstRow[c] = v[2]
+        }
+        spans = []
         if ignored > 0 { notes.append("\(ignored) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
         guard minDay != .max else {
             throw DataError(.other, file: "transactions.csv", expected: "transactions on or before the end of observation \(Civil.iso(asOf))")
