@@ -310,4 +310,16 @@ struct TestRNG {
                             record: "C1,2024-01-01,\"x,y\"")
         #expect(RejectsFile.render([r]) == "file,line,column,value,reason,record\nt.csv,3,amount,\"x,y\",expected a number,\"C1,2024-01-01,\"\"x,y\"\"\"\n")
     }
+
+    /// Interner sizing at 512k rows: keys counted at rows 128k, 256k, 512k of the 4M-row chunks of
+    /// the two 8M-row bench files (600–640k keys reached in a date-ordered export, 2.0–2.1M in a
+    /// generated one, measured): the projection lands near each, and unique keys project to one per row.
+    @Test func internerProjectionFollowsTheGrowthOfKeys() {
+        let ordered = TableReader.projectedKeys(110_835, 192_230, 304_514, rows: 524_288, capacity: 4_000_000)
+        #expect(ordered > 636_000 && ordered < 1_000_000, "\(ordered)")
+        let generated = TableReader.projectedKeys(122_084, 231_753, 427_400, rows: 524_288, capacity: 3_977_336)
+        #expect(generated > 2_030_000 && generated < 3_000_000, "\(generated)")
+        #expect(TableReader.projectedKeys(131_072, 262_144, 524_288, rows: 524_288, capacity: 3_000_000) == 3_000_000)
+        #expect(TableReader.projectedKeys(50_000, 50_000, 50_000, rows: 524_288, capacity: 3_000_000) == 55_000)
+    }
 }

@@ -79,6 +79,8 @@ final class Engine {
     let cal: PeriodCalendar
     let asOf: Day
     var notes: [String] = []
+    /// Rows from which pass 1 runs in two halves (tests lower it to check both paths on small data).
+    var halvesFrom = 1 << 20
 
     init(_ ds: Dataset, _ o: CohortOptions) {
         self.ds = ds; self.o = o; self.cal = PeriodCalendar(o.period); self.asOf = ds.asOf
@@ -112,22 +114,17 @@ final class Engine {
         // are scanned in two halves on two cores, each into its own table; the halves are merged in
         // row order (a first day tied across them keeps the first half's row), so the result is the
         // serial pass's.
-        let parts = tx.count >= 1 << 20 ? 2 : 1
+        let parts = tx.count >= halvesFrom ? 2 : 1
         var spans = (0..<parts).map { _ in [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n) }
-        var partInOrder = [Bool](repeating: true, count: parts), partCents = partInOrder
-        var partMin = [Int32](repeating: .max, count: parts), partIgnored = [Int](repeating: 0, count: parts)
-        var touches = [Int32](repeating: 0, count: parts)
+        struct Half { var inOrder = true, cents = true, minDay = Int32.max, ignored = 0, touched: Int32 = 0 }
+        var halves = [Half](repeating: Half(), count: parts)
         let asOf = self.asOf
         tx.customer.withUnsafeBufferPointer { cu in
         tx.day.withUnsafeBufferPointer { dy in
         tx.amount.withUnsafeBufferPointer { am in
         spans.withUnsafeMutableBufferPointer { sps in
-        partInOrder.withUnsafeMutableBufferPointer { pio in
-        partCents.withUnsafeMutableBufferPointer { pce in
-        partMin.withUnsafeMutableBufferPointer { pmn in
-        partIgnored.withUnsafeMutableBufferPointer { pig in
-        touches.withUnsafeMutableBufferPointer { tch in
-            let (cu, dy, am, sps, pio, pce, pmn, pig, tch) = (cu, dy, am, sps, pio, pce, pmn, pig, tch)
+        halves.withUnsafeMutableBufferPointer { hv in
+            let (cu, dy, am, sps, hv) = (cu, dy, am, sps, hv)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let lo = cu.count * part / parts, hi = cu.count * (part + 1) / parts
                 sps[part].withUnsafeMutableBufferPointer { sp in
@@ -160,14 +157,14 @@ final class Engine {
                         }
                         r = end
                     }
-                    pio[part] = inOrder; pce[part] = ok; pmn[part] = minDay; pig[part] = ignored; tch[part] = touched
+                    hv[part] = Half(inOrder: inOrder, cents: ok, minDay: minDay, ignored: ignored, touched: touched)
                 }
             }
-        }}}}}}}}}
-        touchSink = touches.reduce(0, ^)
-        var inOrder = !partInOrder.contains(false)
-        let cents = !partCents.contains(false)
-        let minDay = partMin.min()!, ignored = partIgnored.reduce(0, +)
+        }}}}}
+        touchSink = halves.reduce(0) { $0 ^ $1.touched }
+        var inOrder = halves.allSatisfy(\.inOrder)
+        let cents = halves.allSatisfy(\.cents)
+        let minDay = halves.map(\.minDay).min()!, ignored = halves.reduce(0) { $0 + $1.ignored }
         var first = [Int32](repeating: .max, count: n)
         var last = [Int32](repeating: .min, count: n)
         var firstRow = [Int32](repeating: -1, count: n)
