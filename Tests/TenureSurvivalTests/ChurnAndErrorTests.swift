@@ -154,6 +154,16 @@ func reason(_ body: () throws -> Void) -> String {
     #expect(m == again)
 }
 
+@Test func coxRefusesNonFiniteCovariates() {
+    let (s, cols) = coxSample(n: 300, seed: 5)
+    var a = cols[0]; a[7] = .infinity
+    #expect(reason { _ = try CoxPH.fit(x: Matrix(rows: 300, cols: 2, data: a + cols[1]), names: ["a", "b"], sample: s) }
+        .contains("a covariate value is inf"))
+    var b = cols[1]; b[3] = .nan
+    #expect(reason { _ = try CoxPH.fit(x: Matrix(rows: 300, cols: 2, data: cols[0] + b), names: ["a", "b"], sample: s) }
+        .contains("a covariate value is nan"))
+}
+
 @Test func logRankWithoutEventsFails() {
     let s = SurvivalSample(time: [1, 2, 3, 4], event: [false, false, false, false])
     #expect(reason { _ = try LogRank.test(s, group: [0, 1, 0, 1], levels: ["x", "y"]) }.contains("no group has a churn event"))

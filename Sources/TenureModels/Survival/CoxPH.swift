@@ -370,8 +370,10 @@ final class CoxEngine {
             }
         }
         guard !sums.isEmpty else {
-            let bad = x.data.first { !$0.isFinite } ?? .nan
-            throw FitError(model: model, reason: "a covariate value is \(bad); remove missing values first")
+            if let bad = x.data.first(where: { !$0.isFinite }) {
+                throw FitError(model: model, reason: "a covariate value is \(bad); remove missing values first")
+            }
+            throw FitError(model: model, reason: "covariate values are too large to sum (near 1e308); rescale them")
         }
         let sc = (0..<p).map { (sums[$0] / Double(max(n - 1, 1))).squareRoot() }
         for j in 0..<p where !(sc[j] > 0) {
