@@ -23,6 +23,8 @@ public struct ByteInterner: Sendable {
     @usableFromInline var hashes: [UInt64] = []
     @usableFromInline var offsets: [Int] = [0]    // key i is arena[offsets[i] ..< offsets[i+1]]
     @usableFromInline var arena: [UInt8] = []
+    /// Keeps `merge`'s cache-warming loads from being optimised away.
+    var mergeTouched: UInt64 = 0
 
     public init(capacity: Int = 16) {
         var n = 16
@@ -256,15 +258,39 @@ public struct ByteInterner: Sendable {
     }
 
     /// Interns every key of `other` in its order and returns, for each of its indices, the index here.
+    ///
+    /// Big merges size the table once, for the share of `other`'s keys that a sample of 1,024 of
+    /// them finds new, and look keys up 256 at a time, their home slots read first so that the
+    /// cache misses overlap (10M distinct customer ids: the merge was a third of the load).
     public mutating func merge(_ other: ByteInterner) -> [Int32] {
-        var map = [Int32](repeating: 0, count: other.count)
+        let n = other.count
+        if n > 8192 {
+            var new = 0
+            other.arena.withUnsafeBufferPointer { a in
+                let base = a.baseAddress ?? ByteInterner.empty
+                for k in 0 ..< 1024 {
+                    let i = k * (n / 1024), o = other.offsets[i]
+                    if find(base + o, other.offsets[i + 1] - o, hash: other.hashes[i]) == nil { new += 1 }
+                }
+            }
+            reserve(count + (n * (new + 8) / 1024) * 21 / 20)
+        }
+        var map = [Int32](repeating: 0, count: n)
+        var touched: UInt64 = 0
         other.arena.withUnsafeBufferPointer { a in
             let base = a.baseAddress ?? ByteInterner.empty
-            for i in 0 ..< other.count {
-                let o = other.offsets[i]
-                map[i] = intern(base + o, other.offsets[i + 1] - o, hash: other.hashes[i])
+            var start = 0
+            while start < n {
+                let end = min(n, start + 256)
+                for i in start ..< end { touched &+= touch(other.hashes[i]) }
+                for i in start ..< end {
+                    let o = other.offsets[i]
+                    map[i] = intern(base + o, other.offsets[i + 1] - o, hash: other.hashes[i])
+                }
+                start = end
             }
         }
+        mergeTouched = touched
         return map
     }
 }
