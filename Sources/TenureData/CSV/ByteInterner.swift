@@ -23,8 +23,6 @@ public struct ByteInterner: Sendable {
     @usableFromInline var hashes: [UInt64] = []
     @usableFromInline var offsets: [Int] = [0]    // key i is arena[offsets[i] ..< offsets[i+1]]
     @usableFromInline var arena: [UInt8] = []
-    /// Keeps `merge`'s cache-warming loads from being optimised away.
-    var mergeTouched: UInt64 = 0
 
     public init(capacity: Int = 16) {
         var n = 16
@@ -290,7 +288,7 @@ public struct ByteInterner: Sendable {
                 start = end
             }
         }
-        mergeTouched = touched
+        if touched == 1 { map.reserveCapacity(n) }   // keeps the cache-warming loads (a no-op)
         return map
     }
 }
