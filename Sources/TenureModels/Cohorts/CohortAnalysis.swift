@@ -15,7 +15,8 @@ import TenureNumerics
 ///   two decimals (then every cell equals Σ round(100·amount) / 100), otherwise in `Double` (error below
 ///   1e-12 relative for typical data).
 ///
-/// Cost: two passes over the transaction columns (first/last day per customer, then the cells), plus a
+/// Cost: two passes over the transaction columns (first/last day per customer — in two row halves on two
+/// cores from 1M rows, merged in row order — then the cells), plus a
 /// counting sort of row indices by day only when some customer's rows are not in date order. Memory:
 /// a few `Int32` per customer plus the cohort × age matrices; no per-row allocation.
 public enum CohortAnalysis {
