@@ -816,12 +816,12 @@ public enum TableReader {
         guard k1 > 0, k2 > 0 else { return capacity }
         let e1 = Double(k2) / Double(k1) - 1, e2 = Double(k3) / Double(k2) - 1
         let r = e1 > 0 ? min(max(e2 / e1, 0), 1) : 1
-        var keys = Double(k3), g = e2, at = Double(n)
-        while at < Double(capacity) {
+        var keys = Double(k3), g = e2, at = n
+        while at < capacity {
             g *= r
-            let span = min(2 * at, Double(capacity)) / at
-            keys *= pow(1 + g, log2(span))
-            at *= span
+            let next = min(2 * at, capacity)
+            keys *= pow(1 + g, log2(Double(next) / Double(at)))
+            at = next
         }
         return min(capacity, Int(keys * 1.1))
     }
