@@ -776,9 +776,9 @@ public enum TableReader {
             if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 {
                 // Big tables are sized from how fast new keys arrive, instead of being rebuilt at every
                 // doubling. At 64k rows: the rate over rows 32k–64k carried on (the table for at most
-                // 4× the keys so far). At 512k rows (chunks of over 1M rows): `projectedKeys`, since keys repeat
-                // more and more as a file goes on (a date-ordered export meets most customers early)
-                // and a table several times too big costs its size in zeroed pages.
+                // 4× the keys so far). At 512k rows (chunks of over 1M rows): `projectedKeys`, since
+                // keys repeat more and more as a file goes on (a date-ordered export meets most
+                // customers early) and a table several times too big costs its size in zeroed pages.
                 flush()
                 let step = row.trailingZeroBitCount - 15
                 for j in 0 ..< internerCount {

@@ -367,4 +367,3 @@ func logHyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
     if v.isFinite { return v }
     return Special.logHyp2f1(c - a, c - b, c, z) + (c - a - b) * Foundation.log1p(-z)
 }
-
