@@ -79,16 +79,7 @@ public struct ByteInterner: Sendable {
     @inlinable @inline(__always)
     public mutating func intern(word w: UInt64, length n: Int, hash h: UInt64) -> Int32 {
         let want = Self.metaKey(n, h)
-        let (found, at) = slots.withUnsafeBufferPointer { t -> (Int32, Int) in
-            let mask = t.count - 1
-            var s = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let slot = t[s]
-                if slot.meta == 0 { return (-1, s) }
-                if slot.meta & ~0xFFFF_FFFF == want && slot.word == w { return (Int32(UInt32(truncatingIfNeeded: slot.meta)) - 1, s) }
-                s = (s + 1) & mask
-            }
-        }
+        let (found, at) = probe(h, want, w) { _ in true }   // the whole key is in the slot
         if found >= 0 { return found }
         return withUnsafeBytes(of: w) { b in
             insert(b.baseAddress!.assumingMemoryBound(to: UInt8.self), n, hash: h, slot: at, word: w, meta: want)
@@ -109,16 +100,24 @@ public struct ByteInterner: Sendable {
 
     /// Index of the key, or nil.
     @inlinable public func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32? {
-        let w = Self.firstWord(p, n), want = Self.metaKey(n, h)
-        return slots.withUnsafeBufferPointer { t in
+        let e = probe(h, Self.metaKey(n, h), Self.firstWord(p, n)) { n <= 8 || tailEquals($0, p, n) }.entry
+        return e >= 0 ? e : nil
+    }
+
+    /// Linear probing from the home slot of `h` for a slot holding `want` (length and hash tag)
+    /// and first word `w` whose entry `rest` accepts (bytes beyond the first word): (entry, slot),
+    /// or (−1, the empty slot that ended the probe).
+    @inlinable @inline(__always)
+    func probe(_ h: UInt64, _ want: UInt64, _ w: UInt64, rest: (Int) -> Bool) -> (entry: Int32, slot: Int) {
+        slots.withUnsafeBufferPointer { t in
             let mask = t.count - 1
             var s = Int(truncatingIfNeeded: h) & mask
             while true {
                 let slot = t[s]
-                if slot.meta == 0 { return nil }
+                if slot.meta == 0 { return (-1, s) }
                 if slot.meta & ~0xFFFF_FFFF == want && slot.word == w {
                     let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
-                    if n <= 8 || tailEquals(e, p, n) { return Int32(e) }
+                    if rest(e) { return (Int32(e), s) }
                 }
                 s = (s + 1) & mask
             }
@@ -156,19 +155,7 @@ public struct ByteInterner: Sendable {
         let w = Self.firstWord(p, n)
         if n <= 8 { return intern(word: w, length: n, hash: h) }
         let want = Self.metaKey(n, h)
-        let (found, at) = slots.withUnsafeBufferPointer { t -> (Int32, Int) in
-            let mask = t.count - 1
-            var s = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let slot = t[s]
-                if slot.meta == 0 { return (-1, s) }
-                if slot.meta & ~0xFFFF_FFFF == want && slot.word == w {
-                    let e = Int(UInt32(truncatingIfNeeded: slot.meta)) - 1
-                    if tailEquals(e, p, n) { return (Int32(e), s) }
-                }
-                s = (s + 1) & mask
-            }
-        }
+        let (found, at) = probe(h, want, w) { tailEquals($0, p, n) }
         if found >= 0 { return found }
         return insert(p, n, hash: h, slot: at, word: w, meta: want)
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Dispatch
+import TenureNumerics
 
 /// When future purchases happen and how much they are discounted.
 ///
@@ -99,7 +99,7 @@ public enum Valuation {
         var ex = pa, dc = pa
         table.withUnsafeMutableBufferPointer { tb in
             let tb = tb
-            Self.inParallel(ux.count) { range in
+            BlockSum.forEach(count: ux.count, minimumPerBlock: 8_192) { _, range in
                 for u in range {
                     let xd = Double(ux[u]), T = uT[u]
                     for (i, t) in schedule.times.enumerated() {
@@ -113,7 +113,7 @@ public enum Valuation {
             }
             pa.withUnsafeMutableBufferPointer { pap in ex.withUnsafeMutableBufferPointer { exp in dc.withUnsafeMutableBufferPointer { dcp in
                 let pap = pap, exp = exp, dcp = dcp
-                Self.inParallel(count) { range in
+                BlockSum.forEach(count: count, minimumPerBlock: 8_192) { _, range in
                     for k in range {
                         let x = d.x[k], T = d.T[k], tx = d.tx[k]
                         pap[k] = m.probabilityAlive(x: x, tx: tx, T: T)
@@ -133,15 +133,4 @@ public enum Valuation {
         return (pa, ex, dc)
     }
 
-    /// `body` over 8 fixed ranges of `0 ..< n` on every core (one range below 16,384 items).
-    static func inParallel(_ n: Int, _ body: (Range<Int>) -> Void) {
-        let k = n >= 16_384 ? 8 : 1
-        if k == 1 { body(0..<n); return }
-        withoutActuallyEscaping(body) { body in
-            let job = RangeJob(body: body)
-            DispatchQueue.concurrentPerform(iterations: k) { c in job.body((n * c / k)..<(n * (c + 1) / k)) }
-        }
-    }
-
-    private struct RangeJob: @unchecked Sendable { let body: (Range<Int>) -> Void }
 }

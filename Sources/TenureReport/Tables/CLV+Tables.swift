@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import TenureNumerics
 import TenureLifetime
 import TenureRegression
 
@@ -246,15 +246,15 @@ public enum CLVScoresCSV {
             appendField(c.0, &b)
         }
         b.append(UInt8(ascii: "\n"))
-        // Rows in 8 ranges rendered on every core (formatting numbers is the cost), joined in order.
-        let n = s.count, parts = n >= 16_384 ? 8 : 1
-        var pieces = [[UInt8]](repeating: [], count: parts)
+        // Rows in fixed ranges rendered on every core (formatting numbers is the cost), joined in order.
+        let n = s.count
+        var pieces = [[UInt8]](repeating: [], count: BlockSum.blocks)
         pieces.withUnsafeMutableBufferPointer { out in
             let out = out
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
+            BlockSum.forEach(count: n, minimumPerBlock: 8_192) { k, range in
                 var p = [UInt8]()
-                p.reserveCapacity((n / parts + 1) * (16 + 14 * cols.count))
-                for i in (n * k / parts) ..< (n * (k + 1) / parts) {
+                p.reserveCapacity(range.count * (16 + 14 * cols.count))
+                for i in range {
                     for (j, c) in cols.enumerated() {
                         if j > 0 { p.append(UInt8(ascii: ",")) }
                         c.1(i, &p)
