@@ -32,7 +32,7 @@ let package = Package(
                 path: "Sources/TenureModels/Lifetime", exclude: ["README.md"], swiftSettings: fast),
         .target(name: "TenureRegression", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime"],
                 path: "Sources/TenureModels/Regression", swiftSettings: fast),
-        .target(name: "TenureKPIs", dependencies: ["TenureData", "TenureNumerics", "Yams"],
+        .target(name: "TenureKPIs", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "Yams"],
                 path: "Sources/TenureModels/KPIs", exclude: ["README.md"], swiftSettings: fast),
         .target(name: "TenureROI", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "TenureCohorts", "Yams"],
                 path: "Sources/TenureModels/ROI", exclude: ["README.md"], swiftSettings: fast),

@@ -184,8 +184,10 @@ public struct MarketingSpend: Sendable {
     public var count: Int { day.count }
 }
 
-/// A loaded dataset. Only `transactions` is required; each optional table switches on more
-/// analyses. `asOf` is the end of observation (inclusive): `--as-of`, or the latest date in the data.
+/// A loaded dataset. Every table is optional (at least one must be there); each switches on the
+/// analyses that need it (`Requirements.swift`). Without transactions.csv, `transactions` is empty and
+/// `hasTransactions` is false. `asOf` is the end of observation (inclusive): `--as-of`, or the latest
+/// date in the data.
 public struct Dataset: Sendable {
     /// Where the data came from (directory path), for messages.
     public var source: String
@@ -199,6 +201,8 @@ public struct Dataset: Sendable {
     public var leads: Leads?
     public var marketingSpend: MarketingSpend?
     public var asOf: Day
+    /// False when the dataset has no transactions.csv (then `transactions` is empty).
+    public var hasTransactions = true
 
     public init(source: String, customers: CustomerIndex, transactions: Transactions,
                 customerTable: CustomerTable? = nil, subscriptions: Subscriptions? = nil,

@@ -2,7 +2,10 @@ import Foundation
 
 /// Reads a dataset directory (SPEC §1) into a `Dataset`.
 ///
-/// `transactions.csv` is required; every other table of SPEC §1 is read when its file is present.
+/// Every table of SPEC §1 is read when its file is present; at least one table other than
+/// customers.csv/marketing_spend.csv must be (which analyses need which: `Requirements.swift`).
+/// A table file that is present but cannot be read (a dangling symlink, no permission, a directory)
+/// is an error naming it, never taken for a missing table.
 /// Customer ids from every table are interned into one `CustomerIndex` (transactions first, in
 /// order of first appearance, then the other tables in the order of `Tables.all`). `asOf` is
 /// `options.asOf` or the latest date found in any table. Under `.fail` the first bad row throws a
@@ -23,14 +26,16 @@ public enum DatasetLoader {
         var rejects: [RejectedRow] = []
         for spec in Tables.all {
             let path = self.path(directory, spec.file)
-            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard try present(path) else { continue }
             let t = try TableReader.read(spec, path: path, display: path, schema: options.schema, customers: &interner,
                                          onInvalid: options.onInvalid, threads: options.threads)
             rejects += t.rejects
             tables[spec.table] = t
         }
-        guard let tx = tables["transactions"] else { throw missingTransactions(directory) }
-        if tx.rows == 0 {
+        guard tables.keys.contains(where: { $0 != "customers" && $0 != "marketing_spend" }) else {
+            throw noTables(directory)
+        }
+        if let tx = tables["transactions"], tx.rows == 0 {
             throw DataError(.emptyFile, file: tx.file, line: 1, expected: "at least one transaction row after the header",
                             hint: rejects.isEmpty ? nil : "every row was rejected; see rejects.csv")
         }
@@ -48,8 +53,8 @@ public enum DatasetLoader {
     }
 
     static func assemble(_ source: String, _ t: [String: TableColumns], _ customers: CustomerIndex, asOf: Day?) -> Dataset {
-        let tx = t["transactions"]!
-        var ds = Dataset(source: source, customers: customers, transactions: tx.transactions(), asOf: 0)
+        var ds = Dataset(source: source, customers: customers, transactions: t["transactions"]?.transactions() ?? Transactions(), asOf: 0)
+        ds.hasTransactions = t["transactions"] != nil
         ds.customerTable = t["customers"]?.customerTable()
         ds.subscriptions = t["subscriptions"]?.subscriptions()
         ds.surveys = t["surveys"]?.surveys()
@@ -82,7 +87,7 @@ public enum DatasetLoader {
         }
     }
 
-    static func path(_ directory: String, _ file: String) -> String {
+    public static func path(_ directory: String, _ file: String) -> String {
         directory.hasSuffix("/") ? directory + file : directory + "/" + file
     }
 
@@ -98,13 +103,47 @@ public enum DatasetLoader {
         }
     }
 
-    static func missingTransactions(_ directory: String) -> DataError {
+    /// Whether a table file is there to read: false when absent; throws when something is at the
+    /// path that cannot be read as a file (dangling symlink, directory, FIFO, no permission).
+    static func present(_ path: String) throws -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return false }
+        let name = (path as NSString).lastPathComponent
+        func unreadable(_ why: String, _ fix: String) -> DataError {
+            DataError(.missingFile, file: path, expected: "\(name) to be a readable file", hint: "\(why); \(fix)")
+        }
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            var target = stat()
+            guard stat(path, &target) == 0 else {
+                let dest = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+                throw unreadable("it is a symbolic link to \(dest), which does not exist", "fix or remove the link")
+            }
+            st = target
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw unreadable("it is a directory", "put the CSV file itself at this path")
+        default: throw unreadable("it is not a regular file (a pipe, socket or device)", "copy the data into a file")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw unreadable("it cannot be read (permission denied)", "run `chmod +r \(path)` or copy it somewhere readable")
+        }
+        return true
+    }
+
+    static func noTables(_ directory: String) -> DataError {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.lowercased().hasSuffix(".csv") }.sorted()
         var hint = files.isEmpty ? "the directory holds no .csv files" : "found: \(files.joined(separator: ", "))"
-        if let near = files.first(where: { $0.lowercased() == "transactions.csv" || $0.lowercased().hasPrefix("transaction") }) {
+        let known = Set(Tables.all.map(\.file))
+        if let near = files.first(where: { !known.contains($0) && $0.lowercased().hasPrefix("transaction") }) {
             hint = "found \(near); rename it to transactions.csv"
+        } else if let near = files.first(where: { !known.contains($0) && $0.lowercased().hasPrefix("subscription") }) {
+            hint = "found \(near); rename it to subscriptions.csv"
+        } else if !files.isEmpty {
+            hint += "; map your files' columns with --schema FILE.yaml"
         }
         return DataError(.missingFile, file: path(directory, "transactions.csv"),
-                         expected: "transactions.csv with columns customer_id, date, amount (the one required table)", hint: hint)
+                         expected: "transactions.csv (customer_id, date, amount) or subscriptions.csv (customer_id, start_date) "
+                             + "— every analysis needs one of them", hint: hint)
     }
 }

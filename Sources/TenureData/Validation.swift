@@ -47,7 +47,11 @@ public struct ValidationReport: Sendable {
     /// True when the analyses can run with `--on-invalid skip`: every problem is about one row.
     public var usableSkippingRows: Bool {
         datasetProblems.isEmpty && tables.allSatisfy { $0.tableProblems.isEmpty }
-            && (tables.first { $0.table == "transactions" }?.rows ?? 0) > 0
+            && tables.contains { $0.table != "customers" && $0.table != "marketing_spend" && $0.rows > 0 }
+    }
+    /// What each analysis can run on the tables that were read without a table-level problem.
+    public var capabilities: [Capability] {
+        Capability.list(present: Set(tables.filter { $0.present && $0.tableProblems.isEmpty }.compactMap { DatasetTable(rawValue: $0.table) }))
     }
 }
 
@@ -66,9 +70,14 @@ public enum DatasetValidator {
         var latest = Day.min
         for spec in Tables.all {
             let path = DatasetLoader.path(directory, spec.file)
-            var s = TableSummary(table: spec.table, file: path, present: FileManager.default.fileExists(atPath: path))
+            var s = TableSummary(table: spec.table, file: path, present: false)
+            do { s.present = try DatasetLoader.present(path) } catch let e as DataError {
+                s.present = true
+                s.problems.append(e)
+                report.tables.append(s)
+                continue
+            } catch {}
             guard s.present else {
-                if spec.table == "transactions" { report.datasetProblems.append(DatasetLoader.missingTransactions(directory)) }
                 report.tables.append(s)
                 continue
             }
@@ -99,6 +108,9 @@ public enum DatasetValidator {
                 s.problems.append(DataError(.other, file: path, expected: "a readable file (\(error))"))
             }
             report.tables.append(s)
+        }
+        if !report.tables.contains(where: { $0.present && $0.table != "customers" && $0.table != "marketing_spend" }) {
+            report.datasetProblems.append(DatasetLoader.noTables(directory))
         }
         // End of observation.
         if let given = options.asOf {

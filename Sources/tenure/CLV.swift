@@ -67,11 +67,7 @@ struct CLV: ParsableCommand {
     @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month.")
     var timeUnit: String = "week"
 
-    @Option(help: "Forecast horizon of expected purchases and CLV (e.g. 12m, 52w, 365d, 2y).")
-    var horizon: String = "12m"
-
-    @Option(name: .customLong("discount-rate"), help: "Annual discount rate of CLV, 0 ≤ r < 1 (0.10 = 10% a year).")
-    var discountRate: Double = 0.10
+    @OptionGroup var value: ValueOptions
 
     @Option(help: "Aggregate per segment of this column (customers.csv, or segment/channel/category/product of the first transaction).")
     var by: String?
@@ -107,16 +103,7 @@ struct CLV: ParsableCommand {
         guard TimeUnit(rawValue: timeUnit) != nil else {
             throw ValidationError("--time-unit must be day, week or month; got '\(timeUnit)'.")
         }
-        guard let h = Self.days(horizon), h > 0 else {
-            throw ValidationError("--horizon '\(horizon)' is not a positive duration; write it like 12m, 52w, 365d or 2y.")
-        }
-        guard h <= 365.25 * 100 else { throw ValidationError("--horizon must be at most 100 years.") }
-        guard discountRate >= 0, discountRate < 1 else {
-            throw ValidationError("--discount-rate must be an annual rate in [0, 1), e.g. 0.10 for 10%; got \(discountRate).")
-        }
-        if let c = calibrationEnd, DateParser.day(from: c) == nil {
-            throw ValidationError("--calibration-end '\(c)' is not an ISO date; write it like 2024-06-30.")
-        }
+        if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
         guard ["auto", "on", "off"].contains(regression) else {
             throw ValidationError("--regression must be auto, on or off; got '\(regression)'.")
         }
@@ -128,19 +115,6 @@ struct CLV: ParsableCommand {
         }
     }
 
-    /// Days in a duration: `30d`, `26w`, `12m` (365.25/12 days), `2y` (365.25 days); a bare number is days.
-    static func days(_ s: String) -> Double? {
-        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = t.prefix { $0.isNumber || $0 == "." }
-        guard let x = Double(digits), x.isFinite else { return nil }
-        switch String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces) {
-        case "", "d", "day", "days": return x
-        case "w", "week", "weeks": return 7 * x
-        case "m", "month", "months": return 365.25 / 12 * x
-        case "y", "year", "years": return 365.25 * x
-        default: return nil
-        }
-    }
 
     func run() throws {
         try reportingErrors {
@@ -151,8 +125,8 @@ struct CLV: ParsableCommand {
             o.headline = modelName
             o.lifetime.model = PurchaseModelKind(rawValue: modelName) ?? .bgnbd
             o.lifetime.gammaGamma = spend == "gamma-gamma"
-            o.lifetime.horizonDays = Self.days(horizon)!
-            o.lifetime.annualDiscountRate = discountRate
+            o.lifetime.horizonDays = value.horizonDays
+            o.lifetime.annualDiscountRate = value.discountRate
             o.lifetime.segmentColumn = by
             o.lifetime.rfm = RFMOptions(timeUnit: TimeUnit(rawValue: timeUnit)!,
                                         calibrationEnd: calibrationEnd.flatMap(DateParser.day(from:)), observationEnd: dataset.asOf)
@@ -160,8 +134,7 @@ struct CLV: ParsableCommand {
             o.compareModels = compareModels
             o.seed = seed
             if let c = o.lifetime.rfm.calibrationEnd, c >= dataset.asOf {
-                throw DataError(.other, file: dataset.source, column: "--calibration-end", value: Civil.iso(c),
-                                expected: "a date before the end of observation \(Civil.iso(dataset.asOf)) (the holdout would be empty)")
+                throw ValidationError("--calibration-end \(Civil.iso(c)) must be before the end of observation \(Civil.iso(dataset.asOf)) (the holdout would be empty).")
             }
             let summary = try RFMSummary(dataset: dataset, options: o.lifetime.rfm)
             let segments = try by.map { try CustomerSegments(dataset: dataset, column: $0) }

@@ -6,7 +6,7 @@ import TenureReport
 
 /// Options every analysis command shares: where the data is and how to read it.
 struct DataOptions: ParsableArguments {
-    @Argument(help: "Dataset directory holding transactions.csv and optional tables (see `tenure help validate`).")
+    @Argument(help: "Dataset directory: transactions.csv and/or subscriptions.csv plus optional tables (see `tenure help validate`).")
     var data: String
 
     @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")

@@ -43,11 +43,15 @@ struct KPIs: ParsableCommand {
     @Option(help: "Period of the per-period breakdown: day | week | month | quarter | year.")
     var period: String = "month"
 
-    @Option(name: .customLong("churn-after"), help: "Non-contractual activity window: no purchase for this long = churned (e.g. 90d, 12w, 3m; m = 30 days).")
+    @Option(name: .customLong("churn-after"), help: "Non-contractual activity window: no purchase for this long = churned (90d, 12w, 3m; m = 30.4375 days).")
     var churnAfter: String = "90d"
 
-    @Option(name: .customLong("gross-margin"), help: "Gross margin in (0, 1] for CLV, CAC payback and ROI (without it CLV is in revenue terms and ROI is unavailable).")
-    var grossMargin: Double?
+    @Option(help: "First day of the KPI window, an ISO date (default: the first purchase).")
+    var from: String?
+
+    @OptionGroup var margin: MarginOption
+
+    @OptionGroup var value: ValueOptions
 
     @Option(name: .customLong("sla-response"), help: "First-response SLA threshold (hours, or with a unit: 30min, 4h, 1d).")
     var slaResponse: String?
@@ -69,12 +73,10 @@ struct KPIs: ParsableCommand {
         guard KPIPeriod(rawValue: period) != nil else {
             throw ValidationError("--period must be one of day, week, month, quarter, year; got '\(period)'.")
         }
-        guard let d = KPIDuration.days(churnAfter), d >= 1 else {
-            throw ValidationError("--churn-after '\(churnAfter)' is not a duration; write it like 90d, 12w or 3m.")
+        guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
+            throw ValidationError("--churn-after must be at least a day; got \(churnAfter).")
         }
-        if let m = grossMargin, !(m > 0 && m <= 1) {
-            throw ValidationError("--gross-margin must be in (0, 1], got \(m); write 35% as 0.35.")
-        }
+        if let from { _ = try isoDate(from, option: "--from") }
         for (name, v) in [("--sla-response", slaResponse), ("--sla-resolution", slaResolution)] {
             if let v, !(KPIDuration.hours(v).map { $0 > 0 } ?? false) {
                 throw ValidationError("\(name) '\(v)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
@@ -89,9 +91,12 @@ struct KPIs: ParsableCommand {
             let goals = try targets.map { try KPITargets.load(path: $0) }
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
-            let opts = KPIOptions(period: KPIPeriod(rawValue: period)!, churnAfterDays: KPIDuration.days(churnAfter)!,
-                                  grossMargin: grossMargin, slaResponseHours: slaResponse.flatMap(KPIDuration.hours),
+            var opts = KPIOptions(period: KPIPeriod(rawValue: period)!, churnAfterDays: Int(try duration(churnAfter, option: "--churn-after").days.rounded()),
+                                  grossMargin: margin.grossMargin, slaResponseHours: slaResponse.flatMap(KPIDuration.hours),
                                   slaResolutionHours: slaResolution.flatMap(KPIDuration.hours), minSample: minSample)
+            opts.from = try from.map { try isoDate($0, option: "--from") }
+            opts.clvHorizonDays = value.horizonDays
+            opts.annualDiscountRate = value.discountRate
             let result = goals.map { KPIAnalysis.compute(dataset, options: opts, targets: $0) }
                 ?? KPIAnalysis.compute(dataset, options: opts)
             clock.lap("kpis")
@@ -101,27 +106,13 @@ struct KPIs: ParsableCommand {
     }
 }
 
-/// Durations on the `kpis` command line: `90d`, `12w`, `3m` (30 days), `1y` (365 days), `4h`, `30min`.
+/// SLA thresholds on the `kpis` command line: hours (`4`, `4h`), `30min`, `2d`.
 enum KPIDuration {
     static func parse(_ s: String) -> (Double, String)? {
         let t = s.trimmingCharacters(in: .whitespaces).lowercased()
         let digits = t.prefix { $0.isNumber || $0 == "." }
         guard let x = Double(digits), x.isFinite else { return nil }
         return (x, String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces))
-    }
-
-    static func days(_ s: String) -> Int? {
-        guard let (x, u) = parse(s) else { return nil }
-        let f: Double
-        switch u {
-        case "", "d", "day", "days": f = 1
-        case "w", "week", "weeks": f = 7
-        case "m", "month", "months": f = 30
-        case "y", "year", "years": f = 365
-        default: return nil
-        }
-        let d = x * f
-        return d == d.rounded() ? Int(d) : nil
     }
 
     static func hours(_ s: String) -> Double? {

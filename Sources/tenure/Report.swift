@@ -52,8 +52,12 @@ struct Report: ParsableCommand {
     @Option(help: "Periods the sBG forecast completes past the end of observation (0 = none).")
     var forecast: Int = 6
 
-    @Option(name: .customLong("churn-after"), help: "Without subscriptions: days without a purchase that count as churn.")
-    var churnAfter: Int = 90
+    @Option(name: .customLong("churn-after"), help: "Without subscriptions: time without a purchase that counts as churn (90d, 12w, 3m).")
+    var churnAfter: String = "90d"
+
+    @OptionGroup var margin: MarginOption
+
+    @OptionGroup var value: ValueOptions
 
     @Option(name: .customLong("calibration-end"), help: "CLV calibration end, an ISO date (default: the last quarter of the data is the holdout).")
     var calibrationEnd: String?
@@ -82,11 +86,11 @@ struct Report: ParsableCommand {
         _ = try parsedFormats()
         guard parsedPeriod() != nil else { throw ValidationError("--period must be day, week, month, quarter or year; got '\(period)'.") }
         guard forecast >= 0 && forecast <= 120 else { throw ValidationError("--forecast must be between 0 and 120 periods.") }
-        guard churnAfter > 0 else { throw ValidationError("--churn-after must be a positive number of days.") }
-        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
-        if let c = calibrationEnd, DateParser.day(from: c) == nil {
-            throw ValidationError("--calibration-end '\(c)' is not an ISO date; write it like 2024-06-30.")
+        guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
+            throw ValidationError("--churn-after must be at least a day; got \(churnAfter).")
         }
+        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
     }
 
     func parsedFormats() throws -> Set<ReportFormat> {
@@ -102,7 +106,10 @@ struct Report: ParsableCommand {
         o.by = by
         o.cohortPeriod = parsedPeriod()!
         o.forecastPeriods = forecast
-        o.churnAfterDays = churnAfter
+        o.churnAfterDays = Int(try duration(churnAfter, option: "--churn-after").days.rounded())
+        o.grossMargin = margin.grossMargin
+        o.horizonDays = value.horizonDays
+        o.annualDiscountRate = value.discountRate
         o.calibrationEnd = calibrationEnd.flatMap { DateParser.day(from: $0) }
         o.simulations = simulations
         o.seed = seed

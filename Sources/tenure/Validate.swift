@@ -8,16 +8,19 @@ struct Validate: ParsableCommand {
         commandName: "validate",
         abstract: "Check a dataset directory and print every problem found.",
         discussion: """
-        Reads every table of the dataset (transactions.csv is required; customers.csv, subscriptions.csv,
-        surveys.csv, tickets.csv, interactions.csv, leads.csv and marketing_spend.csv are read when present)
-        and prints, for each, its rows, customers and date range, then ALL the problems found — not just
-        the first — each with its file, line, column, the value and what was expected.
+        Reads every table of the dataset that is present (transactions.csv, customers.csv,
+        subscriptions.csv, surveys.csv, tickets.csv, interactions.csv, leads.csv, marketing_spend.csv;
+        each analysis needs only its own: survival and contractual cohorts run on subscriptions.csv
+        alone, CLV and purchase cohorts need transactions.csv) and prints, for each, its rows,
+        customers and date range, which analyses can run on the dataset and which cannot (and
+        why), then ALL the problems found — not just the first — each with its file, line, column,
+        the value and what was expected.
 
         Exit status: 0 when there is no problem; 65 when there is one. With --on-invalid skip, every
         row-level problem (bad date, bad number, stray quote, …) is written with its reason to a
         rejects file (default rejects.csv in the current directory) and the status is 0 if the
         analyses can run by skipping those rows, 65 if a problem stops them (a missing column, an
-        empty file, no transactions.csv).
+        empty file, neither transactions.csv nor subscriptions.csv).
 
         --as-of DATE sets the end of observation, as for every analysis command (default: the latest
         date in the data); validate prints it and how many rows of each table fall after it (the
@@ -39,7 +42,7 @@ struct Validate: ParsableCommand {
         """
     )
 
-    @Argument(help: "Dataset directory holding transactions.csv and optional tables.")
+    @Argument(help: "Dataset directory holding transactions.csv and/or subscriptions.csv and optional tables.")
     var data: String
 
     @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")
@@ -118,6 +121,12 @@ struct Validate: ParsableCommand {
             line += t.problems.isEmpty ? "  ok" : "  \(t.problems.count) problem\(t.problems.count == 1 ? "" : "s")"
             if t.rowsAfterAsOf > 0 { line += "  (\(grouped(t.rowsAfterAsOf)) after the end of observation: left out)" }
             out += line + "\n"
+        }
+        if r.tables.contains(where: \.present) {
+            out += "\nanalyses on this dataset:\n"
+            for c in r.capabilities {
+                out += "  \(c.available ? "yes" : "no ")  \(c.analysis)" + (c.reason.map { " — \($0)" } ?? "") + "\n"
+            }
         }
         let all = r.datasetProblems + r.tables.flatMap(\.problems)
         if all.isEmpty {

@@ -28,7 +28,7 @@ import TenureSynth
 
     @Test func flagsReachTheOptions() throws {
         let cmd = try Report.parse(["d", "--out", "o", "--formats", "html, ipynb", "--period", "week", "--forecast", "3",
-                                    "--churn-after", "60", "--calibration-end", "2024-06-30", "--simulations", "10",
+                                    "--churn-after", "60d", "--calibration-end", "2024-06-30", "--simulations", "10",
                                     "--seed", "9", "--by", "channel", "--title", "Q3 <review>", "--no-roi"])
         let o = try cmd.options()
         #expect(try cmd.parsedFormats() == [.html, .ipynb])

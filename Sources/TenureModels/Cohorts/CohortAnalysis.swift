@@ -104,6 +104,7 @@ final class Engine {
     var touchSink: Int32 = 0
 
     func run() throws -> CohortResult {
+        if !ds.hasTransactions { return try runContractualOnly() }
         let tx = ds.transactions
         let n = ds.customers.count
         guard tx.count > 0 else {
@@ -252,11 +253,42 @@ final class Engine {
         if o.forecast > 0 { try addForecasts(&groups) }
         let mrr = ds.subscriptions.flatMap { s in s.mrr == nil ? nil : mrrMovements(s) }
 
-        let settings = CohortSettings(period: o.period.rawValue, window: o.window.rawValue, cohortBy: o.cohortBy.rawValue,
-                                      metric: o.metric.rawValue, retention: o.retention.rawValue,
-                                      relativeTo: o.relativeTo.rawValue, by: o.by,
-                                      brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence)
-        return CohortResult(settings: settings, asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups, mrr: mrr, notes: notes)
+        return CohortResult(settings: settings(cohortBy: o.cohortBy), asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups, mrr: mrr, notes: notes)
+    }
+
+    /// Without transactions.csv: cohorts by first subscription start, contractual retention and the
+    /// sBG forecast on it; the purchase matrices (`CohortGroup.cohorts`, `average`) are empty, and a
+    /// note says so.
+    func runContractualOnly() throws -> CohortResult {
+        try ds.require(.subscriptions, for: "cohorts",
+                       hint: "cohorts need transactions.csv (purchases) or subscriptions.csv (contractual retention)")
+        guard o.cohortBy == .auto || o.cohortBy == .subscription else {
+            throw DataError(.missingFile, file: DatasetLoader.path(ds.source, "transactions.csv"),
+                            expected: "transactions.csv for cohorts --cohort-by \(o.cohortBy.rawValue)",
+                            hint: "without purchases, cohorts are formed by the first subscription start: --cohort-by subscription")
+        }
+        let s = ds.subscriptions!
+        let n = ds.customers.count
+        group = try Grouping.resolve(by: o.by, dataset: ds, firstRow: [Int32](repeating: -1, count: n),
+                                     firstSubscription: firstSubscriptionRow())
+        var groups = group.levels.map { CohortGroup(name: o.by == nil ? nil : $0, cohorts: [], average: []) }
+        try addContractual(&groups, s)
+        guard groups.contains(where: { !($0.contractual ?? []).isEmpty }) else {
+            throw DataError(.other, file: DatasetLoader.path(ds.source, "subscriptions.csv"),
+                            expected: "a subscription starting on or before the end of observation \(Civil.iso(asOf))")
+        }
+        if o.forecast > 0 { try addForecasts(&groups) }
+        let mrr = s.mrr == nil ? nil : mrrMovements(s)
+        notes.append("No transactions.csv: retention is contractual (a subscription covers the period); purchase, order and revenue cohorts need transactions.")
+        return CohortResult(settings: settings(cohortBy: .subscription), asOf: Civil.iso(asOf), cohortBasis: "subscription_start",
+                            groups: groups, mrr: mrr, notes: notes)
+    }
+
+    func settings(cohortBy: CohortOptions.CohortBy) -> CohortSettings {
+        CohortSettings(period: o.period.rawValue, window: o.window.rawValue, cohortBy: cohortBy.rawValue,
+                       metric: o.metric.rawValue, retention: o.retention.rawValue,
+                       relativeTo: o.relativeTo.rawValue, by: o.by,
+                       brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence)
     }
 
     // MARK: acquisition

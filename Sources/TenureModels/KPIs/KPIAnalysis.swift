@@ -5,7 +5,9 @@ import TenureData
 /// calendar period, per customer segment and per channel, from whatever tables the dataset has.
 ///
 /// Contract:
-/// - The window is `[first day in any table, asOf]`; rows dated after `asOf` are left out.
+/// - The window is `[from, asOf]`: `KPIOptions.from`, else the first purchase, else the first day in any
+///   table; rows dated outside it are left out of the per-window KPIs (acquisition days still come
+///   from every table, so a customer acquired before the window is not new in it).
 /// - A KPI whose table (or option) is absent is reported with `value == nil` and the reason,
 ///   never as zero; so is a KPI whose denominator is empty in a group.
 /// - Segment of a customer: `customers.csv` segment, else the segment on their first transaction.
@@ -19,8 +21,8 @@ public enum KPIAnalysis {
     public static func compute(_ ds: Dataset, options: KPIOptions = KPIOptions()) -> KPIResult {
         let cx = Context(ds, options)
         var board = Board(cx)
-        let churn = Retention.run(cx, &board)
-        Value.run(cx, &board, churn: churn)
+        let subscribers = Retention.run(cx, &board)
+        Value.run(cx, &board, subscribers: subscribers)
         Satisfaction.run(cx, &board)
         Engagement.run(cx, &board)
         Service.run(cx, &board)
@@ -83,7 +85,12 @@ struct Context {
                 if sd[i] < first { first = sd[i] }
             }
         }
-        if first == Day.max { first = ds.asOf }
+        // The window opens at --from, else at the first purchase (revenue KPIs would otherwise open on
+        // months before any sale, e.g. of early leads), else at the first date in any table.
+        var firstPurchase = Day.max
+        for d in ds.transactions.day where d != Day.missing && d <= ds.asOf && d < firstPurchase { firstPurchase = d }
+        if let from = opt.from { first = from } else if firstPurchase != .max { first = firstPurchase }
+        if first == Day.max || first > ds.asOf { first = ds.asOf }
         axis = PeriodAxis(period: opt.period, firstDay: first, asOf: ds.asOf)
         self.acq = acq
 

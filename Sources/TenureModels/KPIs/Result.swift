@@ -17,6 +17,12 @@ public struct KPIOptions: Sendable, Codable, Equatable {
     public var minSample: Int = 30
     /// Two-sided confidence level of every interval.
     public var confidence: Double = 0.95
+    /// First day of the KPI window; nil = the first purchase (else the first date in any table).
+    public var from: Day?
+    /// Horizon of the model CLV (`clv`), days; `tenure clv --horizon`.
+    public var clvHorizonDays: Double = 365.25
+    /// Annual discount rate of the model CLV; `tenure clv --discount-rate`.
+    public var annualDiscountRate: Double = 0.10
 
     public init(period: KPIPeriod = .month, churnAfterDays: Int = 90, grossMargin: Double? = nil,
                 slaResponseHours: Double? = nil, slaResolutionHours: Double? = nil, minSample: Int = 30,

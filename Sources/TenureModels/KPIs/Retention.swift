@@ -39,11 +39,13 @@ struct ActivityCounts {
     }
 }
 
-/// Churn per group for CLV: the (pooled) churn rate and the mean length in days of the periods it is per.
-struct ChurnForCLV {
-    var rate: [Double]
+/// Subscription churn per board group for the subscription CLV: the pooled churn rate per period, the
+/// mean length in days of those periods, and ARPA (mean MRR per paying subscriber at a period's start;
+/// nil without an mrr column). Nil without subscriptions.
+struct SubscriptionBase {
+    var churn: [Double]
     var periodDays: [Double]
-    var source: String
+    var arpa: [Double]?
 }
 
 enum Retention {
@@ -51,8 +53,8 @@ enum Retention {
         (0, cx.seg[c] >= 0 ? 1 + Int(cx.seg[c]) : -1, cx.chan[c] >= 0 ? 1 + cx.L.S + Int(cx.chan[c]) : -1)
     }
 
-    /// Fills retention, churn, revenue retention and the MRR upsell rate; returns churn for CLV.
-    static func run(_ cx: Context, _ b: inout Board) -> ChurnForCLV {
+    /// Fills retention, churn, revenue retention and the MRR upsell rate; returns the subscription base.
+    static func run(_ cx: Context, _ b: inout Board) -> SubscriptionBase? {
         let L = cx.L, K = L.P, CG = 1 + L.S + L.C
         let ax = cx.axis
         let n = cx.ds.customers.count
@@ -82,12 +84,13 @@ enum Retention {
                 if runA >= 0 { purch.run(runA, runB, gs) }
             }
         } }
-        let purchChurn = fill(cx, &b, purch, retention: "purchase_retention_rate", churn: "purchase_churn_rate")
+        _ = fill(cx, &b, purch, retention: "purchase_retention_rate", churn: "purchase_churn_rate")
+        if !cx.ds.hasTransactions { b.unavailable(["purchase_retention_rate", "purchase_churn_rate"], "needs transactions.csv") }
 
         guard let sub = cx.ds.subscriptions else {
             b.unavailable(["retention_rate", "churn_rate", "gross_revenue_retention", "net_revenue_retention", "upsell_rate"],
                           "needs subscriptions.csv")
-            return ChurnForCLV(rate: purchChurn, periodDays: periodDays(cx), source: "purchase_churn_rate")
+            return nil
         }
 
         // Contractual: active = some subscription with start <= t < end.
@@ -162,8 +165,10 @@ enum Retention {
             }
         }
         let subChurn = fill(cx, &b, subs, retention: "retention_rate", churn: "churn_rate")
+        var arpa: [Double]? = nil
 
         if hasMRR {
+            arpa = [Double](repeating: .nan, count: L.G)
             // integrate the flat diff arrays into the per-period sums
             for g in 0..<CG {
                 var runM = 0.0, runN = 0.0
@@ -180,6 +185,7 @@ enum Retention {
                 b.set(bg, "gross_revenue_retention", st > 0 ? mn / st : .nan, n: Int(pn), why: why)
                 b.set(bg, "net_revenue_retention", st > 0 ? en / st : .nan, n: Int(pn), why: why)
                 b.share(bg, "upsell_rate", up, pn, z: cx.z, minSample: cx.opt.minSample, why: why)
+                arpa?[bg] = pn > 0 ? st / pn : .nan
             }
             emit(0, 0, 0..<K)
             for p in 0..<K { emit(L.period(p), 0, p..<(p + 1)) }
@@ -188,7 +194,7 @@ enum Retention {
         } else {
             b.unavailable(["gross_revenue_retention", "net_revenue_retention", "upsell_rate"], "needs an mrr column in subscriptions.csv")
         }
-        return ChurnForCLV(rate: subChurn, periodDays: periodDays(cx), source: "churn_rate")
+        return SubscriptionBase(churn: subChurn, periodDays: periodDays(cx), arpa: arpa)
     }
 
     /// Mean period length in days per group (period groups: their own length).

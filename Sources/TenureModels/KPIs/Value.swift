@@ -1,10 +1,11 @@
 import Foundation
 import TenureData
 
-/// Revenue, orders, AOV, frequency, monthly revenue per customer, CLV, CAC, CLV:CAC, payback,
-/// ROI, and the transaction-based growth rates (product upsell, cross-sell).
+/// Revenue, orders, AOV, frequency, monthly revenue per customer, CLV (model and subscription),
+/// CAC, CLV:CAC, payback, ROI, and the transaction-based growth rates (product upsell, cross-sell).
+/// The forward-looking value KPIs are defined in `LifetimeValue`.
 enum Value {
-    static func run(_ cx: Context, _ b: inout Board, churn: ChurnForCLV) {
+    static func run(_ cx: Context, _ b: inout Board, subscribers: SubscriptionBase?) {
         let L = cx.L, ax = cx.axis
         let tx = cx.ds.transactions
         let n = cx.ds.customers.count
@@ -135,40 +136,62 @@ enum Value {
         }
 
         let margin = cx.opt.grossMargin ?? 1
+        let (modelCLV, modelWhy) = LifetimeValue.modelCLV(cx)
+        var clvSum = Acc(L), clvN = Acc(L)
+        for c in 0..<modelCLV.count where modelCLV[c].isFinite {
+            clvSum.add(p: -1, s: cx.seg[c], c: cx.chan[c], modelCLV[c])
+            clvN.add(p: -1, s: cx.seg[c], c: cx.chan[c], 1)
+        }
+        let cohorts = LifetimeValue.cohortRevenue(cx)
         for g in 0..<L.G {
             let isSeg = g >= 1 + L.P && g < 1 + L.P + L.S
-            let noTx = "no purchases in this group"
+            let isPeriod = g >= 1 && g < 1 + L.P
+            /// The customer group of `LifetimeValue.cohortRevenue` (nil for periods).
+            let cg: Int? = g == 0 ? 0 : isPeriod ? nil : g - L.P
+            let hasTx = cx.ds.hasTransactions
+            let noTx = hasTx ? "no purchases in this group" : "needs transactions.csv"
+            let noRows = hasTx ? "no transactions in this group" : "needs transactions.csv"
             let none = rows[g] == 0 ? Double.nan : 0  // a group without transactions has no revenue, not zero
-            b.set(g, "revenue", rev[g] + none, why: "no transactions in this group")
-            b.set(g, "orders", ord[g] + none, why: "no transactions in this group")
-            b.set(g, "active_customers", act[g] + none, why: "no transactions in this group")
+            b.set(g, "revenue", rev[g] + none, why: noRows)
+            b.set(g, "orders", ord[g] + none, why: noRows)
+            b.set(g, "active_customers", act[g] + none, why: noRows)
             b.set(g, "new_customers", newC[g], why: "no customers")
             let aov = ord[g] > 0 ? rev[g] / ord[g] : .nan
-            b.set(g, "aov", aov, n: Int(ord[g]), why: "no orders in this group")
+            b.set(g, "aov", aov, n: Int(ord[g]), why: hasTx ? "no orders in this group" : noTx)
             b.set(g, "purchase_frequency", act[g] > 0 ? ord[g] / act[g] : .nan, n: Int(act[g]), why: noTx)
             let arpc = cm[g] > 0 ? rev[g] / cm[g] : .nan
             b.set(g, "monthly_revenue_per_customer", arpc, n: Int(act[g]), why: noTx)
             b.share(g, "upsell_rate_product", up[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
-                    why: hasProd ? "no repeat purchasers in this group" : "needs a product column in transactions.csv")
+                    why: hasProd ? "no repeat purchasers in this group" : hasTx ? "needs a product column in transactions.csv" : noTx)
             b.share(g, "cross_sell_rate", cross[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
-                    why: hasCat ? "no repeat purchasers in this group" : "needs a category column in transactions.csv")
-            if !hasProd { b[g, "upsell_rate_product"] = .missing("upsell_rate_product", "needs a product column in transactions.csv") }
-            if !hasCat { b[g, "cross_sell_rate"] = .missing("cross_sell_rate", "needs a category column in transactions.csv") }
+                    why: hasCat ? "no repeat purchasers in this group" : hasTx ? "needs a category column in transactions.csv" : noTx)
+            if !hasProd { b[g, "upsell_rate_product"] = .missing("upsell_rate_product", hasTx ? "needs a product column in transactions.csv" : noTx) }
+            if !hasCat { b[g, "cross_sell_rate"] = .missing("cross_sell_rate", hasTx ? "needs a category column in transactions.csv" : noTx) }
 
-            // CLV
-            let c = churn.rate[g]
-            var clv = Double.nan
-            var clvWhy = "no purchases in this group"
-            if !arpc.isFinite {
-            } else if !c.isFinite {
-                clvWhy = "\(churn.source) unavailable in this group"
-            } else if c <= 0 {
-                clvWhy = "no churn observed (\(churn.source) = 0): lifetime unbounded"
+            // CLV: the model's, and the subscription formula on its own base
+            if isPeriod {
+                b[g, "clv"] = .missing("clv", "a forecast per customer, not a quantity of a period: see the overall and segment values")
+            } else if let modelWhy {
+                b[g, "clv"] = .missing("clv", modelWhy)
             } else {
-                let monthly = 1 - Foundation.pow(1 - c, Context.daysPerMonth / churn.periodDays[g])
-                clv = arpc * margin / monthly
+                b.set(g, "clv", clvN[g] > 0 ? clvSum[g] / clvN[g] : .nan, n: Int(clvN[g]), why: "no purchasing customer in this group")
             }
-            b.set(g, "clv", clv, why: clvWhy)
+            if let sb = subscribers, let arpa = sb.arpa {
+                let c = sb.churn[g]
+                var v = Double.nan, why = "no paying subscriber at the start of a period in this group"
+                if !c.isFinite || !arpa[g].isFinite {
+                } else if c <= 0 {
+                    why = "no subscription churn observed in this group: lifetime unbounded"
+                } else {
+                    let monthly = 1 - Foundation.pow(1 - c, Context.daysPerMonth / sb.periodDays[g])
+                    v = arpa[g] * margin / monthly
+                }
+                b.set(g, "clv_subscription", v, why: why)
+            } else {
+                b[g, "clv_subscription"] = .missing("clv_subscription", subscribers == nil ? "needs subscriptions.csv" : "needs an mrr column in subscriptions.csv")
+            }
+            let clv = b[g, "clv"]?.value ?? .nan
+            let clvWhy = b[g, "clv"]?.unavailable ?? ""
 
             // CAC
             var cac = Double.nan
@@ -186,8 +209,12 @@ enum Value {
             b.set(g, "cac", cac, n: Int(newC[g]), why: cacWhy)
             if cac.isFinite && cac > 0 {
                 b.set(g, "clv_cac_ratio", clv / cac, why: clvWhy)
-                b.set(g, "cac_payback_months", arpc * margin > 0 ? cac / (arpc * margin) : .nan,
-                      why: arpc.isFinite ? "monthly revenue per customer is not positive" : noTx)
+                if let cg {
+                    let (months, why) = LifetimeValue.payback(cohorts, group: cg, cac: cac, margin: margin)
+                    b.set(g, "cac_payback_months", months, why: why ?? noTx)
+                } else {
+                    b[g, "cac_payback_months"] = .missing("cac_payback_months", "payback follows cohorts over later months: see the overall, segment and channel values")
+                }
             } else {
                 let why = cac.isFinite ? "CAC is zero" : cacWhy
                 b[g, "clv_cac_ratio"] = .missing("clv_cac_ratio", why)

@@ -245,6 +245,7 @@ public struct RFMSummary: Sendable {
 
     /// Builds the summary of a dataset's transactions (see `build(customer:day:amount:...)`).
     public init(dataset: Dataset, options: RFMOptions) throws {
+        try dataset.require(.transactions, for: "clv (CLV models are fitted to purchases)")
         let t = dataset.transactions
         self = try RFMSummary.build(customer: t.customer, day: t.day, amount: t.amount,
                                     customers: dataset.customers.count, options: options, asOf: dataset.asOf,

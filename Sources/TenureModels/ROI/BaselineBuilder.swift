@@ -20,6 +20,7 @@ public struct BaselineBuilder {
     static let unitsPerMonth = (365.25 / 12) / 7
 
     public init(data: Dataset) throws {
+        try data.require(.transactions, for: "roi (the baseline's purchase and spend models are fitted to purchases)")
         self.data = data
         summary = try RFMSummary(dataset: data, options: RFMOptions(timeUnit: Self.unit))
         (segmentCode, segmentLevels) = Self.segments(data)

@@ -64,6 +64,8 @@ public enum ChurnEvents {
     /// Non-contractual churn from transactions.csv (see `ChurnDefinition.inactivity`). O(n) plus a
     /// sort of each customer's purchase days.
     public static func inactivity(_ d: Dataset, gapDays g: Double) throws -> ChurnData {
+        try d.require(.transactions, for: "survival --churn-after (churn from purchases)",
+                      hint: d.has(.subscriptions) ? "drop --churn-after: churn is then read from subscriptions.csv" : nil)
         let tx = d.transactions
         let nc = d.customers.count, asOf = d.asOf
         // bucket purchase days by customer (counting sort)

@@ -20,19 +20,29 @@ public enum TimeUnit: String, Sendable, Codable, CaseIterable {
     public var plural: String { rawValue + "s" }
 }
 
-/// A length of time typed by a person: a positive number followed by `d`, `w`, `m` or `y`
-/// (a bare number means days). `Duration.days` is the exact length in days.
+/// A length of time typed by a person: a positive number followed by a unit, `d`, `w`, `m` or `y`
+/// (also `day(s)`, `week(s)`, `mo`, `month(s)`, `year(s)`). A bare number is refused: `12` could mean
+/// days, weeks or months. `Duration.days` is the exact length in days. This is the one parser of
+/// every duration option (`--churn-after`, `--horizon`, `--horizons`, `--tau`).
 public struct Duration: Sendable, Codable, Equatable, CustomStringConvertible {
     public var value: Double
     public var unit: TimeUnit
 
     public init(value: Double, unit: TimeUnit) { self.value = value; self.unit = unit }
 
-    /// Parses `90d`, `12w`, `6m`, `1.5y`, `30` (days); nil when malformed or not positive.
+    /// Parses `90d`, `12w`, `6m`, `1.5y`, `2 months`; nil when malformed, unit-less or not positive.
     public init?(parsing text: String) {
+        guard case .success(let d) = Duration.parse(text) else { return nil }
+        self = d
+    }
+
+    /// Parses like `init?(parsing:)`, saying what is wrong: the message names the option, shows the
+    /// value and gives examples (`--horizon '12' has no unit: write 12m (months), 52w (weeks) or 365d (days)`).
+    public static func parse(_ text: String, option: String = "duration") -> Result<Duration, DurationError> {
         var s = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !s.isEmpty else { return nil }
-        var unit = TimeUnit.day
+        let examples = "write it like 90d, 12w, 6m or 1y"
+        guard !s.isEmpty else { return .failure(DurationError("\(option) needs a duration; \(examples)")) }
+        var unit: TimeUnit?
         let suffixes: [(String, TimeUnit)] = [("days", .day), ("day", .day), ("d", .day),
                                               ("weeks", .week), ("week", .week), ("w", .week),
                                               ("months", .month), ("month", .month), ("mo", .month), ("m", .month),
@@ -40,11 +50,19 @@ public struct Duration: Sendable, Codable, Equatable, CustomStringConvertible {
         for (suffix, u) in suffixes where s.hasSuffix(suffix) {
             s.removeLast(suffix.count); unit = u; break
         }
-        guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0 else { return nil }
-        self.value = v; self.unit = unit
+        let number = s.trimmingCharacters(in: .whitespaces)
+        guard let v = Double(number), v.isFinite else {
+            return .failure(DurationError("\(option) '\(text)' is not a duration; \(examples)"))
+        }
+        guard v > 0 else { return .failure(DurationError("\(option) '\(text)' must be positive; \(examples)")) }
+        guard let unit else {
+            let n = number
+            return .failure(DurationError("\(option) '\(text)' has no unit: write \(n)m (months), \(n)w (weeks) or \(n)d (days)"))
+        }
+        return .success(Duration(value: v, unit: unit))
     }
 
-    /// Parses a comma-separated list (`30d,90d,365d`).
+    /// Parses a comma-separated list (`30d,90d,365d`); nil when any part is not a duration.
     public static func list(_ text: String) -> [Duration]? {
         var out: [Duration] = []
         for part in text.split(separator: ",") {
@@ -63,3 +81,9 @@ public struct Duration: Sendable, Codable, Equatable, CustomStringConvertible {
 }
 
 import Foundation
+
+/// Why a duration option was refused, phrased for a person (the CLI shows it as a usage error).
+public struct DurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

@@ -101,11 +101,9 @@ public enum SurvivalAnalysis {
         case .contractual: churn = try ChurnEvents.contractual(d)
         case .inactivity(let g): churn = try ChurnEvents.inactivity(d, gapDays: g.days)
         case .automatic:
-            guard d.subscriptions != nil else {
-                throw DataError(.missingFile, file: d.source + "/subscriptions.csv",
-                                expected: "subscriptions.csv for contractual churn",
-                                hint: "without subscriptions, say how long a customer may go without buying: --churn-after 90d")
-            }
+            try d.require(.subscriptions, for: "survival (contractual churn)",
+                          hint: d.hasTransactions ? "without subscriptions, say how long a customer may go without buying: --churn-after 90d"
+                              : "survival needs subscriptions.csv (contractual churn) or transactions.csv with --churn-after 90d")
             churn = try ChurnEvents.contractual(d)
         }
         guard churn.sample.count > 0 else {

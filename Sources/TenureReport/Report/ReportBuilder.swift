@@ -21,8 +21,11 @@ public struct ReportOptions: Sendable {
     public var churnAfterDays = 90
     /// CLV calibration end; nil: the last quarter of the observed span (at least 8 weeks) is the holdout.
     public var calibrationEnd: Day?
-    public var horizonDays = 365.0
+    /// CLV horizon (days) and annual discount rate, for the CLV section and the KPI `clv` alike.
+    public var horizonDays = 365.25
     public var annualDiscountRate = 0.10
+    /// Gross margin for the KPI CLV, payback and ROI; nil = revenue terms.
+    public var grossMargin: Double?
     /// KPI targets for the tiles; nil uses `ExampleTargets` (said so in the report).
     public var targets: [KPITarget]?
     /// Where `targets` came from, for the report's text ("targets.yaml"); nil with the example targets.
@@ -97,21 +100,14 @@ public enum ReportBuilder {
     }
 
     static func facts(_ ds: Dataset) -> [(String, String)] {
-        var f: [(String, String)] = [("customers", Format.count(ds.customers.count)),
-                                     ("transactions", Format.count(ds.transactions.count))]
+        var f: [(String, String)] = [("customers", Format.count(ds.customers.count))]
+        if ds.hasTransactions { f.append(("transactions", Format.count(ds.transactions.count))) }
+        if let s = ds.subscriptions { f.append(("subscriptions", Format.count(s.count))) }
         var first = Day.max
         for d in ds.transactions.day where d != Day.missing && d < first { first = d }
         if first != Day.max { f.append(("first purchase", Civil.iso(first))) }
         f.append(("observed to", Civil.iso(ds.asOf)))
-        var tables: [String] = ["transactions"]
-        if ds.customerTable != nil { tables.append("customers") }
-        if ds.subscriptions != nil { tables.append("subscriptions") }
-        if ds.surveys != nil { tables.append("surveys") }
-        if ds.tickets != nil { tables.append("tickets") }
-        if ds.interactions != nil { tables.append("interactions") }
-        if ds.leads != nil { tables.append("leads") }
-        if ds.marketingSpend != nil { tables.append("marketing spend") }
-        f.append(("tables", "\(tables.count)"))
+        f.append(("tables", ds.presentTables.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")))
         return f
     }
 

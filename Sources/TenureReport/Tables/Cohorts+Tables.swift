@@ -16,9 +16,12 @@ extension CohortResult: Reportable {
     /// 4. `cohort_brackets`, `cohort_contractual`, `cohort_contractual_average`, `cohort_sbg`, `cohort_mrr`
     ///    when present.
     public var tables: [ReportTable] {
-        var out = [longTable]
-        out += groups.map(matrixTable)
-        out.append(averageTable)
+        var out: [ReportTable] = []
+        if groups.contains(where: { !$0.cohorts.isEmpty }) {
+            out = [longTable]
+            out += groups.map(matrixTable)
+            out.append(averageTable)
+        }
         if groups.contains(where: { $0.brackets != nil }) { out.append(bracketTable) }
         if groups.contains(where: { $0.contractual != nil }) { out += [contractualTable, contractualAverageTable] }
         if groups.contains(where: { $0.forecast != nil }) { out.append(sbgTable) }
@@ -27,7 +30,7 @@ extension CohortResult: Reportable {
     }
 
     /// The first of `tables` alone (what `--format csv` prints), without laying out the others.
-    public var primaryTable: ReportTable { longTable }
+    public var primaryTable: ReportTable { groups.allSatisfy(\.cohorts.isEmpty) && groups.contains { $0.contractual != nil } ? contractualTable : longTable }
 
     var hasGroups: Bool { settings.by != nil }
     var level: Int { Int((settings.confidence * 100).rounded()) }
@@ -242,11 +245,15 @@ public enum CohortTerminal {
         var parts: [String] = []
         let spec = r.matrixSpec
         for g in r.groups {
-            parts.append(TerminalHeatmap.render(grid(r, g, spec), color: color))
+            if g.cohorts.isEmpty, let rows = g.contractual {
+                parts.append(TerminalHeatmap.render(contractualGrid(r, g, rows), color: color))
+            } else {
+                parts.append(TerminalHeatmap.render(grid(r, g, spec), color: color))
+            }
             if let f = g.forecast { parts.append(TerminalHeatmap.render(forecastGrid(r, g, f), color: color)) }
         }
         let plain = color != .none
-        parts.append(TerminalTable.render(r.averageTable, color: plain))
+        if r.groups.contains(where: { !$0.cohorts.isEmpty }) { parts.append(TerminalTable.render(r.averageTable, color: plain)) }
         if r.groups.contains(where: { $0.brackets != nil }) { parts.append(TerminalTable.render(r.bracketTable, color: plain)) }
         if r.groups.contains(where: { $0.contractual != nil }) { parts.append(TerminalTable.render(r.contractualAverageTable, color: plain)) }
         if r.groups.contains(where: { $0.forecast != nil }) { parts.append(TerminalTable.render(r.sbgTable, color: plain)) }
@@ -292,6 +299,28 @@ public enum CohortTerminal {
                                     columnHeader: "\(r.settings.period)s since acquisition →",
                                     columnLabels: (0..<width).map(String.init), cells: cells, domain: domain,
                                     legend: spec.legend, note: note, legendAsPercent: spec.isShare)
+    }
+
+    /// Contractual retention (a subscription covers the age) by cohort: the heatmap of a dataset without purchases.
+    static func contractualGrid(_ r: CohortResult, _ g: CohortGroup, _ rows: [ContractualRow]) -> TerminalHeatmap.Grid {
+        let shown = Array(rows.suffix(maxRows))
+        let allAges = (rows.flatMap { $0.cells.map(\.age) }.max() ?? -1) + 1
+        let width = min(maxColumns, allAges)
+        let cells: [[TerminalHeatmap.Cell?]] = shown.map { row in
+            var line = [TerminalHeatmap.Cell?](repeating: nil, count: width)
+            for c in row.cells where c.age < width {
+                line[c.age] = TerminalHeatmap.Cell(value: c.retention, text: Format.value(c.retention, .percent(decimals: 0)),
+                                                   mark: c.status == .partial ? .partial : .none)
+            }
+            return line
+        }
+        var note = "* partial period (end of observation inside it: so far, not a drop); blank = not reached yet."
+        if let t = truncationNote(shown.count, rows.count, width, allAges) { note += " " + t }
+        return TerminalHeatmap.Grid(title: title(r, g, "Contractual retention (a subscription covers the period)"), rowHeader: "cohort",
+                                    rowLabels: shown.map(\.cohort), rowNotes: shown.map { String($0.size) }, rowNoteHeader: "size",
+                                    columnHeader: "\(r.settings.period)s since acquisition →",
+                                    columnLabels: (0..<width).map(String.init), cells: cells, domain: 0...1,
+                                    legend: "share of the cohort with a subscription covering the period", note: note, legendAsPercent: true)
     }
 
     static func forecastGrid(_ r: CohortResult, _ g: CohortGroup, _ f: CohortForecast) -> TerminalHeatmap.Grid {

@@ -16,29 +16,35 @@ enum CohortSection {
         do { r = try CohortAnalysis.run(ds, options: opts) } catch {
             return (ReportBuilder.unavailable(id: "cohorts", title: title, error), nil)
         }
-        guard let g = r.groups.first, !g.cohorts.isEmpty else {
+        guard let g = r.groups.first, !g.cohorts.isEmpty || !(g.contractual ?? []).isEmpty else {
             return (ReportSection(id: "cohorts", title: title, unavailable: "no cohort could be formed from this data"), NamedResult(key: "cohorts", result: r))
         }
         let unit = r.settings.period
         let units = unit + "s"
         var blocks: [ReportBlock] = []
-        blocks.append(.text("Customers are grouped by the \(unit) they were acquired in (\(r.cohortBasis.replacingOccurrences(of: "_", with: " "))). Each cell is the share of a cohort active (at least one purchase) in a later \(unit). Cells a cohort has not reached are blank, not zero, and the current, unfinished \(unit) is left out so it never looks like a drop."))
+        // Without purchases (no transactions.csv) the matrix is contractual retention.
+        let purchases = !g.cohorts.isEmpty
+        let activeMeans = purchases ? "active (at least one purchase)" : "covered by a subscription"
+        blocks.append(.text("Customers are grouped by the \(unit) they were acquired in (\(r.cohortBasis.replacingOccurrences(of: "_", with: " "))). Each cell is the share of a cohort \(activeMeans) in a later \(unit). Cells a cohort has not reached are blank, not zero, and the current, unfinished \(unit) is left out so it never looks like a drop."))
 
         // heatmap of classic retention, complete cells only (the sBG forecast is of unbounded or
         // contractual retention, so it completes its own triangle chart below, not this one)
-        let shown = Array(g.cohorts.suffix(maxHeatmapRows))
+        let matrix: [(cohort: String, size: Int, cells: [(age: Int, value: Double, complete: Bool)])] = purchases
+            ? g.cohorts.map { ($0.cohort, $0.size, $0.cells.map { ($0.age, $0.retention, $0.status == .complete) }) }
+            : (g.contractual ?? []).map { ($0.cohort, $0.size, $0.cells.map { ($0.age, $0.retention, $0.status == .complete) }) }
+        let shown = Array(matrix.suffix(maxHeatmapRows))
         let maxAge = shown.flatMap { $0.cells.map(\.age) }.max() ?? 0
         var values: [[Double?]] = []
         for c in shown {
             var row = [Double?](repeating: nil, count: maxAge + 1)
-            for cell in c.cells where cell.status == .complete { row[cell.age] = cell.retention }
+            for cell in c.cells where cell.complete { row[cell.age] = cell.value }
             values.append(row)
         }
         let laterAges = values.flatMap { $0.dropFirst().compactMap { $0 } }
         let hi = laterAges.max() ?? 1
         blocks.append(.chart(.heatmap(Heatmap(
-            id: "cohort_retention_heatmap", title: "Retention by \(unit)ly cohort",
-            caption: "Share of each cohort active in each \(unit) since acquisition (classic retention). Age 0 is 100% by definition; the colour scale spans the later ages so their differences show." + (g.cohorts.count > shown.count ? " The latest \(shown.count) of \(g.cohorts.count) cohorts are shown; every cohort is in the CSV." : ""),
+            id: "cohort_retention_heatmap", title: purchases ? "Retention by \(unit)ly cohort" : "Contractual retention by \(unit)ly cohort",
+            caption: "Share of each cohort \(activeMeans) in each \(unit) since acquisition (classic retention). Age 0 is 100% by definition; the colour scale spans the later ages so their differences show." + (matrix.count > shown.count ? " The latest \(shown.count) of \(matrix.count) cohorts are shown; every cohort is in the CSV." : ""),
             rowAxis: "cohort", columnAxis: "\(units) since acquisition",
             rowLabels: shown.map(\.cohort), rowNotes: shown.map { "n = \(Format.count($0.size))" },
             columnLabels: (0...maxAge).map(String.init), values: values, forecast: nil,
@@ -64,7 +70,7 @@ enum CohortSection {
             let fitted = f.cohorts.filter { $0.fit != nil && !$0.cells.isEmpty }
             // the three latest cohorts large enough for a readable band (tiny cohorts give bands
             // spanning most of the axis); the CSV has every cohort's forecast
-            let sizes = Dictionary(g.cohorts.map { ($0.cohort, $0.size) }, uniquingKeysWith: { a, _ in a })
+            let sizes = Dictionary(matrix.map { ($0.cohort, $0.size) }, uniquingKeysWith: { a, _ in a })
             let sizable = fitted.filter { (sizes[$0.cohort] ?? 0) >= 30 }
             let pick = Array((sizable.count >= 3 ? sizable : fitted).suffix(3))
             var series: [Series] = []
@@ -123,6 +129,9 @@ enum CohortSection {
             highlights.insert("After \(last.age) \(units), \(pct(last.retention)) of customers are still buying in a given \(unit) (\(pct(last.unbounded)) buy then or later).", at: min(1, highlights.count))
         }
 
+        if !purchases, let a1 = g.contractualAverage?.first(where: { $0.age == 1 && $0.cohorts > 0 }) {
+            highlights.insert("\(unit.capitalized)-1 contractual retention averages \(pct(a1.retention)) over \(a1.cohorts) cohorts (\(Format.count(a1.size)) customers).", at: 0)
+        }
         if let m = r.mrr, m.periods.count >= 2 {
             let p = m.periods
             blocks.append(.chart(.bars(BarChart(

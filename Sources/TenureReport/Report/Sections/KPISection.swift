@@ -7,11 +7,13 @@ enum KPISection {
     /// Headline KPIs, in tile order; those the data cannot give are left out of the tiles.
     static let headline = ["revenue", "active_customers", "new_customers", "aov", "purchase_frequency",
                            "churn_rate", "purchase_churn_rate", "retention_rate", "net_revenue_retention",
-                           "csat", "nps", "ces", "clv", "cac", "clv_cac_ratio", "cac_payback_months",
+                           "csat", "nps", "ces", "clv", "clv_subscription", "cac", "clv_cac_ratio", "cac_payback_months",
                            "engaged_share", "first_response_median_hours", "lead_conversion_rate", "sales_close_rate"]
 
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
-        let opts = KPIOptions(period: .month, churnAfterDays: o.churnAfterDays)
+        var opts = KPIOptions(period: .month, churnAfterDays: o.churnAfterDays, grossMargin: o.grossMargin)
+        opts.clvHorizonDays = o.horizonDays
+        opts.annualDiscountRate = o.annualDiscountRate
         let targets = o.targets ?? (try? ExampleTargets.parsed())
         let r = targets.map { KPITargets.compute(ds, options: opts, targets: $0) } ?? KPIAnalysis.compute(ds, options: opts)
         var blocks: [ReportBlock] = []

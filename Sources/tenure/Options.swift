@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TenureData
+import TenureSurvival
+
+// Options shared by several commands: one declaration and one parser each, so `tenure report`
+// takes exactly what the analyses it runs take, spelled and checked the same way.
+
+/// Parses a duration option (`--horizon 12m`): a unit is required; the error names the option.
+func duration(_ text: String, option: String) throws -> Duration {
+    switch Duration.parse(text, option: option) {
+    case .success(let d): return d
+    case .failure(let e): throw ValidationError(e.description + ".")
+    }
+}
+
+/// Parses an ISO date option; the error names the option and shows the form.
+func isoDate(_ text: String, option: String) throws -> Day {
+    guard let d = DateParser.day(from: text) else {
+        throw ValidationError("\(option) '\(text)' is not an ISO date; write it like 2024-06-30.")
+    }
+    return d
+}
+
+/// The value settings of CLV (`clv`, the KPI `clv`, the report): horizon and discount rate.
+struct ValueOptions: ParsableArguments {
+    @Option(help: "Forecast horizon of expected purchases and CLV, with a unit: 12m, 52w, 365d, 2y (m = 365.25/12 days).")
+    var horizon: String = "12m"
+
+    @Option(name: .customLong("discount-rate"), help: "Annual discount rate of CLV, 0 ≤ r < 1 (0.10 = 10% a year).")
+    var discountRate: Double = 0.10
+
+    func validate() throws {
+        let h = try duration(horizon, option: "--horizon")
+        guard h.days <= 365.25 * 100 else { throw ValidationError("--horizon must be at most 100 years; got \(horizon).") }
+        guard discountRate >= 0, discountRate < 1 else {
+            throw ValidationError("--discount-rate must be an annual rate in [0, 1), e.g. 0.10 for 10%; got \(discountRate).")
+        }
+    }
+
+    /// The horizon in days (call after `validate`).
+    var horizonDays: Double { (try? duration(horizon, option: "--horizon").days) ?? 365.25 }
+}
+
+/// `--gross-margin`: the share of revenue kept, for CLV, CAC payback and ROI.
+struct MarginOption: ParsableArguments {
+    @Option(name: .customLong("gross-margin"), help: "Gross margin in (0, 1] for CLV, CAC payback and ROI (without it CLV is in revenue terms and ROI is unavailable).")
+    var grossMargin: Double?
+
+    func validate() throws {
+        if let m = grossMargin, !(m > 0 && m <= 1) {
+            throw ValidationError("--gross-margin must be in (0, 1], got \(m); write 35% as 0.35.")
+        }
+    }
+}
