@@ -22,7 +22,9 @@ struct Cohorts: ParsableCommand {
         end of observation (--as-of) falls in is marked partial (* on screen, status=partial in \
         CSV/JSON): values so far, never a drop. Ages a cohort has not reached are blank, not zero.
 
-        With subscriptions.csv: contractual retention (a subscription covers the period) and, \
+        With subscriptions.csv: contractual retention (a subscription covers the period; ages are \
+        anniversaries of the first start unless --contractual-window calendar; survivors are \
+        customers whose first spell still runs) and, \
         when it has mrr, MRR movements (new, expansion, contraction, churn, reactivation) with \
         gross and net revenue retention.
 
@@ -50,6 +52,9 @@ struct Cohorts: ParsableCommand {
 
     @Option(help: "calendar: ages are calendar periods (default). rolling: whole windows since the acquisition day.")
     var window: String = "calendar"
+
+    @Option(name: .customLong("contractual-window"), help: "Windows of contractual retention and its sBG forecast: rolling (anniversaries of the start, the default: renewals are anniversaries) or calendar.")
+    var contractualWindow: String = "rolling"
 
     @Option(name: .customLong("cohort-by"), help: "auto (signup_date if present, else first purchase) | first-purchase | signup | subscription.")
     var cohortBy: String = "auto"
@@ -93,6 +98,7 @@ struct Cohorts: ParsableCommand {
         }
         try check(period, CohortPeriod.self, "--period")
         try check(window, CohortWindow.self, "--window")
+        try check(contractualWindow, CohortWindow.self, "--contractual-window")
         try check(cohortBy, CohortOptions.CohortBy.self, "--cohort-by")
         try check(metric, CohortOptions.Metric.self, "--metric")
         try check(retention, CohortOptions.Retention.self, "--retention")
@@ -111,6 +117,7 @@ struct Cohorts: ParsableCommand {
         var o = CohortOptions()
         o.period = CohortPeriod(rawValue: period)!
         o.window = CohortWindow(rawValue: window)!
+        o.contractualWindow = CohortWindow(rawValue: contractualWindow)!
         o.cohortBy = CohortOptions.CohortBy(rawValue: cohortBy)!
         o.metric = CohortOptions.Metric(rawValue: metric)!
         o.retention = CohortOptions.Retention(rawValue: retention)!

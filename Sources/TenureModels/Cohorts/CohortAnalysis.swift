@@ -285,7 +285,8 @@ final class Engine {
     }
 
     func settings(cohortBy: CohortOptions.CohortBy) -> CohortSettings {
-        CohortSettings(period: o.period.rawValue, window: o.window.rawValue, cohortBy: cohortBy.rawValue,
+        CohortSettings(period: o.period.rawValue, window: o.window.rawValue, contractualWindow: o.contractualWindow.rawValue,
+                       cohortBy: cohortBy.rawValue,
                        metric: o.metric.rawValue, retention: o.retention.rawValue,
                        relativeTo: o.relativeTo.rawValue, by: o.by,
                        brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence)
@@ -350,9 +351,9 @@ final class Engine {
     }
 
     /// Age (not hot-path) of `day` for a customer acquired on `acquired`; negative before acquisition.
-    func ageOf(acquired a: Day, day d: Day) -> Int {
+    func ageOf(acquired a: Day, day d: Day, window: CohortWindow? = nil) -> Int {
         if d < a { return -1 }
-        switch o.window {
+        switch window ?? o.window {
         case .calendar: return Int(cal.index(of: d) - cal.index(of: a))
         case .rolling:
             if cal.rollingMonths == 0 { return Int(d - a) / cal.rollingDays }
@@ -504,8 +505,8 @@ final class Engine {
         status(pMin: pMin, slot: slot, minAcq: keyMinAcq[k], maxAcq: keyMaxAcq[k], age: a)
     }
 
-    func status(pMin: Int32, slot: Int, minAcq: Day, maxAcq: Day, age a: Int) -> CellStatus? {
-        switch o.window {
+    func status(pMin: Int32, slot: Int, minAcq: Day, maxAcq: Day, age a: Int, window: CohortWindow? = nil) -> CellStatus? {
+        switch window ?? o.window {
         case .calendar:
             let q = pMin + Int32(slot + a)
             if cal.end(of: q) <= asOf { return .complete }
@@ -516,8 +517,8 @@ final class Engine {
         }
     }
 
-    func periodLabel(slot: Int, age a: Int, pMin: Int32? = nil) -> String? {
-        o.window == .calendar ? cal.label(of: (pMin ?? self.pMin) + Int32(slot + a)) : nil
+    func periodLabel(slot: Int, age a: Int, pMin: Int32? = nil, window: CohortWindow? = nil) -> String? {
+        (window ?? o.window) == .calendar ? cal.label(of: (pMin ?? self.pMin) + Int32(slot + a)) : nil
     }
 
     /// The normal quantile of the Wilson intervals, computed once (a day-period matrix has millions of cells).

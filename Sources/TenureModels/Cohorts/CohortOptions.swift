@@ -29,6 +29,10 @@ public struct CohortOptions: Sendable, Codable, Equatable {
 
     public var period: CohortPeriod = .month
     public var window: CohortWindow = .calendar
+    /// Windows of contractual retention and of every sBG fit on it. Renewals fall on anniversaries of
+    /// the start, so the default is `.rolling` (age k = k-th anniversary month); calendar windows count
+    /// a customer who renews on the 20th as retained in a month they left on the 5th and bias the fit.
+    public var contractualWindow: CohortWindow = .rolling
     public var cohortBy: CohortBy = .auto
     public var metric: Metric = .customers
     public var retention: Retention = .classic

@@ -33,6 +33,8 @@ public struct CohortResult: Sendable, Codable {
 public struct CohortSettings: Sendable, Codable, Equatable {
     public var period: String
     public var window: String
+    /// Windows of contractual retention and its sBG forecast (`rolling` = anniversaries, the default).
+    public var contractualWindow: String
     public var cohortBy: String
     public var metric: String
     public var retention: String
@@ -42,7 +44,7 @@ public struct CohortSettings: Sendable, Codable, Equatable {
     public var forecast: Int
     public var confidence: Double
     enum CodingKeys: String, CodingKey {
-        case period, window, cohortBy = "cohort_by", metric, retention, relativeTo = "relative_to", by, brackets,
+        case period, window, contractualWindow = "contractual_window", cohortBy = "cohort_by", metric, retention, relativeTo = "relative_to", by, brackets,
              forecast, confidence
     }
 }
@@ -170,7 +172,9 @@ public struct ContractualCell: Sendable, Codable {
     public var retention: Double
     public var retentionLower: Double
     public var retentionUpper: Double
-    /// Customers covered at this age or later (survivors; an open subscription counts as covering to the end).
+    /// Survivors: customers whose first spell (back-to-back subscriptions from their first start, an
+    /// open one covering to the end of observation) still covers this age. A customer who comes back
+    /// after a gap counts in `customers` again but not here: sBG losses are first churns.
     public var survivors: Int
     public var survival: Double
     public var retentionVsPrevious: Double?
@@ -189,7 +193,14 @@ public struct CohortForecast: Sendable, Codable {
     /// How the projection intervals were made.
     public var intervalMethod: String
     public var cohorts: [ForecastCohort]
-    enum CodingKeys: String, CodingKey { case basis, horizon, intervalMethod = "interval_method", cohorts }
+    /// One sBG fit of every cohort of the group together (shared alpha, beta; each cohort's complete
+    /// ages, later ages right-censored): the group's retention model, steadier than any one cohort's.
+    public var pooled: SBGFit?
+    /// Why there is no pooled fit.
+    public var pooledFailure: String?
+    enum CodingKeys: String, CodingKey {
+        case basis, horizon, intervalMethod = "interval_method", cohorts, pooled, pooledFailure = "pooled_failure"
+    }
 }
 
 public struct ForecastCohort: Sendable, Codable {

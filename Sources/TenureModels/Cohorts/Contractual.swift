@@ -5,8 +5,11 @@ extension Engine {
     /// active at an age when one of their subscriptions covers at least one day of it. A subscription
     /// covers the days `start ..< end` (`end_date` is the first day no longer covered; an end on or
     /// before the start covers the start day only; an open subscription covers through the end of
-    /// observation). Survivors at age k = customers covered at age k or later.
+    /// observation). Ages are counted in `CohortOptions.contractualWindow` (anniversaries by default).
+    /// Survivors at age k = customers whose first spell (back-to-back subscriptions from the first
+    /// start) covers age k: a comeback after a gap is retention again, not survival.
     func addContractual(_ groups: inout [CohortGroup], _ s: Subscriptions) throws {
+        let cw = o.contractualWindow
         let n = ds.customers.count
         let start = firstSubscriptionStart(s)
         var minAcq = Int32.max
@@ -14,7 +17,7 @@ extension Engine {
         guard minAcq != .max else { return }
         let pMinS = cal.index(of: minAcq)
         let slotsS = Int(cal.index(of: asOf) - pMinS) + 1
-        let agesS = o.window == .calendar ? slotsS : ageOf(acquired: minAcq, day: asOf) + 1
+        let agesS = cw == .calendar ? slotsS : ageOf(acquired: minAcq, day: asOf, window: cw) + 1
         let G = group.levels.count
         let keys = G * slotsS
         var keyOf = [Int32](repeating: -1, count: n)
@@ -34,7 +37,8 @@ extension Engine {
             let c = Int(s.customer[r])
             var lastDay = s.endDay[r] == Day.missing ? asOf : s.endDay[r] - 1
             lastDay = max(st, min(lastDay, asOf))
-            spans.append((Int32(c), Int32(ageOf(acquired: start[c], day: st)), Int32(ageOf(acquired: start[c], day: lastDay))))
+            spans.append((Int32(c), Int32(ageOf(acquired: start[c], day: st, window: cw)),
+                          Int32(ageOf(acquired: start[c], day: lastDay, window: cw))))
         }
         spans.sort { $0.c != $1.c ? $0.c < $1.c : $0.a0 < $1.a0 }
         var diff = [Int32](repeating: 0, count: keys * (agesS + 1))
@@ -43,16 +47,19 @@ extension Engine {
         while i < spans.count {
             let c = spans[i].c
             let k = Int(keyOf[Int(c)])
-            var curLo = spans[i].a0, curHi = spans[i].a1, maxHi = curHi
+            var curLo = spans[i].a0, curHi = spans[i].a1
+            var firstSpellHi: Int32 = -1   // last age of the first spell, once it has ended
             i += 1
-            func flush() { diff[k * (agesS + 1) + Int(curLo)] += 1; diff[k * (agesS + 1) + Int(curHi) + 1] -= 1 }
+            func flush() {
+                diff[k * (agesS + 1) + Int(curLo)] += 1; diff[k * (agesS + 1) + Int(curHi) + 1] -= 1
+                if firstSpellHi < 0 { firstSpellHi = curHi }
+            }
             while i < spans.count && spans[i].c == c {
                 if spans[i].a0 <= curHi + 1 { curHi = max(curHi, spans[i].a1) } else { flush(); curLo = spans[i].a0; curHi = spans[i].a1 }
-                maxHi = max(maxHi, spans[i].a1)
                 i += 1
             }
             flush()
-            survHist[k * agesS + Int(maxHi)] += 1
+            survHist[k * agesS + Int(firstSpellHi)] += 1
         }
         for g in 0..<G where g < groups.count {
             var rows: [ContractualRow] = []
@@ -68,11 +75,11 @@ extension Engine {
                 for a in stride(from: agesS - 1, through: 0, by: -1) { acc += Int(survHist[k * agesS + a]); surv[a] = acc }
                 var prev = 0
                 for a in 0..<agesS {
-                    guard let st = status(pMin: pMinS, slot: slot, minAcq: kMin[k], maxAcq: kMax[k], age: a) else { break }
+                    guard let st = status(pMin: pMinS, slot: slot, minAcq: kMin[k], maxAcq: kMax[k], age: a, window: cw) else { break }
                     run += diff[k * (agesS + 1) + a]
                     let act = Int(run)
                     let (l, u) = wilson(act, sz)
-                    cells.append(ContractualCell(age: a, period: periodLabel(slot: slot, age: a, pMin: pMinS), status: st,
+                    cells.append(ContractualCell(age: a, period: periodLabel(slot: slot, age: a, pMin: pMinS, window: cw), status: st,
                                                  customers: act, retention: Double(act) / Double(sz), retentionLower: l, retentionUpper: u,
                                                  survivors: surv[a], survival: Double(surv[a]) / Double(sz),
                                                  retentionVsPrevious: a > 0 && prev > 0 ? Double(act) / Double(prev) : nil))
@@ -166,5 +173,57 @@ extension Engine {
                                      netRevenueRetention: opening > 0 ? (opening + exp[t] - con[t] - churn[t]) / opening : nil))
         }
         return MRRMovements(periods: periods, note: "MRR is a snapshot on each period's last day (end of observation for a partial period); movements compare consecutive snapshots per customer.")
+    }
+}
+
+/// The survivor series an sBG fit takes from subscriptions, outside the cohort matrix (ROI baselines).
+public enum SubscriptionSurvivors {
+    /// First-spell lengths in whole anniversary months: for each customer with a subscription starting
+    /// on or before `asOf` (and `include(customer)`), the months from their first start to the end of
+    /// their first spell (back-to-back subscriptions; a gap of a day or more ends it), and whether it is
+    /// still open at `asOf`. The same rule as contractual retention's survivors with rolling windows.
+    public static func firstSpells(_ s: Subscriptions, customers n: Int, asOf: Day,
+                                   include: (Int) -> Bool = { _ in true }) -> [(start: Day, months: Int, open: Bool)] {
+        var rows = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf && include(Int(s.customer[$0])) }
+        rows.sort { s.customer[$0] != s.customer[$1] ? s.customer[$0] < s.customer[$1] : s.startDay[$0] < s.startDay[$1] }
+        var out: [(start: Day, months: Int, open: Bool)] = []
+        var i = 0
+        while i < rows.count {
+            let c = s.customer[rows[i]]
+            let start = s.startDay[rows[i]]
+            var end: Day? = s.endDay[rows[i]] == Day.missing ? nil : s.endDay[rows[i]]   // nil = open
+            var j = i + 1
+            while j < rows.count && s.customer[rows[j]] == c {
+                let r = rows[j]
+                if let e = end, s.startDay[r] <= e {   // back to back (or overlapping): the spell goes on
+                    if s.endDay[r] == Day.missing { end = nil } else { end = max(e, s.endDay[r]) }
+                }
+                j += 1
+            }
+            let open = end == nil || end! > asOf
+            let last = open ? asOf : end! - 1
+            out.append((start, anniversaryMonths(from: start, to: last), open))
+            i = j
+        }
+        return out
+    }
+
+    /// Whole anniversary months from `a` to `d` (the k with the k-th monthly anniversary of `a` on or before `d`).
+    public static func anniversaryMonths(from a: Day, to d: Day) -> Int {
+        guard d >= a else { return -1 }
+        let ca = Civil.date(a), cd = Civil.date(d)
+        var m = (cd.year * 12 + cd.month) - (ca.year * 12 + ca.month)
+        if cd.day < ca.day { m -= 1 }
+        return m
+    }
+
+    /// The balanced survivor series of customers observed for at least `K` anniversary months:
+    /// survivors[t] = customers whose first spell covers month t, t = 0…K.
+    public static func balanced(_ spells: [(start: Day, months: Int, open: Bool)], asOf: Day, K: Int) -> [Double] {
+        var survivors = [Double](repeating: 0, count: K + 1)
+        for sp in spells where anniversaryMonths(from: sp.start, to: asOf) >= K {
+            for t in 0...min(K, sp.months) { survivors[t] += 1 }
+        }
+        return survivors
     }
 }

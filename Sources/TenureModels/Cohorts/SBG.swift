@@ -14,10 +14,57 @@ public struct SBGFit: Sendable, Codable, Equatable {
     /// Covariance of (log α, log β), row-major 2×2.
     public var logCovariance: [Double]
     public var iterations: Int
+    /// Set when the fit is at the edge of the parameter space and is its limiting model instead.
+    public var limit: SBGLimit?
+    public init(alpha: Double, beta: Double, alphaSE: Double, betaSE: Double, logLikelihood: Double,
+                logCovariance: [Double], iterations: Int, limit: SBGLimit? = nil) {
+        self.alpha = alpha; self.beta = beta; self.alphaSE = alphaSE; self.betaSE = betaSE
+        self.logLikelihood = logLikelihood; self.logCovariance = logCovariance; self.iterations = iterations; self.limit = limit
+    }
     enum CodingKeys: String, CodingKey {
         case alpha, beta, alphaSE = "alpha_se", betaSE = "beta_se", logLikelihood = "log_likelihood",
-             logCovariance = "log_covariance", iterations
+             logCovariance = "log_covariance", iterations, limit
     }
+}
+
+/// The limiting model of a fit at the edge of the sBG parameter space.
+public struct SBGLimit: Sendable, Codable, Equatable {
+    /// `geometric`: α, β → ∞ with α/(α+β) fixed.
+    public var model: String
+    /// The churn probability per period of the geometric model, with its standard error.
+    public var theta: Double
+    public var thetaSE: Double
+    public var note: String
+    enum CodingKeys: String, CodingKey { case model, theta, thetaSE = "theta_se", note }
+}
+
+/// Sufficient statistics of an sBG fit: customers lost at the end of age t (`lost[t]`, t ≥ 1) and
+/// customers last seen surviving age t (`censored[t]`), pooled over any number of cohorts.
+public struct SBGData: Sendable, Equatable {
+    public var lost: [Double] = [0]
+    public var censored: [Double] = []
+    public init() {}
+
+    /// Adds one cohort's survivors n_0 … n_K (losses n_{t−1} − n_t, n_K censored at K).
+    public mutating func add(survivors n: [Double]) {
+        let K = n.count - 1
+        guard K >= 0 else { return }
+        if lost.count <= K { lost += [Double](repeating: 0, count: K + 1 - lost.count) }
+        if censored.count <= K { censored += [Double](repeating: 0, count: K + 1 - censored.count) }
+        for t in stride(from: 1, through: K, by: 1) { lost[t] += n[t - 1] - n[t] }
+        censored[K] += n[K]
+    }
+
+    /// Periods at risk: a customer lost at t was at risk t periods, one censored at t, t periods.
+    var exposure: Double {
+        var e = 0.0
+        for t in 1..<max(1, lost.count) { e += Double(t) * lost[t] }
+        for t in 0..<censored.count { e += Double(t) * censored[t] }
+        return e
+    }
+
+    /// lost / exposure: the geometric MLE.
+    var geometricTheta: Double { lost.reduce(0, +) / max(exposure, 1) }
 }
 
 /// The shifted-beta-geometric (sBG) model of contract duration, Fader & Hardie (2007), "How to Project
@@ -36,28 +83,26 @@ public enum SBG {
         exp(Special.logBeta(a, b + t) - Special.logBeta(a, b))
     }
 
-    /// Log-likelihood and its gradient with respect to (log α, log β).
-    static func logLikelihood(_ x: [Double], survivors n: [Double], gradient g: inout [Double]) -> Double {
+    /// Log-likelihood and its gradient with respect to (log α, log β) of `d`: Σ_t lost_t log P(T = t) +
+    /// Σ_t censored_t log S(t).
+    static func logLikelihood(_ x: [Double], _ d: SBGData, gradient g: inout [Double]) -> Double {
         let a = exp(x[0]), b = exp(x[1])
-        let K = n.count - 1
         let lB = Special.logBeta(a, b)
         let psiAB = Special.digamma(a + b), psiA = Special.digamma(a), psiB = Special.digamma(b), psiA1 = Special.digamma(a + 1)
         var ll = 0.0, ga = 0.0, gb = 0.0
-        for t in 1...K {
-            let d = n[t - 1] - n[t]
-            if d == 0 { continue }
-            let tt = Double(t)
-            ll += d * (Special.logBeta(a + 1, b + tt - 1) - lB)
+        for t in 1..<d.lost.count where d.lost[t] > 0 {
+            let w = d.lost[t], tt = Double(t)
+            ll += w * (Special.logBeta(a + 1, b + tt - 1) - lB)
             let psiABt = Special.digamma(a + b + tt)
-            ga += d * (psiA1 - psiABt - psiA + psiAB)
-            gb += d * (Special.digamma(b + tt - 1) - psiABt - psiB + psiAB)
+            ga += w * (psiA1 - psiABt - psiA + psiAB)
+            gb += w * (Special.digamma(b + tt - 1) - psiABt - psiB + psiAB)
         }
-        let nK = n[K], kk = Double(K)
-        if nK > 0 {
-            ll += nK * (Special.logBeta(a, b + kk) - lB)
-            let psiABK = Special.digamma(a + b + kk)
-            ga += nK * (psiAB - psiABK)
-            gb += nK * (Special.digamma(b + kk) - psiABK - psiB + psiAB)
+        for t in 0..<d.censored.count where d.censored[t] > 0 {
+            let w = d.censored[t], tt = Double(t)
+            ll += w * (Special.logBeta(a, b + tt) - lB)
+            let psiABK = Special.digamma(a + b + tt)
+            ga += w * (psiAB - psiABK)
+            gb += w * (Special.digamma(b + tt) - psiABK - psiB + psiAB)
         }
         g[0] = a * ga; g[1] = b * gb
         return ll
@@ -70,30 +115,56 @@ public enum SBG {
         for t in 1..<n.count where n[t] > n[t - 1] || n[t] < 0 {
             throw FitError(model: "sBG", reason: "survivors must not increase (age \(t): \(n[t]) > \(n[t - 1]))")
         }
-        guard n.last! < n[0] else { throw FitError(model: "sBG", reason: "no customer was lost; beta is unbounded") }
         guard n[1] > 0 else { throw FitError(model: "sBG", reason: "every customer was lost after the first period; alpha/(alpha+beta) is 1") }
+        var d = SBGData()
+        d.add(survivors: n)
+        return try fit(d)
+    }
+
+    /// Fits α, β to losses and censoring counts pooled over cohorts (`SBGData`). A fit whose α and β run
+    /// off together (no heterogeneity in θ) is reported as its limit, the geometric model with
+    /// θ = lost / exposure (`SBGFit.limit`), never as parameters of 10⁸.
+    public static func fit(_ d: SBGData) throws -> SBGFit {
+        let lost = d.lost.reduce(0, +), total = lost + d.censored.reduce(0, +)
+        guard total > 0 else { throw FitError(model: "sBG", reason: "the cohort is empty") }
+        guard lost > 0 else { throw FitError(model: "sBG", reason: "no customer was lost; beta is unbounded") }
         // Start from the geometric fit matched to the first-period churn rate.
-        let p1 = max(1e-3, min(0.999, (n[0] - n[1]) / n[0]))
+        let p1 = max(1e-3, min(0.999, d.geometricTheta))
         let x0 = [log(p1), log(1 - p1)]
-        let r = Optimize.lbfgs(x0: x0, options: OptimizeOptions(maxIterations: 1000, gradientTolerance: 1e-9 * n[0])) { x, g in
+        let r = Optimize.lbfgs(x0: x0, options: OptimizeOptions(maxIterations: 1000, gradientTolerance: 1e-9 * total)) { x, g in
             guard abs(x[0]) < 30, abs(x[1]) < 30 else { g[0] = .nan; g[1] = .nan; return .nan }
-            let ll = logLikelihood(x, survivors: n, gradient: &g)
+            let ll = logLikelihood(x, d, gradient: &g)
             g[0] = -g[0]; g[1] = -g[1]
             return -ll
         }
-        guard r.converged || r.gradient.allSatisfy({ abs($0) < 1e-5 * n[0] }), r.value.isFinite else {
+        let a = exp(r.x[0]), b = exp(r.x[1])
+        // The boundary: α, β → ∞ at a fixed ratio is the geometric model (every customer has the same θ).
+        if r.value.isFinite && (a > 1e4 || b > 1e5) { return geometric(d) }
+        guard r.converged || r.gradient.allSatisfy({ abs($0) < 1e-5 * total }), r.value.isFinite else {
             throw FitError(model: "sBG", reason: "maximum likelihood did not converge: \(r.message)")
         }
         let h = r.hessian ?? Optimize.hessian(at: r.x) { x in
-            var g = [0.0, 0.0]; _ = logLikelihood(x, survivors: n, gradient: &g); return [-g[0], -g[1]]
+            var g = [0.0, 0.0]; _ = logLikelihood(x, d, gradient: &g); return [-g[0], -g[1]]
         }
         let cov: Matrix
-        do { cov = try LinearAlgebra.inverseSPD(h) } catch {
-            throw FitError(model: "sBG", reason: "the information matrix is singular at alpha=\(exp(r.x[0])), beta=\(exp(r.x[1])) (parameters not identified)")
-        }
-        let a = exp(r.x[0]), b = exp(r.x[1])
+        do { cov = try LinearAlgebra.inverseSPD(h) } catch { return geometric(d) }
         return SBGFit(alpha: a, beta: b, alphaSE: a * cov[0, 0].squareRoot(), betaSE: b * cov[1, 1].squareRoot(),
                       logLikelihood: -r.value, logCovariance: [cov[0, 0], cov[0, 1], cov[1, 0], cov[1, 1]], iterations: r.iterations)
+    }
+
+    /// The geometric limit of the sBG: θ̂ = lost / exposure (periods at risk), SE from the binomial
+    /// information. Reported with `limit` set and α, β as the ratio θ:(1 − θ) at a scale of 10⁶, so
+    /// projections (which only see α/(α+β) in this limit) stay right.
+    static func geometric(_ d: SBGData) -> SBGFit {
+        let lost = d.lost.reduce(0, +), exposure = d.exposure
+        let theta = lost / exposure
+        let se = (theta * (1 - theta) / exposure).squareRoot()
+        let ll = lost * log(theta) + (exposure - lost) * log1p(-theta)
+        let scale = 1e6
+        return SBGFit(alpha: theta * scale, beta: (1 - theta) * scale, alphaSE: .nan, betaSE: .nan, logLikelihood: ll,
+                      logCovariance: [0, 0, 0, 0], iterations: 0,
+                      limit: SBGLimit(model: "geometric", theta: theta, thetaSE: se,
+                                      note: "alpha and beta ran off together (no heterogeneity in churn): the fit is the geometric model, every customer churning with probability theta each period"))
     }
 
     /// Projection of one cohort from its last complete age K with n_K survivors to ages K+1 … K+h.
@@ -186,8 +257,10 @@ extension Engine {
                 }
             }
             var out: [ForecastCohort] = []
+            var pooled = SBGData()
             for (idx, s) in series.enumerated() {
                 let K = s.complete - 1
+                if K >= 1 { pooled.add(survivors: s.counts[0...K].map(Double.init)) }
                 let H = s.lastObserved + o.forecast
                 let startP = cal.index(of: DateParser.day(from: s.start) ?? 0)
                 var fc = ForecastCohort(cohort: s.cohort, size: s.size, fittedAges: max(0, K + 1), fit: nil, failure: nil, cells: [])
@@ -198,7 +271,8 @@ extension Engine {
                     let seed = o.seed &+ UInt64(g) &* 1_000_003 &+ UInt64(idx)
                     for p in SBG.project(fit: fit, lastAge: K, survivorsAtK: s.counts[K], through: H, draws: o.forecastDraws,
                                          confidence: o.confidence, seed: seed) {
-                        fc.cells.append(ForecastCell(age: p.age, period: o.window == .calendar ? cal.label(of: startP + Int32(p.age)) : nil,
+                        let window = useContractual ? o.contractualWindow : o.window
+                        fc.cells.append(ForecastCell(age: p.age, period: window == .calendar ? cal.label(of: startP + Int32(p.age)) : nil,
                                                      survivors: p.expected, retention: p.expected / Double(s.size),
                                                      lower: p.lower / Double(s.size), upper: p.upper / Double(s.size)))
                     }
@@ -207,10 +281,12 @@ extension Engine {
                 }
                 out.append(fc)
             }
+            var pooledFit: SBGFit?, pooledFailure: String?
+            do { pooledFit = try SBG.fit(pooled) } catch let e as FitError { pooledFailure = e.reason }
             groups[g].forecast = CohortForecast(
                 basis: useContractual ? "contractual" : "unbounded", horizon: o.forecast,
                 intervalMethod: "percentile interval of \(o.forecastDraws) simulated paths (seed \(o.seed)): log-parameters drawn from their asymptotic normal, survivors renewed by binomial draws",
-                cohorts: out)
+                cohorts: out, pooled: pooledFit, pooledFailure: pooledFailure)
         }
         let failed = groups.flatMap { $0.forecast?.cohorts ?? [] }.filter { $0.fit == nil }.count
         if failed > 0 { notes.append("sBG forecast: \(failed) cohort(s) could not be fitted (see forecast.cohorts[].failure).") }

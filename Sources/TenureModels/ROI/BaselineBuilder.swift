@@ -221,8 +221,9 @@ public struct BaselineBuilder {
     }
 
     /// Active subscriptions with MRR in the segment, grouped by whole months of tenure, and an sBG fit on
-    /// the subscriptions observed for at least `K` months (survivors at ages 0…K, the balanced
-    /// cohort the sBG likelihood of Fader & Hardie takes). nil when there are no subscriptions with MRR.
+    /// the customers observed for at least `K` anniversary months (first-spell survivors at ages 0…K,
+    /// the balanced cohort the sBG likelihood of Fader & Hardie takes). nil when there are no
+    /// subscriptions with MRR.
     func subscriptionBook(segment: Int32?, firstIndex: Int) throws -> (book: Baseline.SubscriptionBook, fit: SBGFit)? {
         guard let subs = data.subscriptions, let mrr = subs.mrr, subs.count > 0 else { return nil }
         let asOf = Int(data.asOf)
@@ -242,14 +243,10 @@ public struct BaselineBuilder {
         guard !byTenure.isEmpty else { return nil }
         let K = min(24, maxAge)
         guard K >= 2 else { return nil }
-        var survivors = [Double](repeating: 0, count: K + 1)
-        for i in 0..<subs.count where segment == nil || segmentCode[Int(subs.customer[i])] == segment {
-            let start = Int(subs.startDay[i])
-            guard asOf - start >= Int(Double(K) * monthDays) else { continue }
-            let end = subs.endDay[i] == Day.missing ? Int.max : Int(subs.endDay[i])
-            let lived = end == Int.max ? K : min(K, Int(Double(end - start) / monthDays))
-            for t in 0...lived { survivors[t] += 1 }
-        }
+        // Survivors on anniversaries of the first start, first spells only (a plan change is not a loss).
+        let spells = SubscriptionSurvivors.firstSpells(subs, customers: data.customers.count, asOf: data.asOf,
+                                                       include: { segment == nil || segmentCode[$0] == segment })
+        let survivors = SubscriptionSurvivors.balanced(spells, asOf: data.asOf, K: K)
         let fit = try SBG.fit(survivors: survivors)
         let tenures = byTenure.keys.sorted()
         return (Baseline.SubscriptionBook(alpha: fit.alpha, beta: fit.beta, tenures: tenures,
