@@ -21,7 +21,7 @@ public struct SizeLimitError: Error, Sendable, Codable, Equatable, CustomStringC
         self.what = what; self.size = size; self.limit = limit; self.option = option; self.hint = hint
     }
     public var description: String {
-        "\(what) would hold \(size) cells, more than the limit of \(limit) — \(hint)"
+        "\(what) exceeds the limit of \(limit) — \(hint)"
     }
 
     /// Throws when `size` exceeds `limit`; computed with overflow checks so a product of

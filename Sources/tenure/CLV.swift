@@ -67,7 +67,7 @@ struct CLV: ParsableCommand {
     @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month.")
     var timeUnit: String = "week"
 
-    @Option(help: "Forecast horizon of expected purchases and CLV (e.g. 12m, 52w, 365d, 2y).")
+    @Option(parsing: .unconditional, help: "Forecast horizon of expected purchases and CLV (e.g. 12m, 52w, 365d, 2y).")
     var horizon: String = "12m"
 
     @Option(name: .customLong("discount-rate"), help: "Annual discount rate of CLV, 0 ≤ r < 1 (0.10 = 10% a year).")

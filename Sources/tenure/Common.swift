@@ -46,7 +46,14 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the dataset, writing `rejects.csv` beside the output when rows were skipped.
     func load(rejectsNextTo output: String? = nil) throws -> Dataset {
-        let loaded = try DatasetLoader.load(directory: data, options: loadOptions())
+        let options = try loadOptions()
+        let loaded = try DatasetLoader.load(directory: data, options: options)
+        // --as-of before every transaction: the same error for every command (as `validate` gives).
+        if let given = options.asOf, let first = loaded.dataset.transactions.day.min(), first > given {
+            throw DataError(.other, file: (data as NSString).appendingPathComponent("transactions.csv"), value: Civil.iso(given),
+                            expected: "an end of observation (--as-of) on or after the first transaction (\(Civil.iso(first)))",
+                            hint: "every transaction is after \(Civil.iso(given)); no analysis would see any")
+        }
         if !loaded.rejects.isEmpty {
             let dir = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
             let path = dir + "/rejects.csv"

@@ -83,7 +83,9 @@ struct Report: ParsableCommand {
         guard parsedPeriod() != nil else { throw ValidationError("--period must be day, week, month, quarter or year; got '\(period)'.") }
         guard forecast >= 0 && forecast <= 120 else { throw ValidationError("--forecast must be between 0 and 120 periods.") }
         guard churnAfter > 0 else { throw ValidationError("--churn-after must be a positive number of days.") }
-        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        guard simulations >= 0 && simulations <= MonteCarlo.maxSimulations else {
+            throw ValidationError("--simulations must be from 0 to \(MonteCarlo.maxSimulations), got \(simulations).")
+        }
         if let c = calibrationEnd, DateParser.day(from: c) == nil {
             throw ValidationError("--calibration-end '\(c)' is not an ISO date; write it like 2024-06-30.")
         }

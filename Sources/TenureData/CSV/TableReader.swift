@@ -134,6 +134,10 @@ public struct TableColumns: Sendable {
 /// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
 /// problems with exact line numbers.
 public enum TableReader {
+    /// Largest magnitude of a number (1e15: sums of a billion of them stay finite and exact to the
+    /// cent up to 1e13); beyond, a value is a bad value, never an `inf` in a total.
+    public static let maxMagnitude = 1e15
+
     /// Inputs at least this large are parsed in parallel.
     public static var parallelThreshold = 1 << 20
 
@@ -174,6 +178,10 @@ public enum TableReader {
         case .problem: throw scanError(tok.problem!, tok: tok, display: display, column: nil, base: base)
         }
         let headerEnd = tok.pos
+        if headerEnd > start, base[headerEnd - 1] == 13 {
+            throw DataError(.other, file: display, line: 1, expected: "lines ending in LF or CRLF",
+                            hint: "this file ends its lines with CR alone (classic Mac OS); convert it, e.g. `tr '\\r' '\\n' < in.csv > transactions.csv`")
+        }
         if let bad = invalidUTF8Offsets(base, start ..< headerEnd, limit: 1).first {
             throw DataError(.invalidUTF8, file: display, line: 1, value: nil,
                             expected: "UTF-8 text (byte 0x\(hex(base[bad])) at byte offset \(bad) is not valid UTF-8)",
@@ -182,6 +190,15 @@ public enum TableReader {
         var header: [String] = []
         for k in 0 ..< fields.count { header.append(fieldString(base, fields.ptr[k])) }
         let normalized = header.map { $0.trimmingSpaces.lowercased() }
+        var firstOf: [String: Int] = [:]
+        for (k, name) in normalized.enumerated() where !name.isEmpty {
+            if let j = firstOf[name] {
+                throw DataError(.badSchema, file: display, line: 1, column: header[k].trimmingSpaces,
+                                expected: "each column name once in the header (column \(k + 1) repeats column \(j + 1))",
+                                hint: "rename or drop one of them; tenure will not guess which one holds the data")
+            }
+            firstOf[name] = k
+        }
 
         // Map spec columns to header positions.
         var fieldOfColumn = [Int](repeating: -1, count: spec.columns.count)
@@ -681,7 +698,8 @@ public enum TableReader {
             }
             if row >= capacity {   // cannot happen: capacity is the line count + 1
                 out.ok = false
-                if mode != .parallel { out.error = DataError(.other, file: ctx.display, line: tok.recordLine, expected: "no more records than lines (internal error)") }
+                if mode != .parallel { out.error = DataError(.other, file: ctx.display, line: tok.recordLine, expected: "lines ending in LF or CRLF",
+                                                               hint: "a line here ends with CR alone (classic Mac OS line ends); convert the file") }
                 break
             }
             // Typed, non-interned values first (a bad row must not intern anything).
@@ -703,9 +721,9 @@ public enum TableReader {
                             dateRange.contains(d) { i32[s.column]![row] = d }
                     else { ok = false }
                 case .number:
-                    if let v = NumberParser.double(p, len) { f64[s.column]![row] = v }
+                    if let v = NumberParser.double(p, len), abs(v) <= maxMagnitude { f64[s.column]![row] = v }
                     else if len == 0 && s.allowEmpty { f64[s.column]![row] = .nan }
-                    else if len > 0, let v = parseTrimmed(p, len, { NumberParser.double($0, $1) }) { f64[s.column]![row] = v }
+                    else if len > 0, let v = parseTrimmed(p, len, { NumberParser.double($0, $1) }), abs(v) <= maxMagnitude { f64[s.column]![row] = v }
                     else { ok = false }
                 case .timestamp:
                     if len == 0 && s.allowEmpty { f64[s.column]![row] = .nan }
@@ -913,6 +931,11 @@ public enum TableReader {
         } else {
             switch s.kind {
             case .number:
+                if let v = Double(trimmed), v.isFinite || trimmed.lowercased().contains("e"), !(abs(v) <= maxMagnitude) {
+                    return DataError(.badValue, file: ctx.display, line: line, column: ctx.names[s.column], value: value,
+                                     expected: "a number of at most 1e15 in magnitude",
+                                     hint: "a value this large is not an amount; sums of it would overflow")
+                }
                 if trimmed.contains(",") { hint = "use '.' as the decimal point and no thousands separator (1234.56)" }
                 else if trimmed.unicodeScalars.contains(where: { "$€£¥".unicodeScalars.contains($0) }) { hint = "drop the currency symbol" }
                 else if ["nan", "inf", "-inf", "infinity", "null", "na", "n/a", "none"].contains(trimmed.lowercased()) {

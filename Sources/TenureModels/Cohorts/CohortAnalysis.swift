@@ -210,7 +210,7 @@ final class Engine {
         ages = o.window == .calendar ? slots : ageOf(acquired: minAcq, day: asOf) + 1
         let keys = group.levels.count * slots
         try SizeLimitError.check([group.levels.count, slots, ages], limit: CohortAnalysis.maxCells,
-                                 what: "the cohort matrix (\(group.levels.count) group(s) × \(slots) cohorts × \(ages) ages)",
+                                 what: "the cohort matrix (\(group.levels.count) group(s) × \(slots) cohorts × \(ages) ages = \(group.levels.count * slots * ages) cells)",
                                  option: "--period", hint: "use a coarser --period (week, month, quarter, year) or fewer --by groups")
         key = [Int32](repeating: -1, count: n)
         size = [Int32](repeating: 0, count: keys)
