@@ -1,3 +1,5 @@
+import Foundation
+
 /// Calendar arithmetic on day numbers (days since 1970-01-01, proleptic Gregorian, UTC).
 /// Exact for years 0001–9999 (Howard Hinnant's civil-from-days algorithms).
 public enum Civil {
@@ -145,5 +147,27 @@ extension DateParser {
             return Civil.day(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m, day: 1)
         }
         return day(bytes: b)
+    }
+}
+
+/// The dates a dataset may hold: from 1900-01-01 to one year after today (or after `--as-of`, when
+/// that is later). Anything outside is a typo or a placeholder (`0001-01-01`, `9999-12-31`) and
+/// would size every period-indexed matrix by centuries, so the reader rejects it with file:line.
+public enum PlausibleDates {
+    public static let earliest: Day = Civil.day(year: 1900, month: 1, day: 1)
+
+    /// Today (UTC) as a day number.
+    public static var today: Day {
+        Day((Date().timeIntervalSince1970 / 86400).rounded(.down))
+    }
+
+    /// The latest plausible date: 366 days after the later of today and `asOf`.
+    public static func latest(asOf: Day? = nil) -> Day { max(today, asOf ?? today) + 366 }
+
+    public static func range(asOf: Day? = nil) -> ClosedRange<Day> { earliest ... latest(asOf: asOf) }
+
+    /// "a date from 1900-01-01 to 2026-07-01 (a year after today)".
+    public static func expected(_ r: ClosedRange<Day>) -> String {
+        "a date from \(Civil.iso(r.lowerBound)) to \(Civil.iso(r.upperBound)) (a year after today or --as-of)"
     }
 }

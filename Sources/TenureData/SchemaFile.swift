@@ -11,16 +11,18 @@ public enum SchemaFile {
     }
 
     public static func parse(_ text: String, file: String) throws -> Schema {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
-            throw DataError(.badSchema, file: file, line: yamlLine(e), expected: "valid YAML (\(e))")
-        }
+        let node = try YAMLFile.compose(text, file: file)
         guard let root = node?.mapping else {
             throw DataError(.badSchema, file: file, line: 1, expected: "a mapping of table name to {canonical: your_column}")
         }
         var tables: [String: [String: String]] = [:]
         for (k, v) in root {
             guard let table = k.string else { continue }
+            guard let spec = Tables.all.first(where: { $0.table == table }) else {
+                throw DataError(.badSchema, file: file, line: k.mark?.line ?? 0, column: table,
+                                expected: "a table of tenure's: \(Tables.all.map(\.table).joined(separator: ", "))",
+                                hint: "the keys are tenure's table names; the values map their columns to yours")
+            }
             guard let m = v.mapping else {
                 throw DataError(.badSchema, file: file, line: v.mark?.line ?? 0, column: table,
                                 expected: "a mapping such as `\(table): {customer_id: cust}`")
@@ -30,6 +32,11 @@ public enum SchemaFile {
                 guard let canon = ck.string, let mine = cv.string else {
                     throw DataError(.badSchema, file: file, line: cv.mark?.line ?? 0, column: table,
                                     expected: "`canonical_name: your_column_name` pairs of strings")
+                }
+                let known = spec.columns.flatMap { [$0.name] + $0.aliases }
+                guard known.contains(canon) || spec.keepExtraColumns else {
+                    throw DataError(.badSchema, file: file, line: ck.mark?.line ?? 0, column: "\(table).\(canon)",
+                                    expected: "a column of \(spec.file): \(spec.columns.map(\.name).joined(separator: ", "))")
                 }
                 cols[canon] = mine
             }

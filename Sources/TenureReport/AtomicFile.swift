@@ -1,14 +1,89 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output that could not be written: the path and the system's reason ("No space left on
+/// device", "Read-only file system"). The CLI prints it and exits 74 (EX_IOERR).
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var code: Int32
+    public init(path: String, code: Int32) {
+        self.path = path; self.code = code; reason = String(cString: strerror(code))
+    }
+    public init(path: String, reason: String) { self.path = path; self.reason = reason; code = 0 }
+    public var description: String { "cannot write \(path): \(reason)" }
+}
 
 /// Writes files atomically: the content goes to a temporary file beside the target, then is renamed
-/// over it, so a reader never sees half a file and a failure leaves the old file untouched.
+/// over it, so a reader never sees half a file and a failure leaves the old file untouched (and no
+/// temporary file behind). Every failure is an `OutputError` with the system's reason.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+        var text = text
+        try text.withUTF8 { try write(bytes: UnsafeRawBufferPointer($0), to: path) }
     }
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
+        try data.withUnsafeBytes { try write(bytes: $0, to: path) }
+    }
+
+    static func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try makeDirectories(dir.isEmpty ? "." : dir)
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw OutputError(path: path, reason: "it is a directory")
+        }
+        let name = (path as NSString).lastPathComponent
+        var template = Array(((dir.isEmpty ? "." : dir) + "/." + name + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw OutputError(path: path, code: errno) }
+        let tmp = String(cString: template)
+        var ok = false
+        defer { if !ok { unlink(tmp) } }
+        _ = fchmod(fd, 0o644)
+        do {
+            try writeAll(fd, bytes, path: path)
+        } catch { close(fd); throw error }
+        guard close(fd) == 0 else { throw OutputError(path: path, code: errno) }
+        guard rename(tmp, path) == 0 else { throw OutputError(path: path, code: errno) }
+        ok = true
+    }
+
+    /// `write(2)` until every byte is out; EINTR retried, any other failure thrown.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let r = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path, code: errno)
+            }
+            done += r
+        }
+    }
+
+    /// `mkdir -p`, with the failing component and the system's reason on failure.
+    public static func makeDirectories(_ dir: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw OutputError(path: dir, reason: "it exists and is not a directory")
+        }
+        let parent = (dir as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != dir { try makeDirectories(parent) }
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw OutputError(path: dir, code: errno) }
+    }
+}
+
+/// Standard output, checked: a failed write (a full disk, `/dev/full`, a closed pipe) throws an
+/// `OutputError` instead of being lost in a buffer.
+public enum StandardOutput {
+    public static func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try AtomicFile.writeAll(1, UnsafeRawBufferPointer($0), path: "standard output") }
     }
 }

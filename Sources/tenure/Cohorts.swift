@@ -142,11 +142,11 @@ struct Cohorts: ParsableCommand {
                 // The heatmap view: colour when writing to a terminal (and NO_COLOR unset), glyphs and values always.
                 let toTerminal = output.output == nil && Terminal.stdoutIsTTY
                 let text = CohortTerminal.render(result, color: TerminalHeatmap.ColorMode.detect(isTTY: toTerminal))
-                if let path = output.output { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+                if let path = output.output { try AtomicFile.write(text, to: path) } else { try StandardOutput.write(text) }
             } else if output.resolved == .csv {
                 // Only the primary table: a day-period matrix would otherwise lay out every table first.
                 let text = CSVWriter.render(result.primaryTable)
-                if let path = output.output { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+                if let path = output.output { try AtomicFile.write(text, to: path) } else { try StandardOutput.write(text) }
             } else {
                 try output.emit(result)
             }

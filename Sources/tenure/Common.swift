@@ -22,23 +22,38 @@ struct DataOptions: ParsableArguments {
         guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
             throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
         }
+        if let asOf { _ = try Self.parseAsOf(asOf) }
     }
 
     func loadOptions() throws -> LoadOptions {
         var o = LoadOptions(onInvalid: LoadOptions.OnInvalid(rawValue: onInvalid) ?? .fail)
         if let schema { o.schema = try SchemaFile.load(path: schema) }
-        if let asOf {
-            guard let d = DateParser.day(from: asOf) else {
-                throw ValidationError("--as-of '\(asOf)' is not an ISO date; write it like 2024-03-31.")
-            }
-            o.asOf = d
-        }
+        if let asOf { o.asOf = try Self.parseAsOf(asOf) }
         return o
+    }
+
+    /// `--as-of`: an ISO date from 1900-01-01 to a year after today (`PlausibleDates`); a usage error otherwise.
+    static func parseAsOf(_ s: String) throws -> Day {
+        guard let d = DateParser.day(from: s) else {
+            throw ValidationError("--as-of '\(s)' is not an ISO date; write it like 2024-03-31.")
+        }
+        let r = PlausibleDates.range()
+        guard r.contains(d) else {
+            throw ValidationError("--as-of '\(s)' is out of range: expected a date from \(Civil.iso(r.lowerBound)) to \(Civil.iso(r.upperBound)) (a year after today).")
+        }
+        return d
     }
 
     /// Loads the dataset, writing `rejects.csv` beside the output when rows were skipped.
     func load(rejectsNextTo output: String? = nil) throws -> Dataset {
-        let loaded = try DatasetLoader.load(directory: data, options: loadOptions())
+        let options = try loadOptions()
+        let loaded = try DatasetLoader.load(directory: data, options: options)
+        // --as-of before every transaction: the same error for every command (as `validate` gives).
+        if let given = options.asOf, let first = loaded.dataset.transactions.day.min(), first > given {
+            throw DataError(.other, file: (data as NSString).appendingPathComponent("transactions.csv"), value: Civil.iso(given),
+                            expected: "an end of observation (--as-of) on or after the first transaction (\(Civil.iso(first)))",
+                            hint: "every transaction is after \(Civil.iso(given)); no analysis would see any")
+        }
         if !loaded.rejects.isEmpty {
             let dir = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
             let path = dir + "/rejects.csv"
@@ -77,7 +92,7 @@ struct OutputOptions: ParsableArguments {
 
     func emit(_ result: any Reportable) throws {
         let text = try Render.render(result, as: resolved, color: output == nil && Terminal.stdoutIsTTY)
-        if let output { try AtomicFile.write(text, to: output) } else { print(text, terminator: "") }
+        if let output { try AtomicFile.write(text, to: output) } else { try StandardOutput.write(text) }
     }
 }
 
@@ -89,6 +104,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as FitError {
         Terminal.error("model fit failed: \(e)")
         throw ExitCode(70)
+    } catch let e as OutputError {
+        Terminal.error(e.description)
+        throw ExitCode(74)
+    } catch let e as SizeLimitError {
+        Terminal.error("too large: \(e)")
+        throw ExitCode(64)
     }
 }
 

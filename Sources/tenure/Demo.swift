@@ -61,8 +61,8 @@ struct Demo: ParsableCommand {
             let written = try ReportWriter.write(doc, to: reportDir, progress: { progress.note("writing \($0)") })
             progress.step("wrote the report")
             progress.finish()
-            print("demo dataset: \(URL(fileURLWithPath: dataDir).standardizedFileURL.path)")
-            Report.printWhere(out: reportDir, written: written)
+            try StandardOutput.write("demo dataset: \(URL(fileURLWithPath: dataDir).standardizedFileURL.path)\n")
+            try Report.printWhere(out: reportDir, written: written)
         }
     }
 }

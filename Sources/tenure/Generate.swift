@@ -113,7 +113,7 @@ struct Generate: ParsableCommand {
                 text += "  " + f.file.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(f.rows) rows\n"
             }
             text += "  truth.json  true parameters (BG/NBD r=\(data.truth.bgnbd.r) alpha=\(data.truth.bgnbd.alpha) a=\(data.truth.bgnbd.a) b=\(data.truth.bgnbd.b) per week; observation ends \(data.truth.observationEnd))\n"
-            print(text, terminator: "")
+            try StandardOutput.write(text)
         }
     }
 }

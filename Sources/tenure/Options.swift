@@ -24,7 +24,7 @@ func isoDate(_ text: String, option: String) throws -> Day {
 
 /// The value settings of CLV (`clv`, the KPI `clv`, the report): horizon and discount rate.
 struct ValueOptions: ParsableArguments {
-    @Option(help: "Forecast horizon of expected purchases and CLV, with a unit: 12m, 52w, 365d, 2y (m = 365.25/12 days).")
+    @Option(parsing: .unconditional, help: "Forecast horizon of expected purchases and CLV, with a unit: 12m, 52w, 365d, 2y (m = 365.25/12 days).")
     var horizon: String = "12m"
 
     @Option(name: .customLong("discount-rate"), help: "Annual discount rate of CLV, 0 ≤ r < 1 (0.10 = 10% a year).")

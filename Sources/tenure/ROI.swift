@@ -49,7 +49,9 @@ struct ROI: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        guard simulations >= 0 && simulations <= MonteCarlo.maxSimulations else {
+            throw ValidationError("--simulations must be from 0 to \(MonteCarlo.maxSimulations), got \(simulations).")
+        }
         guard retentionWindow > 0 else { throw ValidationError("--retention-window must be a positive number of days.") }
     }
 

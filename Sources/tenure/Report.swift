@@ -89,7 +89,9 @@ struct Report: ParsableCommand {
         guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
             throw ValidationError("--churn-after must be at least a day; got \(churnAfter).")
         }
-        guard simulations >= 0 else { throw ValidationError("--simulations must be 0 or more.") }
+        guard simulations >= 0 && simulations <= MonteCarlo.maxSimulations else {
+            throw ValidationError("--simulations must be from 0 to \(MonteCarlo.maxSimulations), got \(simulations).")
+        }
         if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
     }
 
@@ -139,18 +141,18 @@ struct Report: ParsableCommand {
             clock.lap("write \(written.count) files")
             progress.step("wrote the report")
             progress.finish()
-            Report.printWhere(out: out, written: written)
+            try Report.printWhere(out: out, written: written)
         }
     }
 
     /// Prints where the report is and how to open it.
-    static func printWhere(out: String, written: [String]) {
+    static func printWhere(out: String, written: [String]) throws {
         let abs = URL(fileURLWithPath: out).standardizedFileURL.path
         var text = "wrote \(written.count) files to \(abs)\n"
         if written.contains(where: { $0.hasSuffix("report.html") }) { text += "  open:     file://\(abs)/report.html\n" }
         if written.contains(where: { $0.hasSuffix("report.ipynb") }) { text += "  notebook: jupyter lab \(abs)/report.ipynb\n" }
         if written.contains(where: { $0.hasSuffix("report.md") }) { text += "  markdown: \(abs)/report.md\n" }
-        print(text, terminator: "")
+        try StandardOutput.write(text)
     }
 }
 

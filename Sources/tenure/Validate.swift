@@ -68,9 +68,7 @@ struct Validate: ParsableCommand {
         guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
             throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
         }
-        if let asOf, DateParser.day(from: asOf) == nil {
-            throw ValidationError("--as-of '\(asOf)' is not an ISO date; write it like 2024-03-31.")
-        }
+        if let asOf { _ = try DataOptions.parseAsOf(asOf) }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
     }
 
@@ -78,11 +76,11 @@ struct Validate: ParsableCommand {
         try reportingErrors {
             var options = LoadOptions(threads: threads)
             if let schema { options.schema = try SchemaFile.load(path: schema) }
-            if let asOf { options.asOf = DateParser.day(from: asOf) }
+            if let asOf { options.asOf = try DataOptions.parseAsOf(asOf) }
             let start = Date()
             let report = DatasetValidator.validate(directory: data, options: options)
             let elapsed = Date().timeIntervalSince(start)
-            print(Self.render(report), terminator: "")
+            try StandardOutput.write(Self.render(report))
             if timing { Terminal.note(String(format: "validated in %.3f s", elapsed)) }
             if onInvalid == "skip" {
                 let rows = report.rejects

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TenureNumerics
 #if canImport(CMalloc)
 import CMalloc
@@ -36,4 +37,24 @@ _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
 #endif
 BLASThreads.limit(to: 1)
 BLASThreads.stopIdlePool()
-Tenure.main()
+
+// Runs the command and leaves with `_exit`: every output is written and checked by then (standard
+// output with write(2), files renamed into place), and skipping the process's exit handlers avoids
+// OpenBLAS's worker threads racing its library destructor (`_fini`), which crashed 1 exit in 100
+// after a failed fit with SIGSEGV instead of exit 70.
+func runAndExit() -> Never {
+    do {
+        var command = try Tenure.parseAsRoot()
+        try command.run()
+        _exit(0)
+    } catch {
+        let code = Tenure.exitCode(for: error)
+        let message = Tenure.fullMessage(for: error)
+        if !message.isEmpty {
+            let text = message.hasSuffix("\n") ? message : message + "\n"
+            _ = text.withCString { p in write(code == .success ? 1 : 2, p, strlen(p)) }
+        }
+        _exit(code.rawValue)
+    }
+}
+runAndExit()

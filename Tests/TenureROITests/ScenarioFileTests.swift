@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TenureData
+import TenureNumerics
 @testable import TenureROI
 
 @Suite struct ScenarioFileTests {
@@ -41,6 +42,24 @@ import TenureData
 
     func error(_ yaml: String) -> DataError? {
         do { _ = try ScenarioFile.parse(yaml, file: "s.yaml"); return nil } catch let e as DataError { return e } catch { return nil }
+    }
+
+    /// Issue #20 row 5: the horizon is bounded up front (every curve and simulation is sized by it).
+    @Test func horizonIsBounded() throws {
+        let body = "scenarios:\n  - { name: a, segment: all, effects: { churn_reduction: 0.1 } }\n"
+        for h in ["100 years", "121 months", "99999999999 years"] {
+            do { _ = try ScenarioFile.parse("horizon: \(h)\n" + body, file: "s.yaml"); Issue.record("\(h) accepted") }
+            catch let e as DataError { #expect(e.line == 1 && e.column == "horizon" && e.expected.contains("at most 120 months")) }
+        }
+        #expect(try ScenarioFile.parse("horizon: 10 years\n" + body, file: "s.yaml").scenarios[0].horizonMonths == 120)
+    }
+
+    /// Row 5: simulations are bounded before anything is allocated.
+    @Test func simulationsAreBounded() throws {
+        let f = try ScenarioFile.parse("scenarios:\n  - { name: a, segment: all, effects: { churn_reduction: 0.1 } }\n", file: "s.yaml")
+        #expect(throws: SizeLimitError.self) {
+            _ = try MonteCarlo.run(f.scenarios[0], timing: (.start, .end), baseline: ProjectionTests.baseline(purchases: { $0 }, spend: { 50 * $0 }), simulations: 1_000_000_000, seed: 1)
+        }
     }
 
     @Test func errorsNameTheLineAndField() throws {

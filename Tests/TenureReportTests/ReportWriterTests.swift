@@ -53,6 +53,33 @@ import Testing
         #expect(written.count == 3)
     }
 
+    /// Issue #20 row 14: the directory is replaced as a whole (no file of an earlier report left,
+    /// other files carried over, no temporary directory left beside it).
+    @Test func replacesTheWholeReportAndCarriesOtherFilesOver() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ReportWriter.write(Sample.document(), to: dir, formats: [.html, .md])
+        try AtomicFile.write("file,line\n", to: dir + "/rejects.csv")
+        try AtomicFile.write("mine", to: dir + "/notes/a.txt")
+        try ReportWriter.write(Sample.document(), to: dir + "/", formats: [.json])
+        let fm = FileManager.default
+        #expect(try fm.contentsOfDirectory(atPath: dir).sorted() == ["notes", "rejects.csv", "results.json"])
+        #expect(try String(contentsOfFile: dir + "/notes/a.txt", encoding: .utf8) == "mine")
+        let parent = (dir as NSString).deletingLastPathComponent, name = (dir as NSString).lastPathComponent
+        #expect(try fm.contentsOfDirectory(atPath: parent).filter { $0.hasPrefix("." + name) }.isEmpty)
+    }
+
+    /// Row 14: a write that fails (here: --out is a file) changes nothing and leaves nothing behind.
+    @Test func failureChangesNothing() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try AtomicFile.write("not a directory", to: dir)
+        #expect(throws: OutputError.self) { try ReportWriter.write(Sample.document(), to: dir) }
+        #expect(try String(contentsOfFile: dir, encoding: .utf8) == "not a directory")
+        let parent = (dir as NSString).deletingLastPathComponent, name = (dir as NSString).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0.hasPrefix("." + name) }.isEmpty)
+    }
+
     @Test func duplicateIdsGetTheirOwnFiles() throws {
         var doc = Sample.document()
         doc.sections.append(ReportSection(id: "again", title: "Again", blocks: [.table(Sample.table(), .standard)]))

@@ -4,47 +4,59 @@ import Glibc
 import Darwin
 #endif
 
-/// The bytes of a whole file, memory-mapped read-only (or held in memory for in-memory input).
+/// The bytes of a whole file, read into memory (a snapshot: a file rewritten or truncated while it is
+/// read can never fault the parser, as a memory map would with SIGBUS), or held in memory for
+/// in-memory input.
 ///
-/// Pages are mapped, not copied: the text never lives on the heap. Readers call
-/// `release(_:)` on ranges they have finished with so that the resident set stays proportional
-/// to the columns being built, not to the file size.
+/// Only regular files are read (a FIFO would block forever, a directory is not a table). A file
+/// whose size or modification time changes while it is read is an error — the export was still
+/// being written — rather than half of one version and half of another.
 public final class CSVBytes: @unchecked Sendable {
     public let base: UnsafePointer<UInt8>
     public let count: Int
-    private let mapped: Bool
     private let owned: UnsafeMutablePointer<UInt8>?
 
-    /// Maps `path`. Throws `DataError(.missingFile)` when it cannot be opened.
+    /// Reads `path`. Throws `DataError(.missingFile)` when it cannot be opened or is not a regular
+    /// file, `DataError(.other)` when it changed while being read.
     public init(path: String, displayName: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(.missingFile, file: displayName, expected: "a readable file") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DataError(.missingFile, file: displayName, expected: "a readable file", hint: reason)
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw DataError(.missingFile, file: displayName, expected: "a readable file") }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
+                : kind == S_IFSOCK ? "a socket" : "a device or special file"
+            throw DataError(.missingFile, file: displayName, expected: "a regular CSV file",
+                            hint: "this is \(what); tenure reads whole files (write the export to a file first)")
+        }
         let n = Int(st.st_size)
-        if n == 0 {
-            owned = .allocate(capacity: 1)
-            base = UnsafePointer(owned!); count = 0; mapped = false
-            return
-        }
-        guard let p = mmap(nil, n, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            // Not mappable (a pipe, a special file): read it.
-            let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-            var got = 0
-            while got < n {
-                let r = read(fd, buf + got, n - got)
-                if r <= 0 { break }
-                got += r
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+        var got = 0
+        while got < n {
+            let r = read(fd, buf + got, n - got)
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 {
+                buf.deallocate()
+                throw DataError(.missingFile, file: displayName, expected: "a readable file", hint: String(cString: strerror(errno)))
             }
-            owned = buf; base = UnsafePointer(buf); count = got; mapped = false
-            return
+            if r == 0 { break }
+            got += r
         }
-        #if canImport(Glibc)
-        _ = madvise(p, n, MADV_SEQUENTIAL)
-        #endif
-        owned = nil
-        base = UnsafePointer(p.assumingMemoryBound(to: UInt8.self)); count = n; mapped = true
+        var after = stat()
+        let changed = fstat(fd, &after) != 0 || got != n || after.st_size != st.st_size
+            || after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec
+        if changed {
+            buf.deallocate()
+            throw DataError(.other, file: displayName, expected: "a file that does not change while it is read",
+                            hint: "it changed while tenure read it (\(n) bytes at the start, \(Int(after.st_size)) at the end); "
+                                + "wait until the export is finished, or copy it first")
+        }
+        owned = buf; base = UnsafePointer(buf); count = n
     }
 
     /// Copies `bytes` (for in-memory input: tests, generated data).
@@ -52,22 +64,14 @@ public final class CSVBytes: @unchecked Sendable {
         let n = bytes.count
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
         _ = UnsafeMutableBufferPointer(start: buf, count: n).initialize(from: bytes)
-        owned = buf; base = UnsafePointer(buf); count = n; mapped = false
+        owned = buf; base = UnsafePointer(buf); count = n
     }
 
-    /// Tells the kernel the pages of `range` are no longer needed (they are re-read from the page
-    /// cache if touched again). No effect for in-memory input.
-    public func release(_ range: Range<Int>) {
-        guard mapped else { return }
-        let page = 4096
-        let lo = (range.lowerBound + page - 1) / page * page
-        let hi = range.upperBound / page * page
-        guard hi > lo else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + lo), hi - lo, MADV_DONTNEED)
-    }
+    /// Readers call this on ranges they have finished with. The bytes are a private copy, which
+    /// must stay whole (a table may be re-read), so nothing is released.
+    public func release(_ range: Range<Int>) {}
 
     deinit {
-        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) }
         owned?.deallocate()
     }
 }

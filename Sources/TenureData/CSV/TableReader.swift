@@ -134,23 +134,28 @@ public struct TableColumns: Sendable {
 /// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
 /// problems with exact line numbers.
 public enum TableReader {
+    /// Largest magnitude of a number (1e15: sums of a billion of them stay finite and exact to the
+    /// cent up to 1e13); beyond, a value is a bad value, never an `inf` in a total.
+    public static let maxMagnitude = 1e15
+
     /// Inputs at least this large are parsed in parallel.
     public static var parallelThreshold = 1 << 20
 
     enum Mode { case parallel, fail, skip }
 
     public static func read(_ spec: TableSpec, path: String, display: String, schema: Schema,
-                            customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int) throws -> TableColumns {
+                            customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int,
+                            dates: ClosedRange<Day> = PlausibleDates.range()) throws -> TableColumns {
         let bytes = try CSVBytes(path: path, displayName: display)
         return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers,
-                        onInvalid: onInvalid, threads: threads)
+                        onInvalid: onInvalid, threads: threads, dates: dates)
     }
 
     /// `textFields`: header positions of extra columns read as text even when they look numeric
     /// (set on the re-read after a value of a column sniffed as numeric turned out not to be).
     public static func read(_ spec: TableSpec, bytes: CSVBytes, display: String, schema: Schema,
                             customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int,
-                            textFields: Set<Int> = []) throws -> TableColumns {
+                            dates: ClosedRange<Day> = PlausibleDates.range(), textFields: Set<Int> = []) throws -> TableColumns {
         let base = bytes.base
         let n = bytes.count
         var start = 0
@@ -173,6 +178,10 @@ public enum TableReader {
         case .problem: throw scanError(tok.problem!, tok: tok, display: display, column: nil, base: base)
         }
         let headerEnd = tok.pos
+        if headerEnd > start, base[headerEnd - 1] == 13 {
+            throw DataError(.other, file: display, line: 1, expected: "lines ending in LF or CRLF",
+                            hint: "this file ends its lines with CR alone (classic Mac OS); convert it, e.g. `tr '\\r' '\\n' < in.csv > transactions.csv`")
+        }
         if let bad = invalidUTF8Offsets(base, start ..< headerEnd, limit: 1).first {
             throw DataError(.invalidUTF8, file: display, line: 1, value: nil,
                             expected: "UTF-8 text (byte 0x\(hex(base[bad])) at byte offset \(bad) is not valid UTF-8)",
@@ -181,6 +190,15 @@ public enum TableReader {
         var header: [String] = []
         for k in 0 ..< fields.count { header.append(fieldString(base, fields.ptr[k])) }
         let normalized = header.map { $0.trimmingSpaces.lowercased() }
+        var firstOf: [String: Int] = [:]
+        for (k, name) in normalized.enumerated() where !name.isEmpty {
+            if let j = firstOf[name] {
+                throw DataError(.badSchema, file: display, line: 1, column: header[k].trimmingSpaces,
+                                expected: "each column name once in the header (column \(k + 1) repeats column \(j + 1))",
+                                hint: "rename or drop one of them; tenure will not guess which one holds the data")
+            }
+            firstOf[name] = k
+        }
 
         // Map spec columns to header positions.
         var fieldOfColumn = [Int](repeating: -1, count: spec.columns.count)
@@ -233,7 +251,8 @@ public enum TableReader {
         }
         kinds = kinds.map { $0 }; allowEmpty = allowEmpty.map { $0 }; fieldOf = fieldOf.map { $0 }
         let ctx = Context(spec: spec, display: display, names: names, sinks: sinks, ncol: ncol,
-                          headerFields: header.count, header: header, categoryCount: categoryCount, base: base, bytes: bytes)
+                          headerFields: header.count, header: header, categoryCount: categoryCount, base: base, bytes: bytes,
+                          dates: dates)
 
         // Phase 1: count lines (capacity) and look for non-ASCII bytes, in parallel on big inputs.
         let dataStart = headerEnd
@@ -300,7 +319,7 @@ public enum TableReader {
             if !notNumeric.isEmpty {
                 store.free()
                 return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers, onInvalid: onInvalid,
-                                threads: threads, textFields: textFields.union(notNumeric.map { fieldOf[$0] }))
+                                threads: threads, dates: dates, textFields: textFields.union(notNumeric.map { fieldOf[$0] }))
             }
             if all.allSatisfy({ $0.ok }) && zip(all, chunkRanges).allSatisfy({ $0.endPos == $1.upperBound }) {
                 outputs = all
@@ -317,7 +336,7 @@ public enum TableReader {
             if !out.notNumeric.isEmpty {
                 store.free()
                 return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers, onInvalid: onInvalid,
-                                threads: threads, textFields: textFields.union(out.notNumeric.map { fieldOf[$0] }))
+                                threads: threads, dates: dates, textFields: textFields.union(out.notNumeric.map { fieldOf[$0] }))
             }
             if let e = out.error { throw e }
             outputs = [out]
@@ -489,6 +508,8 @@ public enum TableReader {
         let categoryCount: Int
         let base: UnsafePointer<UInt8>
         let bytes: CSVBytes
+        /// Plausible dates (`PlausibleDates`): a date outside is a bad value.
+        let dates: ClosedRange<Day>
     }
 
     final class Storage: @unchecked Sendable {
@@ -618,6 +639,8 @@ public enum TableReader {
         let releaseEvery = 8 << 20
         let expectedFields = ctx.headerFields
         let check = ctx.spec.check
+        let dateRange = ctx.dates
+        let secondsRange = Double(dateRange.lowerBound) * 86400 ..< Double(Int(dateRange.upperBound) + 1) * 86400
 
         func fail(_ e: DataError, recordEnd: Int) -> Bool {
             switch mode {
@@ -675,7 +698,8 @@ public enum TableReader {
             }
             if row >= capacity {   // cannot happen: capacity is the line count + 1
                 out.ok = false
-                if mode != .parallel { out.error = DataError(.other, file: ctx.display, line: tok.recordLine, expected: "no more records than lines (internal error)") }
+                if mode != .parallel { out.error = DataError(.other, file: ctx.display, line: tok.recordLine, expected: "lines ending in LF or CRLF",
+                                                               hint: "a line here ends with CR alone (classic Mac OS line ends); convert the file") }
                 break
             }
             // Typed, non-interned values first (a bad row must not intern anything).
@@ -686,22 +710,25 @@ public enum TableReader {
                 var ok = true
                 switch s.kind {
                 case .day:
-                    if len == 10, let d = DateParser.day10(p) { i32[s.column]![row] = d }
+                    if len == 10, let d = DateParser.day10(p), dateRange.contains(d) { i32[s.column]![row] = d }
                     else if len == 0 && s.allowEmpty { i32[s.column]![row] = Day.missing }
-                    else if len > 0, let d = parseTrimmed(p, len, { DateParser.day(bytes: UnsafeBufferPointer(start: $0, count: $1)) }) { i32[s.column]![row] = d }
+                    else if len > 0, let d = parseTrimmed(p, len, { DateParser.day(bytes: UnsafeBufferPointer(start: $0, count: $1)) }),
+                            dateRange.contains(d) { i32[s.column]![row] = d }
                     else { ok = false }
                 case .period:
                     if len == 0 && s.allowEmpty { i32[s.column]![row] = Day.missing }
-                    else if len > 0, let d = parseTrimmed(p, len, { DateParser.periodStart(bytes: UnsafeBufferPointer(start: $0, count: $1)) }) { i32[s.column]![row] = d }
+                    else if len > 0, let d = parseTrimmed(p, len, { DateParser.periodStart(bytes: UnsafeBufferPointer(start: $0, count: $1)) }),
+                            dateRange.contains(d) { i32[s.column]![row] = d }
                     else { ok = false }
                 case .number:
-                    if let v = NumberParser.double(p, len) { f64[s.column]![row] = v }
+                    if let v = NumberParser.double(p, len), abs(v) <= maxMagnitude { f64[s.column]![row] = v }
                     else if len == 0 && s.allowEmpty { f64[s.column]![row] = .nan }
-                    else if len > 0, let v = parseTrimmed(p, len, { NumberParser.double($0, $1) }) { f64[s.column]![row] = v }
+                    else if len > 0, let v = parseTrimmed(p, len, { NumberParser.double($0, $1) }), abs(v) <= maxMagnitude { f64[s.column]![row] = v }
                     else { ok = false }
                 case .timestamp:
                     if len == 0 && s.allowEmpty { f64[s.column]![row] = .nan }
-                    else if len > 0, let v = parseTrimmed(p, len, { DateParser.timestamp(bytes: UnsafeBufferPointer(start: $0, count: $1)) }) { f64[s.column]![row] = v }
+                    else if len > 0, let v = parseTrimmed(p, len, { DateParser.timestamp(bytes: UnsafeBufferPointer(start: $0, count: $1)) }),
+                            v >= secondsRange.lowerBound, v < secondsRange.upperBound { f64[s.column]![row] = v }
                     else { ok = false }
                 case .surveyKind:
                     if let k = surveyKind(p, len) { i32[s.column]![row] = k } else { ok = false }
@@ -709,8 +736,9 @@ public enum TableReader {
                     if len == 0 && s.allowEmpty { i32[s.column]![row] = -1 }
                     else if let v = boolValue(p, len) { i32[s.column]![row] = v } else { ok = false }
                 case .key:
-                    if len == 0 { kr[s.column]![row] = KeyCodes.empty; kh[s.column]![row] = 0 }
-                    else { kr[s.column]![row] = KeyCodes.ref(offset: f.start, length: len); kh[s.column]![row] = ByteInterner.hash(p, len) }
+                    let (ks, ke) = trimmedSpan(base, f)
+                    if ke == ks { kr[s.column]![row] = KeyCodes.empty; kh[s.column]![row] = 0 }
+                    else { kr[s.column]![row] = KeyCodes.ref(offset: ks, length: ke - ks); kh[s.column]![row] = ByteInterner.hash(base + ks, ke - ks) }
                 case .customer, .category: break
                 }
                 if !ok && s.sniffed {
@@ -744,8 +772,10 @@ public enum TableReader {
             // Intern: queued, so that a batch of hash-table slots is fetched from memory together.
             for s in ctx.sinks where s.kind.isInterned {
                 let f = fields.ptr[s.field]
-                let p = base + f.start
-                var len = f.end - f.start
+                // Ids and labels are trimmed like dates and amounts: `C1 ` is `C1`.
+                let (fs, fe) = trimmedSpan(base, f)
+                let p = base + fs
+                var len = fe - fs
                 let dest = i32[s.column]! + row
                 if len == 0 { dest.pointee = -1; continue }
                 let which = s.kind == .customer ? 0 : s.interner + 1
@@ -760,7 +790,7 @@ public enum TableReader {
                 }
                 // Keys of at most 8 bytes are read as one word (when 8 bytes can be read there).
                 var word: UInt64 = 0, hash: UInt64
-                if len <= 8 && f.start + 8 <= byteCount {
+                if len <= 8 && fs + 8 <= byteCount {
                     word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (len == 8 ? ~0 : (1 << UInt64(8 * len)) - 1)
                     hash = ByteInterner.shortHash(word, len)
                     if direct[which] { dest.pointee = interners[which].intern(word: word, length: len, hash: hash); continue }
@@ -856,6 +886,15 @@ public enum TableReader {
         return f(p + s, e - s)
     }
 
+    /// The field's span without leading and trailing spaces and tabs.
+    @inline(__always) static func trimmedSpan(_ base: UnsafePointer<UInt8>, _ f: FieldSpan) -> (Int, Int) {
+        var s = f.start, e = f.end
+        guard s < e, base[s] == 32 || base[s] == 9 || base[e - 1] == 32 || base[e - 1] == 9 else { return (s, e) }
+        while s < e && (base[s] == 32 || base[s] == 9) { s += 1 }
+        while e > s && (base[e - 1] == 32 || base[e - 1] == 9) { e -= 1 }
+        return (s, e)
+    }
+
     static func isBlank(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         for i in 0 ..< n where p[i] != 32 && p[i] != 9 { return false }
         return true
@@ -892,12 +931,23 @@ public enum TableReader {
         } else {
             switch s.kind {
             case .number:
+                if let v = Double(trimmed), v.isFinite || trimmed.lowercased().contains("e"), !(abs(v) <= maxMagnitude) {
+                    return DataError(.badValue, file: ctx.display, line: line, column: ctx.names[s.column], value: value,
+                                     expected: "a number of at most 1e15 in magnitude",
+                                     hint: "a value this large is not an amount; sums of it would overflow")
+                }
                 if trimmed.contains(",") { hint = "use '.' as the decimal point and no thousands separator (1234.56)" }
                 else if trimmed.unicodeScalars.contains(where: { "$€£¥".unicodeScalars.contains($0) }) { hint = "drop the currency symbol" }
                 else if ["nan", "inf", "-inf", "infinity", "null", "na", "n/a", "none"].contains(trimmed.lowercased()) {
                     hint = s.allowEmpty ? "leave the field empty for a missing value" : "this column needs a number on every row"
                 }
             case .day, .timestamp, .period:
+                if let d = DateParser.day(from: trimmed) ?? (s.kind == .period ? DateParser.day(from: trimmed + "-01") : nil),
+                   !ctx.dates.contains(d) {
+                    return DataError(.badValue, file: ctx.display, line: line, column: ctx.names[s.column], value: value,
+                                     expected: PlausibleDates.expected(ctx.dates),
+                                     hint: "a date this far off is usually a placeholder or a typo; fix or remove the row (--on-invalid skip leaves it out)")
+                }
                 if trimmed.contains("/") { hint = "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous" }
                 else if trimmed.count >= 10, DateParser.day(from: String(trimmed.prefix(10))) == nil,
                         trimmed.utf8.count >= 10, Array(trimmed.utf8)[4] == 45, Array(trimmed.utf8)[7] == 45 {

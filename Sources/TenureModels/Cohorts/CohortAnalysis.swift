@@ -20,6 +20,10 @@ import TenureNumerics
 /// counting sort of row indices by day only when some customer's rows are not in date order. Memory:
 /// a few `Int32` per customer plus the cohort × age matrices; no per-row allocation.
 public enum CohortAnalysis {
+    /// Largest cohort matrix (groups × cohorts × ages cells) built; larger ones throw `SizeLimitError`
+    /// before allocating (16M cells ≈ 450 MB of matrices: ten years of day cohorts).
+    public static let maxCells = 16_000_000
+
     public static func run(_ ds: Dataset, options o: CohortOptions = CohortOptions()) throws -> CohortResult {
         try Engine(ds, o).run()
     }
@@ -206,6 +210,9 @@ final class Engine {
         slots = Int(pAsOf - pMin) + 1
         ages = o.window == .calendar ? slots : ageOf(acquired: minAcq, day: asOf) + 1
         let keys = group.levels.count * slots
+        try SizeLimitError.check([group.levels.count, slots, ages], limit: CohortAnalysis.maxCells,
+                                 what: "the cohort matrix (\(group.levels.count) group(s) × \(slots) cohorts × \(ages) ages = \(group.levels.count * slots * ages) cells)",
+                                 option: "--period", hint: "use a coarser --period (week, month, quarter, year) or fewer --by groups")
         key = [Int32](repeating: -1, count: n)
         size = [Int32](repeating: 0, count: keys)
         keyMinAcq = [Int32](repeating: .max, count: keys)

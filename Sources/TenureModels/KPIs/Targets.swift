@@ -31,10 +31,7 @@ public enum KPITargets {
     }
 
     public static func parse(_ text: String, file: String) throws -> [KPITarget] {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
-            throw DataError(.badSchema, file: file, line: SchemaFile.yamlLine(e), expected: "valid YAML (\(e))")
-        }
+        let node = try YAMLFile.compose(text, file: file)
         guard var root = node?.mapping else {
             throw DataError(.badSchema, file: file, line: node?.mark?.line ?? 1,
                             expected: "a mapping of KPI id to a target, such as `csat: 0.85`")

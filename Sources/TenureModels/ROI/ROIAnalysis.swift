@@ -121,6 +121,14 @@ public enum ROIAnalysis {
         for (rank, i) in order.enumerated() { results[i].rank = rank + 1 }
         let costs = Dictionary(file.pastInitiatives.map { ($0.name, $0.cost) }, uniquingKeysWith: { a, _ in a })
         let uplift = InitiativeUplift.measure(data, windowDays: options.retentionWindowDays, grossMargin: file.grossMargin, costs: costs)
+        let recorded = InitiativeUplift.recorded(data)
+        for p in file.pastInitiatives where !uplift.contains(where: { $0.initiative == p.name }) {
+            let known = recorded.contains(p.name)
+            throw DataError(.badSchema, file: p.file ?? "scenario file", line: p.line ?? 0, column: "past_initiatives", value: p.name,
+                            expected: known ? "an initiative with at least 2 treatment and 2 control customers in customers.csv"
+                                            : "an initiative recorded in customers.csv (its `initiative` and `group` columns)",
+                            hint: recorded.isEmpty ? "customers.csv records no initiative" : "recorded: \(recorded.joined(separator: ", "))")
+        }
         return ROIResult(asOf: Civil.iso(data.asOf), simulations: options.simulations, seed: options.seed,
                          costTiming: file.costTiming.rawValue, marginTiming: file.marginTiming.rawValue,
                          baselines: cache.keys.sorted().map { cache[$0]!.1 }, scenarios: results,

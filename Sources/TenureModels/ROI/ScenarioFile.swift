@@ -66,6 +66,15 @@ public struct ScenarioFile: Sendable, Codable, Equatable {
     public struct PastInitiative: Sendable, Codable, Equatable {
         public var name: String
         public var cost: Double
+        /// Where it was given (for errors about it): the scenario file and line.
+        public var file: String?
+        public var line: Int?
+        public init(name: String, cost: Double, file: String? = nil, line: Int? = nil) {
+            self.name = name; self.cost = cost; self.file = file; self.line = line
+        }
+        enum CodingKeys: String, CodingKey { case name, cost }
+        /// Equal when the initiative and its cost are (where it was written does not matter).
+        public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.cost == b.cost }
     }
 
     /// The file-level gross margin (scenarios may override it); used for past initiatives too.
@@ -81,6 +90,9 @@ public struct ScenarioFile: Sendable, Codable, Equatable {
 }
 
 extension ScenarioFile {
+    /// Longest horizon a scenario may have: every curve, simulation and break-even search is sized by it.
+    public static let maxHorizonMonths = 120
+
     public static func load(path: String) throws -> ScenarioFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw DataError(.missingFile, file: path, expected: "a readable YAML scenario file (see `tenure help roi`)")
@@ -90,14 +102,8 @@ extension ScenarioFile {
 
     public static func parse(_ text: String, file: String) throws -> ScenarioFile {
         let p = Parser(file: file)
-        let root: Node
-        do {
-            guard let n = try Yams.compose(yaml: text) else {
-                throw DataError(.emptyFile, file: file, expected: "a scenario file with a `scenarios:` list")
-            }
-            root = n
-        } catch let e as YamlError {
-            throw DataError(.badSchema, file: file, line: SchemaFile.yamlLine(e), expected: "valid YAML (\(e))")
+        guard let root = try YAMLFile.compose(text, file: file) else {
+            throw DataError(.emptyFile, file: file, expected: "a scenario file with a `scenarios:` list")
         }
         let top = try p.mapping(root, "the top level", allowed: ["horizon", "discount_rate", "gross_margin", "timing",
                                                                 "scenarios", "past_initiatives"])
@@ -174,7 +180,8 @@ extension ScenarioFile {
                     throw DataError(.badSchema, file: file, line: item.mark?.line ?? 0, column: "past_initiatives[\(i)]",
                                     expected: "both `name` and `cost`")
                 }
-                out.pastInitiatives.append(PastInitiative(name: name, cost: try p.number(c, "past_initiatives[\(i)].cost", 0, .infinity)))
+                out.pastInitiatives.append(PastInitiative(name: name, cost: try p.number(c, "past_initiatives[\(i)].cost", 0, .infinity),
+                                                          file: file, line: item.mark?.line))
             }
         }
         return out
@@ -225,11 +232,16 @@ extension ScenarioFile {
             let digits = raw.prefix { $0.isNumber }
             let unit = raw.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
             guard let v = Int(digits), v > 0 else { throw fail(n, field, "a positive duration such as `24 months`") }
+            let months: Int
             switch unit {
-            case "", "m", "mo", "month", "months": return v
-            case "y", "yr", "year", "years": return 12 * v
+            case "", "m", "mo", "month", "months": months = v
+            case "y", "yr", "year", "years": months = v > ScenarioFile.maxHorizonMonths ? v : 12 * v
             default: throw fail(n, field, "a duration in months or years, such as `24 months` or `2 years`")
             }
+            guard months <= ScenarioFile.maxHorizonMonths else {
+                throw fail(n, field, "a horizon of at most \(ScenarioFile.maxHorizonMonths) months (\(ScenarioFile.maxHorizonMonths / 12) years)")
+            }
+            return months
         }
 
         func uncertain(_ n: Node, _ field: String, _ lo: Double, _ hi: Double) throws -> Uncertain {

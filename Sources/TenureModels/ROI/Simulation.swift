@@ -16,6 +16,9 @@ public struct Interval: Sendable, Codable, Equatable {
 /// Parameter draws: θ = θ̂ + L·z with L the Cholesky factor of the fitted covariance (LAPACK dpotrf),
 /// z standard normal; effects and costs are drawn by inversion of their distributions.
 public enum MonteCarlo {
+    /// Most simulations per scenario (four `Double`s each are kept for the percentiles).
+    public static let maxSimulations = 1_000_000
+
     public struct Summary: Sendable, Codable, Equatable {
         public var simulations: Int
         public var npv: Interval
@@ -32,6 +35,8 @@ public enum MonteCarlo {
 
     public static func run(_ s: ScenarioFile.Scenario, timing: (cost: ScenarioFile.Timing, margin: ScenarioFile.Timing),
                            baseline: Baseline, simulations n: Int, seed: UInt64) throws -> Summary {
+        try SizeLimitError.check([n], limit: maxSimulations, what: "the Monte Carlo of '\(s.name)' (\(n) simulations)",
+                                 option: "--simulations", hint: "use --simulations \(maxSimulations) or fewer")
         let factor: Matrix? = try baseline.covariance.map { cov in
             do { return try LinearAlgebra.cholesky(cov) } catch {
                 throw FitError(model: "ROI baseline", reason: "the fitted parameters' covariance is not positive definite (\(error)); refit or drop model uncertainty")

@@ -4,7 +4,7 @@ import TenureNumerics
 /// Realised uplift of a past initiative recorded in customers.csv as `initiative` and `group`
 /// (treatment / control) columns.
 ///
-/// Outcomes per customer over the observed data: *retained* = at least one purchase in the
+/// Outcomes per customer over the observed data (transactions up to the end of observation): *retained* = at least one purchase in the
 /// `window` days up to the end of observation; *revenue* = total transaction amount.
 /// Retention uplift = p_T − p_C with Newcombe's hybrid score interval (from Wilson intervals);
 /// revenue uplift = mean_T − mean_C with a Welch t interval (normal quantile, n large);
@@ -42,6 +42,12 @@ public struct InitiativeUplift: Sendable, Codable, Equatable {
     static let treatmentLabels: Set<String> = ["treatment", "treated", "test", "variant", "t"]
     static let controlLabels: Set<String> = ["control", "holdout", "c"]
 
+    /// The initiatives customers.csv records (its `initiative` column), whether or not they can be measured.
+    public static func recorded(_ data: Dataset) -> [String] {
+        guard case .categorical(let initiative)? = data.customerTable?.attributes["initiative"] else { return [] }
+        return initiative.levels
+    }
+
     /// Every initiative found in the data; empty when customers.csv lacks the columns.
     public static func measure(_ data: Dataset, windowDays: Int = 90, grossMargin: Double,
                                costs: [String: Double], confidence: Double = 0.95) -> [InitiativeUplift] {
@@ -52,10 +58,10 @@ public struct InitiativeUplift: Sendable, Codable, Equatable {
         var revenue = [Double](repeating: 0, count: n)
         var lastDay = [Day](repeating: Day.min, count: n)
         let tx = data.transactions
-        for i in 0..<tx.count {
+        for i in 0..<tx.count where tx.day[i] <= data.asOf {   // rows after the end of observation are not seen
             let c = Int(tx.customer[i])
             revenue[c] += tx.amount[i]
-            if tx.day[i] > lastDay[c] && tx.day[i] <= data.asOf { lastDay[c] = tx.day[i] }
+            if tx.day[i] > lastDay[c] { lastDay[c] = tx.day[i] }
         }
         let groupIsTreatment = group.levels.map { treatmentLabels.contains($0.lowercased()) }
         let groupIsControl = group.levels.map { controlLabels.contains($0.lowercased()) }
