@@ -106,7 +106,16 @@ public struct BaselineBuilder {
         var se = Dictionary(uniqueKeysWithValues: zip(names, bg.fit.standardErrors + gg.fit.standardErrors))
         var params = Dictionary(uniqueKeysWithValues: zip(names, theta))
         var active = 0.0
-        if let book = try subscriptionBook(segment: wanted, firstIndex: theta.count) {
+        let book = try subscriptionBook(segment: wanted, firstIndex: theta.count)
+        if let book, let limit = book.fit.limit {
+            // The sBG fit is its geometric limit (no heterogeneity in churn): one churn rate θ for all,
+            // held fixed in the draws (its standard error is in the summary's parameters).
+            var fixed = book.book
+            fixed.alphaIndex = nil; fixed.betaIndex = nil
+            b.subscriptions = fixed
+            params["sbg.theta"] = limit.theta; se["sbg.theta"] = limit.thetaSE
+            active = book.book.count.reduce(0, +)
+        } else if let book {
             b.subscriptions = book.book
             names += ["sbg.alpha", "sbg.beta"]
             let grown = Matrix(rows: theta.count + 2, cols: theta.count + 2)
