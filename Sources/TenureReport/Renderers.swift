@@ -10,12 +10,16 @@ public let schemaVersion = 1
 
 /// Renders one `Reportable` result in the requested format.
 public enum Render {
-    public static func render(_ result: any Reportable, as format: OutputFormat, color: Bool = false) throws -> String {
+    /// `only`: for table and Markdown output, the ids of the tables to show (nil: all); CSV is always
+    /// the first table and JSON the whole result.
+    public static func render(_ result: any Reportable, as format: OutputFormat, color: Bool = false,
+                              only: Set<String>? = nil) throws -> String {
+        let shown = only.map { ids in result.tables.filter { ids.contains($0.id) } } ?? result.tables
         switch format {
-        case .table: return result.tables.map { TerminalTable.render($0, color: color) }.joined(separator: "\n")
+        case .table: return shown.map { TerminalTable.render($0, color: color) }.joined(separator: "\n")
         case .csv: return CSVWriter.render(result.tables.first ?? ReportTable(id: "empty", title: "", columns: [], rows: []))
         case .json: return try JSONOutput.encode(result)
-        case .md: return result.tables.map(MarkdownWriter.render).joined(separator: "\n")
+        case .md: return shown.map(MarkdownWriter.render).joined(separator: "\n")
         }
     }
 }

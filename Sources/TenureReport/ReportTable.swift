@@ -9,8 +9,27 @@ public struct ReportTable: Sendable, Codable, Equatable {
         public init(_ name: String, unit: String? = nil) { self.name = name; self.unit = unit }
         /// "name (unit)" for people.
         public var label: String { unit.map { "\(name) (\($0))" } ?? name }
-        /// "name [unit]" for CSV headers.
-        public var csvHeader: String { unit.map { "\(name) [\($0)]" } ?? name }
+        /// The CSV header: the name in snake_case, with the unit appended where it is not a share
+        /// (`median_lifetime_days`, `mean_clv_usd`); shares (`%` columns) are written as fractions
+        /// and named without a unit (`survival`, `roi`).
+        public var csvHeader: String {
+            let base = Self.snake(name)
+            guard let unit, unit != "%" else { return base }
+            let u = Self.snake(unit)
+            return u.isEmpty || base.hasSuffix("_" + u) ? base : base + "_" + u
+        }
+
+        /// Lower-case letters and digits joined by single underscores ("95% low" → "95_low", "S(30 days)" → "s_30_days").
+        static func snake(_ s: String) -> String {
+            var out = "", gap = false
+            for ch in s.lowercased() {
+                if ch.isLetter || ch.isNumber {
+                    if gap && !out.isEmpty { out.append("_") }
+                    out.append(ch); gap = false
+                } else { gap = true }
+            }
+            return out
+        }
     }
 
     /// A file-safe identifier ("cohort_retention"), used for CSV file names and anchors.

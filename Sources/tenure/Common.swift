@@ -90,8 +90,8 @@ struct OutputOptions: ParsableArguments {
         return .table
     }
 
-    func emit(_ result: any Reportable) throws {
-        let text = try Render.render(result, as: resolved, color: output == nil && Terminal.stdoutIsTTY)
+    func emit(_ result: any Reportable, only: Set<String>? = nil) throws {
+        let text = try Render.render(result, as: resolved, color: output == nil && Terminal.stdoutIsTTY, only: only)
         if let output { try AtomicFile.write(text, to: output) } else { try StandardOutput.write(text) }
     }
 }

@@ -8,6 +8,7 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write a synthetic CRM dataset (every SPEC table) and truth.json with its true parameters.",
+        usage: "tenure generate --customers <n> --out <dir> [<options>]",
         discussion: """
         Customers are acquired uniformly over 2023-01-01…2024-12-31 and observed until 2025-06-30.
         Purchases follow a BG/NBD model (weekly rates), spend a Gamma-Gamma model, subscriptions an
@@ -23,8 +24,9 @@ struct Generate: ParsableCommand {
         depend on the number of cores. A progress bar is drawn on stderr when it is a terminal.
 
         --hostile-labels renames the segments to <script>alert(1)</script>,
-        O'Brien & "Sons", Ltd | <b> and Über-Großkunden 🚀 </table>, and the referral channel to
-        <img src=x onerror=alert(2)>: a dataset for checking that reports escape every label.
+        O'Brien & "Sons", Ltd | <b> and Über-Großkunden 🚀 </table>, and the
+        referral channel to <img src=x onerror=alert(2)>: a dataset for checking
+        that reports escape every label.
 
         Examples:
           tenure generate --customers 2000 --out datasets/sample --seed 42

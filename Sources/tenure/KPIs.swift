@@ -35,6 +35,7 @@ struct KPIs: ParsableCommand {
           tenure kpis data/
           tenure kpis data/ --period quarter --churn-after 60d --gross-margin 0.35
           tenure kpis data/ --sla-response 4h --sla-resolution 2d --targets targets.yaml --format md
+          tenure kpis data/ --all --format md -o kpis.md        # every breakdown
           tenure kpis data/ --format json -o kpis.json
         """)
 
@@ -64,6 +65,9 @@ struct KPIs: ParsableCommand {
 
     @Option(name: .customLong("min-sample"), help: "Warn when a survey or rate rests on fewer observations than this.")
     var minSample: Int = 30
+
+    @Flag(help: "Show every breakdown (per period, segment and channel) and the definitions, not only the overall KPIs (table and md output; JSON always has everything).")
+    var all = false
 
     @Flag(help: .hidden) var timings = false
 
@@ -100,7 +104,7 @@ struct KPIs: ParsableCommand {
             let result = goals.map { KPIAnalysis.compute(dataset, options: opts, targets: $0) }
                 ?? KPIAnalysis.compute(dataset, options: opts)
             clock.lap("kpis")
-            try output.emit(result)
+            try output.emit(result, only: all ? nil : ["kpis", "kpi_targets"])
             clock.lap("render")
         }
     }

@@ -7,6 +7,7 @@ struct ROI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roi",
         abstract: "Compare CRM initiative scenarios: incremental revenue, NPV, ROI, payback, with Monte Carlo intervals.",
+        usage: "tenure roi <data> --scenarios <file.yaml> [<options>]",
         discussion: """
         The baseline is fitted on the data: BG/NBD + Gamma-Gamma per targeted segment for purchases, \
         sBG for subscriptions. Effects act on those models: churn_reduction scales every dropout \

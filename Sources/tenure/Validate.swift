@@ -7,6 +7,7 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a dataset directory and print every problem found.",
+        usage: "tenure validate <data> [<options>]",
         discussion: """
         Reads every table of the dataset that is present (transactions.csv, customers.csv,
         subscriptions.csv, surveys.csv, tickets.csv, interactions.csv, leads.csv, marketing_spend.csv;

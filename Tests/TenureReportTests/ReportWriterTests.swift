@@ -31,7 +31,7 @@ import Testing
         let svg = try String(contentsOfFile: dir + "/charts/km_segment.svg", encoding: .utf8)
         #expect(xmlError(svg) == nil)
         let csv = try String(contentsOfFile: dir + "/tables/segment_summary.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("segment,customers,retention [%],mean CLV [USD]\n<script>alert(1)</script>,1000,0.5,120.5\n"))
+        #expect(csv.hasPrefix("segment,customers,retention,mean_clv_usd\n<script>alert(1)</script>,1000,0.5,120.5\n"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/results.json"))) as? [String: Any]
         #expect(json?["schema_version"] as? Int == 1)
         #expect((json?["results"] as? [String: Any])?["sample"] != nil)

@@ -120,9 +120,9 @@ head -1 "$tmp/curve.csv" | grep -q "^group,time \[weeks\],at risk" || fail "curv
 python3 - "$tmp/curve.csv" <<'PY' || fail "curve csv"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-s = [float(r["survival [%]"]) for r in rows]
+s = [float(r["survival"]) for r in rows]
 assert all(a >= b for a, b in zip(s, s[1:])), "KM must not increase"
-assert abs(float(rows[0]["time [weeks]"]) - 1 / 7) < 1e-12, rows[0]
+assert abs(float(rows[0]["time_weeks"]) - 1 / 7) < 1e-12, rows[0]
 PY
 run "$tmp/rossi" --unit month --by fin > "$tmp/m.json"
 python3 - "$tmp/a.json" "$tmp/m.json" <<'PY' || fail "--unit month"

@@ -160,8 +160,13 @@ public enum Projection {
         }
 
         let ht = Double(h)
-        let A = b.shifted(.alive, delta: d.delta, through: ht * max(1, scale))
-        var retained = b.read(A, at: scale * ht) - b.read(A, at: ht)
+        // Retained customers: a churn reduction c keeps a share c of the customers who would become
+        // inactive over the horizon (alive now − alive at the horizon, BG/NBD). A frequency lift does not
+        // change who stays: under BG/NBD drop-out happens at purchases, so speeding up the whole process
+        // (the time scale above, right for purchases) would lose customers to the lift; it is not applied
+        // to P(alive).
+        let A = b.shifted(.alive, delta: d.delta, through: ht)
+        var retained = c * max(0, b.read(A, at: 0) - b.read(A, at: ht))
         retained += subscriptionRetained
         let newTotal = newPerMonth * ht
         let npv = pvMargin - pvCost

@@ -185,7 +185,9 @@ public enum Ridge {
 /// (statsmodels' `GLM(y, X, family=Poisson())`). Handles zeros and non-integer y ≥ 0, so it suits
 /// skewed, zero-heavy revenue: E[y] = exp(Xβ), Var[y] = φ·E[y]. Each step solves the weighted
 /// normal equations `XᵀWX β = XᵀWz` (W = μ, z = η + (y − μ)/μ) by Cholesky; it starts from
-/// μ = (y + ȳ)/2 like statsmodels and stops when the deviance changes by < 1e-15 relative.
+/// μ = (y + ȳ)/2 like statsmodels and stops when the deviance changes by < 1e-15 relative; a step
+/// that raises the deviance or overflows is halved (as R's glm.fit), and a fit that cannot descend
+/// is a `FitError`, never a set of coefficients.
 /// Standard errors: `sqrt(φ · diag((XᵀWX)⁻¹))` with φ = Pearson χ²/(n − p) (quasi-Poisson; statsmodels
 /// `fit(scale="X2")`); `rawStandardErrors` gives the φ = 1 Poisson ones.
 public enum PoissonGLM {
@@ -221,13 +223,30 @@ public enum PoissonGLM {
             }
             xtwx = xw.gram()
             let rhs = xw.times(z, transposed: true)
+            let previous = beta
             do { beta = try LinearAlgebra.choleskySolve(xtwx, rhs) } catch {
                 throw FitError(model: "poisson-glm", reason: "weighted normal equations are singular: \(error)")
             }
             eta = d.X.times(beta)
             mu = eta.map { Foundation.exp($0) }
-            if mu.contains(where: { !$0.isFinite }) { throw FitError(model: "poisson-glm", reason: "diverged (μ overflowed)") }
-            let nd = deviance(mu)
+            var nd = mu.contains(where: { !$0.isFinite }) ? Double.infinity : deviance(mu)
+            // Step-halving (R's glm.fit): a step that overflows or raises the deviance is halved back
+            // toward the previous coefficients; 30 halvings without improvement is a divergence.
+            if it > 1 {
+                var halvings = 0
+                while !(nd <= dev * (1 + 1e-12)) {
+                    halvings += 1
+                    guard halvings <= 30 else {
+                        throw FitError(model: "poisson-glm", reason: "IRLS diverged: the deviance rose at iteration \(it) and 30 step-halvings did not bring it down")
+                    }
+                    for j in 0..<p { beta[j] = (beta[j] + previous[j]) / 2 }
+                    eta = d.X.times(beta)
+                    mu = eta.map { Foundation.exp($0) }
+                    nd = mu.contains(where: { !$0.isFinite }) ? .infinity : deviance(mu)
+                }
+            } else if !nd.isFinite {
+                throw FitError(model: "poisson-glm", reason: "diverged (μ overflowed at the first step)")
+            }
             let done = abs(nd - dev) <= 1e-15 * max(abs(nd), 1) && it > 1
             dev = nd
             if done { break }

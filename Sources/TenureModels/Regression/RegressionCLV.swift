@@ -58,7 +58,12 @@ public struct ModelComparison: Sendable, Codable, Equatable {
     public var bias: Double
     /// 1 − SSE/SST of the predictions on the test customers.
     public var rSquared: Double
-    enum CodingKeys: String, CodingKey { case model, customers, mae, rmse, bias, rSquared = "r_squared" }
+    /// Why this model's predictions are not usable (non-finite, or R² below `minUsableRSquared`: far
+    /// worse than predicting the mean, e.g. a log link extrapolating past the training data); such a
+    /// model is listed with its failure and never charted or picked as best.
+    public var failure: String?
+    public static let minUsableRSquared = -1.0
+    enum CodingKeys: String, CodingKey { case model, customers, mae, rmse, bias, rSquared = "r_squared", failure }
 
     public init(model: String, predicted: [Double], actual: [Double]) {
         self.model = model
@@ -69,6 +74,11 @@ public struct ModelComparison: Sendable, Codable, Equatable {
         var sse = 0.0, sst = 0.0
         for (p, a) in zip(predicted, actual) { sse += (p - a) * (p - a); sst += (a - m) * (a - m) }
         rSquared = 1 - sse / sst
+        if predicted.contains(where: { !$0.isFinite }) {
+            failure = "some predictions overflowed (not finite)"
+        } else if rSquared < Self.minUsableRSquared {
+            failure = "holdout R² \(String(format: "%.1f", rSquared)): far worse than predicting the mean (the model extrapolates past its training data)"
+        }
     }
 }
 

@@ -74,13 +74,15 @@ public struct SurvivalResult: Sendable, Codable {
     public var groups: [SurvivalGroup]
     public var logRank: LogRankTest?
     public var cox: CoxReport?
+    /// Things a reader must know: customers left out and why.
+    public var notes: [String] = []
     /// Full curve first in the tables (`--curve`); not part of the JSON.
     public var curveFirst = false
     /// Wall-clock seconds of each stage (events, km, logrank, cox); not part of the JSON.
     public var timings: [(stage: String, seconds: Double)] = []
 
     enum CodingKeys: String, CodingKey {
-        case unit, subjects, events, groups, cox
+        case unit, subjects, events, groups, cox, notes
         case churnDefinition = "churn_definition", asOf = "as_of", byColumn = "by", strataColumn = "strata"
         case confidenceType = "confidence_type", confidenceLevel = "confidence_level", logRank = "log_rank"
     }
@@ -122,6 +124,17 @@ public enum SurvivalAnalysis {
         if let s = o.strata { strataCodes = try Covariates.categorical(d, name: s, customers: churn.customer).codes }
         var members = [[Int]](repeating: [], count: groupLevels.count)
         if let gc = groupCodes { for i in 0..<sample.count where gc[i] >= 0 { members[Int(gc[i])].append(i) } }
+        var notes: [String] = []
+        if let gc = groupCodes, let by = o.by {
+            let missing = gc.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+            if missing > 0 {
+                notes.append("\(missing) of \(sample.count) customers have no value for --by \(by) and were left out of the curves and the log-rank test.")
+            }
+            if let sc = strataCodes, let st = o.strata {
+                let noStratum = zip(gc, sc).reduce(0) { $0 + ($1.0 >= 0 && $1.1 < 0 ? 1 : 0) }
+                if noStratum > 0 { notes.append("\(noStratum) customers have no value for --strata \(st) and were left out of the stratified log-rank test.") }
+            }
+        }
         var curves: [KaplanMeierCurve] = []
         for (k, _) in groupLevels.enumerated() {
             curves.append(try KaplanMeier.fit(sample, indices: groupCodes == nil ? nil : members[k],
@@ -186,6 +199,7 @@ public enum SurvivalAnalysis {
                                subjects: sample.count, events: sample.eventCount, byColumn: o.by, strataColumn: o.strata,
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: cox)
+        r.notes = notes
         r.curveFirst = o.curveTable
         r.timings = timings
         return r

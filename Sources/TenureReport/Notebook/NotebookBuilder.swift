@@ -117,7 +117,7 @@ public enum NotebookBuilder {
     static func plainTable(_ t: ReportTable, maxRows: Int) -> String {
         var cut = t
         cut.rows = Array(t.rows.prefix(maxRows))
-        var s = TerminalTable.render(cut, color: false)
+        var s = TerminalTable.render(cut, color: false, width: nil)
         if t.rows.count > maxRows { s += "… \(Format.count(t.rows.count - maxRows)) more rows in the CSV\n" }
         return s.trimmingTrailingNewlines()
     }

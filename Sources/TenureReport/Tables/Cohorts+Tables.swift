@@ -201,20 +201,29 @@ extension CohortResult: Reportable {
 
     var sbgTable: ReportTable {
         let cols = groupColumns + [.init("cohort"), .init("size"), .init("basis"), .init("fitted_ages"), .init("alpha"), .init("alpha_se"),
-                                   .init("beta"), .init("beta_se"), .init("log_likelihood"), .init("note")]
+                                   .init("beta"), .init("beta_se"), .init("theta"), .init("theta_se"), .init("log_likelihood"), .init("note")]
+        /// A fit at the edge is its limiting model: theta, not alpha and beta of 10⁸.
+        func fitCells(_ fit: SBGFit?, failure: String?) -> [Cell] {
+            let l = fit?.limit
+            let shown = l == nil ? fit : nil
+            return [Self.opt(shown?.alpha, 4, percent: false), Self.opt(shown?.alphaSE, 4, percent: false),
+                    Self.opt(shown?.beta, 4, percent: false), Self.opt(shown?.betaSE, 4, percent: false),
+                    Self.opt(l?.theta ?? fit.map { $0.alpha / ($0.alpha + $0.beta) }, 4, percent: false), Self.opt(l?.thetaSE, 4, percent: false),
+                    Self.opt(fit?.logLikelihood, 3, percent: false),
+                    .text(failure.map { "not fitted: " + $0 } ?? l.map { "\($0.model) limit: \($0.note)" } ?? "")]
+        }
         let rows: [[Cell]] = groups.flatMap { g -> [[Cell]] in
             guard let f = g.forecast else { return [] }
-            return f.cohorts.map { c in
-                let fit = c.fit
-                return groupCells(g) + [.text(c.cohort), .int(c.size), .text(f.basis), .int(c.fittedAges),
-                                        Self.opt(fit?.alpha, 4, percent: false), Self.opt(fit?.alphaSE, 4, percent: false),
-                                        Self.opt(fit?.beta, 4, percent: false), Self.opt(fit?.betaSE, 4, percent: false),
-                                        Self.opt(fit?.logLikelihood, 3, percent: false), .text(c.failure.map { "not fitted: " + $0 } ?? "")]
+            let size = (g.contractual?.map(\.size) ?? g.cohorts.map(\.size)).reduce(0, +)
+            let pooled = groupCells(g) + [.text("all (pooled)"), .int(size), .text(f.basis),
+                                          .int(f.cohorts.map(\.fittedAges).max() ?? 0)] + fitCells(f.pooled, failure: f.pooledFailure)
+            return [pooled] + f.cohorts.map { c in
+                groupCells(g) + [.text(c.cohort), .int(c.size), .text(f.basis), .int(c.fittedAges)] + fitCells(c.fit, failure: c.failure)
             }
         }
         let f = groups.compactMap(\.forecast).first
         return ReportTable(id: "cohort_sbg", title: "sBG fit per cohort (Fader & Hardie 2007)", columns: cols, rows: rows,
-                           note: "Shifted-beta-geometric model fitted by maximum likelihood on each cohort's complete ages; standard errors by the delta method from the inverse Hessian. Forecast \(f?.horizon ?? 0) \(settings.period)s past the end of observation; projection intervals: \(f?.intervalMethod ?? "").")
+                           note: "Shifted-beta-geometric model fitted by maximum likelihood on each cohort's complete ages (the first row: all cohorts together, shared alpha and beta); standard errors by the delta method from the inverse Hessian; theta = alpha / (alpha + beta), the mean churn probability in the first period. A fit whose alpha and beta run off together is shown as its limit, the geometric model with churn probability theta. Forecast \(f?.horizon ?? 0) \(settings.period)s past the end of observation; projection intervals: \(f?.intervalMethod ?? "").")
     }
 
     static func mrrTable(_ m: MRRMovements, period: String) -> ReportTable {
@@ -240,6 +249,9 @@ public enum CohortTerminal {
     /// Cohorts (latest) and ages (first) shown per heatmap; the CSV has everything.
     public static let maxRows = 36
     public static let maxColumns = 18
+    /// Ages shown: at most `maxColumns`, fewer when the terminal is narrow (about 7 characters an age
+    /// after 24 for the cohort labels and sizes).
+    static var fittingColumns: Int { TerminalTable.width.map { max(4, min(maxColumns, ($0 - 24) / 7)) } ?? maxColumns }
 
     public static func render(_ r: CohortResult, color: TerminalHeatmap.ColorMode) -> String {
         var parts: [String] = []
@@ -277,7 +289,7 @@ public enum CohortTerminal {
     static func grid(_ r: CohortResult, _ g: CohortGroup, _ spec: CohortResult.MatrixSpec) -> TerminalHeatmap.Grid {
         let shown = Array(g.cohorts.suffix(maxRows))
         let allAges = (g.cohorts.flatMap { $0.cells.map(\.age) }.max() ?? -1) + 1
-        let width = min(maxColumns, allAges)
+        let width = min(fittingColumns, allAges)
         var cells: [[TerminalHeatmap.Cell?]] = []
         var hi = 0.0
         for row in shown {
@@ -305,7 +317,7 @@ public enum CohortTerminal {
     static func contractualGrid(_ r: CohortResult, _ g: CohortGroup, _ rows: [ContractualRow]) -> TerminalHeatmap.Grid {
         let shown = Array(rows.suffix(maxRows))
         let allAges = (rows.flatMap { $0.cells.map(\.age) }.max() ?? -1) + 1
-        let width = min(maxColumns, allAges)
+        let width = min(fittingColumns, allAges)
         let cells: [[TerminalHeatmap.Cell?]] = shown.map { row in
             var line = [TerminalHeatmap.Cell?](repeating: nil, count: width)
             for c in row.cells where c.age < width {
@@ -333,7 +345,7 @@ public enum CohortTerminal {
         let shown = Array(f.cohorts.suffix(maxRows))
         let allAges = (f.cohorts.map { c in max(observed[c.cohort]?.map(\.age).max() ?? 0, c.cells.map(\.age).max() ?? 0) }.max() ?? 0) + 1
         // Keep the forecast visible: show the last ages when the triangle is wider than the screen.
-        let width = min(maxColumns, allAges)
+        let width = min(fittingColumns, allAges)
         let first = allAges - width
         var cells: [[TerminalHeatmap.Cell?]] = []
         for c in shown {

@@ -7,6 +7,29 @@ import TenureSurvival
 extension SurvivalResult: Reportable {
     public var analysis: String { "survival" }
 
+    /// The full Kaplan–Meier / Nelson–Aalen curve, one row per group and distinct time: first in
+    /// `tables` with `--curve`; the report always writes it (tables/survival_curve.csv).
+    public var curveTable: ReportTable {
+        let u = unit.plural
+        let level = formatFixed(100 * confidenceLevel, decimals: confidenceLevel * 100 == (confidenceLevel * 100).rounded() ? 0 : 1)
+        return ReportTable(
+            id: "survival_curve", title: "Kaplan–Meier curve and Nelson–Aalen cumulative hazard",
+            columns: [.init("group"), .init("time", unit: u), .init("at risk"), .init("churned"), .init("censored"),
+                      .init("survival", unit: "%"), .init("std. error of log S"), .init("\(level)% low", unit: "%"),
+                      .init("\(level)% high", unit: "%"), .init("cumulative hazard"), .init("cumulative hazard SE")],
+            rows: groups.flatMap { g in
+                let c = g.curve
+                return c.time.indices.map { i -> [Cell] in
+                    [.text(g.name), .number(c.time[i], decimals: unit == .day ? 0 : 3), .int(c.atRisk[i]), .int(c.events[i]),
+                     .int(c.censored[i]), .percent(c.survival[i], decimals: 2), Self.value(c.stdErr[i], 5),
+                     Self.share(c.lower[i]), Self.share(c.upper[i]),
+                     .number(c.cumulativeHazard[i], decimals: 5), .number(c.cumulativeHazardSE[i], decimals: 5)]
+                }
+            },
+            note: "One row per distinct time. \(confidenceType.rawValue) intervals from the Greenwood variance; "
+                + "no interval exists at S = 0\(confidenceType == .logLog ? " or S = 1" : "") (shown blank, as R's NA).")
+    }
+
     public var tables: [ReportTable] {
         let u = unit.plural
         let level = formatFixed(100 * confidenceLevel, decimals: confidenceLevel * 100 == (confidenceLevel * 100).rounded() ? 0 : 1)
@@ -35,28 +58,10 @@ extension SurvivalResult: Reportable {
             id: "survival_summary", title: "Churn survival (Kaplan–Meier)" + (byColumn.map { " by \($0)" } ?? ""),
             columns: cols, rows: rows,
             note: "Churn: \(churnDefinition). Median with its \(level)% \(confidenceType.rawValue) interval (R's rule); "
-                + "restricted mean = area under the curve up to 'restricted to'. As of \(asOf).")
+                + "restricted mean = area under the curve up to 'restricted to'. As of \(asOf)."
+                + notes.map { " " + $0 }.joined())
 
-        var curve: ReportTable?
-        if curveFirst {
-            curve = ReportTable(
-                id: "survival_curve", title: "Kaplan–Meier curve and Nelson–Aalen cumulative hazard",
-                columns: [.init("group"), .init("time", unit: u), .init("at risk"), .init("churned"), .init("censored"),
-                          .init("survival", unit: "%"), .init("std. error of log S"), .init("\(level)% low", unit: "%"),
-                          .init("\(level)% high", unit: "%"), .init("cumulative hazard"), .init("cumulative hazard SE")],
-                rows: groups.flatMap { g in
-                    let c = g.curve
-                    return c.time.indices.map { i -> [Cell] in
-                        [.text(g.name), .number(c.time[i], decimals: unit == .day ? 0 : 3), .int(c.atRisk[i]), .int(c.events[i]),
-                         .int(c.censored[i]), .percent(c.survival[i], decimals: 2), Self.value(c.stdErr[i], 5),
-                         Self.share(c.lower[i]), Self.share(c.upper[i]),
-                         .number(c.cumulativeHazard[i], decimals: 5), .number(c.cumulativeHazardSE[i], decimals: 5)]
-                    }
-                },
-                note: "One row per distinct time. \(confidenceType.rawValue) intervals from the Greenwood variance; "
-                    + "no interval exists at S = 0\(confidenceType == .logLog ? " or S = 1" : "") (shown blank, as R's NA).")
-        }
-        if let curve { out.append(curve) }
+        if curveFirst { out.append(curveTable) }
         out.append(summary)
 
         if !horizonTimes.isEmpty {

@@ -102,7 +102,7 @@ public enum TerminalHeatmap {
         let texts = g.cells.map { $0.map(text) }
         var cw = max(3, g.columnLabels.map(\.count).max() ?? 0)
         for row in texts { for t in row { cw = max(cw, t.count) } }
-        var out = "\(bold)\(san(g.title))\(reset)\n"
+        var out = "\(bold)\(TerminalTable.wrap(san(g.title), TerminalTable.width))\(reset)\n"
         out += pad("", lw, right: false) + (nw > 0 ? "  " + pad("", nw, right: false) : "") + "  " + san(g.columnHeader) + "\n"
         out += pad(g.rowHeader, lw, right: false) + (nw > 0 ? "  " + pad(g.rowNoteHeader, nw, right: true) : "") + " "
         out += g.columnLabels.map { " " + pad(san($0), cw, right: true) }.joined() + "\n"
@@ -130,7 +130,7 @@ public enum TerminalHeatmap {
             legend += "\(sw) ≥\(threshold)  "
         }
         out += legend + "\n"
-        if let note = g.note { out += san(note) + "\n" }
+        if let note = g.note { out += TerminalTable.wrap(san(note), TerminalTable.width) + "\n" }
         return out
     }
 }

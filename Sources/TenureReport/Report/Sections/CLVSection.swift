@@ -101,16 +101,20 @@ enum CLVSection {
         }
 
         if let reg = r.regression, !reg.comparison.isEmpty {
+            let usable = reg.comparison.filter { $0.failure == nil }
             blocks.append(.heading("Regression-based CLV, side by side"))
             blocks.append(.text("OLS, ridge and a log-link GLM predict each customer's holdout spend from calibration features (\(reg.features.joined(separator: ", "))), trained on \(Format.count(reg.trainCustomers)) customers and scored, with the probabilistic model, on the same \(Format.count(reg.testCustomers)) test customers."))
             blocks.append(.chart(.bars(BarChart(
                 id: "clv_model_comparison", title: "Holdout spend error by model",
                 caption: "Mean absolute error and root mean squared error of each model's prediction of holdout spend per test customer (lower is better).",
-                categories: reg.comparison.map(\.model), categoryAxis: "model",
+                categories: usable.map(\.model), categoryAxis: "model",
                 axis: Axis("error per customer", unit: "currency", format: .number(decimals: 1)),
-                groups: [.init(name: "MAE", values: reg.comparison.map(\.mae), color: 0),
-                         .init(name: "RMSE", values: reg.comparison.map(\.rmse), color: 4)]))))
-            if let best = reg.comparison.min(by: { $0.mae < $1.mae }) {
+                groups: [.init(name: "MAE", values: usable.map(\.mae), color: 0),
+                         .init(name: "RMSE", values: usable.map(\.rmse), color: 4)]))))
+            for m in reg.comparison where m.failure != nil {
+                blocks.append(.warning("\(m.model) is left out of the chart: \(m.failure!)."))
+            }
+            if let best = usable.min(by: { $0.mae < $1.mae }) {
                 highlights.append("Lowest holdout error: \(best.model) (MAE \(Format.grouped(best.mae, decimals: 2)), R² \(Format.grouped(best.rSquared, decimals: 3))).")
             }
         }

@@ -116,8 +116,8 @@ enum CohortSection {
                     columnLabels: (0..<width).map(String.init), values: tv, forecast: tf,
                     format: .percent(decimals: 0), domain: 0...1, legendLabel: "\(f.basis) retention"))))
             }
-            if let last = fitted.last, let fit = last.fit {
-                highlights.append("sBG fit of cohort \(last.cohort): \(describe(fit)).")
+            if let fit = f.pooled {
+                highlights.append("sBG retention model over all \(f.cohorts.count) cohorts (\(f.basis), \(r.settings.contractualWindow == "rolling" && f.basis == "contractual" ? "anniversary" : r.settings.window) \(units)): \(describe(fit)).")
             }
             let failed = f.cohorts.filter { $0.fit == nil }.count
             if failed > 0 { blocks.append(.warning("\(failed) of \(f.cohorts.count) cohorts could not be forecast (too few complete ages or no loss observed yet); the CSV says why for each.")) }
@@ -125,8 +125,9 @@ enum CohortSection {
         if let a1 = g.average.first(where: { $0.age == 1 && $0.cohorts > 0 }) {
             highlights.insert("\(unit.capitalized)-1 retention averages \(pct(a1.retention)) over \(a1.cohorts) cohorts (\(Format.count(a1.size)) customers).", at: 0)
         }
-        if let last = g.average.last(where: { $0.cohorts > 0 }), last.age > 1 {
-            highlights.insert("After \(last.age) \(units), \(pct(last.retention)) of customers are still buying in a given \(unit) (\(pct(last.unbounded)) buy then or later).", at: min(1, highlights.count))
+        // A late age is a headline only when several cohorts and enough customers stand behind it.
+        if let last = g.average.last(where: { $0.cohorts >= headlineMinCohorts && $0.size >= headlineMinCustomers }), last.age > 1 {
+            highlights.insert("After \(last.age) \(units) (\(last.cohorts) cohorts, \(Format.count(last.size)) customers), \(pct(last.retention)) of customers are still buying in a given \(unit) (\(pct(last.unbounded)) buy then or later).", at: min(1, highlights.count))
         }
 
         if !purchases, let a1 = g.contractualAverage?.first(where: { $0.age == 1 && $0.cohorts > 0 }) {
@@ -163,7 +164,16 @@ enum CohortSection {
         return out
     }
 
+    /// An average-curve age is headline material only with at least this many cohorts and customers behind it.
+    static let headlineMinCohorts = 3
+    static let headlineMinCustomers = 100
+
     static func describe(_ fit: SBGFit) -> String {
-        "alpha = \(Format.grouped(fit.alpha, decimals: 3)) (SE \(Format.grouped(fit.alphaSE, decimals: 3))), beta = \(Format.grouped(fit.beta, decimals: 3)) (SE \(Format.grouped(fit.betaSE, decimals: 3)))"
+        if let l = fit.limit {
+            return "\(l.model) model, churn probability \(pct(l.theta)) per period (SE \(pct(l.thetaSE))): \(l.note)"
+        }
+        let churn = fit.alpha / (fit.alpha + fit.beta)
+        return "alpha = \(Format.grouped(fit.alpha, decimals: 3)) (SE \(Format.grouped(fit.alphaSE, decimals: 3))), beta = \(Format.grouped(fit.beta, decimals: 3)) (SE \(Format.grouped(fit.betaSE, decimals: 3))); mean churn \(pct(churn)) in the first period"
     }
+
 }
