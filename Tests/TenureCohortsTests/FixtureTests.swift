@@ -99,7 +99,7 @@ import TenureData
                       ("quarter/rolling/contractual", .quarter, .rolling, nil),
                       ("month/calendar/contractual-by-segment", .month, .calendar, "segment")])
     func contractualMatchesPandas(_ name: String, _ period: CohortPeriod, _ window: CohortWindow, _ by: String?) throws {
-        var o = CohortOptions(); o.period = period; o.window = window; o.cohortBy = .firstPurchase; o.by = by
+        var o = CohortOptions(); o.period = period; o.window = window; o.contractualWindow = window; o.cohortBy = .firstPurchase; o.by = by
         let r = try CohortAnalysis.run(try FixtureData.dataset(), options: o)
         var expected: [String: [String: String]] = [:]
         for e in try FixtureData.csv("expected_contractual.csv") where e["config"] == name {

@@ -128,13 +128,20 @@ import TenureNumerics
             s.customer.append(ids.intern(c)); s.startDay.append(Self.d(st)); s.endDay.append(en.isEmpty ? Day.missing : Self.d(en)); s.mrr = (s.mrr ?? []) + [m]
         }
         let ds = Dataset(source: "hand", customers: ids, transactions: tx, subscriptions: s, asOf: Self.d("2024-04-30"))
-        var o = CohortOptions(); o.period = .month
+        var o = CohortOptions(); o.period = .month; o.contractualWindow = .calendar
         let r = try CohortAnalysis.run(ds, options: o)
         let row = try #require(r.groups.first?.contractual?.first)
         // Jan: x, y; Feb: x, y; Mar: x (to Mar 4), y; Apr: x (from Apr 20), y.
         #expect(row.size == 2)
         #expect(row.cells.map(\.customers) == [2, 2, 2, 2])
+        // calendar months cannot see x's gap (March and April are both covered), so x survives throughout
         #expect(row.cells.map(\.survivors) == [2, 2, 2, 2])
+        // Anniversary windows (the default): x is covered at ages 0 (Jan 10 – Feb 9) and 1 (Feb 10 – Mar 4), not 2
+        // (Mar 10 – Apr 9), again at 3 (Apr 10 –); y at every age.
+        o.contractualWindow = .rolling
+        let rolling = try #require(try CohortAnalysis.run(ds, options: o).groups.first?.contractual?.first)
+        #expect(rolling.cells.map(\.customers) == [2, 2, 1, 2])
+        #expect(rolling.cells.map(\.survivors) == [2, 2, 1, 1])
         // MRR snapshots at Jan 31, Feb 29, Mar 31, Apr 30: x 10,10,0,30; y 20,20,20,20 (the 5.0 add-on ended Feb 20).
         let m = try #require(r.mrr).periods
         #expect(m.map(\.period) == ["2024-01", "2024-02", "2024-03", "2024-04"])

@@ -121,3 +121,36 @@ import TenureNumerics
         #expect(throws: FitError.self) { _ = try SBG.fit(survivors: [100, 90, 95]) }
     }
 }
+
+/// Fits at the edge of the parameter space are reported as their limiting model (issue 12, point 3).
+@Suite struct SBGBoundaryTests {
+    /// Survivors of a homogeneous cohort (every customer churns with θ = 0.2 each period, no
+    /// heterogeneity): the likelihood rises as α, β → ∞ at α/(α+β) = 0.2. The fit is the geometric
+    /// model with θ̂ = lost / periods at risk, never alpha = 10⁸.
+    @Test func homogeneousChurnIsTheGeometricLimit() throws {
+        let n: [Double] = [10_000, 8_000, 6_400, 5_120, 4_096, 3_277, 2_621]
+        let fit = try SBG.fit(survivors: n)
+        let limit = try #require(fit.limit, "alpha \(fit.alpha), beta \(fit.beta) should be reported as a limit")
+        #expect(limit.model == "geometric")
+        var lost = 0.0, exposure = 0.0
+        for t in 1..<n.count { lost += n[t - 1] - n[t]; exposure += Double(t) * (n[t - 1] - n[t]) }
+        exposure += Double(n.count - 1) * n.last!
+        #expect(abs(limit.theta - lost / exposure) < 1e-12)
+        #expect(abs(limit.theta - 0.2) < 0.002)
+        #expect(limit.thetaSE > 0 && limit.thetaSE < 0.01)
+        // the projection of the limit is the geometric one
+        #expect(abs(SBG.survival(alpha: fit.alpha, beta: fit.beta, 3) - pow(1 - limit.theta, 3)) < 1e-6)
+    }
+
+    /// Pooled data (several cohorts, different lengths) fit the same α, β as one long series would.
+    @Test func pooledCohortsShareOneFit() throws {
+        var d = SBGData()
+        d.add(survivors: [1000, 869, 743, 653, 593, 551, 517, 491])
+        let one = try SBG.fit(d)
+        d.add(survivors: [1000, 869, 743])
+        let two = try SBG.fit(d)
+        #expect(one.limit == nil && two.limit == nil)
+        #expect(abs(one.alpha - 0.6680883728764352) < 1e-4)
+        #expect(abs(two.alpha - one.alpha) < 0.1 && abs(two.beta - one.beta) < 0.5)
+    }
+}

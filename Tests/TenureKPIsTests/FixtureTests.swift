@@ -139,6 +139,10 @@ enum KPIFixture {
         let n = KPIFixture.compare(r, e)
         // every KPI in every group has a reference value or a reference "none"
         #expect(n == KPICatalog.all.count * (1 + r.byPeriod.count + r.bySegment.count + r.byChannel.count))
-        #expect(r.overall.allSatisfy { $0.value != nil })   // the fixture has every table
+        // the fixture has every table; only the model CLV (and CLV:CAC) may be missing, when BG/NBD cannot be
+        // fitted to its 300 customers, and CAC payback when the cohorts never earn their CAC back; each says why
+        for v in r.overall where v.value == nil {
+            #expect(["clv", "clv_cac_ratio", "cac_payback_months"].contains(v.id) && v.unavailable != nil, "\(v.id): \(v.unavailable ?? "")")
+        }
     }
 }

@@ -139,3 +139,32 @@ func exampleTransactions() throws -> (ids: [String], customer: [Int32], day: [Da
         #expect(relErr(r.fit.scale, Fixture.num(q["scale"])) < 1e-8)
     }
 }
+
+/// A regression model whose holdout predictions are useless is marked failed, so the report never
+/// charts it (issue 12, point 4).
+@Suite struct FailedModelTests {
+    @Test func overflowingOrFarOffPredictionsAreFailures() {
+        let actual = [10.0, 0, 25, 3, 8, 0, 14]
+        #expect(ModelComparison(model: "ok", predicted: actual.map { $0 + 1 }, actual: actual).failure == nil)
+        let overflow = ModelComparison(model: "glm", predicted: actual.map { _ in Double.infinity }, actual: actual)
+        #expect(overflow.failure?.contains("overflowed") == true)
+        let far = ModelComparison(model: "glm", predicted: actual.map { $0 * 300 + 5_000 }, actual: actual)
+        #expect(far.rSquared < ModelComparison.minUsableRSquared && far.failure?.contains("far worse than predicting the mean") == true)
+    }
+
+    /// IRLS halves a step that raises the deviance: a design with a huge feature still converges to
+    /// the same fit as the rescaled one (coefficients scale inversely), instead of diverging.
+    @Test func poissonGLMAgreesUnderRescaling() throws {
+        var rng = RNG(seed: 3)
+        let n = 400
+        var x = [Double](), y = [Double]()
+        for _ in 0..<n { let v = rng.uniform() * 4; x.append(v); y.append(Double(Int(exp(0.5 + 0.6 * v) * rng.uniform() * 2))) }
+        func fit(_ scale: Double) throws -> [Double] {
+            var X = Matrix(rows: n, cols: 2)
+            for i in 0..<n { X[i, 0] = 1; X[i, 1] = x[i] * scale }
+            return try PoissonGLM.fit(DesignMatrix(X: X, names: ["intercept", "x"]), y).fit.estimates
+        }
+        let a = try fit(1), b = try fit(1_000)
+        #expect(abs(a[0] - b[0]) < 1e-6 && abs(a[1] - b[1] * 1_000) < 1e-6, "\(a) vs \(b)")
+    }
+}

@@ -114,9 +114,9 @@ grep -q "Cox model: hazard ratios" "$tmp/t.txt" && grep -q "Log-rank test" "$tmp
 "$BIN" survival "$tmp/rossi" "${R[@]}" --by fin --format md > "$tmp/t.md"
 grep -q "^| group |" "$tmp/t.md" || fail "markdown output"
 "$BIN" survival "$tmp/rossi" "${R[@]}" --by fin --format csv > "$tmp/s.csv"
-head -1 "$tmp/s.csv" | grep -q "^group,customers,churned,censored,median lifetime \[days\]" || fail "csv summary header: $(head -1 "$tmp/s.csv")"
+head -1 "$tmp/s.csv" | grep -q "^group,customers,churned,censored,median_lifetime_days" || fail "csv summary header: $(head -1 "$tmp/s.csv")"
 "$BIN" survival "$tmp/rossi" "${R[@]}" --curve --unit week -o "$tmp/curve.csv"
-head -1 "$tmp/curve.csv" | grep -q "^group,time \[weeks\],at risk" || fail "curve csv header: $(head -1 "$tmp/curve.csv")"
+head -1 "$tmp/curve.csv" | grep -q "^group,time_weeks,at_risk" || fail "curve csv header: $(head -1 "$tmp/curve.csv")"
 python3 - "$tmp/curve.csv" <<'PY' || fail "curve csv"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

@@ -52,13 +52,13 @@ PY
 
 # 2. every format; csv = the primary table (CLV by segment)
 for f in table csv md; do "$BIN" clv "$FIX/transactions" "${opts[@]}" --format $f > "$tmp/out.$f"; test -s "$tmp/out.$f" || fail "empty $f"; done
-head -1 "$tmp/out.csv" | grep -q '^segment,customers,mean P(alive),expected purchases' || fail "csv header: $(head -1 "$tmp/out.csv")"
+head -1 "$tmp/out.csv" | grep -q '^segment,customers,mean_p_alive,expected_purchases' || fail "csv header: $(head -1 "$tmp/out.csv")"
 sed -n 2p "$tmp/out.csv" | grep -q '^all,' || fail "csv first row"
 grep -q 'Holdout spend per customer' "$tmp/out.md" || fail "markdown regression table"
 grep -q 'Cumulative repeat purchases' "$tmp/out.table" || fail "table tracking"
 # --model regression puts the regression comparison first
 "$BIN" clv "$FIX/transactions" "${opts[@]}" --model regression --format csv > "$tmp/reg.csv"
-head -1 "$tmp/reg.csv" | grep -q '^model,test customers,MAE,RMSE' || fail "regression csv header"
+head -1 "$tmp/reg.csv" | grep -q '^model,test_customers,mae,rmse' || fail "regression csv header"
 
 # 3. every model, and the comparison of all of them on one holdout
 for m in pareto-nbd mbgnbd bgbb paretonbd; do

@@ -51,7 +51,7 @@ check datasets/sample 2025-06-30 "$FIX/sample-expected.json"
 
 # 2. every format
 for f in table csv md; do "$BIN" kpis "$FIX/data" "${opts[@]}" --format $f > "$tmp/out.$f"; test -s "$tmp/out.$f" || fail "empty $f"; done
-head -1 "$tmp/out.csv" | grep -q '^family,KPI,id,value,unit,n' || fail "csv header"
+head -1 "$tmp/out.csv" | grep -q '^family,kpi,id,value,unit,n' || fail "csv header"
 grep -q '^retention,Churn rate (subscriptions),churn_rate,' "$tmp/out.csv" || fail "csv churn row"
 grep -q 'Net Promoter Score' "$tmp/out.md" || fail "markdown"
 

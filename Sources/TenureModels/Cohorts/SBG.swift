@@ -108,6 +108,13 @@ public enum SBG {
         return ll
     }
 
+    /// The log-likelihood of one survivor series `n_0 … n_K` (tests and the Hessian check).
+    static func logLikelihood(_ x: [Double], survivors n: [Double], gradient g: inout [Double]) -> Double {
+        var d = SBGData()
+        d.add(survivors: n)
+        return logLikelihood(x, d, gradient: &g)
+    }
+
     /// Fits α, β to a survivor series `n_0 … n_K` (K ≥ 2, non-increasing, some loss, some survivors).
     public static func fit(survivors n: [Double]) throws -> SBGFit {
         guard n.count >= 3 else { throw FitError(model: "sBG", reason: "needs survivors at ages 0, 1 and 2 at least (got \(n.count) ages)") }
