@@ -10,7 +10,8 @@ struct Tenure: ParsableCommand {
         commandName: "tenure",
         abstract: "Cohort retention, churn survival, CLV forecasts, CRM KPIs and ROI scenarios from CRM exports.",
         discussion: """
-        A dataset is a directory of CSV files; only transactions.csv (customer_id, date, amount) is required.
+        A dataset is a directory of CSV files; each analysis needs only its own tables
+        (transactions.csv for purchases and CLV, subscriptions.csv for contractual churn).
         Start with `tenure demo` to see a full report on synthetic data.
 
         Examples:

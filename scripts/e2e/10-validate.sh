@@ -63,7 +63,7 @@ has "transactions.csv:6: column 'amount': got 'oops'"
 run "$C/survey-range" 65
 has "surveys.csv:3"
 run "$C/missing-transactions" 65
-has "transactions.csv with columns customer_id, date, amount"
+has "transactions.csv (customer_id, date, amount) or subscriptions.csv (customer_id, start_date)"
 run "$C/does-not-exist" 65
 has "the directory does not exist"
 

@@ -111,7 +111,7 @@ expect 64 "horizon" "$FIX/transactions" --horizon soon
 expect 64 "discount-rate" "$FIX/transactions" --discount-rate 1.5
 expect 64 "model" "$FIX/transactions" --model magic
 expect 64 "calibration-end" "$FIX/transactions" --model regression
-expect 65 "calibration-end" "$FIX/transactions" --calibration-end 2030-01-01
+expect 64 "calibration-end" "$FIX/transactions" --calibration-end 2030-01-01
 expect 65 "nosuch" "$FIX/transactions" --by nosuch
 "$BIN" clv --help > "$tmp/help" 2>&1
 grep -q "repeat purchase periods" "$tmp/help" && grep -q "first purchase period" "$tmp/help" || fail "help documents the RFM conventions"
