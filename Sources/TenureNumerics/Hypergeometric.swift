@@ -106,7 +106,7 @@ extension Special {
     /// term (where the term ratio `(a+n)(b+n)z/((c+n)(n+1))` falls to 1), then the tail, whose ratio
     /// tends to z like `z(1 + (a+b−c−1)/n)`. `nlz` = −log z.
     @inline(__always)
-    static func seriesLength(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ nlz: Double) -> Double {
+    public static func seriesLength(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ nlz: Double) -> Double {
         let w = 1 - z
         // Peak: solve (a+n)(b+n)z = (c+n)(n+1) for n ≥ 0 (a quadratic: w n² + B n + C = 0).
         let B = (c + 1) - (a + b) * z

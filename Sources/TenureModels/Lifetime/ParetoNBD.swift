@@ -43,7 +43,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     }
 
     /// The bound on α and β, in units of the longest customer age T.
-    static let scaleBound = 1e3
+    static let scaleBound = 1e2
 
     /// `log ρ` and its derivatives in (k, s, α, β) at one t (see the type's documentation); nil when
     /// the series would need more than a million terms.
@@ -59,8 +59,16 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
                        dal: h.dz * (be + t) * iat * iat, dbe: -h.dz * iat)
         }
         let z = (be - al) / (be + t)
-        guard let h = Special.logHyp2f1Gradient(k, s + k, s + k + 1, z) else { return nil }
         let l1z = Foundation.log((al + t) / (be + t)), ibt = 1 / (be + t)
+        // Euler's transformation ₂F₁(k, s+k; s+k+1; z) = (1−z)^(1−k) ₂F₁(s+1, 1; s+k+1; z), also with
+        // positive terms, is much shorter when s is large (β → ∞ with s/β fixed): take the shorter.
+        let nlz = -Foundation.log(z)
+        if z > 0 && Special.seriesLength(s + 1, 1, s + k + 1, z, nlz) < Special.seriesLength(k, s + k, s + k + 1, z, nlz) {
+            guard let h = Special.logHyp2f1Gradient(s + 1, 1, s + k + 1, z) else { return nil }
+            return Rho(log: lss + l1z + h.value, dk: -iss + h.dc, ds: 1 / s - iss + h.da + h.dc,
+                       dal: 1 / (al + t) - h.dz * ibt, dbe: -ibt + h.dz * (al + t) * ibt * ibt)
+        }
+        guard let h = Special.logHyp2f1Gradient(k, s + k, s + k + 1, z) else { return nil }
         return Rho(log: lss + k * l1z + h.value, dk: -iss + l1z + h.da + h.db + h.dc, ds: 1 / s - iss + h.db + h.dc,
                    dal: k / (al + t) - h.dz * ibt, dbe: -k * ibt + h.dz * (al + t) * ibt * ibt)
     }
@@ -193,11 +201,20 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         let p = Prepared(d)
         let sc = max(p.maxT, 1e-9) / 10
         let e = Foundation.exp(0.1)
+        let tmax = max(p.maxT, 1e-9)
+        let bounds = MLE.Bounds(lower: [1e-6, 1e-6 * tmax, 1e-6, 1e-6 * tmax], upper: [1e6, scaleBound * tmax, 1e6, scaleBound * tmax])
         let f = try MLE.fit(model: name, names: ["r", "alpha", "s", "beta"],
                             starts: [[1, sc, 1, sc], [e, e * sc, e, e * sc], [0.5, 2 * sc, 0.5, 2 * sc]],
-                            observations: d.totalWeight, patterns: d.count,
+                            observations: d.totalWeight, patterns: d.count, bounds: bounds,
                             hessian: { th, g, h in negLogLikelihood(th, p, &g, &h) }) { th, g in negLogLikelihood(th, p, &g) }
-        return ParetoNBDModel(fit: f)
+        let r = f.estimates[0], al = f.estimates[1], s = f.estimates[2], be = f.estimates[3]
+        return ParetoNBDModel(fit: f.describingLimit("Pareto/NBD", bound: "alpha, beta ≤ \(Int(scaleBound)) × the longest customer age", [
+            "alpha": ("one purchase rate for all customers: Poisson purchases at lambda = r/alpha", ["lambda": r / al]),
+            "r": ("one purchase rate for all customers: Poisson purchases at lambda = r/alpha", ["lambda": r / al]),
+            "beta": ("one dropout rate for all customers: exponential lifetimes at mu = s/beta", ["mu": s / be]),
+            "s": ("one dropout rate for all customers: exponential lifetimes at mu = s/beta", ["mu": s / be]),
+            "s→0": ("dropout rates concentrated at zero: no one drops out (the NBD model)", ["r": r, "alpha": al]),
+        ]))
     }
 
     /// Log of the bracket at the fitted parameters for one pattern, and P(alive) = E(T) / bracket.
