@@ -170,7 +170,7 @@ struct CLV: ParsableCommand {
             clock.lap("rfm summary (\(summary.count) customers)")
             // A fit that runs longer than a second shows its Newton iterations on a terminal's stderr.
             let progress = ProgressBar(total: 1, mode: ProgressBar.mode(whenNotTerminal: .silent))
-            let r = try FitProgress.$report.withValue({ model, iteration, nll, seconds in
+            let r = try FitProgress.reporting(to: { model, iteration, nll, seconds in
                 if seconds > 1 {
                     progress.note("fitting \(model): Newton iteration \(iteration), −log L per customer \(String(format: "%.6f", nll))")
                 }

@@ -50,9 +50,24 @@ public struct MLEFit: Sendable, Codable, Equatable {
 }
 
 /// Reports fit progress (model, Newton iteration, −log L per customer, seconds since the fit
-/// started). The CLI sets it for the duration of a command; analyses never print.
-public enum FitProgress {
-    @TaskLocal public static var report: (@Sendable (_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) -> Void)? = nil
+/// started) to a handler the CLI installs for the duration of a command; analyses never print.
+public final class FitProgress: @unchecked Sendable {
+    public typealias Handler = @Sendable (_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) -> Void
+    private static let shared = FitProgress()
+    private let lock = NSLock()
+    private var handler: Handler?
+
+    /// Runs `body` with `handler` receiving the progress of every fit in it.
+    public static func reporting<T>(to handler: @escaping Handler, _ body: () throws -> T) rethrows -> T {
+        shared.lock.lock(); shared.handler = handler; shared.lock.unlock()
+        defer { shared.lock.lock(); shared.handler = nil; shared.lock.unlock() }
+        return try body()
+    }
+
+    static func report(_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) {
+        shared.lock.lock(); let h = shared.handler; shared.lock.unlock()
+        h?(model, iteration, meanNLL, seconds)
+    }
 }
 
 /// Maximum-likelihood driver shared by the BTYD models: damped, bounded Newton on log-parameters,
@@ -83,30 +98,31 @@ enum MLE {
                     nll: @escaping ([Double], inout [Double]) -> Double) throws -> MLEFit {
         let p = names.count
         let box = bounds ?? .uniform(p)
+        // Without an analytic Hessian: the forward difference of the gradient (steps 1e-6 relative).
         let hess: ([Double], inout [Double], inout Matrix) -> Double = hessian ?? { th, g, h in
             let v = nll(th, &g)
             guard v.isFinite else { return v }
             h = Matrix(rows: p, cols: p)
-            var gp = g, gm = g
+            var gp = g
             for j in 0..<p {
-                var up = th, dn = th
-                let step = 1e-5 * th[j]
-                up[j] += step; dn[j] -= step
-                guard nll(up, &gp).isFinite, nll(dn, &gm).isFinite else { return .nan }
-                for i in 0..<p { h[i, j] = (gp[i] - gm[i]) / (2 * step) }
+                var up = th
+                let step = 1e-6 * th[j]
+                up[j] += step
+                guard nll(up, &gp).isFinite else { return .nan }
+                for i in 0..<p { h[i, j] = (gp[i] - g[i]) / step }
             }
             h = h.symmetrized
             return v
         }
         let clamped = starts.map { s in s.indices.map { min(max(s[$0], box.lower[$0] * 1.01), box.upper[$0] / 1.01) } }
         if let f = try newtonFit(model: model, names: names, starts: clamped, observations: observations,
-                                 patterns: patterns, bounds: box, nllHessian: hess) {
+                                 patterns: patterns, bounds: box, nll: nll, nllHessian: hess) {
             return f
         }
         let lb = try lbfgsFit(model: model, names: names, starts: clamped, observations: observations, patterns: patterns, nll: nll)
         let from = lb.indices.map { min(max(lb[$0], box.lower[$0]), box.upper[$0]) }
         if let f = try newtonFit(model: model, names: names, starts: [from], observations: observations,
-                                 patterns: patterns, bounds: box, nllHessian: hess, acceptLoose: true) {
+                                 patterns: patterns, bounds: box, nll: nll, nllHessian: hess, acceptLoose: true) {
             return f
         }
         throw FitError(model: model, reason: "did not converge from any starting point")
@@ -117,7 +133,8 @@ enum MLE {
     /// Levenberg–Marquardt damping when the Hessian is not positive definite, steps capped at 3 in φ,
     /// Armijo backtracking on the projected path. Returns nil when no start converges.
     static func newtonFit(model: String, names: [String], starts: [[Double]], observations: Double, patterns: Int,
-                          bounds: Bounds, nllHessian: ([Double], inout [Double], inout Matrix) -> Double,
+                          bounds: Bounds, nll: ([Double], inout [Double]) -> Double,
+                          nllHessian: ([Double], inout [Double], inout Matrix) -> Double,
                           acceptLoose: Bool = false) throws -> MLEFit? {
         let p = names.count
         let scale = 1 / max(observations, 1)
@@ -138,6 +155,14 @@ enum MLE {
             }
             return (v * scale, g, h)
         }
+        /// Value and gradient only (line-search trials).
+        func value(_ phi: [Double]) -> (v: Double, g: [Double])? {
+            let theta = phi.map { Foundation.exp($0) }
+            var gt = [Double](repeating: 0, count: p)
+            let v = nll(theta, &gt)
+            guard v.isFinite, gt.allSatisfy({ $0.isFinite }) else { return nil }
+            return (v * scale, (0..<p).map { gt[$0] * theta[$0] * scale })
+        }
         /// Parameters held on a bound: on it (to rounding) with the descent direction pointing out.
         func active(_ phi: [Double], _ g: [Double]) -> [Bool] {
             (0..<p).map { i in (phi[i] <= lo[i] + 1e-9 && g[i] > 0) || (phi[i] >= hi[i] - 1e-9 && g[i] < 0) }
@@ -146,14 +171,36 @@ enum MLE {
         for s in starts {
             var phi = project(s.map { Foundation.log($0) })
             guard var cur = eval(phi) else { continue }
-            var iters = 0, converged = false
+            var iters = 0, converged = false, stalled = 0, evaluations = 0, jumps = 0
+            var sameWay = [Int](repeating: 0, count: p)   // consecutive steps in one direction (signed)
+            var lastStep = [Double](repeating: 0, count: p)
             var act = active(phi, cur.g)
             func freeNorm() -> Double { (0..<p).filter { !act[$0] }.map { abs(cur.g[$0]) }.max() ?? 0 }
             while iters < 200 {
                 act = active(phi, cur.g)
                 let gn = freeNorm()
-                FitProgress.report?(model, iters, cur.v, Date().timeIntervalSince(started))
+                FitProgress.report(model, iters, cur.v, Date().timeIntervalSince(started))
                 if gn < 1e-12 { converged = true; break }
+                // Crawling along a flat ridge (two parameters growing together towards a limit):
+                // three steps in a row that lower the mean −log L by less than 1e-10 relative end it.
+                // Crawling along a ridge towards a bound (parameters moving the same way for 5 steps,
+                // e.g. s and beta growing together with s/beta fixed): move them together by the same
+                // amount in log scale (their ratios kept) until the first reaches its bound; the fit
+                // is then reported as the limiting model instead of as huge raw numbers.
+                let moving = (0..<p).filter { !act[$0] && abs(sameWay[$0]) >= 5 }
+                if !moving.isEmpty && jumps < 2 {
+                    jumps += 1
+                    let room = moving.map { sameWay[$0] > 0 ? hi[$0] - phi[$0] : phi[$0] - lo[$0] }.min() ?? 0
+                    var jump = phi
+                    for i in moving { jump[i] += sameWay[i] > 0 ? room : -room }
+                    sameWay = sameWay.map { _ in 0 }
+                    if room > 0, let e = eval(project(jump)), e.v <= cur.v + 1e-10 * max(1, abs(cur.v)) {
+                        phi = project(jump); cur = e; stalled = 0; continue
+                    }
+                }
+                if stalled >= 3 && gn < 1e-4 { converged = true; break }
+                if evaluations > 400 { break }
+                let before = cur.v
                 iters += 1
                 let free = (0..<p).filter { !act[$0] }
                 var lambda = 0.0
@@ -176,9 +223,15 @@ enum MLE {
                     for _ in 0..<(gn < 1e-9 ? 3 : 30) {
                         let trial = project(zip(phi, step).map { $0 + t * $1 })
                         let moved = zip(cur.g, zip(trial, phi)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
-                        if let e = eval(trial), e.v <= cur.v + 1e-4 * min(moved, 0)
+                        evaluations += 1
+                        if let e = value(trial), e.v <= cur.v + 1e-4 * min(moved, 0)
                             || (e.v <= cur.v + 1e-14 * abs(cur.v) && (e.g.map(abs).max() ?? 0) < gn) {
-                            phi = trial; cur = e; accepted = true; break
+                            guard let full = eval(trial) else { break }
+                            lastStep = zip(trial, phi).map { $0 - $1 }
+                            for i in 0..<p {
+                                sameWay[i] = lastStep[i] > 0 ? max(sameWay[i], 0) + 1 : lastStep[i] < 0 ? min(sameWay[i], 0) - 1 : 0
+                            }
+                            phi = trial; cur = full; accepted = true; break
                         }
                         t *= 0.5
                     }
@@ -186,6 +239,7 @@ enum MLE {
                     lambda = lambda == 0 ? 1e-6 : lambda * 10
                 }
                 if converged { break }
+                stalled = accepted && before - cur.v < 1e-10 * max(1, abs(cur.v)) ? stalled + 1 : 0
                 if !accepted {
                     act = active(phi, cur.g)
                     converged = freeNorm() < (acceptLoose ? 1e-6 : 1e-9)
