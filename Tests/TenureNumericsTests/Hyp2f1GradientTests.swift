@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func derivativesMatchDifferences() throws {
-        for (a, b, c, z) in [(1.5, 1.0, 3.2, 0.4), (0.6, 11.2, 11.8, 0.93), (97.0, 1.0, 98.5, 0.996), (2.0, 0.8, 4.5, 0.0001)] {
+        for (a, b, c, z) in [(1.5, 1.0, 3.2, 0.4), (0.6, 11.2, 11.8, 0.93), (97.0, 1.0, 98.5, 0.996), (2.0, 0.8, 4.5, 0.01)] {
             let g = try #require(Special.logHyp2f1Gradient(a, b, c, z))
             func f(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double { Special.logHyp2f1Gradient(a, b, c, z)!.value }
             let h = 1e-6
