@@ -182,7 +182,7 @@ enum MLE {
                 FitProgress.report(model, iters, cur.v, Date().timeIntervalSince(started))
                 if gn < 1e-12 { converged = true; break }
                 // Crawling along a flat ridge (two parameters growing together towards a limit):
-                // three steps in a row that lower the mean −log L by less than 1e-10 relative end it.
+                // three steps in a row that lower the mean −log L by less than 1e-13 relative end it.
                 // Crawling along a ridge towards a bound (parameters moving the same way for 5 steps,
                 // e.g. s and beta growing together with s/beta fixed): move them together by the same
                 // amount in log scale (their ratios kept) until the first reaches its bound; the fit
@@ -198,7 +198,7 @@ enum MLE {
                         phi = project(jump); cur = e; stalled = 0; continue
                     }
                 }
-                if stalled >= 3 && gn < 1e-4 { converged = true; break }
+                if stalled >= 3 && gn < 1e-7 { converged = true; break }
                 if evaluations > 400 { break }
                 let before = cur.v
                 iters += 1
@@ -239,7 +239,7 @@ enum MLE {
                     lambda = lambda == 0 ? 1e-6 : lambda * 10
                 }
                 if converged { break }
-                stalled = accepted && before - cur.v < 1e-10 * max(1, abs(cur.v)) ? stalled + 1 : 0
+                stalled = accepted && before - cur.v < 1e-13 * max(1, abs(cur.v)) ? stalled + 1 : 0
                 if !accepted {
                     act = active(phi, cur.g)
                     converged = freeNorm() < (acceptLoose ? 1e-6 : 1e-9)
@@ -252,7 +252,7 @@ enum MLE {
             let free = (0..<p).filter { !act[$0] }
             // Observed information of the free parameters (total −log L on φ).
             var hf = Matrix(rows: free.count, cols: free.count)
-            for (u, i) in free.enumerated() { for (v, j) in free.enumerated() { hf[u, v] = cur.h[i, j] / scale } }
+            for (u, i) in free.enumerated() { for (v, j) in free.enumerated() { hf[u, v] = (1 / scale) * cur.h[i, j] } }
             var cov = Matrix(rows: p, cols: p)
             for i in 0..<p { for j in 0..<p where act[i] || act[j] { cov[i, j] = .nan } }
             if !free.isEmpty {
