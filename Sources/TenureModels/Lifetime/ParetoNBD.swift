@@ -241,11 +241,43 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
 
     /// `P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]` (limit `log((β+T+t)/(β+T))` at s = 1).
     public func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double {
+        conditionalExpectedPurchases(t, x: x, T: T, pAlive: probabilityAlive(x: x, tx: tx, T: T))
+    }
+
+    /// The same given the customer's P(alive) (the only part that needs the hypergeometric series).
+    public func conditionalExpectedPurchases(_ t: Double, x: Int32, T: Double, pAlive: Double) -> Double {
         guard t > 0 else { return 0 }
         let xd = Double(x)
         let q = Foundation.log((beta + T) / (beta + T + t))
         let term = abs(s - 1) < 1e-12 ? -q : -Foundation.expm1((s - 1) * q) / (s - 1)
-        return probabilityAlive(x: x, tx: tx, T: T) * (r + xd) * (beta + T) / (alpha + T) * term
+        return pAlive * (r + xd) * (beta + T) / (alpha + T) * term
+    }
+
+    /// P(alive) of every pattern, with ρ computed once per distinct (x, t) (on every core): the
+    /// same operations as `probabilityAlive`, so the same values.
+    public func probabilitiesAlive(_ d: RFMPatterns) -> [Double] {
+        let p = Prepared(d)
+        let r = self.r, al = alpha, s = self.s, be = beta
+        var rho = [Rho?](repeating: nil, count: p.keyX.count)
+        rho.withUnsafeMutableBufferPointer { out in
+            let out = out
+            BlockSum.forEach(count: p.keyX.count, minimumPerBlock: 256) { _, range in
+                for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
+            }
+        }
+        var out = [Double](repeating: .nan, count: d.count)
+        var j = 0
+        for k in 0..<d.count where d.weight[k] != 0 {
+            let jT = Int(p.iT[j]), jX = Int(p.iX[j])
+            if jT < 0 { out[k] = 1 } else if let rT = rho[jT], let rX = rho[jX] {
+                let b = Self.logBracket(r: r, al: al, s: s, be: be, x: p.x[j], tx: p.tx[j], T: p.T[j], rhoT: rT, rhoX: rX)
+                let logET = -(r + p.x[j]) * Foundation.log(al + p.T[j]) - s * Foundation.log(be + p.T[j])
+                out[k] = Foundation.exp(logET - b.0)
+            }
+            j += 1
+        }
+        for k in 0..<d.count where d.weight[k] == 0 { out[k] = probabilityAlive(x: d.x[k], tx: d.tx[k], T: d.T[k]) }
+        return out
     }
 
     /// `r β / (α (s−1)) · [1 − (β/(β+t))^(s−1)]`.
