@@ -25,9 +25,11 @@ struct CLV: ParsableCommand {
 
         Models (maximum likelihood on the distinct (frequency, recency, T) patterns, analytic gradients, \
         standard errors from the Hessian): bgnbd (BG/NBD), pareto-nbd (Pareto/NBD), mbgnbd (MBG/NBD), \
-        bgbb (BG/BB: each period is one transaction opportunity; use week or month). pareto-nbd integrates \
-        numerically for every pattern and is by far the slowest on large data (minutes for 10⁵ \
-        patterns; --compare-models includes it). Spend: Gamma-Gamma \
+        bgbb (BG/BB: each period is one transaction opportunity; use week or month). pareto-nbd uses the \
+        closed form (Gauss hypergeometric function) of Fader & Hardie's note. A fit whose likelihood \
+        keeps rising towards an edge of the parameter space (e.g. Pareto/NBD's beta → ∞: every \
+        customer has the same dropout rate) is reported as that limiting model, with a note, its \
+        finite parameters and the log-likelihood at the search bound. Spend: Gamma-Gamma \
         on customers with a repeat purchase and positive mean repeat spend. --model regression puts the \
         regression comparison first (the probabilistic model is BG/NBD).
 
@@ -139,7 +141,16 @@ struct CLV: ParsableCommand {
             let summary = try RFMSummary(dataset: dataset, options: o.lifetime.rfm)
             let segments = try by.map { try CustomerSegments(dataset: dataset, column: $0) }
             clock.lap("rfm summary (\(summary.count) customers)")
-            let r = try CLVAnalysis.run(summary: summary, dataset: dataset, segments: segments, options: o)
+            // A fit that runs longer than a second shows its Newton iterations on a terminal's stderr.
+            let progress = ProgressBar(total: 1, mode: ProgressBar.mode(whenNotTerminal: .silent))
+            let r = try FitProgress.reporting(to: { model, iteration, nll, seconds in
+                if seconds > 1 {
+                    progress.note("fitting \(model): Newton iteration \(iteration), −log L per customer \(String(format: "%.6f", nll))")
+                }
+            }) {
+                try CLVAnalysis.run(summary: summary, dataset: dataset, segments: segments, options: o)
+            }
+            progress.finish()
             clock.lap("models and per-customer CLV")
             if let scores {
                 try AtomicFile.write(CLVScoresCSV.render(r.scores), to: scores)

@@ -78,9 +78,14 @@ public struct BGBBModel: RepeatPurchaseModel, Codable, Equatable {
             throw FitError(model: name, reason: "BG/BB needs whole numbers of opportunities with frequency ≤ T (pattern x=\(d.x[k]), tx=\(d.tx[k]), n=\(d.T[k]))")
         }
         let e = Foundation.exp(0.1)
-        let f = try MLE.fit(model: name, names: ["alpha", "beta", "gamma", "delta"], starts: [[e, e, e, e], [1, 1, 1, 1]],
-                            observations: d.totalWeight, patterns: d.count) { th, g in negLogLikelihood(th, d, &g) }
-        return BGBBModel(fit: f)
+        let f = try MLE.fit(model: name, names: ["alpha", "beta", "gamma", "delta"], starts: [[e, e, e, e], [1, 1, 1, 1], [0.5, 2, 0.5, 2]],
+                            observations: d.totalWeight, patterns: d.count, bounds: .uniform(4, 1e-6, 1e6)) { th, g in negLogLikelihood(th, d, &g) }
+        let al = f.estimates[0], be = f.estimates[1], ga = f.estimates[2], de = f.estimates[3]
+        let buy = ("one transaction probability for all customers: p = alpha/(alpha+beta)", ["p": al / (al + be)])
+        let drop = ("one dropout probability for all customers: theta = gamma/(gamma+delta)", ["theta": ga / (ga + de)])
+        return BGBBModel(fit: f.describingLimit("BG/BB", bound: "all parameters in [10⁻⁶, 10⁶]",
+                                                ["alpha": buy, "beta": buy, "gamma": drop, "delta": drop,
+                                                 "gamma→0": ("dropout probabilities concentrated at zero: no one drops out", [:])]))
     }
 
     public func logLikelihood(x: Int32, tx: Double, T: Double) -> Double {

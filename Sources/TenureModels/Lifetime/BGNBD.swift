@@ -298,7 +298,8 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         if k >= 4, let warm = try? fitPatterns(d.sample(every: k), starts: starts) {
             starts.insert(warm.estimates, at: 0)
         }
-        return BGNBDModel(fit: try fitPatterns(d, starts: starts))
+        let f = try fitPatterns(d, starts: starts)
+        return BGNBDModel(fit: f.describingLimit("BG/NBD", bound: "alpha ≤ 10⁶ × the longest customer age, a, b ≤ 10⁶", f.bgnbdLimits))
     }
 
     /// lifetimes' start (log-parameters 0.1, T scaled to at most 10), then two fallbacks.
@@ -311,7 +312,7 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
     static func fitPatterns(_ d: RFMPatterns, starts: [[Double]]) throws -> MLEFit {
         let prepared = Prepared(d)
         return try MLE.fit(model: name, names: ["r", "alpha", "a", "b"], starts: starts, observations: d.totalWeight,
-                           patterns: d.count, hessian: { th, g, h in negLogLikelihood(th, prepared, &g, &h) }) { th, g in
+                           patterns: d.count, bounds: bgnbdBounds(d), hessian: { th, g, h in negLogLikelihood(th, prepared, &g, &h) }) { th, g in
             negLogLikelihood(th, prepared, &g)
         }
     }
@@ -354,6 +355,23 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         guard t > 0 else { return 0 }
         let lhyp = logHyp2f1(r, b, a + b - 1, t / (alpha + t))
         return (a + b - 1) / (a - 1) * -Foundation.expm1(lhyp + r * Foundation.log(alpha / (alpha + t)))
+    }
+}
+
+/// Search bounds of BG/NBD and MBG/NBD: r, a, b in [10⁻⁶, 10⁶], alpha in 10^±6 × the longest age.
+func bgnbdBounds(_ d: RFMPatterns) -> MLE.Bounds {
+    let t = max(d.T.max() ?? 1, 1e-9)
+    return MLE.Bounds(lower: [1e-6, 1e-6 * t, 1e-6, 1e-6], upper: [1e6, 1e6 * t, 1e6, 1e6])
+}
+
+extension MLEFit {
+    /// BG/NBD and MBG/NBD limits.
+    var bgnbdLimits: [String: (String, [String: Double])] {
+        let r = estimates[0], al = estimates[1], a = estimates[2], b = estimates[3]
+        let one = ("one purchase rate for all customers: Poisson purchases at lambda = r/alpha", ["lambda": r / al])
+        let drop = ("one dropout probability for all customers: p = a/(a+b) after each purchase", ["p": a / (a + b)])
+        return ["alpha": one, "r": one, "a": drop, "b": drop,
+                "a→0": ("dropout probabilities concentrated at zero: no one drops out (the NBD model)", ["r": r, "alpha": al])]
     }
 }
 

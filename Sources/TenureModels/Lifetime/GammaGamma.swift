@@ -151,10 +151,14 @@ public struct GammaGammaModel: Sendable, Codable, Equatable {
         mean /= d.n
         let e = Foundation.exp(0.1)
         let starts = [[e, e, e], [1, 2, mean], [5, 3, 2 * mean]]
-        let f = try MLE.fit(model: name, names: ["p", "q", "gamma"], starts: starts, observations: d.n,
-                            patterns: Int(d.n), hessian: { th, g, h in negLogLikelihood(th, d, &g, &h) }) { th, g in
+        let bounds = MLE.Bounds(lower: [1e-6, 1e-6, 1e-6 * mean], upper: [1e6, 1e6, 1e6 * mean])
+        let f0 = try MLE.fit(model: name, names: ["p", "q", "gamma"], starts: starts, observations: d.n,
+                            patterns: Int(d.n), bounds: bounds, hessian: { th, g, h in negLogLikelihood(th, d, &g, &h) }) { th, g in
             negLogLikelihood(th, d, &g)
         }
+        let one = ("one mean transaction value for all customers: spend per transaction Gamma(p, nu), nu = q/gamma",
+                   ["p": f0.estimates[0], "nu": f0.estimates[1] / f0.estimates[2]])
+        let f = f0.describingLimit("Gamma-Gamma", bound: "p, q ≤ 10⁶, gamma ≤ 10⁶ × the mean spend", ["q": one, "gamma": one])
         if f.estimates[1] <= 1 {
             throw FitError(model: name, reason: "q = \(f.estimates[1]) ≤ 1: the expected spend per transaction is not finite")
         }

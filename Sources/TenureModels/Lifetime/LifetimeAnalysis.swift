@@ -54,9 +54,12 @@ public struct ModelFitSummary: Sendable, Codable, Equatable {
     public var customers: Double
     public var patterns: Int
     public var iterations: Int
+    /// Set when the fit ended on a bound of the parameter space: the model it tends to, its
+    /// parameters and a note (the log-likelihood above is the one at the bound).
+    public var limitingModel: LimitingModel?
     enum CodingKeys: String, CodingKey {
         case model, params, parameters, aic, bic, customers, patterns, iterations
-        case standardErrors = "standard_errors", logLikelihood = "log_likelihood"
+        case standardErrors = "standard_errors", logLikelihood = "log_likelihood", limitingModel = "limiting_model"
     }
     public init(model: String, fit f: MLEFit) {
         self.model = model
@@ -69,6 +72,7 @@ public struct ModelFitSummary: Sendable, Codable, Equatable {
         }
         logLikelihood = f.logLikelihood; aic = f.aic; bic = f.bic
         customers = f.observations; patterns = f.patterns; iterations = f.iterations
+        limitingModel = f.limit
     }
 }
 

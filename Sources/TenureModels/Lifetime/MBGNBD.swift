@@ -58,9 +58,9 @@ public struct MBGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         let byX = WeightsByX(x: d.x, weight: d.weight)
         let s = max(d.T.max() ?? 1, 1e-9) / 10
         let e = Foundation.exp(0.1)
-        let f = try MLE.fit(model: name, names: ["r", "alpha", "a", "b"], starts: [[e, e * s, e, e], [1, s, 1, 1]],
-                            observations: d.totalWeight, patterns: d.count) { th, g in negLogLikelihood(th, d, byX, &g) }
-        return MBGNBDModel(fit: f)
+        let f = try MLE.fit(model: name, names: ["r", "alpha", "a", "b"], starts: [[e, e * s, e, e], [1, s, 1, 1], [0.5, 2 * s, 0.5, 2]],
+                            observations: d.totalWeight, patterns: d.count, bounds: bgnbdBounds(d)) { th, g in negLogLikelihood(th, d, byX, &g) }
+        return MBGNBDModel(fit: f.describingLimit("MBG/NBD", bound: "alpha ≤ 10⁶ × the longest customer age, a, b ≤ 10⁶", f.bgnbdLimits))
     }
 
     public func logLikelihood(x: Int32, tx: Double, T: Double) -> Double {

@@ -1,6 +1,26 @@
 import Foundation
 import TenureNumerics
 
+/// A fit that ran to the edge of the parameter space, reported as the model it tends to.
+///
+/// Some data are best described by a limit of the model: e.g. Pareto/NBD with `beta` and `s` growing
+/// together (every customer has the same dropout rate s/beta) or BG/NBD with `r` and `alpha` growing
+/// together (one purchase rate). The search is bounded; a parameter that ends on a bound with the
+/// likelihood still rising towards it is listed here, the other parameters are at their optimum
+/// given it, and the log-likelihood is the one at the bound (within a small relative amount of the
+/// limit's, as the bounds are far out: see each model's `bounds`).
+public struct LimitingModel: Sendable, Codable, Equatable {
+    /// Parameters that ended on a bound, e.g. `["beta"]`, with the side: `"beta → ∞"`.
+    public var parameters: [String]
+    /// The limiting model in words, e.g. "no heterogeneity in dropout: exponential lifetimes, μ = s/beta".
+    public var model: String
+    /// Parameters of the limiting model that stay finite (e.g. `mu` = s/beta), by name.
+    public var limitParameters: [String: Double]
+    /// A sentence for the reader.
+    public var note: String
+    enum CodingKeys: String, CodingKey { case parameters, model, note, limitParameters = "limit_parameters" }
+}
+
 /// A fitted parameter vector with the quantities every BTYD fit reports.
 public struct MLEFit: Sendable, Codable, Equatable {
     /// Parameter names in model order (e.g. `r, alpha, a, b`).
@@ -8,7 +28,9 @@ public struct MLEFit: Sendable, Codable, Equatable {
     /// Maximum-likelihood estimates on the natural scale.
     public var estimates: [Double]
     /// Covariance of the estimates: inverse observed information (Hessian of −log L), obtained on
-    /// log-parameters and mapped back by the delta method, `Σ = D H_φ⁻¹ D`, `D = diag(θ)`.
+    /// log-parameters and mapped back by the delta method, `Σ = D H_φ⁻¹ D`, `D = diag(θ)`. For a fit
+    /// at a boundary (`limit`), the information of the parameters not on a bound, the others' rows
+    /// and columns NaN.
     public var covariance: Matrix
     /// Maximised total log-likelihood (sum over customers, weights applied).
     public var logLikelihood: Double
@@ -16,8 +38,10 @@ public struct MLEFit: Sendable, Codable, Equatable {
     public var observations: Double
     public var patterns: Int
     public var iterations: Int
-    /// Largest |∂(−log L / n)/∂ log θ| at the estimate.
+    /// Largest |∂(−log L / n)/∂ log θ| at the estimate, over the parameters not on a bound.
     public var gradientNorm: Double
+    /// Set when the fit ended on a bound of the parameter space: the limiting model.
+    public var limit: LimitingModel? = nil
 
     public var standardErrors: [Double] { covariance.diagonal.map { $0 > 0 ? $0.squareRoot() : .nan } }
     public subscript(_ name: String) -> Double { estimates[names.firstIndex(of: name)!] }
@@ -25,34 +49,97 @@ public struct MLEFit: Sendable, Codable, Equatable {
     public var bic: Double { Double(names.count) * Foundation.log(observations) - 2 * logLikelihood }
 }
 
-/// Maximum-likelihood driver shared by the BTYD models: minimises the mean negative log-likelihood
-/// over log-parameters (positivity for free, good scaling) with L-BFGS, polishes with Newton steps
-/// on the Hessian obtained by differencing the analytic gradient, and checks the result.
-enum MLE {
-    /// `nll(θ, &g)` returns the total −log L at natural parameters θ and fills its gradient in θ.
-    /// `starts` are natural-scale starting points tried in order; the best converged fit wins.
-    ///
-    /// With `hessian` (total −log L, its gradient and Hessian in θ, analytic), each start is first
-    /// tried with damped Newton on log-parameters (quadratic convergence: ~10–20 passes over the
-    /// data instead of hundreds); the first start that converges is taken, and the covariance comes
-    /// from the analytic Hessian. When Newton fails from every start the L-BFGS path runs.
-    static func fit(model: String, names: [String], starts: [[Double]], observations: Double, patterns: Int,
-                    hessian: (([Double], inout [Double], inout Matrix) -> Double)? = nil,
-                    nll: ([Double], inout [Double]) -> Double) throws -> MLEFit {
-        if let hessian, let f = try newtonFit(model: model, names: names, starts: starts, observations: observations,
-                                                patterns: patterns, nllHessian: hessian) {
-            return f
-        }
-        return try lbfgsFit(model: model, names: names, starts: starts, observations: observations, patterns: patterns, nll: nll)
+/// Reports fit progress (model, Newton iteration, −log L per customer, seconds since the fit
+/// started) to a handler the CLI installs for the duration of a command; analyses never print.
+public final class FitProgress: @unchecked Sendable {
+    public typealias Handler = @Sendable (_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) -> Void
+    private static let shared = FitProgress()
+    private let lock = NSLock()
+    private var handler: Handler?
+
+    /// Runs `body` with `handler` receiving the progress of every fit in it.
+    public static func reporting<T>(to handler: @escaping Handler, _ body: () throws -> T) rethrows -> T {
+        shared.lock.lock(); shared.handler = handler; shared.lock.unlock()
+        defer { shared.lock.lock(); shared.handler = nil; shared.lock.unlock() }
+        return try body()
     }
 
-    /// Damped Newton on φ = log θ with the mean −log L: Levenberg–Marquardt damping when the
-    /// Hessian is not positive definite, steps capped at 3 in φ, Armijo backtracking. Returns nil
-    /// when no start converges (the caller falls back to L-BFGS).
+    static func report(_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) {
+        shared.lock.lock(); let h = shared.handler; shared.lock.unlock()
+        h?(model, iteration, meanNLL, seconds)
+    }
+}
+
+/// Maximum-likelihood driver shared by the BTYD models: damped, bounded Newton on log-parameters,
+/// L-BFGS as the fallback, the result checked and bounds reported as limiting models.
+enum MLE {
+    /// Bounds of the search on the natural scale (a box in log-parameters).
+    struct Bounds {
+        var lower: [Double]
+        var upper: [Double]
+        static func uniform(_ p: Int, _ lo: Double = 1e-8, _ hi: Double = 1e8) -> Bounds {
+            Bounds(lower: [Double](repeating: lo, count: p), upper: [Double](repeating: hi, count: p))
+        }
+    }
+
+    /// `nll(θ, &g)` returns the total −log L at natural parameters θ and fills its gradient in θ.
+    /// `starts` are natural-scale starting points tried in order.
+    ///
+    /// Each start is tried with damped Newton on log-parameters, projected onto `bounds` (quadratic
+    /// convergence: ~10–20 passes over the data); the first start that converges is taken. The
+    /// Hessian is `hessian`'s (analytic) when given, else the central difference of the gradient.
+    /// When Newton fails from every start, L-BFGS runs and Newton polishes its end point. A fit
+    /// whose optimum lies on a bound is returned with the bound parameters listed in
+    /// `limit.parameters` (the model fills in the rest, `interpretLimit`).
+    /// Iterations are capped (200 Newton steps a start), so a fit ends in bounded time.
+    static func fit(model: String, names: [String], starts: [[Double]], observations: Double, patterns: Int,
+                    bounds: Bounds? = nil,
+                    hessian: (([Double], inout [Double], inout Matrix) -> Double)? = nil,
+                    nll: @escaping ([Double], inout [Double]) -> Double) throws -> MLEFit {
+        let p = names.count
+        let box = bounds ?? .uniform(p)
+        // Without an analytic Hessian: the forward difference of the gradient (steps 1e-6 relative).
+        let hess: ([Double], inout [Double], inout Matrix) -> Double = hessian ?? { th, g, h in
+            let v = nll(th, &g)
+            guard v.isFinite else { return v }
+            h = Matrix(rows: p, cols: p)
+            var gp = g
+            for j in 0..<p {
+                var up = th
+                let step = 1e-6 * th[j]
+                up[j] += step
+                guard nll(up, &gp).isFinite else { return .nan }
+                for i in 0..<p { h[i, j] = (gp[i] - g[i]) / step }
+            }
+            h = h.symmetrized
+            return v
+        }
+        let clamped = starts.map { s in s.indices.map { min(max(s[$0], box.lower[$0] * 1.01), box.upper[$0] / 1.01) } }
+        if let f = try newtonFit(model: model, names: names, starts: clamped, observations: observations,
+                                 patterns: patterns, bounds: box, nll: nll, nllHessian: hess) {
+            return f
+        }
+        let lb = try lbfgsFit(model: model, names: names, starts: clamped, observations: observations, patterns: patterns, nll: nll)
+        let from = lb.indices.map { min(max(lb[$0], box.lower[$0]), box.upper[$0]) }
+        if let f = try newtonFit(model: model, names: names, starts: [from], observations: observations,
+                                 patterns: patterns, bounds: box, nll: nll, nllHessian: hess, acceptLoose: true) {
+            return f
+        }
+        throw FitError(model: model, reason: "did not converge from any starting point")
+    }
+
+    /// Damped Newton on φ = log θ with the mean −log L, projected onto the box: parameters on a bound
+    /// whose gradient points outwards are held there (the Newton system is solved for the others);
+    /// Levenberg–Marquardt damping when the Hessian is not positive definite, steps capped at 3 in φ,
+    /// Armijo backtracking on the projected path. Returns nil when no start converges.
     static func newtonFit(model: String, names: [String], starts: [[Double]], observations: Double, patterns: Int,
-                          nllHessian: ([Double], inout [Double], inout Matrix) -> Double) throws -> MLEFit? {
+                          bounds: Bounds, nll: ([Double], inout [Double]) -> Double,
+                          nllHessian: ([Double], inout [Double], inout Matrix) -> Double,
+                          acceptLoose: Bool = false) throws -> MLEFit? {
         let p = names.count
         let scale = 1 / max(observations, 1)
+        let lo = bounds.lower.map { Foundation.log($0) }, hi = bounds.upper.map { Foundation.log($0) }
+        let started = Date()
         func eval(_ phi: [Double]) -> (v: Double, g: [Double], h: Matrix)? {
             let theta = phi.map { Foundation.exp($0) }
             var gt = [Double](repeating: 0, count: p)
@@ -68,35 +155,83 @@ enum MLE {
             }
             return (v * scale, g, h)
         }
+        /// Value and gradient only (line-search trials).
+        func value(_ phi: [Double]) -> (v: Double, g: [Double])? {
+            let theta = phi.map { Foundation.exp($0) }
+            var gt = [Double](repeating: 0, count: p)
+            let v = nll(theta, &gt)
+            guard v.isFinite, gt.allSatisfy({ $0.isFinite }) else { return nil }
+            return (v * scale, (0..<p).map { gt[$0] * theta[$0] * scale })
+        }
+        /// Parameters held on a bound: on it (to rounding) with the descent direction pointing out.
+        func active(_ phi: [Double], _ g: [Double]) -> [Bool] {
+            (0..<p).map { i in (phi[i] <= lo[i] + 1e-9 && g[i] > 0) || (phi[i] >= hi[i] - 1e-9 && g[i] < 0) }
+        }
+        func project(_ phi: [Double]) -> [Double] { (0..<p).map { min(max(phi[$0], lo[$0]), hi[$0]) } }
         for s in starts {
-            var phi = s.map { Foundation.log($0) }
+            var phi = project(s.map { Foundation.log($0) })
             guard var cur = eval(phi) else { continue }
-            var iters = 0, converged = false
+            var iters = 0, converged = false, stalled = 0, evaluations = 0, jumps = 0
+            var sameWay = [Int](repeating: 0, count: p)   // consecutive steps in one direction (signed)
+            var lastStep = [Double](repeating: 0, count: p)
+            var act = active(phi, cur.g)
+            func freeNorm() -> Double { (0..<p).filter { !act[$0] }.map { abs(cur.g[$0]) }.max() ?? 0 }
             while iters < 200 {
-                let gn = cur.g.map(abs).max() ?? 0
+                act = active(phi, cur.g)
+                let gn = freeNorm()
+                FitProgress.report(model, iters, cur.v, Date().timeIntervalSince(started))
                 if gn < 1e-12 { converged = true; break }
+                // Crawling along a flat ridge (two parameters growing together towards a limit):
+                // three steps in a row that lower the mean −log L by less than 1e-13 relative end it.
+                // Crawling along a ridge towards a bound (parameters moving the same way for 5 steps,
+                // e.g. s and beta growing together with s/beta fixed): move them together by the same
+                // amount in log scale (their ratios kept) until the first reaches its bound; the fit
+                // is then reported as the limiting model instead of as huge raw numbers.
+                let moving = (0..<p).filter { !act[$0] && abs(sameWay[$0]) >= 5 }
+                if !moving.isEmpty && jumps < 2 {
+                    jumps += 1
+                    let room = moving.map { sameWay[$0] > 0 ? hi[$0] - phi[$0] : phi[$0] - lo[$0] }.min() ?? 0
+                    var jump = phi
+                    for i in moving { jump[i] += sameWay[i] > 0 ? room : -room }
+                    sameWay = sameWay.map { _ in 0 }
+                    if room > 0, let e = eval(project(jump)), e.v <= cur.v + 1e-10 * max(1, abs(cur.v)) {
+                        phi = project(jump); cur = e; stalled = 0; continue
+                    }
+                }
+                if stalled >= 3 && gn < 1e-7 { converged = true; break }
+                if evaluations > 400 { break }
+                let before = cur.v
                 iters += 1
+                let free = (0..<p).filter { !act[$0] }
                 var lambda = 0.0
                 var accepted = false
                 for _ in 0..<12 {
-                    var a = cur.h
-                    if lambda > 0 { for i in 0..<p { a[i, i] += lambda * max(1, abs(cur.h[i, i])) } }
-                    guard var step = try? LinearAlgebra.choleskySolve(a, cur.g.map { -$0 }) else {
+                    var a = Matrix(rows: free.count, cols: free.count)
+                    for (u, i) in free.enumerated() { for (v, j) in free.enumerated() { a[u, v] = cur.h[i, j] } }
+                    if lambda > 0 { for (u, i) in free.enumerated() { a[u, u] += lambda * max(1, abs(cur.h[i, i])) } }
+                    guard let sub = try? LinearAlgebra.choleskySolve(a, free.map { -cur.g[$0] }) else {
                         lambda = lambda == 0 ? 1e-6 : lambda * 10; continue
                     }
+                    var step = [Double](repeating: 0, count: p)
+                    for (u, i) in free.enumerated() { step[i] = sub[u] }
                     let slope = zip(cur.g, step).reduce(0) { $0 + $1.0 * $1.1 }
-                    // Newton decrement at roundoff level: the optimum is reached (no further step can
-                    // lower the objective measurably).
+                    // Newton decrement at roundoff level: the optimum is reached.
                     if lambda == 0 && -slope < 1e-14 * max(1, abs(cur.v)) && gn < 1e-7 { converged = true; break }
                     let big = step.map(abs).max() ?? 0
                     if big > 3 { step = step.map { $0 * 3 / big } }
-                    let slope1 = zip(cur.g, step).reduce(0) { $0 + $1.0 * $1.1 }
                     var t = 1.0
                     for _ in 0..<(gn < 1e-9 ? 3 : 30) {
-                        let trial = zip(phi, step).map { $0 + t * $1 }
-                        if let e = eval(trial), e.v <= cur.v + 1e-4 * t * slope1
+                        let trial = project(zip(phi, step).map { $0 + t * $1 })
+                        let moved = zip(cur.g, zip(trial, phi)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
+                        evaluations += 1
+                        if let e = value(trial), e.v <= cur.v + 1e-4 * min(moved, 0)
                             || (e.v <= cur.v + 1e-14 * abs(cur.v) && (e.g.map(abs).max() ?? 0) < gn) {
-                            phi = trial; cur = e; accepted = true; break
+                            guard let full = eval(trial) else { break }
+                            lastStep = zip(trial, phi).map { $0 - $1 }
+                            for i in 0..<p {
+                                sameWay[i] = lastStep[i] > 0 ? max(sameWay[i], 0) + 1 : lastStep[i] < 0 ? min(sameWay[i], 0) - 1 : 0
+                            }
+                            phi = trial; cur = full; accepted = true; break
                         }
                         t *= 0.5
                     }
@@ -104,30 +239,44 @@ enum MLE {
                     lambda = lambda == 0 ? 1e-6 : lambda * 10
                 }
                 if converged { break }
+                stalled = accepted && before - cur.v < 1e-13 * max(1, abs(cur.v)) ? stalled + 1 : 0
                 if !accepted {
-                    converged = (cur.g.map(abs).max() ?? 0) < 1e-9
+                    act = active(phi, cur.g)
+                    converged = freeNorm() < (acceptLoose ? 1e-6 : 1e-9)
                     break
                 }
             }
-            guard converged || (cur.g.map(abs).max() ?? 0) < 1e-9 else { continue }
+            act = active(phi, cur.g)
+            guard converged || freeNorm() < (acceptLoose ? 1e-6 : 1e-9) else { continue }
             let theta = phi.map { Foundation.exp($0) }
-            if theta.contains(where: { !($0 > 1e-8 && $0 < 1e8) }) { continue }
-            let hTotal = ((1 / scale) * cur.h).symmetrized
-            guard let inv = try? LinearAlgebra.inverseSPD(hTotal) else { continue }
+            let free = (0..<p).filter { !act[$0] }
+            // Observed information of the free parameters (total −log L on φ).
+            var hf = Matrix(rows: free.count, cols: free.count)
+            for (u, i) in free.enumerated() { for (v, j) in free.enumerated() { hf[u, v] = (1 / scale) * cur.h[i, j] } }
             var cov = Matrix(rows: p, cols: p)
-            for i in 0..<p { for j in 0..<p { cov[i, j] = theta[i] * inv[i, j] * theta[j] } }
-            return MLEFit(names: names, estimates: theta, covariance: cov, logLikelihood: -cur.v / scale,
-                          observations: observations, patterns: patterns, iterations: iters,
-                          gradientNorm: cur.g.map(abs).max() ?? 0)
+            for i in 0..<p { for j in 0..<p where act[i] || act[j] { cov[i, j] = .nan } }
+            if !free.isEmpty {
+                guard let inv = try? LinearAlgebra.inverseSPD(hf.symmetrized) else { continue }
+                for (u, i) in free.enumerated() { for (v, j) in free.enumerated() { cov[i, j] = theta[i] * inv[u, v] * theta[j] } }
+            }
+            var f = MLEFit(names: names, estimates: theta, covariance: cov, logLikelihood: -cur.v / scale,
+                           observations: observations, patterns: patterns, iterations: iters, gradientNorm: freeNorm())
+            let onBound = (0..<p).filter { act[$0] }
+            if !onBound.isEmpty {
+                f.limit = LimitingModel(parameters: onBound.map { names[$0] + (phi[$0] >= hi[$0] - 1e-9 ? " → ∞" : " → 0") },
+                                        model: "", limitParameters: [:], note: "")
+            }
+            return f
         }
         return nil
     }
 
+    /// L-BFGS on log-parameters from each start (unbounded); returns the best end point (natural
+    /// scale) for the bounded Newton polish.
     static func lbfgsFit(model: String, names: [String], starts: [[Double]], observations: Double, patterns: Int,
-                         nll: ([Double], inout [Double]) -> Double) throws -> MLEFit {
+                         nll: ([Double], inout [Double]) -> Double) throws -> [Double] {
         let p = names.count
         let scale = 1 / max(observations, 1)
-        // objective on φ = log θ, mean scale
         func f(_ phi: [Double], _ g: inout [Double]) -> Double {
             let theta = phi.map { Foundation.exp($0) }
             var gt = [Double](repeating: 0, count: p)
@@ -135,66 +284,20 @@ enum MLE {
             for i in 0..<p { g[i] = gt[i] * theta[i] * scale }
             return v * scale
         }
-        func grad(_ phi: [Double]) -> [Double] {
-            var g = [Double](repeating: 0, count: p); _ = f(phi, &g); return g
-        }
-        var best: (phi: [Double], value: Double, iters: Int)? = nil
+        var best: (phi: [Double], value: Double)? = nil
         var lastMessage = ""
         for s in starts {
-            let x0 = s.map { Foundation.log($0) }
-            var opts = OptimizeOptions(maxIterations: 2000, gradientTolerance: 1e-11, relativeTolerance: 1e-15)
+            var opts = OptimizeOptions(maxIterations: 500, gradientTolerance: 1e-9, relativeTolerance: 1e-13)
             opts.computeHessian = false
-            let r = Optimize.lbfgs(x0: x0, options: opts, objective: f)
+            let r = Optimize.lbfgs(x0: s.map { Foundation.log($0) }, options: opts, objective: f)
             lastMessage = r.message
             guard r.value.isFinite, r.x.allSatisfy({ $0.isFinite }) else { continue }
-            // Newton polish
-            var phi = r.x
-            var g = [Double](repeating: 0, count: p)
-            var value = f(phi, &g)
-            var iters = r.iterations
-            for _ in 0..<30 {
-                if g.map(abs).max()! < 1e-13 { break }
-                let h = Optimize.hessian(at: phi, gradient: grad)
-                guard let step = try? LinearAlgebra.choleskySolve(h, g.map { -$0 }) else { break }
-                var t = 1.0, improved = false
-                for _ in 0..<30 {
-                    let trial = zip(phi, step).map { $0 + t * $1 }
-                    var gt = [Double](repeating: 0, count: p)
-                    let vt = f(trial, &gt)
-                    if vt.isFinite && (vt < value || (vt <= value + 1e-15 * abs(value) && gt.map(abs).max()! < g.map(abs).max()!)) {
-                        phi = trial; value = vt; g = gt; improved = true; break
-                    }
-                    t *= 0.5
-                }
-                iters += 1
-                if !improved { break }
-            }
-            if best == nil || value < best!.value { best = (phi, value, iters) }
+            if best == nil || r.value < best!.value { best = (r.x, r.value) }
         }
         guard let b = best else {
             throw FitError(model: model, reason: "the likelihood could not be evaluated from any starting point (\(lastMessage))")
         }
-        let theta = b.phi.map { Foundation.exp($0) }
-        var g = [Double](repeating: 0, count: p)
-        _ = f(b.phi, &g)
-        let gnorm = g.map(abs).max() ?? 0
-        if gnorm > 1e-5 {
-            throw FitError(model: model, reason: "did not converge: gradient norm \(gnorm) after \(b.iters) iterations")
-        }
-        for (n, t) in zip(names, theta) where !(t > 1e-8 && t < 1e8) {
-            throw FitError(model: model, reason: "parameter \(n) = \(t) is at the edge of its range: the data cannot identify the model (too few repeat purchases?)")
-        }
-        // observed information on φ for the total log-likelihood
-        let hMean = Optimize.hessian(at: b.phi, gradient: grad)
-        var hTotal = (1 / scale) * hMean
-        hTotal = hTotal.symmetrized
-        guard let inv = try? LinearAlgebra.inverseSPD(hTotal) else {
-            throw FitError(model: model, reason: "the information matrix is singular or not positive definite: the data cannot identify all parameters")
-        }
-        var cov = Matrix(rows: p, cols: p)
-        for i in 0..<p { for j in 0..<p { cov[i, j] = theta[i] * inv[i, j] * theta[j] } }
-        return MLEFit(names: names, estimates: theta, covariance: cov, logLikelihood: -b.value / scale,
-                      observations: observations, patterns: patterns, iterations: b.iters, gradientNorm: gnorm)
+        return b.phi.map { Foundation.exp($0) }
     }
 }
 
@@ -213,5 +316,30 @@ struct WeightsByX {
         maxX = Int(x.max() ?? 0)
         w = [Double](repeating: 0, count: maxX + 1)
         for (xi, wi) in zip(x, weight) { w[Int(xi)] += wi }
+    }
+}
+
+extension MLEFit {
+    /// Fills in `limit` (when the fit ended on a bound) from the model's reading of the bound
+    /// parameters: `phrases[name]` gives, for a parameter that ran to +∞ (`"beta"`) or to 0
+    /// (`"s→0"`), the limiting model's description and its finite parameters.
+    func describingLimit(_ model: String, bound: String, _ phrases: [String: (String, [String: Double])]) -> MLEFit {
+        guard var l = limit else { return self }
+        var text: [String] = [], params: [String: Double] = [:]
+        for p in l.parameters {
+            let n = p.hasSuffix(" → ∞") ? String(p.dropLast(4)) : String(p.dropLast(4)) + "→0"
+            if let (t, v) = phrases[n] {
+                if !text.contains(t) { text.append(t) }
+                params.merge(v) { a, _ in a }
+            } else {
+                text.append("\(p) (no simpler model)")
+            }
+        }
+        l.model = text.joined(separator: "; ")
+        l.limitParameters = params
+        l.note = "\(model): the likelihood keeps rising towards \(l.parameters.joined(separator: ", ")), so the data are described by the limiting model (\(l.model)). The estimates stop at the search bound (\(bound)); the log-likelihood is the bound's, and the bound parameters have no standard error."
+        var f = self
+        f.limit = l
+        return f
     }
 }

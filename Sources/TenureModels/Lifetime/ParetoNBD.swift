@@ -4,18 +4,30 @@ import TenureNumerics
 /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987): purchases Poisson(λ), λ ~ Gamma(r, α), while
 /// alive; lifetimes exponential(μ), μ ~ Gamma(s, β).
 ///
-/// The likelihood is written without the Gauss hypergeometric function, which lifetimes evaluates
-/// as a *difference* of two ₂F₁ terms (cancellation when α ≈ β or tx ≈ T). Integrating the
-/// individual likelihood `λ^x e^{−(λ+μ)T} + λ^x μ ∫_{tx}^{T} e^{−(λ+μ)τ} dτ` over the gamma mixing
-/// distributions gives a sum of two positive terms:
+/// Closed form (Fader & Hardie, "A Note on Deriving the Pareto/NBD Model and Related Expressions",
+/// 2005), rearranged so that no term cancels. Integrating the individual likelihood over the gamma
+/// mixing distributions gives
 ///
-/// `L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s ∫_{tx}^{T} (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ]`
+/// `L = Γ(r+x) α^r β^s / Γ(r) · [ E(T) + s ∫_{tx}^{T} (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ]`,
+/// `E(t) = (α+t)^−(r+x) (β+t)^−s`.
 ///
-/// which is identical to lifetimes' `_conditional_log_likelihood` (the integral equals the A₀
-/// term). The integral and its four parameter derivatives (differentiating under the integral:
-/// analytic gradient) are evaluated together by adaptive Gauss–Kronrod (7/15) quadrature on the
-/// integrand scaled by its maximum, until the 7-point Gauss and 15-point Kronrod sums agree to 1e-11 relative (the
-/// Kronrod value is then accurate to ~1e-15). P(alive) = first term / bracket.
+/// Write the tail integral from t to ∞ as `E(t) ρ(t) / s`. Then the bracket is
+/// `E(T)(1 − ρ(T)) + E(tx) ρ(tx)`, a sum of two non-negative terms (0 < ρ ≤ 1), each no larger than
+/// the bracket, so a relative error ε in ρ moves log L by at most ~2ε even when tx ≈ T. With
+/// k = r + x, ρ is a Gauss hypergeometric function with positive terms, the branch chosen by α vs β
+/// as in the note (these are A₀'s two ₂F₁ forms divided by their t-dependent prefactors):
+///
+/// - α ≥ β: `ρ = s/(s+k) · ₂F₁(k, 1; s+k+1; (α−β)/(α+t))`,
+/// - α < β: `ρ = s/(s+k) · ((α+t)/(β+t))^k · ₂F₁(k, s+k; s+k+1; (β−α)/(β+t))`,
+///
+/// evaluated in log space with the exact derivatives of the series (`Special.logHyp2f1Gradient`),
+/// once per distinct (x, t) — not per pattern. The gradient of log L is analytic; the Hessian used by
+/// the Newton fit is the central difference of that gradient. P(alive) = E(T) / bracket; the
+/// conditional expectation is lifetimes' / the paper's eq. (22) times P(alive).
+///
+/// Cost: the series needs ~39/(1 − z) terms, so it grows when one of α, β is many times the other
+/// plus the customer's age (z → 1). The fit bounds α and β to at most `scaleBound` × the longest age
+/// (a fit that reaches the bound is reported as the limiting model, see `MLEFit.limit`).
 public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     public static let name = "pareto-nbd"
     public var fit: MLEFit
@@ -24,77 +36,248 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     public var s: Double { fit.estimates[2] }
     public var beta: Double { fit.estimates[3] }
     public init(fit: MLEFit) { self.fit = fit }
-
-    /// Scaled pieces of one pattern: log reference, Ê = E/ref, Ĩ and its derivatives (r, α, s, β).
-    struct Pieces { var logRef: Double; var e: Double; var i: (Double, Double, Double, Double, Double) }
-
-    static func pieces(_ r: Double, _ al: Double, _ s: Double, _ be: Double, x: Double, tx: Double, T: Double, derivatives: Bool) -> Pieces {
-        let rx = r + x
-        let logE = -rx * Foundation.log(al + T) - s * Foundation.log(be + T)
-        let logF0 = -rx * Foundation.log(al + tx) - (s + 1) * Foundation.log(be + tx)
-        let logRef = max(logE, logF0)
-        let e = Foundation.exp(logE - logRef)
-        guard T > tx else { return Pieces(logRef: logRef, e: e, i: (0, 0, 0, 0, 0)) }
-        let res = GaussKronrod.integrate5(tx, T, relTol: 1e-11, derivatives: derivatives) { tau in
-            let la = Foundation.log(al + tau), lb = Foundation.log(be + tau)
-            let f = Foundation.exp(-rx * la - (s + 1) * lb - logRef)
-            return (f, -la * f, -rx / (al + tau) * f, -lb * f, -(s + 1) / (be + tau) * f)
-        }
-        return Pieces(logRef: logRef, e: e, i: res)
+    /// A model at given parameters (no covariance).
+    public init(r: Double, alpha: Double, s: Double, beta: Double) {
+        fit = MLEFit(names: ["r", "alpha", "s", "beta"], estimates: [r, alpha, s, beta], covariance: Matrix(rows: 4, cols: 4),
+                     logLikelihood: .nan, observations: 0, patterns: 0, iterations: 0, gradientNorm: 0)
     }
 
-    static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ g: inout [Double]) -> Double {
-        let r = th[0], al = th[1], s = th[2], be = th[3]
-        guard r > 0, al > 0, s > 0, be > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
-        var ll = 0.0, gr = 0.0, gal = 0.0, gs = 0.0, gbe = 0.0
-        let lgr = Special.logGamma(r), psr = Special.digamma(r)
-        let lal = Foundation.log(al), lbe = Foundation.log(be)
-        var cacheX = -1.0, lgrx = 0.0, psrx = 0.0
-        for k in 0..<d.count {
-            let x = Double(d.x[k]), w = d.weight[k], T = d.T[k]
-            if x != cacheX { cacheX = x; lgrx = Special.logGamma(r + x); psrx = Special.digamma(r + x) }
-            let p = pieces(r, al, s, be, x: x, tx: d.tx[k], T: T, derivatives: true)
-            let bh = p.e + s * p.i.0
-            ll += w * (lgrx - lgr + r * lal + s * lbe + p.logRef + Foundation.log(bh))
-            gr += w * (psrx - psr + lal + (p.e * -Foundation.log(al + T) + s * p.i.1) / bh)
-            gal += w * (r / al + (p.e * -(r + x) / (al + T) + s * p.i.2) / bh)
-            gs += w * (lbe + (p.e * -Foundation.log(be + T) + p.i.0 + s * p.i.3) / bh)
-            gbe += w * (s / be + (p.e * -s / (be + T) + s * p.i.4) / bh)
+    /// The bound on α and β, in units of the longest customer age T.
+    static let scaleBound = 1e2
+
+    /// `log ρ` and its derivatives in (k, s, α, β) at one t (see the type's documentation); nil when
+    /// the series would need more than a million terms.
+    struct Rho { var log: Double; var dk: Double; var ds: Double; var dal: Double; var dbe: Double }
+
+    static func rho(k: Double, s: Double, alpha al: Double, beta be: Double, t: Double) -> Rho? {
+        let lss = Foundation.log(s) - Foundation.log(s + k), iss = 1 / (s + k)
+        if al >= be {
+            let z = (al - be) / (al + t)
+            guard let h = Special.logHyp2f1Gradient(k, 1, s + k + 1, z) else { return nil }
+            let iat = 1 / (al + t)
+            return Rho(log: lss + h.value, dk: -iss + h.da + h.dc, ds: 1 / s - iss + h.dc,
+                       dal: h.dz * (be + t) * iat * iat, dbe: -h.dz * iat)
         }
+        let z = (be - al) / (be + t)
+        let l1z = Foundation.log((al + t) / (be + t)), ibt = 1 / (be + t)
+        // Euler's transformation ₂F₁(k, s+k; s+k+1; z) = (1−z)^(1−k) ₂F₁(s+1, 1; s+k+1; z), also with
+        // positive terms, is much shorter when s is large (β → ∞ with s/β fixed): take the shorter.
+        let nlz = -Foundation.log(z)
+        if z > 0 && Special.seriesLength(s + 1, 1, s + k + 1, z, nlz) < Special.seriesLength(k, s + k, s + k + 1, z, nlz) {
+            guard let h = Special.logHyp2f1Gradient(s + 1, 1, s + k + 1, z) else { return nil }
+            return Rho(log: lss + l1z + h.value, dk: -iss + h.dc, ds: 1 / s - iss + h.da + h.dc,
+                       dal: 1 / (al + t) - h.dz * ibt, dbe: -ibt + h.dz * (al + t) * ibt * ibt)
+        }
+        guard let h = Special.logHyp2f1Gradient(k, s + k, s + k + 1, z) else { return nil }
+        return Rho(log: lss + k * l1z + h.value, dk: -iss + l1z + h.da + h.db + h.dc, ds: 1 / s - iss + h.db + h.dc,
+                   dal: k / (al + t) - h.dz * ibt, dbe: -k * ibt + h.dz * (al + t) * ibt * ibt)
+    }
+
+    /// The patterns arranged for evaluation: x-only weights, and for every pattern indices into the
+    /// distinct (x, t) pairs at which ρ is needed (t = T and t = tx; none when tx = T).
+    struct Prepared {
+        var byX: WeightsByX
+        var keyX: [Double] = [], keyT: [Double] = []
+        var x: [Double] = [], tx: [Double] = [], T: [Double] = [], w: [Double] = []
+        /// Index of ρ at (x, T) and at (x, tx), −1 when tx = T.
+        var iT: [Int32] = [], iX: [Int32] = []
+        var maxT = 0.0
+
+        struct Key: Hashable { var x: Int32; var t: UInt64 }
+
+        init(_ d: RFMPatterns) {
+            byX = WeightsByX(x: d.x, weight: d.weight)
+            var index: [Key: Int32] = [:]
+            func key(_ x: Int32, _ t: Double) -> Int32 {
+                let k = Key(x: x, t: t.bitPattern)
+                if let i = index[k] { return i }
+                let i = Int32(keyX.count)
+                index[k] = i; keyX.append(Double(x)); keyT.append(t)
+                return i
+            }
+            for k in 0..<d.count where d.weight[k] != 0 {
+                x.append(Double(d.x[k])); tx.append(d.tx[k]); T.append(d.T[k]); w.append(d.weight[k])
+                maxT = max(maxT, d.T[k])
+                if d.tx[k] < d.T[k] {
+                    iT.append(key(d.x[k], d.T[k])); iX.append(key(d.x[k], d.tx[k]))
+                } else { iT.append(-1); iX.append(-1) }
+            }
+        }
+    }
+
+    /// log of the bracket `E(T)(1 − ρ(T)) + E(tx) ρ(tx)` and its gradient in (r, α, s, β).
+    @inline(__always)
+    static func logBracket(r: Double, al: Double, s: Double, be: Double, x: Double, tx: Double, T: Double,
+                           rhoT: Rho?, rhoX: Rho?) -> (Double, Double, Double, Double, Double) {
+        let k = r + x
+        let lat = Foundation.log(al + T), lbt = Foundation.log(be + T)
+        let logET = -k * lat - s * lbt
+        // ∂ log E(T)
+        let eTr = -lat, eTa = -k / (al + T), eTs = -lbt, eTb = -s / (be + T)
+        guard let pT = rhoT, let pX = rhoX else { return (logET, eTr, eTa, eTs, eTb) }
+        let lax = Foundation.log(al + tx), lbx = Foundation.log(be + tx)
+        let logEX = -k * lax - s * lbx
+        let l2 = logEX + pX.log
+        let m = max(logET, l2)
+        let eT = Foundation.exp(logET - m), rT = Foundation.exp(pT.log)
+        let u1 = eT * -Foundation.expm1(pT.log), u2 = Foundation.exp(l2 - m)
+        let bsum = u1 + u2
+        let p1 = u1 / bsum, p2 = u2 / bsum, q = eT * rT / bsum
+        return (m + Foundation.log(bsum),
+                p1 * eTr - q * pT.dk + p2 * (-lax + pX.dk),
+                p1 * eTa - q * pT.dal + p2 * (-k / (al + tx) + pX.dal),
+                p1 * eTs - q * pT.ds + p2 * (-lbx + pX.ds),
+                p1 * eTb - q * pT.dbe + p2 * (-s / (be + tx) + pX.dbe))
+    }
+
+    /// Total −log L and its gradient in (r, α, s, β); NaN when a series does not converge.
+    static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double]) -> Double {
+        let r = th[0], al = th[1], s = th[2], be = th[3]
+        guard r > 0, al > 0, s > 0, be > 0, th.allSatisfy({ $0.isFinite }) else { g = [.nan, .nan, .nan, .nan]; return .nan }
+        // ρ at every distinct (x, t), on every core
+        let nk = p.keyX.count
+        var rho = [Rho?](repeating: nil, count: nk)
+        rho.withUnsafeMutableBufferPointer { out in
+            let out = out
+            BlockSum.forEach(count: nk, minimumPerBlock: 256) { _, range in
+                for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
+            }
+        }
+        if rho.contains(where: { $0 == nil }) { g = [.nan, .nan, .nan, .nan]; return .nan }
+        var ll = 0.0, gr = 0.0, gal = 0.0, gs = 0.0, gbe = 0.0
+        let lgr = Special.logGamma(r), psr = Special.digamma(r), lal = Foundation.log(al), lbe = Foundation.log(be)
+        var wTot = 0.0
+        for x in 0...p.byX.maxX where p.byX.w[x] > 0 {
+            let w = p.byX.w[x], xd = Double(x)
+            wTot += w
+            ll += w * (Special.logGamma(r + xd) - lgr)
+            gr += w * (Special.digamma(r + xd) - psr)
+        }
+        ll += wTot * (r * lal + s * lbe)
+        gr += wTot * lal; gal += wTot * r / al; gs += wTot * lbe; gbe += wTot * s / be
+        let sums = BlockSum.sum(count: p.x.count, width: 5) { range, acc in
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0
+            for i in range {
+                let jT = Int(p.iT[i]), jX = Int(p.iX[i])
+                let b = logBracket(r: r, al: al, s: s, be: be, x: p.x[i], tx: p.tx[i], T: p.T[i],
+                                   rhoT: jT >= 0 ? rho[jT] : nil, rhoX: jX >= 0 ? rho[jX] : nil)
+                let w = p.w[i]
+                a0 += w * b.0; a1 += w * b.1; a2 += w * b.2; a3 += w * b.3; a4 += w * b.4
+            }
+            acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = a4
+        }
+        ll += sums[0]; gr += sums[1]; gal += sums[2]; gs += sums[3]; gbe += sums[4]
         g = [-gr, -gal, -gs, -gbe]
         return -ll
+    }
+
+    /// The same on raw patterns (arranges them first).
+    static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ g: inout [Double]) -> Double {
+        negLogLikelihood(th, Prepared(d), &g)
+    }
+
+    /// −log L, its analytic gradient and the Hessian as the central difference of the gradient
+    /// (steps 1e-5 relative; symmetrised).
+    static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double], _ h: inout Matrix) -> Double {
+        let v = negLogLikelihood(th, p, &g)
+        guard v.isFinite else { return v }
+        h = Matrix(rows: 4, cols: 4)
+        var gp = g, gm = g
+        for j in 0..<4 {
+            var up = th, dn = th
+            let step = 1e-5 * th[j]
+            up[j] += step; dn[j] -= step
+            guard negLogLikelihood(up, p, &gp).isFinite, negLogLikelihood(dn, p, &gm).isFinite else { return .nan }
+            for i in 0..<4 { h[i, j] = (gp[i] - gm[i]) / (2 * step) }
+        }
+        h = h.symmetrized
+        return v
     }
 
     public static func fit(_ d: RFMPatterns) throws -> ParetoNBDModel {
         guard d.x.contains(where: { $0 > 0 }) else {
             throw FitError(model: name, reason: "no customer has a repeat purchase: the model cannot be identified")
         }
-        let sc = max(d.T.max() ?? 1, 1e-9) / 10
+        let p = Prepared(d)
+        let sc = max(p.maxT, 1e-9) / 10
+        let e = Foundation.exp(0.1)
+        let tmax = max(p.maxT, 1e-9)
+        let bounds = MLE.Bounds(lower: [1e-6, 1e-6 * tmax, 1e-6, 1e-6 * tmax], upper: [1e6, scaleBound * tmax, 1e6, scaleBound * tmax])
         let f = try MLE.fit(model: name, names: ["r", "alpha", "s", "beta"],
-                            starts: [[1, sc, 1, sc], [0.5, 2 * sc, 0.5, 2 * sc]],
-                            observations: d.totalWeight, patterns: d.count) { th, g in negLogLikelihood(th, d, &g) }
-        return ParetoNBDModel(fit: f)
+                            starts: [[1, sc, 1, sc], [e, e * sc, e, e * sc], [0.5, 2 * sc, 0.5, 2 * sc]],
+                            observations: d.totalWeight, patterns: d.count, bounds: bounds,
+                            hessian: { th, g, h in negLogLikelihood(th, p, &g, &h) }) { th, g in negLogLikelihood(th, p, &g) }
+        let r = f.estimates[0], al = f.estimates[1], s = f.estimates[2], be = f.estimates[3]
+        return ParetoNBDModel(fit: f.describingLimit("Pareto/NBD", bound: "alpha, beta ≤ \(Int(scaleBound)) × the longest customer age", [
+            "alpha": ("one purchase rate for all customers: Poisson purchases at lambda = r/alpha", ["lambda": r / al]),
+            "r": ("one purchase rate for all customers: Poisson purchases at lambda = r/alpha", ["lambda": r / al]),
+            "beta": ("one dropout rate for all customers: exponential lifetimes at mu = s/beta", ["mu": s / be]),
+            "s": ("one dropout rate for all customers: exponential lifetimes at mu = s/beta", ["mu": s / be]),
+            "s→0": ("dropout rates concentrated at zero: no one drops out (the NBD model)", ["r": r, "alpha": al]),
+        ]))
+    }
+
+    /// Log of the bracket at the fitted parameters for one pattern, and P(alive) = E(T) / bracket.
+    func bracket(x: Int32, tx: Double, T: Double) -> (log: Double, pAlive: Double) {
+        let xd = Double(x)
+        guard tx < T else { return (-(r + xd) * Foundation.log(alpha + T) - s * Foundation.log(beta + T), 1) }
+        let rT = Self.rho(k: r + xd, s: s, alpha: alpha, beta: beta, t: T)
+        let rX = Self.rho(k: r + xd, s: s, alpha: alpha, beta: beta, t: tx)
+        let b = Self.logBracket(r: r, al: alpha, s: s, be: beta, x: xd, tx: tx, T: T, rhoT: rT, rhoX: rX)
+        let logET = -(r + xd) * Foundation.log(alpha + T) - s * Foundation.log(beta + T)
+        guard rT != nil, rX != nil else { return (.nan, .nan) }
+        return (b.0, Foundation.exp(logET - b.0))
     }
 
     public func logLikelihood(x: Int32, tx: Double, T: Double) -> Double {
         let xd = Double(x)
-        let p = Self.pieces(r, alpha, s, beta, x: xd, tx: tx, T: T, derivatives: false)
         return Special.logGamma(r + xd) - Special.logGamma(r) + r * Foundation.log(alpha) + s * Foundation.log(beta)
-            + p.logRef + Foundation.log(p.e + s * p.i.0)
+            + bracket(x: x, tx: tx, T: T).log
     }
 
     public func probabilityAlive(x: Int32, tx: Double, T: Double) -> Double {
-        let p = Self.pieces(r, alpha, s, beta, x: Double(x), tx: tx, T: T, derivatives: false)
-        return p.e / (p.e + s * p.i.0)
+        bracket(x: x, tx: tx, T: T).pAlive
     }
 
     /// `P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]` (limit `log((β+T+t)/(β+T))` at s = 1).
     public func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double {
+        conditionalExpectedPurchases(t, x: x, T: T, pAlive: probabilityAlive(x: x, tx: tx, T: T))
+    }
+
+    /// The same given the customer's P(alive) (the only part that needs the hypergeometric series).
+    public func conditionalExpectedPurchases(_ t: Double, x: Int32, T: Double, pAlive: Double) -> Double {
         guard t > 0 else { return 0 }
         let xd = Double(x)
         let q = Foundation.log((beta + T) / (beta + T + t))
         let term = abs(s - 1) < 1e-12 ? -q : -Foundation.expm1((s - 1) * q) / (s - 1)
-        return probabilityAlive(x: x, tx: tx, T: T) * (r + xd) * (beta + T) / (alpha + T) * term
+        return pAlive * (r + xd) * (beta + T) / (alpha + T) * term
+    }
+
+    /// P(alive) of every pattern, with ρ computed once per distinct (x, t) (on every core): the
+    /// same operations as `probabilityAlive`, so the same values.
+    public func probabilitiesAlive(_ d: RFMPatterns) -> [Double] {
+        let p = Prepared(d)
+        let r = self.r, al = alpha, s = self.s, be = beta
+        var rho = [Rho?](repeating: nil, count: p.keyX.count)
+        rho.withUnsafeMutableBufferPointer { out in
+            let out = out
+            BlockSum.forEach(count: p.keyX.count, minimumPerBlock: 256) { _, range in
+                for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
+            }
+        }
+        var out = [Double](repeating: .nan, count: d.count)
+        var j = 0
+        for k in 0..<d.count where d.weight[k] != 0 {
+            let jT = Int(p.iT[j]), jX = Int(p.iX[j])
+            if jT < 0 { out[k] = 1 } else if let rT = rho[jT], let rX = rho[jX] {
+                let b = Self.logBracket(r: r, al: al, s: s, be: be, x: p.x[j], tx: p.tx[j], T: p.T[j], rhoT: rT, rhoX: rX)
+                let logET = -(r + p.x[j]) * Foundation.log(al + p.T[j]) - s * Foundation.log(be + p.T[j])
+                out[k] = Foundation.exp(logET - b.0)
+            }
+            j += 1
+        }
+        for k in 0..<d.count where d.weight[k] == 0 { out[k] = probabilityAlive(x: d.x[k], tx: d.tx[k], T: d.T[k]) }
+        return out
     }
 
     /// `r β / (α (s−1)) · [1 − (β/(β+t))^(s−1)]`.
@@ -103,76 +286,5 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         let q = Foundation.log(beta / (beta + t))
         let term = abs(s - 1) < 1e-12 ? -q : -Foundation.expm1((s - 1) * q) / (s - 1)
         return r * beta / alpha * term
-    }
-}
-
-/// Adaptive Gauss–Kronrod (7-point Gauss, 15-point Kronrod) quadrature of a 5-vector integrand:
-/// global bisection of the interval with the largest error estimate until every component's
-/// error estimate |K15 − G7| is below `relTol` × its |integral| (or 400 intervals). The K15 value is
-/// far more accurate than that estimate for the smooth, monotone Pareto/NBD integrands.
-enum GaussKronrod {
-    static let xgk: [Double] = [0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-                                0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-                                0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-                                0.207784955007898467600689403773245, 0.0]
-    static let wgk: [Double] = [0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-                                0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-                                0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-                                0.204432940075298892414161999234649, 0.209482141084727828012999174891714]
-    static let wg: [Double] = [0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-                               0.381830050505118944950369775488975, 0.417959183673469387755102040816327]
-
-    typealias V5 = (Double, Double, Double, Double, Double)
-
-    @inline(__always) static func add(_ a: V5, _ b: V5, _ w: Double) -> V5 {
-        (a.0 + w * b.0, a.1 + w * b.1, a.2 + w * b.2, a.3 + w * b.3, a.4 + w * b.4)
-    }
-
-    static func rule(_ a: Double, _ b: Double, _ f: (Double) -> V5) -> (k: V5, e: V5) {
-        let c = 0.5 * (a + b), h = 0.5 * (b - a)
-        let fc = f(c)
-        var k = add((0, 0, 0, 0, 0), fc, wgk[7])
-        var g = add((0, 0, 0, 0, 0), fc, wg[3])
-        for j in 0..<7 {
-            let dx = h * xgk[j]
-            let f1 = f(c - dx), f2 = f(c + dx)
-            k = add(add(k, f1, wgk[j]), f2, wgk[j])
-            if j % 2 == 1 { g = add(add(g, f1, wg[j / 2]), f2, wg[j / 2]) }
-        }
-        k = (k.0 * h, k.1 * h, k.2 * h, k.3 * h, k.4 * h)
-        g = (g.0 * h, g.1 * h, g.2 * h, g.3 * h, g.4 * h)
-        return (k, (abs(k.0 - g.0), abs(k.1 - g.1), abs(k.2 - g.2), abs(k.3 - g.3), abs(k.4 - g.4)))
-    }
-
-    static func integrate5(_ a: Double, _ b: Double, relTol: Double, derivatives: Bool, _ f: (Double) -> V5) -> V5 {
-        var intervals: [(a: Double, b: Double, k: V5, e: V5)] = []
-        let r0 = rule(a, b, f)
-        intervals.append((a, b, r0.k, r0.e))
-        var total = r0.k, err = r0.e
-        func ok(_ t: V5, _ e: V5) -> Bool {
-            let tiny = 1e-300
-            if e.0 > relTol * abs(t.0) + tiny { return false }
-            if !derivatives { return true }
-            return e.1 <= relTol * abs(t.1) + tiny && e.2 <= relTol * abs(t.2) + tiny
-                && e.3 <= relTol * abs(t.3) + tiny && e.4 <= relTol * abs(t.4) + tiny
-        }
-        while !ok(total, err) && intervals.count < 400 {
-            // bisect the interval with the largest (relative) error in component 0
-            let n0 = 1 / max(abs(total.0), 1e-300), n1 = derivatives ? 1 / max(abs(total.1), 1e-300) : 0
-            let n2 = derivatives ? 1 / max(abs(total.2), 1e-300) : 0, n3 = derivatives ? 1 / max(abs(total.3), 1e-300) : 0
-            let n4 = derivatives ? 1 / max(abs(total.4), 1e-300) : 0
-            func score(_ e: V5) -> Double { max(e.0 * n0, e.1 * n1, e.2 * n2, e.3 * n3, e.4 * n4) }
-            var worst = 0, worstScore = score(intervals[0].e)
-            for i in 1..<intervals.count { let sc = score(intervals[i].e); if sc > worstScore { worst = i; worstScore = sc } }
-            let iv = intervals[worst]
-            let mid = 0.5 * (iv.a + iv.b)
-            let left = rule(iv.a, mid, f), right = rule(mid, iv.b, f)
-            intervals[worst] = (iv.a, mid, left.k, left.e)
-            intervals.append((mid, iv.b, right.k, right.e))
-            total = (0, 0, 0, 0, 0); err = (0, 0, 0, 0, 0)
-            for iv in intervals { total = add(total, iv.k, 1); err = add(err, iv.e, 1) }
-            if mid == iv.a || mid == iv.b { break }
-        }
-        return total
     }
 }

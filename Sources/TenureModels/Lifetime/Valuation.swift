@@ -59,6 +59,19 @@ public enum Valuation {
         if let bg = model as? BGNBDModel { return bgnbdForecasts(bg, d, schedule: schedule) }
         var pa = [Double](repeating: 0, count: d.count)
         var ex = pa, dc = pa
+        if let pn = model as? ParetoNBDModel {
+            // P(alive) once per pattern (the series part), the rest is arithmetic per step
+            pa = pn.probabilitiesAlive(d)
+            for k in 0..<d.count {
+                var prev = 0.0, sum = 0.0
+                for (t, f) in zip(schedule.times, schedule.factors) {
+                    let e = pn.conditionalExpectedPurchases(t, x: d.x[k], T: d.T[k], pAlive: pa[k])
+                    sum += f * (e - prev); prev = e
+                }
+                ex[k] = prev; dc[k] = sum
+            }
+            return (pa, ex, dc)
+        }
         for k in 0..<d.count {
             pa[k] = model.probabilityAlive(x: d.x[k], tx: d.tx[k], T: d.T[k])
             var prev = 0.0, sum = 0.0

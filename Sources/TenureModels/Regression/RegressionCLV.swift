@@ -182,9 +182,11 @@ public struct PurchaseModelComparison: Sendable, Codable, Equatable {
     /// tracking curve (0 = perfect aggregate tracking).
     public var trackingError: Double?
     public var error: String?
+    /// Set when the fit ended on a bound: the limiting model it stands for.
+    public var limitingModel: LimitingModel?
     enum CodingKeys: String, CodingKey {
         case model, aic, bic, holdout, error
-        case logLikelihood = "log_likelihood", trackingError = "tracking_error"
+        case logLikelihood = "log_likelihood", trackingError = "tracking_error", limitingModel = "limiting_model"
     }
 }
 
@@ -241,6 +243,7 @@ public enum CLVAnalysis {
             }
             var c = PurchaseModelComparison(model: k.rawValue, logLikelihood: model.fit.logLikelihood, aic: model.fit.aic,
                                             bic: model.fit.bic)
+            c.limitingModel = model.fit.limit
             if s.hasHoldout {
                 var perPattern = [Double](repeating: 0, count: pat.count)
                 for j in 0..<pat.count {

@@ -78,7 +78,18 @@ extension CLVResult: Reportable {
             id: "clv_parameters", title: "Model parameters (maximum likelihood)",
             columns: [.init("model"), .init("parameter"), .init("estimate"), .init("standard error"), .init("95% low"), .init("95% high")],
             rows: rows,
-            note: "Standard errors from the inverse observed information (Hessian of the log-likelihood on log-parameters, delta method), as lifetimes; intervals are estimate ± 1.96 SE. Rates are per \(p.settings.timeUnit.rawValue). Gamma-Gamma's gamma is lifetimes' v.")
+            note: "Standard errors from the inverse observed information (Hessian of the log-likelihood on log-parameters, delta method), as lifetimes; intervals are estimate ± 1.96 SE. Rates are per \(p.settings.timeUnit.rawValue). Gamma-Gamma's gamma is lifetimes' v."
+                + limitNotes([p.purchaseModel] + (p.spendModel.map { [$0] } ?? [])))
+    }
+
+    /// " Limiting model: …" sentences for the fits that ended on a bound (empty when none did).
+    static func limitNotes(_ models: [ModelFitSummary]) -> String {
+        models.compactMap { m in
+            m.limitingModel.map { l in
+                " Limiting model (\(m.model)): \(l.note)" + (l.limitParameters.isEmpty ? "" : " Limit parameters: "
+                    + l.limitParameters.sorted { $0.key < $1.key }.map { "\($0.key) = \(formatFixed($0.value, decimals: 6))" }.joined(separator: ", ") + ".")
+            }
+        }.joined()
     }
 
     static func fitTable(_ p: LifetimeResult) -> ReportTable {
@@ -90,6 +101,9 @@ extension CLVResult: Reportable {
         var note = "Fitted on \(p.data.customers) customers with a purchase on or before \(p.settings.calibrationEnd)"
         if p.data.customersFirstSeenInHoldout > 0 { note += " (\(p.data.customersFirstSeenInHoldout) first seen after it are left out)" }
         note += "; patterns = distinct (frequency, recency, T) triples, the sufficient statistics."
+        for m in [p.purchaseModel] + (p.spendModel.map { [$0] } ?? []) {
+            if let l = m.limitingModel { note += " \(m.model) is at its limit: \(l.model) (log-likelihood at the search bound)." }
+        }
         if let ex = p.spendModelExcluded, ex > 0 {
             note += " Gamma-Gamma leaves out \(ex) customers without a repeat purchase or with non-positive mean repeat spend; their expected spend is the population mean."
         }
@@ -142,7 +156,7 @@ extension CLVResult: Reportable {
             rows: c.map { m in
                 [.text(m.model), n(m.logLikelihood, 3), n(m.aic, 3), n(m.bic, 3), n(m.holdout?.actualTotal, 0), n(m.holdout?.predictedTotal, 1),
                  n(m.holdout?.mae, 4), n(m.holdout?.rmse, 4), m.trackingError.map { .percent($0, decimals: 2) } ?? .missing(""),
-                 .text(m.error.map { "fit failed: \($0)" } ?? "")]
+                 .text(m.error.map { "fit failed: \($0)" } ?? m.limitingModel.map { "limiting model: \($0.model)" } ?? "")]
             },
             note: holdout ? "Every model fitted on the calibration period and scored on the holdout: repeat purchases per customer (MAE, RMSE) and the mean relative error of the cumulative tracking curve over the holdout periods. BG/BB treats each period as one transaction opportunity."
                           : "No holdout (give --calibration-end): only the fits are compared.")

@@ -57,6 +57,7 @@ enum CLVSection {
         highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
         let params = p.purchaseModel.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3)) (SE \(Format.grouped($0.standardError, decimals: 3)))" }
         highlights.append("\(modelName(p.purchaseModel.model)) parameters: \(params.joined(separator: ", ")); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
+        if let l = p.purchaseModel.limitingModel { highlights.append(l.note) }
         if let gg = p.spendModel {
             highlights.append("Gamma-Gamma spend parameters: " + gg.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3))" }.joined(separator: ", ") + ".")
         }
