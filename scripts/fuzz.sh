@@ -12,8 +12,9 @@
 # given time. A crash, a trap, an input that takes over 10 s or more than 2 GB makes the run fail;
 # the input is written to .build-fuzz/artifacts/<target>/ and the command reproducing it is printed.
 # One process per target, one after the other (no -jobs/-workers: the machine's cores are shared).
-# FUZZ_NO_BUILD=1 skips the build; FUZZ_BUILD_JOBS=N passes -j N to swift build; FUZZ_ARGS passes
-# more libFuzzer options (e.g. -runs=10000000, which stops at that many executions).
+# FUZZ_NO_BUILD=1 skips the build; FUZZ_BUILD_JOBS=N passes -j N to swift build; FUZZ_OUT=DIR keeps
+# corpus, findings and logs in DIR (default .build-fuzz); FUZZ_ARGS passes more libFuzzer options
+# (e.g. -runs=10000000, which stops at that many executions).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TIME=60
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzCSV FuzzYAML)
 SCRATCH=.build-fuzz
+OUT=${FUZZ_OUT:-$SCRATCH}
 SWIFT=${SWIFT:-swift}
 
 # Debug configuration with -O: the root package's release settings use -Ounchecked, which would
@@ -50,7 +52,7 @@ for t in "${TARGETS[@]}"; do
   case "$t" in FuzzCSV) kind=csv; extra=(-max_len=4096) ;; FuzzYAML) kind=yaml; extra=(-max_len=2048) ;;
     *) echo "fuzz: unknown target $t"; exit 2 ;; esac
   bin="$SCRATCH/debug/$t"
-  work="$SCRATCH/corpus/$t"; art="$SCRATCH/artifacts/$t"; log="$SCRATCH/$t.log"
+  work="$OUT/corpus/$t"; art="$OUT/artifacts/$t"; log="$OUT/$t.log"
   mkdir -p "$work" "$art"
   echo "fuzz: $t for ${TIME}s (seeds Tests/Fuzz/corpus/$kind, corpus $work, log $log)"
   "$bin" "$work" "Tests/Fuzz/corpus/$kind" -dict="Tests/Fuzz/$kind.dict" "${extra[@]}" \
