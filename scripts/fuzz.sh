@@ -59,8 +59,8 @@ for t in "${TARGETS[@]}"; do
     -max_total_time="$TIME" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -artifact_prefix="$art/" -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-  secs=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+  execs=$(awk '/^stat::number_of_executed_units:/ {v=$2} END {print v}' "$log")
+  secs=$(awk '/^stat::average_exec_per_sec:/ {v=$2} END {print v}' "$log")
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -1)
   if [ "$rc" -eq 0 ]; then
     echo "fuzz: $t passed: ${execs:-?} executions (${secs:-?}/s), $cov"
