@@ -4,9 +4,11 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/tenure
 DEB_PACKAGES := libopenblas-dev liblapack-dev
+FUZZ_TIME ?= 3600
+FUZZ_TEST_TIME ?= 45
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build demo test test-deps bench notebooks clean
+.PHONY: deps build demo test test-deps fuzz bench notebooks clean
 
 ## deps: install the Debian packages tenure links against, when missing.
 deps:
@@ -26,6 +28,11 @@ test: deps test-deps
 	$(SWIFT) build -c $(CONFIG) --product tenure
 	$(SWIFT) test 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
 	@bash scripts/end-to-end.sh $(BIN)
+	@bash scripts/fuzz.sh --time $(FUZZ_TEST_TIME)
+
+## fuzz: long libFuzzer runs of the CSV and YAML readers (FUZZ_TIME seconds each; builds into .build-fuzz).
+fuzz: deps
+	bash scripts/fuzz.sh --time $(FUZZ_TIME)
 
 ## test-deps: tools the end-to-end checks use (reference tools are only needed to regenerate fixtures).
 test-deps:
@@ -40,4 +47,4 @@ notebooks: build
 	bash scripts/export-notebooks.sh $(BIN)
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz out

@@ -81,31 +81,9 @@ public enum DatasetValidator {
                 report.tables.append(s)
                 continue
             }
-            do {
-                let t = try TableReader.read(spec, path: path, display: path, schema: options.schema, customers: &interner,
-                                             onInvalid: .skip, threads: options.threads)
-                s.rows = t.rows
-                s.header = t.header
-                s.problems = t.rejects.map(\.error)
-                s.rejects = t.rejects   // the reader throws for table-level problems: these are all row-level
-                if let c = spec.columns.firstIndex(where: { $0.kind == .customer }), t.has(c) {
-                    var seen = [Bool](repeating: false, count: interner.count)
-                    var n = 0
-                    for v in t.ints[c] where v >= 0 && !seen[Int(v)] { seen[Int(v)] = true; n += 1 }
-                    s.customers = n
-                }
-                if let r = DatasetLoader.dateRange(spec.table, t) {
-                    s.firstDay = r.0; s.lastDay = r.1
-                    latest = max(latest, r.1)
-                }
-                if spec.table == "transactions" && t.rows == 0 && s.problems.isEmpty {
-                    s.problems.append(DataError(.emptyFile, file: path, line: 1, expected: "at least one transaction row after the header"))
-                }
+            if let t = summarize(spec, &s, customers: &interner, options: options, bytes: { try CSVBytes(path: path, displayName: path) }) {
+                if let last = s.lastDay { latest = max(latest, last) }
                 read[spec.table] = t
-            } catch let e as DataError {
-                s.problems.append(e)
-            } catch {
-                s.problems.append(DataError(.other, file: path, expected: "a readable file (\(error))"))
             }
             report.tables.append(s)
         }
@@ -133,6 +111,53 @@ public enum DatasetValidator {
             }
         }
         return report
+    }
+
+    /// Checks one table held in memory as `validate(directory:)` checks each file (the fuzzer, tests):
+    /// the same reading, problems and date range; `rowsAfterAsOf` against `options.asOf` or the
+    /// table's own latest date.
+    public static func validate(table spec: TableSpec, csv bytes: [UInt8], name: String,
+                                options: LoadOptions = LoadOptions()) -> TableSummary {
+        var s = TableSummary(table: spec.table, file: name, present: true)
+        var interner = ByteInterner(capacity: 1 << 10)
+        if let t = summarize(spec, &s, customers: &interner, options: options, bytes: { CSVBytes(bytes: bytes) }),
+           let asOf = options.asOf ?? s.lastDay {
+            s.rowsAfterAsOf = rowsAfter(asOf, table: spec.table, t)
+        }
+        return s
+    }
+
+    /// Reads one table with bad rows set aside into `s` (rows, header, problems, customers, date
+    /// range); the columns read, or nil when the table could not be read at all.
+    static func summarize(_ spec: TableSpec, _ s: inout TableSummary, customers interner: inout ByteInterner,
+                          options: LoadOptions, bytes: () throws -> CSVBytes) -> TableColumns? {
+        let path = s.file
+        do {
+            let t = try TableReader.read(spec, bytes: bytes(), display: path, schema: options.schema, customers: &interner,
+                                         onInvalid: .skip, threads: options.threads)
+            s.rows = t.rows
+            s.header = t.header
+            s.problems = t.rejects.map(\.error)
+            s.rejects = t.rejects   // the reader throws for table-level problems: these are all row-level
+            if let c = spec.columns.firstIndex(where: { $0.kind == .customer }), t.has(c) {
+                var seen = [Bool](repeating: false, count: interner.count)
+                var n = 0
+                for v in t.ints[c] where v >= 0 && !seen[Int(v)] { seen[Int(v)] = true; n += 1 }
+                s.customers = n
+            }
+            if let r = DatasetLoader.dateRange(spec.table, t) {
+                s.firstDay = r.0; s.lastDay = r.1
+            }
+            if spec.table == "transactions" && t.rows == 0 && s.problems.isEmpty {
+                s.problems.append(DataError(.emptyFile, file: path, line: 1, expected: "at least one transaction row after the header"))
+            }
+            return t
+        } catch let e as DataError {
+            s.problems.append(e)
+        } catch {
+            s.problems.append(DataError(.other, file: path, expected: "a readable file (\(error))"))
+        }
+        return nil
     }
 
     /// Rows of a table whose own date (the one an analysis books the row on) is after `asOf`.

@@ -280,4 +280,18 @@ import Testing
         let tx = r.tables[0]
         #expect(tx.rows == 3 && tx.customers == 2 && tx.firstDay == 19723 && tx.lastDay == 19754)
     }
+
+    /// One table checked in memory (what the fuzzer runs) gives what the directory check gives for
+    /// its file.
+    @Test func validateOneTableInMemory() throws {
+        for (name, table) in [("many-problems", Tables.transactions), ("many-problems", Tables.customers),
+                              ("many-problems", Tables.subscriptions), ("all-tables", Tables.tickets)] {
+            let path = file(name, table.file)
+            let full = try #require(DatasetValidator.validate(directory: dir(name)).tables.first { $0.table == table.table })
+            let one = DatasetValidator.validate(table: table, csv: Array(try Data(contentsOf: URL(fileURLWithPath: path))), name: path)
+            #expect(one.rows == full.rows && one.customers == full.customers && one.header == full.header)
+            #expect(one.firstDay == full.firstDay && one.lastDay == full.lastDay)
+            #expect(one.problems == full.problems && one.rejects == full.rejects)
+        }
+    }
 }
