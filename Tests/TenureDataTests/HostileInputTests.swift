@@ -85,11 +85,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: d) }
         try FileManager.default.createDirectory(atPath: d + "/transactions.csv", withIntermediateDirectories: true)
         let e = try #require(loadError(d))
-        #expect(e.expected == "a regular CSV file" && e.hint?.hasPrefix("this is a directory") == true)
+        #expect(e.expected == "transactions.csv to be a readable file" && e.hint?.hasPrefix("it is a directory") == true)
         try FileManager.default.removeItem(atPath: d + "/transactions.csv")
         #expect(mkfifo(d + "/transactions.csv", 0o644) == 0)
         let f = try #require(loadError(d))
-        #expect(f.hint?.hasPrefix("this is a FIFO") == true)
+        #expect(f.hint?.hasPrefix("it is not a regular file (a pipe") == true)
     }
 
     @Test func crOnlyLineEnds() throws {
