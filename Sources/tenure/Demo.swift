@@ -56,6 +56,8 @@ struct Demo: ParsableCommand {
             var o = try ReportOptions.standard(dataPath: dataDir)
             o.title = "tenure demo: synthetic CRM data"
             o.seed = seed
+            // the demo business's gross margin (that of its scenario file), so CLV and CAC payback are in margin terms
+            o.grossMargin = o.scenarios?.scenarios.first?.grossMargin
             progress.note("analysing")
             let doc = ReportBuilder.build(dataset, options: o, progress: { progress.step("finished \($0)") })
             let written = try ReportWriter.write(doc, to: reportDir, progress: { progress.note("writing \($0)") })

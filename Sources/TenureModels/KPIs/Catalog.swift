@@ -58,7 +58,7 @@ public enum KPICatalog {
         .init(id: "monthly_revenue_per_customer", name: "Monthly revenue per customer", family: "value", unit: "currency", direction: .higher, requires: ["transactions"],
               formula: "revenue / sum over periods of (purchasing customers in the period x period length in months of 30.4375 days)"),
         .init(id: "clv", name: "Customer lifetime value (model)", family: "value", unit: "currency", direction: .higher, requires: ["transactions"],
-              formula: "mean over the group's purchasing customers of the BG/NBD + Gamma-Gamma CLV of `tenure clv` (all purchases to the end of observation, weeks, --clv-horizon, --discount-rate), x gross margin (1 unless --gross-margin)"),
+              formula: "mean over the group's purchasing customers of the BG/NBD + Gamma-Gamma CLV of `tenure clv` (all purchases to the end of observation, weeks, --horizon, --discount-rate), x gross margin (1 unless --gross-margin)"),
         .init(id: "clv_subscription", name: "Subscription CLV (ARPA / churn)", family: "value", unit: "currency", direction: .higher, requires: ["subscriptions with mrr"],
               formula: "ARPA x gross margin / monthly subscription churn; ARPA = mean MRR per paying subscriber at a period's start, monthly churn = 1 - (1 - churn_rate)^(30.4375 / mean period days)"),
         .init(id: "cac", name: "Customer acquisition cost", family: "value", unit: "currency", direction: .lower, requires: ["marketing_spend or customers.acquisition_cost"],

@@ -52,7 +52,7 @@ enum CLVSection {
         var highlights: [String] = []
         let o1 = p.overall
         if o1.meanCLV.isFinite {
-            highlights.append("Mean \(horizon) CLV is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (95% CI \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
+            highlights.append("Mean \(horizon) CLV, forecast from the calibration end \(s.calibrationEnd), is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (95% CI \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
         }
         highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
         let params = p.purchaseModel.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3)) (SE \(Format.grouped($0.standardError, decimals: 3)))" }

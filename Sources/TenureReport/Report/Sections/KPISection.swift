@@ -38,6 +38,9 @@ enum KPISection {
             if let n = v.n { detail.append("n = \(Format.count(n))") }
             if let lo = v.lower, let hi = v.upper { detail.append("CI \(formatKPI(lo, unit: v.unit)) to \(formatKPI(hi, unit: v.unit))") }
             if let w = v.warning { detail.append(w) }
+            if r.options.grossMargin == nil && ["clv", "clv_subscription", "clv_cac_ratio", "cac_payback_months"].contains(id) {
+                detail.append("revenue terms (no --gross-margin)")
+            }
             tiles.append(KPITile(name: names[id] ?? id, value: formatKPI(value, unit: v.unit), status: status, target: target,
                                  detail: detail.isEmpty ? nil : detail.joined(separator: " · ")))
         }
