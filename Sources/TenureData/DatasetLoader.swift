@@ -120,11 +120,7 @@ public enum DatasetLoader {
             }
             st = target
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw unreadable("it is a directory", "put the CSV file itself at this path")
-        default: throw unreadable("it is not a regular file (a pipe, socket or device)", "copy the data into a file")
-        }
+        if let e = CSVBytes.notARegularFile(st.st_mode, file: path) { throw e }
         guard access(path, R_OK) == 0 else {
             throw unreadable("it cannot be read (permission denied)", "run `chmod +r \(path)` or copy it somewhere readable")
         }

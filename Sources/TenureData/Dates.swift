@@ -27,6 +27,16 @@ public enum Civil {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, dd)
     }
 
+    /// Whole months from `a` to `d`: the largest k whose k-th monthly anniversary of `a` falls on or
+    /// before `d` (an anniversary on a day the month lacks falls after its last day); −1 when d < a.
+    public static func wholeMonths(from a: Day, to d: Day) -> Int {
+        guard d >= a else { return -1 }
+        let ca = date(a), cd = date(d)
+        var m = (cd.year * 12 + cd.month) - (ca.year * 12 + ca.month)
+        if cd.day < ca.day { m -= 1 }
+        return m
+    }
+
     @inlinable public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

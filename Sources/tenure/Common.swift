@@ -34,9 +34,7 @@ struct DataOptions: ParsableArguments {
 
     /// `--as-of`: an ISO date from 1900-01-01 to a year after today (`PlausibleDates`); a usage error otherwise.
     static func parseAsOf(_ s: String) throws -> Day {
-        guard let d = DateParser.day(from: s) else {
-            throw ValidationError("--as-of '\(s)' is not an ISO date; write it like 2024-03-31.")
-        }
+        let d = try isoDate(s, option: "--as-of")
         let r = PlausibleDates.range()
         guard r.contains(d) else {
             throw ValidationError("--as-of '\(s)' is out of range: expected a date from \(Civil.iso(r.lowerBound)) to \(Civil.iso(r.upperBound)) (a year after today).")

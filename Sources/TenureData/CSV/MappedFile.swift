@@ -16,6 +16,17 @@ public final class CSVBytes: @unchecked Sendable {
     public let count: Int
     private let owned: UnsafeMutablePointer<UInt8>?
 
+    /// The error for a path whose `st_mode` is not a regular file (nil when it is one): the one wording
+    /// of this check, for the reader here and for the loader's look at a table before reading it.
+    static func notARegularFile(_ mode: mode_t, file: String) -> DataError? {
+        let kind = mode & S_IFMT
+        guard kind != S_IFREG else { return nil }
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let hint = kind == S_IFDIR ? "it is a directory; put the CSV file itself at this path"
+            : "it is not a regular file (a pipe, socket or device); copy the data into a file"
+        return DataError(.missingFile, file: file, expected: "\(name) to be a readable file", hint: hint)
+    }
+
     /// Reads `path`. Throws `DataError(.missingFile)` when it cannot be opened or is not a regular
     /// file, `DataError(.other)` when it changed while being read.
     public init(path: String, displayName: String) throws {
@@ -27,13 +38,7 @@ public final class CSVBytes: @unchecked Sendable {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw DataError(.missingFile, file: displayName, expected: "a readable file") }
-        let kind = st.st_mode & S_IFMT
-        guard kind == S_IFREG else {
-            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
-                : kind == S_IFSOCK ? "a socket" : "a device or special file"
-            throw DataError(.missingFile, file: displayName, expected: "a regular CSV file",
-                            hint: "this is \(what); tenure reads whole files (write the export to a file first)")
-        }
+        if let e = Self.notARegularFile(st.st_mode, file: displayName) { throw e }
         let n = Int(st.st_size)
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
         var got = 0

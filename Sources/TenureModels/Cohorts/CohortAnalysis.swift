@@ -364,10 +364,7 @@ final class Engine {
         case .calendar: return Int(cal.index(of: d) - cal.index(of: a))
         case .rolling:
             if cal.rollingMonths == 0 { return Int(d - a) / cal.rollingDays }
-            let ca = Civil.date(a), cd = Civil.date(d)
-            var months = (cd.year * 12 + cd.month) - (ca.year * 12 + ca.month)
-            if cd.day < ca.day { months -= 1 }
-            return months / cal.rollingMonths
+            return Civil.wholeMonths(from: a, to: d) / cal.rollingMonths
         }
     }
 

@@ -202,26 +202,17 @@ public enum SubscriptionSurvivors {
             }
             let open = end == nil || end! > asOf
             let last = open ? asOf : end! - 1
-            out.append((start, anniversaryMonths(from: start, to: last), open))
+            out.append((start, Civil.wholeMonths(from: start, to: last), open))
             i = j
         }
         return out
-    }
-
-    /// Whole anniversary months from `a` to `d` (the k with the k-th monthly anniversary of `a` on or before `d`).
-    public static func anniversaryMonths(from a: Day, to d: Day) -> Int {
-        guard d >= a else { return -1 }
-        let ca = Civil.date(a), cd = Civil.date(d)
-        var m = (cd.year * 12 + cd.month) - (ca.year * 12 + ca.month)
-        if cd.day < ca.day { m -= 1 }
-        return m
     }
 
     /// The balanced survivor series of customers observed for at least `K` anniversary months:
     /// survivors[t] = customers whose first spell covers month t, t = 0…K.
     public static func balanced(_ spells: [(start: Day, months: Int, open: Bool)], asOf: Day, K: Int) -> [Double] {
         var survivors = [Double](repeating: 0, count: K + 1)
-        for sp in spells where anniversaryMonths(from: sp.start, to: asOf) >= K {
+        for sp in spells where Civil.wholeMonths(from: sp.start, to: asOf) >= K {
             for t in 0...min(K, sp.months) { survivors[t] += 1 }
         }
         return survivors

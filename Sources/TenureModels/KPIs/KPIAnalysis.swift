@@ -72,6 +72,7 @@ struct Context {
         }
         func toDays(_ ts: [Double]) -> [Day] { ts.map { $0.isFinite ? Day(($0 / 86400).rounded(.down)) : Day.missing } }
         see(ds.transactions.customer, ds.transactions.day)
+        let firstPurchase = first   // transactions are seen first
         if let s = ds.subscriptions { see(s.customer, s.startDay) }
         if let s = ds.surveys { see(s.customer, s.day) }
         if let t = ds.tickets { see(t.customer, toDays(t.openedAt)) }
@@ -87,8 +88,6 @@ struct Context {
         }
         // The window opens at --from, else at the first purchase (revenue KPIs would otherwise open on
         // months before any sale, e.g. of early leads), else at the first date in any table.
-        var firstPurchase = Day.max
-        for d in ds.transactions.day where d != Day.missing && d <= ds.asOf && d < firstPurchase { firstPurchase = d }
         if let from = opt.from { first = from } else if firstPurchase != .max { first = firstPurchase }
         if first == Day.max || first > ds.asOf { first = ds.asOf }
         axis = PeriodAxis(period: opt.period, firstDay: first, asOf: ds.asOf)
