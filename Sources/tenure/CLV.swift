@@ -90,6 +90,8 @@ struct CLV: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
+
     static let modelAliases: [String: String] = ["paretonbd": "pareto-nbd", "pnbd": "pareto-nbd", "bg-nbd": "bgnbd",
                                                  "mbg-nbd": "mbgnbd", "bg-bb": "bgbb"]
 
@@ -120,6 +122,7 @@ struct CLV: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if try runInWarehouse() { return }
             let clock = PhaseClock(enabled: timings)
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
