@@ -86,8 +86,17 @@ public final class PostgresExecutor: StatisticExecutor {
                 }
             }.wait()
         } catch {
-            throw WarehouseError.data("statistic \(query.name) failed on \(location): \(Self.serverMessage(error))",
-                                      hint: "check the table and column names in the mapping (--schema: `transactions: {table: …, customer_id: …}`); `tenure clv … --emit-sql postgres --out DIR` shows the SQL")
+            let state = (error as? PSQLError)?.serverInfo?[.sqlState] ?? ""
+            let hint: String
+            switch state {
+            case "42P01", "42703", "3F000":   // no such table, column or schema
+                hint = "name the source table or column in the mapping file (--schema: `transactions: {table: sales.orders, amount: total}`), or the schema in the URL (?schema=crm)"
+            case let s where s.hasPrefix("22"):   // a value the cast refused
+                hint = "run `tenure validate \(location)` to find the rows whose values do not parse"
+            default:
+                hint = "`--emit-sql postgres --out DIR` writes the SQL tenure runs"
+            }
+            throw WarehouseError.data("statistic \(query.name) failed on \(location): \(Self.serverMessage(error))", hint: hint)
         }
         let columns: [StatisticTable.Column] = types.indices.map { k in
             switch types[k] { case .int: return .int(sink.ints[k]); case .double: return .double(sink.doubles[k]); case .text: return .text(sink.texts[k]) }
@@ -95,28 +104,32 @@ public final class PostgresExecutor: StatisticExecutor {
         return StatisticTable(name: query.name, columnNames: query.columns.map(\.name), columns: columns)
     }
 
-    /// The server's own message (e.g. `relation "crm.orders" does not exist`), else the error text.
+    /// The server's own message (e.g. `relation "crm.orders" does not exist`), else what failed
+    /// underneath (postgres-nio hides details from `description`).
     static func serverMessage(_ error: Error) -> String {
-        if let e = error as? PSQLError {
-            if let m = e.serverInfo?[.message] {
-                let detail = e.serverInfo?[.detail].map { " (\($0))" } ?? ""
-                return m + detail
-            }
-            return "\(e.code)"
+        guard let e = error as? PSQLError else { return "\(error)" }
+        if let m = e.serverInfo?[.message] {
+            let state = e.serverInfo?[.sqlState].map { " [SQLSTATE \($0)]" } ?? ""
+            return m + (e.serverInfo?[.detail].map { " (\($0))" } ?? "") + state
         }
-        return "\(error)"
+        if let u = e.underlying { return "\(u)" }
+        return "\(e.code)"
     }
 
     static func connectError(_ error: Error, _ l: PostgresLocation) -> WarehouseError {
-        if let e = error as? PSQLError, let m = e.serverInfo?[.message] {
+        guard let e = error as? PSQLError else { return .unavailable("cannot connect to \(l): \(error)", hint: nil) }
+        if let m = e.serverInfo?[.message] {
             let auth = e.serverInfo?[.sqlState].map { $0.hasPrefix("28") } ?? false
             return .unavailable("\(l) refused the connection: \(m)",
                                 hint: auth ? "set the password in PGPASSWORD or ~/.pgpass (it is never printed)" : nil)
         }
-        let text = "\(error)"
-        if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("connect(descriptor") {
+        if e.code == .authMechanismRequiresPassword {
+            return .unavailable("\(l) asks for a password and none was given", hint: "set PGPASSWORD or add a line to ~/.pgpass (it is never printed)")
+        }
+        let under = e.underlying.map { "\($0)" } ?? "\(e.code)"
+        if under.contains("connectionRefused") || under.contains("Connection refused") || under.contains("ECONNREFUSED") || under.contains("errno: 111") {
             return .unavailable("cannot connect to \(l): connection refused", hint: "is the server running and listening on \(l.host):\(l.port)?")
         }
-        return .unavailable("cannot connect to \(l): \(text)", hint: nil)
+        return .unavailable("cannot connect to \(l): \(under)", hint: nil)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TenureData
 import TenureLifetime
 import TenureRegression
+import TenureReport
 import TenureWarehouse
 
 /// Options of warehouse mode (SPEC §6): the analysis's reductions run in the engine, the fits here.

@@ -76,7 +76,7 @@ for c in "${configs[@]}"; do
 done
 # without --as-of: the end of observation is the latest transaction (the CSV path: the latest date of any table)
 "$BIN" clv "$PLAIN" --format json -o "$tmp/pg-noasof.json"
-python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['probabilistic']['settings']; assert s['observation_end']==sys.argv[2], s" "$tmp/pg-noasof.json" "$ASOF" \
+python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabilistic']['settings']; assert s['observation_end']==sys.argv[2], s" "$tmp/pg-noasof.json" "$ASOF" \
   || fail "without --as-of the observation end is not the last transaction"
 echo "85-warehouse: $n clv runs over postgres:// (typed, all-text, sharded) equal the CSV path"
 
@@ -126,6 +126,7 @@ expect() { # code pattern label -- args
   grep -q -- "$pat" "$tmp/err" || { cat "$tmp/err"; fail "$label: message lacks '$pat'"; }
   [ ! -e "$tmp/out.json" ] || fail "$label: wrote output"
   grep -q "tenure-test" "$tmp/err" && fail "$label: printed the password"
+  echo "  $label: $(head -1 "$tmp/err")"
   return 0
 }
 expect 69 "connection refused" "refused" -- clv "postgres://tenure@127.0.0.1:1/crm?schema=crm"
@@ -143,4 +144,10 @@ expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm
 "$BIN" clv "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF" --format json -o "$tmp/nulls.json" 2>"$tmp/err"
 grep -q "2 of .* rows of nulls.transactions have no customer_id" "$tmp/err" || { cat "$tmp/err"; fail "NULL ids not reported"; }
 compare "$tmp/csv-default.json" "$tmp/nulls.json" "NULL ids left out"
+# validate postgres://: clean tables pass; the bad schema's date is named with a row to find it
+"$BIN" validate "$PLAIN" > "$tmp/validate.txt" || { cat "$tmp/validate.txt"; fail "validate failed on clean tables"; }
+grep -q "no problems found" "$tmp/validate.txt" || { cat "$tmp/validate.txt"; fail "validate did not say the tables are fine"; }
+set +e; "$BIN" validate "postgres://tenure@127.0.0.1:55432/crm?schema=bad" > "$tmp/validate-bad.txt"; rc=$?; set -e
+[ "$rc" = 65 ] || fail "validate of a bad date exited $rc"
+grep -q "1 of .* rows: date is not an ISO 8601 date.*C1" "$tmp/validate-bad.txt" || { cat "$tmp/validate-bad.txt"; fail "validate did not find the bad date"; }
 echo "85-warehouse: refused, wrong password, missing table/column, bad value: exit 69/65 with one line, no output; NULL ids counted"
