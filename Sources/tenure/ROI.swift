@@ -46,7 +46,7 @@ struct ROI: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 1
     @Option(name: .customLong("retention-window"), help: "Past initiatives: days without a purchase after which a customer is not retained.")
     var retentionWindow = 90
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -58,7 +58,7 @@ struct ROI: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let file = try ScenarioFile.load(path: scenarios)
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
