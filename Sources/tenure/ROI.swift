@@ -19,26 +19,21 @@ struct ROI: ParsableCommand {
         `timing: {costs: end, margins: start}`); ROI = NPV / present value of costs.
         Every input may be a number, a range [low, high] (uniform), or {dist: triangular|normal, ...}.
 
-        Scenario file (YAML):
-          horizon: 24 months
-          discount_rate: 0.10        # annual
-          gross_margin: 0.35
-          scenarios:
-            - name: Loyalty program
-              segment: retail
-              cost: { fixed: 50000, per_customer: 2.5 }
-              effects: { churn_reduction: [0.05, 0.15] }
-            - name: Win-back email
-              segment: all
-              cost: { per_customer: 0.4 }
-              effects: { frequency_lift: 0.03, order_value_lift: [0.0, 0.02] }
-          past_initiatives:          # realised ROI of initiatives recorded in customers.csv (initiative, group)
-            - { name: spring_pilot, cost: 12000 }
+        Scenario file (YAML; this is datasets/scenarios.yaml, the file `tenure demo` and `tenure report` \
+        use when none is given). past_initiatives are initiatives recorded in customers.csv (columns \
+        initiative and group, treatment or control) whose realised ROI is reported:
+        \(ROI.exampleScenarios)
 
         Examples:
           tenure roi data/ --scenarios scenarios.yaml
           tenure roi data/ --scenarios scenarios.yaml --simulations 100000 --seed 7 --format json -o roi.json
         """)
+
+    /// The example scenario file (`ScenarioFile.example`, the one home of that text), indented for the help.
+    static var exampleScenarios: String {
+        ScenarioFile.example.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
 
     @OptionGroup var data: DataOptions
     @Option(help: "The scenario file (YAML, see above).") var scenarios: String
