@@ -22,18 +22,13 @@ struct ROI: ParsableCommand {
         Scenario file (YAML; this is datasets/scenarios.yaml, the file `tenure demo` and `tenure report` \
         use when none is given). past_initiatives are initiatives recorded in customers.csv (columns \
         initiative and group, treatment or control) whose realised ROI is reported:
-        \(ROI.exampleScenarios)
+
+        \(ScenarioFile.example.trimmingCharacters(in: .newlines))
 
         Examples:
           tenure roi data/ --scenarios scenarios.yaml
           tenure roi data/ --scenarios scenarios.yaml --simulations 100000 --seed 7 --format json -o roi.json
         """)
-
-    /// The example scenario file (`ScenarioFile.example`, the one home of that text), indented for the help.
-    static var exampleScenarios: String {
-        ScenarioFile.example.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n").trimmingCharacters(in: .newlines)
-    }
 
     @OptionGroup var data: DataOptions
     @Option(help: "The scenario file (YAML, see above).") var scenarios: String
