@@ -25,8 +25,6 @@ public struct SurvivalOptions: Sendable {
     public var horizons: [Duration] = []
     /// RMST horizon τ; default: the shortest of the groups' last observed times.
     public var tau: Duration?
-    /// Put the full curve table first (so CSV output is the curve).
-    public var curveTable = false
     public init() {}
 }
 
@@ -76,10 +74,6 @@ public struct SurvivalResult: Sendable, Codable {
     public var cox: CoxReport?
     /// Things a reader must know: customers left out and why.
     public var notes: [String] = []
-    /// Full curve first in the tables (`--curve`); not part of the JSON.
-    public var curveFirst = false
-    /// Wall-clock seconds of each stage (events, km, logrank, cox); not part of the JSON.
-    public var timings: [(stage: String, seconds: Double)] = []
 
     enum CodingKeys: String, CodingKey {
         case unit, subjects, events, groups, cox, notes
@@ -89,15 +83,9 @@ public struct SurvivalResult: Sendable, Codable {
 }
 
 public enum SurvivalAnalysis {
-    public static func run(_ d: Dataset, options o: SurvivalOptions) throws -> SurvivalResult {
-        var timings: [(String, Double)] = []
-        var clock = ContinuousClock.now
-        func lap(_ stage: String) {
-            let now = ContinuousClock.now
-            let dt = now - clock
-            timings.append((stage, Double(dt.components.seconds) + Double(dt.components.attoseconds) * 1e-18))
-            clock = now
-        }
+    /// `finished` is called as each stage ends ("events", "kaplan-meier", "log-rank", "cox",
+    /// "concordance"), so a caller can time the stages; the result holds no timings.
+    public static func run(_ d: Dataset, options o: SurvivalOptions, finished lap: (String) -> Void = { _ in }) throws -> SurvivalResult {
         let churn: ChurnData
         switch o.churn {
         case .contractual: churn = try ChurnEvents.contractual(d)
@@ -200,8 +188,6 @@ public enum SurvivalAnalysis {
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: cox)
         r.notes = notes
-        r.curveFirst = o.curveTable
-        r.timings = timings
         return r
     }
 }

@@ -3,9 +3,9 @@ import TenureNumerics
 import TenureLifetime
 import TenureRegression
 
-/// `tenure clv` as tables. The first (primary, what `--format csv` prints) is CLV by segment, or
-/// with `--model regression` the holdout comparison of the regression models and the
-/// probabilistic model.
+/// `tenure clv` as tables. The first (primary, what `--format csv` prints) is CLV by segment;
+/// `--model regression` shows the holdout comparison of the regression models and the
+/// probabilistic model (`clv_regression_comparison`) first instead (`Presentation.lead`).
 extension CLVResult: Reportable {
     public var analysis: String { "clv" }
 
@@ -22,8 +22,7 @@ extension CLVResult: Reportable {
         }
         if let modelComparison { out.append(Self.modelComparisonTable(modelComparison, holdout: p.holdout != nil)) }
         if let r = regression {
-            let cmp = Self.regressionComparisonTable(r)
-            if model == "regression" { out.insert(cmp, at: 0) } else { out.append(cmp) }
+            out.append(Self.regressionComparisonTable(r))
             out.append(Self.coefficientTable(r))
             out.append(Self.ridgeTable(r))
         }
