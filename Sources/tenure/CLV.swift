@@ -13,7 +13,7 @@ struct CLV: ParsableCommand {
         Transactions are summarised per customer as lifetimes does \
         (summary_data_from_transaction_data, calibration_and_holdout_data), in \
         periods of --time-unit: day; week = ISO week, Monday to Sunday; month = \
-        calendar month.
+        calendar month; year = calendar year (BG/BB on yearly data).
           frequency  repeat purchase periods: distinct periods with a purchase,
                      minus one (purchases in one period count once, amounts add up)
           recency    last purchase period − first purchase period (0: no repeat)
@@ -66,7 +66,7 @@ struct CLV: ParsableCommand {
     @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period (ISO date); later transactions are the holdout. Default: no holdout.")
     var calibrationEnd: String?
 
-    @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month.")
+    @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month | year.")
     var timeUnit: String = "week"
 
     @OptionGroup var value: ValueOptions
@@ -103,7 +103,7 @@ struct CLV: ParsableCommand {
             throw ValidationError("--spend must be gamma-gamma or none; got '\(spend)'.")
         }
         guard TimeUnit(rawValue: timeUnit) != nil else {
-            throw ValidationError("--time-unit must be day, week or month; got '\(timeUnit)'.")
+            throw ValidationError("--time-unit must be day, week, month or year; got '\(timeUnit)'.")
         }
         if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
         guard ["auto", "on", "off"].contains(regression) else {

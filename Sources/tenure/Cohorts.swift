@@ -96,7 +96,7 @@ struct Cohorts: ParsableCommand {
                 throw ValidationError("\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")); got '\(v)'.")
             }
         }
-        try check(period, CohortPeriod.self, "--period")
+        try check(period, CalendarPeriod.self, "--period")
         try check(window, CohortWindow.self, "--window")
         try check(contractualWindow, CohortWindow.self, "--contractual-window")
         try check(cohortBy, CohortOptions.CohortBy.self, "--cohort-by")
@@ -115,7 +115,7 @@ struct Cohorts: ParsableCommand {
 
     var options: CohortOptions {
         var o = CohortOptions()
-        o.period = CohortPeriod(rawValue: period)!
+        o.period = CalendarPeriod(rawValue: period)!
         o.window = CohortWindow(rawValue: window)!
         o.contractualWindow = CohortWindow(rawValue: contractualWindow)!
         o.cohortBy = CohortOptions.CohortBy(rawValue: cohortBy)!

@@ -74,7 +74,7 @@ struct KPIs: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard KPIPeriod(rawValue: period) != nil else {
+        guard CalendarPeriod(rawValue: period) != nil else {
             throw ValidationError("--period must be one of day, week, month, quarter, year; got '\(period)'.")
         }
         guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
@@ -82,7 +82,7 @@ struct KPIs: ParsableCommand {
         }
         if let from { _ = try isoDate(from, option: "--from") }
         for (name, v) in [("--sla-response", slaResponse), ("--sla-resolution", slaResolution)] {
-            if let v, !(KPIDuration.hours(v).map { $0 > 0 } ?? false) {
+            if let v, !(KPIOptions.slaHours(v).map { $0 > 0 } ?? false) {
                 throw ValidationError("\(name) '\(v)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
             }
         }
@@ -95,9 +95,9 @@ struct KPIs: ParsableCommand {
             let goals = try targets.map { try KPITargets.load(path: $0) }
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
-            var opts = KPIOptions(period: KPIPeriod(rawValue: period)!, churnAfterDays: Int(try duration(churnAfter, option: "--churn-after").days.rounded()),
-                                  grossMargin: margin.grossMargin, slaResponseHours: slaResponse.flatMap(KPIDuration.hours),
-                                  slaResolutionHours: slaResolution.flatMap(KPIDuration.hours), minSample: minSample)
+            var opts = KPIOptions(period: CalendarPeriod(rawValue: period)!, churnAfterDays: Int(try duration(churnAfter, option: "--churn-after").days.rounded()),
+                                  grossMargin: margin.grossMargin, slaResponseHours: slaResponse.flatMap(KPIOptions.slaHours),
+                                  slaResolutionHours: slaResolution.flatMap(KPIOptions.slaHours), minSample: minSample)
             opts.from = try from.map { try isoDate($0, option: "--from") }
             opts.clvHorizonDays = value.horizonDays
             opts.annualDiscountRate = value.discountRate
@@ -106,26 +106,6 @@ struct KPIs: ParsableCommand {
             clock.lap("kpis")
             try output.emit(result, only: all ? nil : ["kpis", "kpi_targets"])
             clock.lap("render")
-        }
-    }
-}
-
-/// SLA thresholds on the `kpis` command line: hours (`4`, `4h`), `30min`, `2d`.
-enum KPIDuration {
-    static func parse(_ s: String) -> (Double, String)? {
-        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = t.prefix { $0.isNumber || $0 == "." }
-        guard let x = Double(digits), x.isFinite else { return nil }
-        return (x, String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces))
-    }
-
-    static func hours(_ s: String) -> Double? {
-        guard let (x, u) = parse(s) else { return nil }
-        switch u {
-        case "", "h", "hour", "hours": return x
-        case "min", "mins", "minute", "minutes": return x / 60
-        case "d", "day", "days": return x * 24
-        default: return nil
         }
     }
 }

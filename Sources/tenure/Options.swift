@@ -7,8 +7,8 @@ import TenureSurvival
 // takes exactly what the analyses it runs take, spelled and checked the same way.
 
 /// Parses a duration option (`--horizon 12m`): a unit is required; the error names the option.
-func duration(_ text: String, option: String) throws -> Duration {
-    switch Duration.parse(text, option: option) {
+func duration(_ text: String, option: String) throws -> TimeSpan {
+    switch TimeSpan.parse(text, option: option) {
     case .success(let d): return d
     case .failure(let e): throw ValidationError(e.description + ".")
     }

@@ -20,20 +20,7 @@ struct ROI: ParsableCommand {
         Every input may be a number, a range [low, high] (uniform), or {dist: triangular|normal, ...}.
 
         Scenario file (YAML):
-          horizon: 24 months
-          discount_rate: 0.10        # annual
-          gross_margin: 0.35
-          scenarios:
-            - name: Loyalty program
-              segment: retail
-              cost: { fixed: 50000, per_customer: 2.5 }
-              effects: { churn_reduction: [0.05, 0.15] }
-            - name: Win-back email
-              segment: all
-              cost: { per_customer: 0.4 }
-              effects: { frequency_lift: 0.03, order_value_lift: [0.0, 0.02] }
-          past_initiatives:          # realised ROI of initiatives recorded in customers.csv (initiative, group)
-            - { name: spring_pilot, cost: 12000 }
+        \(ScenarioFile.helpExample.indented(by: 2))
 
         Examples:
           tenure roi data/ --scenarios scenarios.yaml
@@ -74,5 +61,13 @@ struct ROI: ParsableCommand {
             clock.lap("scenarios (\(simulations) simulations × \(file.scenarios.count))")
             try output.emit(result)
         }
+    }
+}
+
+extension String {
+    /// Each line of the text with `n` spaces in front (for examples inside help text).
+    fileprivate func indented(by n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
     }
 }

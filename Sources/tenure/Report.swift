@@ -99,7 +99,7 @@ struct Report: ParsableCommand {
         do { return try ReportFormat.parseList(formats) } catch let e as ReportWriter.Error { throw ValidationError(e.description) }
     }
 
-    func parsedPeriod() -> CohortPeriod? { CohortPeriod(rawValue: period) }
+    func parsedPeriod() -> CalendarPeriod? { CalendarPeriod(rawValue: period) }
 
     func options() throws -> ReportOptions {
         // flags default to ReportOptions' defaults; DATA/scenarios.yaml is picked up by `standard`

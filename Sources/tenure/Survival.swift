@@ -93,7 +93,7 @@ struct Survival: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let churnAfter, Duration(parsing: churnAfter) == nil {
+        if let churnAfter, TimeSpan(parsing: churnAfter) == nil {
             throw ValidationError("--churn-after '\(churnAfter)' is not a duration; write it like 90d, 12w, 3m or 1y.")
         }
         if contractual && churnAfter != nil {
@@ -110,10 +110,10 @@ struct Survival: ParsableCommand {
         guard confidence > 0, confidence < 1 else {
             throw ValidationError("--confidence must be in (0, 1), e.g. 0.95; got \(confidence).")
         }
-        if let horizons, Duration.list(horizons) == nil {
+        if let horizons, TimeSpan.list(horizons) == nil {
             throw ValidationError("--horizons '\(horizons)' is not a list of durations; write it like 30d,90d,1y.")
         }
-        if let tau, Duration(parsing: tau) == nil {
+        if let tau, TimeSpan(parsing: tau) == nil {
             throw ValidationError("--tau '\(tau)' is not a duration; write it like 365d or 12m.")
         }
         if let covariates, covariateList(covariates).isEmpty {
@@ -140,7 +140,7 @@ struct Survival: ParsableCommand {
 
     var options: SurvivalOptions {
         var o = SurvivalOptions()
-        if let churnAfter, let d = Duration(parsing: churnAfter) { o.churn = .inactivity(d) } else if contractual { o.churn = .contractual }
+        if let churnAfter, let d = TimeSpan(parsing: churnAfter) { o.churn = .inactivity(d) } else if contractual { o.churn = .contractual }
         o.unit = TimeUnit(rawValue: unit) ?? .day
         o.by = by
         o.strata = strata
@@ -149,8 +149,8 @@ struct Survival: ParsableCommand {
         o.penalty = penalty
         o.confidenceType = ConfidenceType(rawValue: ci) ?? .logLog
         o.confidenceLevel = confidence
-        o.horizons = horizons.flatMap(Duration.list) ?? []
-        o.tau = tau.flatMap { Duration(parsing: $0) }
+        o.horizons = horizons.flatMap(TimeSpan.list) ?? []
+        o.tau = tau.flatMap { TimeSpan(parsing: $0) }
         o.curveTable = curve
         return o
     }

@@ -32,3 +32,24 @@ extension ScenarioFile {
 
     """
 }
+
+extension ScenarioFile {
+    /// The short scenario file shown in `tenure roi --help` (a test parses it, so the help never
+    /// shows a file the parser refuses).
+    public static let helpExample = """
+    horizon: 24 months
+    discount_rate: 0.10        # annual
+    gross_margin: 0.35
+    scenarios:
+      - name: Loyalty program
+        segment: retail
+        cost: { fixed: 50000, per_customer: 2.5 }
+        effects: { churn_reduction: [0.05, 0.15] }
+      - name: Win-back email
+        segment: all
+        cost: { per_customer: 0.4 }
+        effects: { frequency_lift: 0.03, order_value_lift: [0.0, 0.02] }
+    past_initiatives:          # realised ROI of initiatives recorded in customers.csv (initiative, group)
+      - { name: spring_pilot, cost: 12000 }
+    """
+}
