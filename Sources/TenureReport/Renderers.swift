@@ -1,4 +1,5 @@
 import Foundation
+import TenureData
 
 /// Output formats of the analysis commands.
 public enum OutputFormat: String, CaseIterable, Sendable, Codable {
@@ -80,7 +81,7 @@ public enum CSVWriter {
         func line(_ fields: [String]) {
             for (k, f) in fields.enumerated() {
                 if k > 0 { out.append(44) }
-                append(f, to: &out)
+                CSVField.append(f, to: &out)
             }
             out.append(10)
         }
@@ -89,22 +90,8 @@ public enum CSVWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
-    public static func field(_ s: String) -> String {
-        var out = [UInt8]()
-        append(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { b in
-            guard b.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { out.append(contentsOf: b); return }
-            out.append(34)
-            for c in b { out.append(c); if c == 34 { out.append(34) } }
-            out.append(34)
-        }
-    }
+    /// One field, quoted by the package's one CSV rule (`CSVField`).
+    public static func field(_ s: String) -> String { CSVField.text(s) }
 }
 
 /// GitHub-flavoured Markdown tables; data labels are escaped so they cannot break the table or inject HTML.

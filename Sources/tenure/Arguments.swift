@@ -22,27 +22,24 @@ import TenureSynth
 extension OutputFormat: ExpressibleByArgument {}
 extension LoadOptions.OnInvalid: ExpressibleByArgument {}
 
-extension CohortPeriod: ExpressibleByArgument {}
+extension CalendarPeriod: ExpressibleByArgument {}
 extension CohortWindow: ExpressibleByArgument {}
 extension CohortOptions.CohortBy: ExpressibleByArgument {}
 extension CohortOptions.Metric: ExpressibleByArgument {}
 extension CohortOptions.Retention: ExpressibleByArgument {}
 extension CohortOptions.RelativeTo: ExpressibleByArgument {}
 
-extension TenureSurvival.TimeUnit: ExpressibleByArgument {}
 extension CoxTies: ExpressibleByArgument {}
 extension ConfidenceType: ExpressibleByArgument {}
 
-extension TenureLifetime.TimeUnit: ExpressibleByArgument {}
-
-extension KPIPeriod: ExpressibleByArgument {}
+extension TimeUnit: ExpressibleByArgument {}
 
 /// Parsers of the options whose values have a syntax. Each throws a `ValidationError` that names
 /// the option, shows the value and says how to write it.
 enum Arguments {
     /// A duration with a unit (`90d`, `12w`, `6m`, `1y`), optionally at least a day, at most `atMostDays`.
     static func duration(_ option: String, atLeastADay: Bool = false, atMostDays: (Double, String)? = nil)
-        -> @Sendable (String) throws -> Duration {
+        -> @Sendable (String) throws -> TimeSpan {
         { text in
             let d = try tenure.duration(text, option: option)
             if atLeastADay, d.days < 1 {
@@ -56,9 +53,9 @@ enum Arguments {
     }
 
     /// A comma-separated list of durations (`30d,90d,1y`).
-    static func durations(_ option: String) -> @Sendable (String) throws -> [Duration] {
+    static func durations(_ option: String) -> @Sendable (String) throws -> [TimeSpan] {
         { text in
-            guard let list = Duration.list(text) else {
+            guard let list = TimeSpan.list(text) else {
                 throw ValidationError("\(option) '\(text)' is not a list of durations; write it like 30d,90d,1y.")
             }
             return list

@@ -13,7 +13,7 @@ struct CLV: ParsableCommand {
         Transactions are summarised per customer as lifetimes does \
         (summary_data_from_transaction_data, calibration_and_holdout_data), in \
         periods of --time-unit: day; week = ISO week, Monday to Sunday; month = \
-        calendar month.
+        calendar month; year = calendar year (BG/BB on yearly data).
           frequency  repeat purchase periods: distinct periods with a purchase,
                      minus one (purchases in one period count once, amounts add up)
           recency    last purchase period − first purchase period (0: no repeat)

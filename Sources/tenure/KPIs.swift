@@ -99,29 +99,12 @@ struct KPIs: ParsableCommand {
     }
 }
 
-/// SLA thresholds on the `kpis` command line: hours (`4`, `4h`), `30min`, `2d`.
+/// SLA thresholds on the `kpis` command line: positive hours (`4`, `4h`, `30min`, `2d`), parsed by
+/// `KPIOptions.slaHours`.
 enum KPIDuration {
-    static func parse(_ s: String) -> (Double, String)? {
-        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = t.prefix { $0.isNumber || $0 == "." }
-        guard let x = Double(digits), x.isFinite else { return nil }
-        return (x, String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces))
-    }
-
-    static func hours(_ s: String) -> Double? {
-        guard let (x, u) = parse(s) else { return nil }
-        switch u {
-        case "", "h", "hour", "hours": return x
-        case "min", "mins", "minute", "minutes": return x / 60
-        case "d", "day", "days": return x * 24
-        default: return nil
-        }
-    }
-
-    /// The parser of an SLA option: positive hours.
     static func option(_ name: String) -> @Sendable (String) throws -> Double {
         { text in
-            guard let h = hours(text), h > 0 else {
+            guard let h = KPIOptions.slaHours(text), h > 0 else {
                 throw ValidationError("\(name) '\(text)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
             }
             return h

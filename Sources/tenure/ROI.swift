@@ -66,3 +66,11 @@ struct ROI: ParsableCommand {
         }
     }
 }
+
+extension String {
+    /// Each line of the text with `n` spaces in front (for examples inside help text).
+    fileprivate func indented(by n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+    }
+}

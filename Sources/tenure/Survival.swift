@@ -51,7 +51,7 @@ struct Survival: ParsableCommand {
 
     @Option(name: .customLong("churn-after"), help: ArgumentHelp("Non-contractual churn: no purchase for this long (90d, 12w, 3m, 1y) = churned.", valueName: "duration"),
             transform: Arguments.duration("--churn-after"))
-    var churnAfter: Duration?
+    var churnAfter: TimeSpan?
 
     @Flag(help: "Contractual churn from subscriptions.csv (the default when that file exists).")
     var contractual = false
@@ -83,11 +83,11 @@ struct Survival: ParsableCommand {
 
     @Option(help: ArgumentHelp("Comma-separated times at which to read the curves (30d,90d,1y).", valueName: "durations"),
             transform: Arguments.durations("--horizons"))
-    var horizons: [Duration]?
+    var horizons: [TimeSpan]?
 
     @Option(help: ArgumentHelp("Restricted-mean horizon τ (default: the shortest group's last observed time).", valueName: "duration"),
             transform: Arguments.duration("--tau"))
-    var tau: Duration?
+    var tau: TimeSpan?
 
     @Flag(help: "Show the full Kaplan–Meier curve table first (what --format csv writes).")
     var curve = false

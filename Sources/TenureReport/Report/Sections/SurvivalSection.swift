@@ -8,7 +8,7 @@ enum SurvivalSection {
 
     static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
         var opts = SurvivalOptions()
-        opts.churn = ds.subscriptions != nil ? .contractual : .inactivity(Duration(value: Double(o.churnAfterDays), unit: .day))
+        opts.churn = ds.subscriptions != nil ? .contractual : .inactivity(TimeSpan(value: Double(o.churnAfterDays), unit: .day))
         opts.unit = .day
         opts.by = by
         let r: SurvivalResult
