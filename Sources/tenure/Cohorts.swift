@@ -48,7 +48,7 @@ struct Cohorts: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     @Option(help: "Cohort and age period (week: ISO weeks, Monday to Sunday).")
-    var period: CohortPeriod = .month
+    var period: CalendarPeriod = .month
 
     @Option(help: "How ages are counted — calendar: calendar periods since the acquisition period; rolling: whole windows since the acquisition day.")
     var window: CohortWindow = .calendar

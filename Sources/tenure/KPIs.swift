@@ -42,7 +42,7 @@ struct KPIs: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     @Option(help: "Period of the per-period breakdown.")
-    var period: KPIPeriod = .month
+    var period: CalendarPeriod = .month
 
     @OptionGroup var activity: ActivityWindowOption
 

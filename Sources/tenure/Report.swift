@@ -50,7 +50,7 @@ struct Report: ParsableCommand {
     var by: String?
 
     @Option(help: "Cohort period.")
-    var period: CohortPeriod = .month
+    var period: CalendarPeriod = .month
 
     @Option(help: "Periods the sBG forecast completes past the end of observation (0 = none).")
     var forecast: Int = 6
