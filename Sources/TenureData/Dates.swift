@@ -3,6 +3,12 @@ import Foundation
 /// Calendar arithmetic on day numbers (days since 1970-01-01, proleptic Gregorian, UTC).
 /// Exact for years 0001–9999 (Howard Hinnant's civil-from-days algorithms).
 public enum Civil {
+    /// Days in a mean year, 365.25 (the Julian year; what `y` means in a duration and an annual rate).
+    public static let daysPerYear = 365.25
+    /// Days in a mean month, 365.25 / 12 = 30.4375 (what `m` means in a duration, and a period's
+    /// length in months).
+    public static let daysPerMonth = daysPerYear / 12
+
     /// Day number of a civil date. `month` 1–12, `day` 1–31 (not range-checked here).
     @inlinable public static func day(year: Int, month: Int, day: Int) -> Day {
         let y = month <= 2 ? year - 1 : year

@@ -59,10 +59,7 @@ public enum SchemaFile {
 /// `rejects.csv`: file, line, column, value, reason, record.
 public enum RejectsFile {
     public static func render(_ rows: [RejectedRow]) -> String {
-        func f(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let f = CSVField.text
         var out = "file,line,column,value,reason,record\n"
         for r in rows {
             out += [r.error.file, String(r.error.line), r.error.column ?? "", r.error.value ?? "",

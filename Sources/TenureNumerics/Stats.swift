@@ -3,23 +3,38 @@ import Foundation
 /// Small descriptive statistics shared by every analysis. Empty input gives NaN (never a crash).
 public enum Stats {
     /// Wilson score interval for a binomial proportion `successes / trials` at two-sided
-    /// `confidence` (default 95%, z = Φ⁻¹(0.975)). Accepts non-integer counts (weighted data).
-    /// `trials == 0` gives (0, 1): no information. Bounds are clamped to [0, 1].
+    /// `confidence` (default 95%, z = Φ⁻¹(1 − (1 − confidence)/2)). Accepts non-integer counts
+    /// (weighted data). `trials == 0` gives (NaN, NaN): the share itself is 0/0, so there is no
+    /// interval to show (renderers print it as missing). Bounds are clamped to [0, 1], and are exactly
+    /// 0 when there is no success and exactly 1 when every trial is one.
     public static func wilson(successes: Double, trials: Double, confidence: Double = 0.95) -> (lower: Double, upper: Double) {
-        if !(trials > 0) { return (0, 1) }
-        let z = Normal.quantile(1 - (1 - confidence) / 2)
+        wilson(successes: successes, trials: trials, z: Normal.quantile(1 - (1 - confidence) / 2))
+    }
+
+    /// `wilson(successes:trials:confidence:)` with the normal quantile `z` given (computed once by a
+    /// caller that builds many intervals at one level, e.g. every cell of a cohort matrix).
+    @inlinable
+    public static func wilson(successes: Double, trials: Double, z: Double) -> (lower: Double, upper: Double) {
+        if !(trials > 0) { return (.nan, .nan) }
         let p = min(max(successes / trials, 0), 1)
         let z2n = z * z / trials
         let denom = 1 + z2n
         let center = (p + z2n / 2) / denom
         let half = z * (p * (1 - p) / trials + z2n / (4 * trials)).squareRoot() / denom
-        return (max(0, center - half), min(1, center + half))
+        // At p = 0 (p = 1) the lower (upper) bound is exactly 0 (1); say so rather than keep the rounding residue.
+        return (p == 0 ? 0 : max(0, center - half), p == 1 ? 1 : min(1, center + half))
     }
 
     /// Quantile of **sorted** data by linear interpolation between order statistics (Hyndman & Fan
     /// type 7, the numpy/R default): `h = (n − 1)p`, `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])`.
-    /// `p` is clamped to [0, 1]; NaN for empty input.
+    /// `p` is clamped to [0, 1]; NaN for empty input. The one sample quantile of the package.
     public static func quantile(sorted: [Double], _ p: Double) -> Double {
+        sorted.withUnsafeBufferPointer { quantile(sorted: $0, p) }
+    }
+
+    /// `quantile(sorted:_:)` on a buffer (a slice of a larger sorted-by-group buffer, without a copy).
+    @inlinable
+    public static func quantile(sorted: UnsafeBufferPointer<Double>, _ p: Double) -> Double {
         let n = sorted.count
         if n == 0 || p.isNaN { return .nan }
         if n == 1 { return sorted[0] }

@@ -37,6 +37,16 @@ public enum AtomicFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             throw OutputError(path: path, reason: "it is a directory")
         }
+        // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to as it is:
+        // renaming a temporary file onto it would replace the device with a regular file.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw OutputError(path: path, code: errno) }
+            do { try writeAll(fd, bytes, path: path) } catch { close(fd); throw error }
+            guard close(fd) == 0 else { throw OutputError(path: path, code: errno) }
+            return
+        }
         let name = (path as NSString).lastPathComponent
         var template = Array(((dir.isEmpty ? "." : dir) + "/." + name + ".tmp-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

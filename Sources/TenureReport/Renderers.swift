@@ -1,4 +1,5 @@
 import Foundation
+import TenureData
 
 /// Output formats of the analysis commands.
 public enum OutputFormat: String, CaseIterable, Sendable, Codable {
@@ -8,19 +9,40 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
 /// Version of the JSON documents tenure writes. Bump on any breaking change of a result's shape.
 public let schemaVersion = 1
 
-/// Renders one `Reportable` result in the requested format.
+/// How the command line shows a result: presentation choices, never part of a result.
+public struct Presentation: Sendable, Equatable {
+    /// Colours of terminal tables and heatmaps (`.none` off a terminal or with `NO_COLOR`).
+    public var color: TerminalHeatmap.ColorMode
+    /// For table and Markdown output, the ids of the tables to show (nil: all).
+    public var only: Set<String>?
+    /// Id of a table to show first — and the one CSV writes — (`survival --curve`, `clv --model regression`).
+    public var lead: String?
+    public init(color: TerminalHeatmap.ColorMode = .none, only: Set<String>? = nil, lead: String? = nil) {
+        self.color = color; self.only = only; self.lead = lead
+    }
+}
+
+/// Renders one `Reportable` result in the requested format: the one path of every analysis command.
 public enum Render {
-    /// `only`: for table and Markdown output, the ids of the tables to show (nil: all); CSV is always
-    /// the first table and JSON the whole result.
-    public static func render(_ result: any Reportable, as format: OutputFormat, color: Bool = false,
-                              only: Set<String>? = nil) throws -> String {
-        let shown = only.map { ids in result.tables.filter { ids.contains($0.id) } } ?? result.tables
+    /// Table output is the result's own terminal view when it has one (and no table is asked first),
+    /// else its tables; CSV is the lead or primary table; JSON the whole result; Markdown its tables.
+    public static func render(_ result: any Reportable, as format: OutputFormat, presentation p: Presentation = .init()) throws -> String {
         switch format {
-        case .table: return shown.map { TerminalTable.render($0, color: color) }.joined(separator: "\n")
-        case .csv: return CSVWriter.render(result.tables.first ?? ReportTable(id: "empty", title: "", columns: [], rows: []))
+        case .table:
+            if p.lead == nil, p.only == nil, let view = result.terminalView(color: p.color) { return view }
+            return shown(result, p).map { TerminalTable.render($0, color: p.color != .none) }.joined(separator: "\n")
+        case .csv: return CSVWriter.render(p.lead.flatMap(result.table(id:)) ?? result.primaryTable)
         case .json: return try JSONOutput.encode(result)
-        case .md: return shown.map(MarkdownWriter.render).joined(separator: "\n")
+        case .md: return shown(result, p).map(MarkdownWriter.render).joined(separator: "\n")
         }
+    }
+
+    /// The tables shown, in order: the lead first, then the rest (those in `only`, when given).
+    static func shown(_ result: any Reportable, _ p: Presentation) -> [ReportTable] {
+        var out = result.tables
+        if let ids = p.only { out = out.filter { ids.contains($0.id) } }
+        if let id = p.lead, let lead = result.table(id: id) { out = [lead] + out.filter { $0.id != id } }
+        return out
     }
 }
 
@@ -59,7 +81,7 @@ public enum CSVWriter {
         func line(_ fields: [String]) {
             for (k, f) in fields.enumerated() {
                 if k > 0 { out.append(44) }
-                append(f, to: &out)
+                CSVField.append(f, to: &out)
             }
             out.append(10)
         }
@@ -68,22 +90,8 @@ public enum CSVWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
-    public static func field(_ s: String) -> String {
-        var out = [UInt8]()
-        append(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { b in
-            guard b.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { out.append(contentsOf: b); return }
-            out.append(34)
-            for c in b { out.append(c); if c == 34 { out.append(34) } }
-            out.append(34)
-        }
-    }
+    /// One field, quoted by the package's one CSV rule (`CSVField`).
+    public static func field(_ s: String) -> String { CSVField.text(s) }
 }
 
 /// GitHub-flavoured Markdown tables; data labels are escaped so they cannot break the table or inject HTML.

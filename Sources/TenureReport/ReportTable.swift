@@ -96,10 +96,25 @@ public func formatFixed(_ x: Double, decimals: Int) -> String {
     return (x < 0 && n != 0 ? "-" : "") + "\(whole).\(f)"
 }
 
-/// A result an analysis returns, ready for every renderer.
+/// A result an analysis returns, ready for every renderer. It holds results only: which table comes
+/// first, colour and timings are the caller's `Presentation`, handed to `Render.render`.
 public protocol Reportable: Encodable {
     /// Stable name of the analysis ("cohorts", "survival", "clv", "kpis", "roi").
     var analysis: String { get }
     /// Tables in reading order; the first is the primary one (what `--format csv` prints).
     var tables: [ReportTable] { get }
+    /// The primary table alone (default: the first of `tables`); a result whose tables are costly to
+    /// lay out gives it without laying out the others.
+    var primaryTable: ReportTable { get }
+    /// The table with this id: one of `tables`, or one shown only on request (`Presentation.lead`,
+    /// e.g. survival's full curve with `--curve`).
+    func table(id: String) -> ReportTable?
+    /// The result's own terminal view (the cohort heatmaps), or nil to print its tables.
+    func terminalView(color: TerminalHeatmap.ColorMode) -> String?
+}
+
+extension Reportable {
+    public var primaryTable: ReportTable { tables.first ?? ReportTable(id: "empty", title: "", columns: [], rows: []) }
+    public func table(id: String) -> ReportTable? { tables.first { $0.id == id } }
+    public func terminalView(color: TerminalHeatmap.ColorMode) -> String? { nil }
 }

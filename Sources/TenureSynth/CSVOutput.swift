@@ -201,18 +201,6 @@ struct DayTable {
     }
 }
 
-/// RFC 4180 field bytes of a label: quoted (with doubled quotes) when it holds a comma, quote,
-/// CR or LF, or starts/ends with a space.
-func csvField(_ s: String) -> [UInt8] {
-    let u = Array(s.utf8)
-    let needs = u.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 } || u.first == 32 || u.last == 32
-    guard needs else { return u }
-    var out: [UInt8] = [34]
-    for b in u { out.append(b); if b == 34 { out.append(34) } }
-    out.append(34)
-    return out
-}
-
 extension SyntheticData {
     /// Writes every table of `config.tables` as CSV plus `truth.json` into `directory` (created if
     /// needed). Each file is written to a temporary name and renamed into place.
@@ -284,10 +272,10 @@ extension SyntheticData {
 
     private func writeTransactions(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "date", "amount", "order_id", "segment", "channel", "product", "category"])
-        let segs = config.segments.map { csvField($0.name) }, chans = config.channels.map { csvField($0.name) }
+        let segs = config.segments.map { CSVField.bytes($0.name) }, chans = config.channels.map { CSVField.bytes($0.name) }
         let per = config.products.productsPerCategory
         let products = (0..<(per * config.products.categories.count)).map { Array(productName($0).utf8) }
-        let categories = config.products.categories.map(csvField)
+        let categories = config.products.categories.map(CSVField.bytes)
         let tx = transactions, cu = customers
         tx.customer.withUnsafeBufferPointer { cust in
         tx.day.withUnsafeBufferPointer { day in
@@ -315,8 +303,8 @@ extension SyntheticData {
     private func writeCustomers(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "signup_date", "segment", "channel", "acquisition_cost", "age", "engagement_score",
                    "initiative", "group"])
-        let segs = config.segments.map { csvField($0.name) }, chans = config.channels.map { csvField($0.name) }
-        let initiative = csvField(config.initiative?.name ?? "")
+        let segs = config.segments.map { CSVField.bytes($0.name) }, chans = config.channels.map { CSVField.bytes($0.name) }
+        let initiative = CSVField.bytes(config.initiative?.name ?? "")
         let groups: [[UInt8]] = [Array("control".utf8), Array("treatment".utf8)]
         let cu = customers
         rows(f, cu.count) { f, range in for i in range {
@@ -337,7 +325,7 @@ extension SyntheticData {
 
     private func writeSubscriptions(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "start_date", "end_date", "plan", "mrr"])
-        let plans = config.plans.map { csvField($0.name) }
+        let plans = config.plans.map { CSVField.bytes($0.name) }
         let mrr = config.plans.map { Int64(($0.mrr * 100).rounded()) }
         let s = subscriptions
         rows(f, s.count) { f, range in for r in range {
@@ -363,7 +351,7 @@ extension SyntheticData {
 
     private func writeTickets(_ f: ByteFile, _ days: DayTable) {
         header(f, ["ticket_id", "customer_id", "opened_at", "first_response_at", "resolved_at", "channel"])
-        let chans = config.tickets.channels.map(csvField)
+        let chans = config.tickets.channels.map(CSVField.bytes)
         let t = tickets
         rows(f, t.count) { f, range in for r in range {
             f.byte(84); f.int(Int64(r) + 1); f.comma()
@@ -377,7 +365,7 @@ extension SyntheticData {
 
     private func writeInteractions(_ f: ByteFile, _ days: DayTable) {
         header(f, ["customer_id", "timestamp", "channel"])
-        let chans = config.interactions.channels.map(csvField)
+        let chans = config.interactions.channels.map(CSVField.bytes)
         let t = interactions
         rows(f, t.count) { f, range in for r in range {
             customer(f, t.customer[r]); f.comma()
@@ -388,7 +376,7 @@ extension SyntheticData {
 
     private func writeLeads(_ f: ByteFile, _ days: DayTable) {
         header(f, ["lead_id", "created_at", "source", "stage", "converted_at", "closed_at", "won", "customer_id"])
-        let sources = leadSources.map(csvField)
+        let sources = leadSources.map(CSVField.bytes)
         let stages = Self.leadStages.map { Array($0.utf8) }
         let yes = Array("true".utf8), no = Array("false".utf8)
         let l = leads
@@ -408,7 +396,7 @@ extension SyntheticData {
 
     private func writeSpend(_ f: ByteFile) {
         header(f, ["period", "channel", "amount"])
-        let chans = config.channels.map { csvField($0.name) }
+        let chans = config.channels.map { CSVField.bytes($0.name) }
         let s = marketingSpend
         for r in 0..<s.count {
             let (y, m, _) = Civil.date(s.month[r])

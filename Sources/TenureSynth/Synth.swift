@@ -407,7 +407,7 @@ struct Generator {
                 let start = Int64(cu.signupDay[i]) * 86400
                 let seconds = la.aliveWeeks[i] * 7 * 86400
                 let rate = c.segments[Int(cu.segment[i])].ticketsPerYear
-                let count = rng.poisson(rate * seconds / (365.25 * 86400))
+                let count = rng.poisson(rate * seconds / (Civil.daysPerYear * 86400))
                 for _ in 0..<count {
                     let opened = start + Int64(rng.uniform() * seconds)
                     let ch = channelDraw.draw(&rng)

@@ -34,12 +34,13 @@ public struct TransactionQueries: Sendable {
         }
     }
 
-    /// The period index of row `t` in `unit` (see `TimeUnit.period`).
+    /// The period index of row `t` in `unit`, as `CalendarPeriod.index(of:)` numbers it.
     func period(_ unit: TimeUnit) -> String {
         switch unit {
         case .day: return "d"
-        case .week: return q.floorDiv("d - 4", 7)   // 1970-01-05, a Monday, is day 4
+        case .week: return q.floorDiv("d + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
         case .month: return q.monthIndex("dt")
+        case .year: return q.cast("EXTRACT(YEAR FROM dt)", q.bigint)
         }
     }
 

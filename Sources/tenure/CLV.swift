@@ -13,7 +13,7 @@ struct CLV: ParsableCommand {
         Transactions are summarised per customer as lifetimes does \
         (summary_data_from_transaction_data, calibration_and_holdout_data), in \
         periods of --time-unit: day; week = ISO week, Monday to Sunday; month = \
-        calendar month.
+        calendar month; year = calendar year (BG/BB on yearly data).
           frequency  repeat purchase periods: distinct periods with a purchase,
                      minus one (purchases in one period count once, amounts add up)
           recency    last purchase period − first purchase period (0: no repeat)
@@ -57,25 +57,27 @@ struct CLV: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Repeat-purchase model: bgnbd | pareto-nbd | mbgnbd | bgbb | regression.")
-    var model: String = "bgnbd"
+    @Option(help: "Repeat-purchase model; regression: the regression comparison first (BG/NBD underneath).")
+    var model: CLVModel = .purchase(.bgnbd)
 
-    @Option(help: "Spend model: gamma-gamma | none (none: purchases only, no CLV).")
-    var spend: String = "gamma-gamma"
+    @Option(help: "Spend model (none: purchases only, no CLV).")
+    var spend: SpendModel = .gammaGamma
 
-    @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period (ISO date); later transactions are the holdout. Default: no holdout.")
-    var calibrationEnd: String?
+    @Option(name: .customLong("calibration-end"),
+            help: ArgumentHelp("Last day of the calibration period (ISO date); later transactions are the holdout. Default: no holdout.", valueName: "date"),
+            transform: Arguments.date("--calibration-end"))
+    var calibrationEnd: Day?
 
-    @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models: day | week | month.")
-    var timeUnit: String = "week"
+    @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models.")
+    var timeUnit: TimeUnit = .week
 
     @OptionGroup var value: ValueOptions
 
     @Option(help: "Aggregate per segment of this column (customers.csv, or segment/channel/category/product of the first transaction).")
     var by: String?
 
-    @Option(help: "Regression comparison: auto (with a holdout) | on | off.")
-    var regression: String = "auto"
+    @Option(help: "Regression comparison — auto: with a holdout; on: always (needs --calibration-end); off: never.")
+    var regression: RegressionChoice = .auto
 
     @Flag(name: .customLong("compare-models"), help: "Also fit every repeat-purchase model and validate each on the holdout.")
     var compareModels = false
@@ -86,56 +88,75 @@ struct CLV: ParsableCommand {
     @Option(help: "Seed of the regression train/test split and CV folds.")
     var seed: UInt64 = 2024
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     @OptionGroup var output: OutputOptions
 
     @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
 
-    static let modelAliases: [String: String] = ["paretonbd": "pareto-nbd", "pnbd": "pareto-nbd", "bg-nbd": "bgnbd",
-                                                 "mbg-nbd": "mbgnbd", "bg-bb": "bgbb"]
+    /// `--model`: a repeat-purchase model, or `regression` (its comparison is the headline; BG/NBD underneath).
+    enum CLVModel: Equatable, ExpressibleByArgument {
+        case purchase(PurchaseModelKind)
+        case regression
 
-    var modelName: String { Self.modelAliases[model.lowercased()] ?? model.lowercased() }
+        static let aliases: [String: PurchaseModelKind] = ["paretonbd": .paretoNBD, "pnbd": .paretoNBD, "bg-nbd": .bgnbd,
+                                                           "mbg-nbd": .mbgnbd, "bg-bb": .bgbb]
+
+        init?(argument: String) {
+            let name = argument.lowercased()
+            if name == "regression" { self = .regression; return }
+            guard let kind = PurchaseModelKind(rawValue: name) ?? Self.aliases[name] else { return nil }
+            self = .purchase(kind)
+        }
+
+        static var allValueStrings: [String] { PurchaseModelKind.allCases.map(\.rawValue) + ["regression"] }
+        static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+
+        var name: String {
+            switch self { case .purchase(let k): return k.rawValue; case .regression: return "regression" }
+        }
+        var defaultValueDescription: String { name }
+        /// The probabilistic model fitted (regression CLV is compared against BG/NBD).
+        var purchaseModel: PurchaseModelKind {
+            switch self { case .purchase(let k): return k; case .regression: return .bgnbd }
+        }
+    }
+
+    enum SpendModel: String, CaseIterable, ExpressibleByArgument {
+        case gammaGamma = "gamma-gamma", none
+    }
+
+    enum RegressionChoice: String, CaseIterable, ExpressibleByArgument {
+        case auto, on, off
+        var setting: CLVOptions.Regression {
+            switch self { case .auto: return .auto; case .on: return .required; case .off: return .off }
+        }
+    }
 
     func validate() throws {
-        guard modelName == "regression" || PurchaseModelKind(rawValue: modelName) != nil else {
-            throw ValidationError("--model must be one of bgnbd, pareto-nbd, mbgnbd, bgbb, regression; got '\(model)'.")
-        }
-        guard spend == "gamma-gamma" || spend == "none" else {
-            throw ValidationError("--spend must be gamma-gamma or none; got '\(spend)'.")
-        }
-        guard TimeUnit(rawValue: timeUnit) != nil else {
-            throw ValidationError("--time-unit must be day, week or month; got '\(timeUnit)'.")
-        }
-        if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
-        guard ["auto", "on", "off"].contains(regression) else {
-            throw ValidationError("--regression must be auto, on or off; got '\(regression)'.")
-        }
-        if modelName == "regression" && regression == "off" {
+        if model == .regression && regression == .off {
             throw ValidationError("--model regression needs the regression comparison; drop --regression off.")
         }
-        if (modelName == "regression" || regression == "on") && calibrationEnd == nil {
+        if (model == .regression || regression == .on) && calibrationEnd == nil {
             throw ValidationError("regression CLV is trained on holdout spend: give --calibration-end (a date before the end of the data).")
         }
     }
 
-
     func run() throws {
         try reportingErrors {
             if try runInWarehouse() { return }
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
             var o = CLVOptions()
-            o.headline = modelName
-            o.lifetime.model = PurchaseModelKind(rawValue: modelName) ?? .bgnbd
-            o.lifetime.gammaGamma = spend == "gamma-gamma"
+            o.headline = model.name
+            o.lifetime.model = model.purchaseModel
+            o.lifetime.gammaGamma = spend == .gammaGamma
             o.lifetime.horizonDays = value.horizonDays
             o.lifetime.annualDiscountRate = value.discountRate
             o.lifetime.segmentColumn = by
-            o.lifetime.rfm = RFMOptions(timeUnit: TimeUnit(rawValue: timeUnit)!,
-                                        calibrationEnd: calibrationEnd.flatMap(DateParser.day(from:)), observationEnd: dataset.asOf)
-            o.regression = modelName == "regression" || regression == "on" ? .required : (regression == "off" ? .off : .auto)
+            o.lifetime.rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd, observationEnd: dataset.asOf)
+            o.regression = model == .regression ? .required : regression.setting
             o.compareModels = compareModels
             o.seed = seed
             if let c = o.lifetime.rfm.calibrationEnd, c >= dataset.asOf {
@@ -159,7 +180,7 @@ struct CLV: ParsableCommand {
                 try AtomicFile.write(CLVScoresCSV.render(r.scores), to: scores)
                 clock.lap("scores csv")
             }
-            try output.emit(r.result)
+            try output.emit(r.result, lead: model == .regression ? "clv_regression_comparison" : nil)
             clock.lap("render")
         }
     }

@@ -47,32 +47,38 @@ struct Cohorts: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Cohort and age period: day | week (ISO) | month | quarter | year.")
-    var period: String = "month"
+    @Option(help: "Cohort and age period (week: ISO weeks, Monday to Sunday).")
+    var period: CalendarPeriod = .month
 
-    @Option(help: "calendar: ages are calendar periods (default). rolling: whole windows since the acquisition day.")
-    var window: String = "calendar"
+    @Option(help: "How ages are counted — calendar: calendar periods since the acquisition period; rolling: whole windows since the acquisition day.")
+    var window: CohortWindow = .calendar
 
-    @Option(name: .customLong("contractual-window"), help: "Windows of contractual retention and its sBG forecast: rolling (anniversaries of the start, the default: renewals are anniversaries) or calendar.")
-    var contractualWindow: String = "rolling"
+    @Option(name: .customLong("contractual-window"), help: "Windows of contractual retention and its sBG forecast (rolling: anniversaries of the start, as renewals are).")
+    var contractualWindow: CohortWindow = .rolling
 
-    @Option(name: .customLong("cohort-by"), help: "auto (signup_date if present, else first purchase) | first-purchase | signup | subscription.")
-    var cohortBy: String = "auto"
+    @Option(name: .customLong("cohort-by"), help: "What acquisition is — auto: signup_date when customers.csv has it, else the first purchase; signup: signup_date; subscription: the first subscription start.")
+    var cohortBy: CohortOptions.CohortBy = .auto
 
-    @Option(help: "What the matrix shows: customers (retention) | revenue (revenue retention) | orders (per cohort customer).")
-    var metric: String = "customers"
+    @Option(help: "What the matrix shows — customers: retention; revenue: revenue retention; orders: orders per cohort customer.")
+    var metric: CohortOptions.Metric = .customers
 
     @Option(help: "classic: active in exactly that period. unbounded: active in that period or any later one.")
-    var retention: String = "classic"
+    var retention: CohortOptions.Retention = .classic
 
     @Option(name: .customLong("relative-to"), help: "size: shares of the cohort (revenue: of age-0 revenue). previous: relative to the previous age.")
-    var relativeTo: String = "size"
+    var relativeTo: CohortOptions.RelativeTo = .size
 
-    @Option(help: "Break down by a column: customers.csv (segment, channel, any attribute), transactions.csv (segment, channel, product, category of the first purchase) or plan.")
+    @Option(help: "Break down by a column: customers.csv (segment, channel, any attribute), transactions.csv (segment, channel, product, category of the first purchase) or plan.",
+            transform: Arguments.column("--by"))
     var by: String?
 
-    @Option(help: "Bracket retention over age buckets, e.g. 0,1-3,4-7,8-14.")
-    var brackets: String?
+    @Option(help: "Bracket retention over age buckets, e.g. 0,1-3,4-7,8-14.", transform: { text in
+        guard let list = AgeBracket.parseList(text) else {
+            throw ValidationError("--brackets '\(text)' is not a list of ascending, non-overlapping ages; write it like 0,1-3,4-7,8-14.")
+        }
+        return list
+    })
+    var brackets: [AgeBracket]?
 
     @Option(help: "Periods to project past the end of observation with the sBG model (0 = none).")
     var forecast: Int = 0
@@ -86,44 +92,28 @@ struct Cohorts: ParsableCommand {
     @Option(help: "Seed of the forecast simulation: the same seed gives the same bytes.")
     var seed: UInt64 = 20070101
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        func check<E: RawRepresentable & CaseIterable>(_ v: String, _ t: E.Type, _ name: String) throws where E.RawValue == String {
-            guard E(rawValue: v) != nil else {
-                throw ValidationError("\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")); got '\(v)'.")
-            }
-        }
-        try check(period, CohortPeriod.self, "--period")
-        try check(window, CohortWindow.self, "--window")
-        try check(contractualWindow, CohortWindow.self, "--contractual-window")
-        try check(cohortBy, CohortOptions.CohortBy.self, "--cohort-by")
-        try check(metric, CohortOptions.Metric.self, "--metric")
-        try check(retention, CohortOptions.Retention.self, "--retention")
-        try check(relativeTo, CohortOptions.RelativeTo.self, "--relative-to")
-        if let brackets, AgeBracket.parseList(brackets) == nil {
-            throw ValidationError("--brackets '\(brackets)' is not a list of ascending, non-overlapping ages; write it like 0,1-3,4-7,8-14.")
-        }
         guard forecast >= 0 else { throw ValidationError("--forecast must be 0 or more periods.") }
         guard forecast <= 1000 else { throw ValidationError("--forecast \(forecast) is too far; at most 1000 periods.") }
         guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be in (0, 1), e.g. 0.95; got \(confidence).") }
         guard draws >= 100 else { throw ValidationError("--draws must be at least 100.") }
-        if let by, by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by needs a column name.") }
     }
 
     var options: CohortOptions {
         var o = CohortOptions()
-        o.period = CohortPeriod(rawValue: period)!
-        o.window = CohortWindow(rawValue: window)!
-        o.contractualWindow = CohortWindow(rawValue: contractualWindow)!
-        o.cohortBy = CohortOptions.CohortBy(rawValue: cohortBy)!
-        o.metric = CohortOptions.Metric(rawValue: metric)!
-        o.retention = CohortOptions.Retention(rawValue: retention)!
-        o.relativeTo = CohortOptions.RelativeTo(rawValue: relativeTo)!
+        o.period = period
+        o.window = window
+        o.contractualWindow = contractualWindow
+        o.cohortBy = cohortBy
+        o.metric = metric
+        o.retention = retention
+        o.relativeTo = relativeTo
         o.by = by
-        o.brackets = brackets.flatMap(AgeBracket.parseList)
+        o.brackets = brackets
         o.forecast = forecast
         o.confidence = confidence
         o.forecastDraws = draws
@@ -133,23 +123,12 @@ struct Cohorts: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
             let result = try CohortAnalysis.run(dataset, options: options)
             clock.lap("cohorts")
-            if output.resolved == .table {
-                // The heatmap view: colour when writing to a terminal (and NO_COLOR unset), glyphs and values always.
-                let toTerminal = output.output == nil && Terminal.stdoutIsTTY
-                let text = CohortTerminal.render(result, color: TerminalHeatmap.ColorMode.detect(isTTY: toTerminal))
-                if let path = output.output { try AtomicFile.write(text, to: path) } else { try StandardOutput.write(text) }
-            } else if output.resolved == .csv {
-                // Only the primary table: a day-period matrix would otherwise lay out every table first.
-                let text = CSVWriter.render(result.primaryTable)
-                if let path = output.output { try AtomicFile.write(text, to: path) } else { try StandardOutput.write(text) }
-            } else {
-                try output.emit(result)
-            }
+            try output.emit(result)
             clock.lap("render")
         }
     }

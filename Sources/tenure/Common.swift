@@ -5,7 +5,7 @@ import TenureData
 import TenureNumerics
 import TenureReport
 
-/// Options every analysis command shares: where the data is and how to read it.
+/// Where the data is and how to read it: every command that reads a dataset (`validate` too).
 struct DataOptions: ParsableArguments {
     @Argument(help: "Dataset directory: transactions.csv and/or subscriptions.csv plus optional tables (see `tenure help validate`).")
     var data: String
@@ -13,28 +13,23 @@ struct DataOptions: ParsableArguments {
     @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")
     var schema: String?
 
-    @Option(name: .customLong("as-of"), help: "End of observation, an ISO date (default: the latest date in the data).")
-    var asOf: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("End of observation, an ISO date (default: the latest date in the data).", valueName: "date"),
+            transform: DataOptions.parseAsOf)
+    var asOf: Day?
 
-    @Option(name: .customLong("on-invalid"), help: "fail: stop at the first bad row (default). skip: write bad rows to rejects.csv and go on.")
-    var onInvalid: String = "fail"
-
-    func validate() throws {
-        guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
-            throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
-        }
-        if let asOf { _ = try Self.parseAsOf(asOf) }
-    }
+    @Option(name: .customLong("on-invalid"),
+            help: "A bad row: fail stops (validate: reports every problem and fails); skip writes it with its reason to a rejects file and goes on.")
+    var onInvalid: LoadOptions.OnInvalid = .fail
 
     func loadOptions() throws -> LoadOptions {
-        var o = LoadOptions(onInvalid: LoadOptions.OnInvalid(rawValue: onInvalid) ?? .fail)
+        var o = LoadOptions(onInvalid: onInvalid)
         if let schema { o.schema = try SchemaFile.load(path: schema) }
-        if let asOf { o.asOf = try Self.parseAsOf(asOf) }
+        o.asOf = asOf
         return o
     }
 
     /// `--as-of`: an ISO date from 1900-01-01 to a year after today (`PlausibleDates`); a usage error otherwise.
-    static func parseAsOf(_ s: String) throws -> Day {
+    @Sendable static func parseAsOf(_ s: String) throws -> Day {
         let d = try isoDate(s, option: "--as-of")
         let r = PlausibleDates.range()
         guard r.contains(d) else {
@@ -63,22 +58,16 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// `--format` and `--output`, shared by every analysis command.
+/// `--format` and `--output`, shared by every analysis command, and the one way a result is written.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "table | csv | json | md (default: table on a terminal, json otherwise).")
-    var format: String?
+    @Option(help: "Output format (default: table on a terminal; with -o, from the file's extension: .csv, .md, .json, else table; otherwise json).")
+    var format: OutputFormat?
 
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
-    func validate() throws {
-        if let format, OutputFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of table, csv, json, md; got '\(format)'.")
-        }
-    }
-
     var resolved: OutputFormat {
-        if let format, let f = OutputFormat(rawValue: format) { return f }
+        if let format { return format }
         return output == nil && Terminal.stdoutIsTTY ? .table : (output.map(Self.guess) ?? .json)
     }
 
@@ -89,8 +78,13 @@ struct OutputOptions: ParsableArguments {
         return .table
     }
 
-    func emit(_ result: any Reportable, only: Set<String>? = nil) throws {
-        let text = try Render.render(result, as: resolved, color: output == nil && Terminal.stdoutIsTTY, only: only)
+    /// Colours only on a terminal, and not with `NO_COLOR` or `TERM=dumb` (the same for every command).
+    var color: TerminalHeatmap.ColorMode { TerminalHeatmap.ColorMode.detect(isTTY: output == nil && Terminal.stdoutIsTTY) }
+
+    /// Renders the result (`Render.render`, every command's one path) and writes it. `only`: the
+    /// tables shown in table and Markdown output; `lead`: the table shown first (and written as CSV).
+    func emit(_ result: any Reportable, only: Set<String>? = nil, lead: String? = nil) throws {
+        let text = try Render.render(result, as: resolved, presentation: Presentation(color: color, only: only, lead: lead))
         if let output { try AtomicFile.write(text, to: output) } else { try StandardOutput.write(text) }
     }
 }
@@ -124,7 +118,15 @@ enum Terminal {
     static func note(_ s: String) { FileHandle.standardError.write(Data("note: \(s)\n".utf8)) }
 }
 
-/// Prints the wall time of each phase to stderr when enabled (hidden `--timings` flags; benchmarks read it).
+/// Hidden `--timings`: the wall time of each phase on stderr (benchmarks read it). Measured here,
+/// around the calls; results never carry timings.
+struct TimingOptions: ParsableArguments {
+    @Flag(help: .hidden) var timings = false
+
+    func clock() -> PhaseClock { PhaseClock(enabled: timings) }
+}
+
+/// Prints the wall time of each phase to stderr when enabled (`TimingOptions`).
 final class PhaseClock {
     let enabled: Bool
     var last = DispatchTime.now().uptimeNanoseconds

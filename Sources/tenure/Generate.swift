@@ -44,8 +44,10 @@ struct Generate: ParsableCommand {
     @Option(help: "Random seed (a non-negative integer): the same seed gives the same bytes.")
     var seed: UInt64 = 42
 
-    @Option(help: "Comma-separated tables to write (transactions is always written): \(SynthConfig.Table.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var tables: String?
+    @Option(help: ArgumentHelp("Comma-separated tables to write (transactions is always written): \(SynthConfig.Table.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               valueName: "list"),
+            transform: Generate.parseTables)
+    var tables: Set<SynthConfig.Table>?
 
     @Flag(name: .customLong("only-transactions"), help: "Write only transactions.csv and truth.json (for benchmarks).")
     var onlyTransactions = false
@@ -56,7 +58,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print nothing on success (no progress bar either).")
     var quiet = false
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     func validate() throws {
         guard customers >= 1 && customers <= 50_000_000 else {
@@ -66,18 +68,16 @@ struct Generate: ParsableCommand {
         if onlyTransactions && tables != nil {
             throw ValidationError("use either --tables or --only-transactions, not both.")
         }
-        _ = try selectedTables()
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDir), !isDir.boolValue {
             throw ValidationError("--out '\(out)' exists and is not a directory.")
         }
     }
 
-    func selectedTables() throws -> Set<SynthConfig.Table> {
-        if onlyTransactions { return [.transactions] }
-        guard let tables else { return Set(SynthConfig.Table.allCases) }
+    /// `--tables`: table names (with or without .csv), plus transactions.
+    @Sendable static func parseTables(_ text: String) throws -> Set<SynthConfig.Table> {
         var set: Set<SynthConfig.Table> = [.transactions]
-        for name in tables.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             let key = name.hasSuffix(".csv") ? String(name.dropLast(4)) : name
             guard let t = SynthConfig.Table(rawValue: key) else {
                 throw ValidationError("--tables: unknown table '\(name)'; choose from \(SynthConfig.Table.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -87,18 +87,22 @@ struct Generate: ParsableCommand {
         return set
     }
 
+    func selectedTables() -> Set<SynthConfig.Table> {
+        onlyTransactions ? [.transactions] : (tables ?? Set(SynthConfig.Table.allCases))
+    }
+
     func run() throws {
         try reportingErrors {
             var config = SynthConfig(customers: customers, seed: seed)
-            config.tables = try selectedTables()
+            config.tables = selectedTables()
             if hostileLabels { config.useHostileLabels() }
             let start = Date()
             let data: SyntheticData
             let files: [(file: String, rows: Int)]
             let bar = ProgressBar(total: Synth.steps(config) + config.tables.count,
                                   mode: quiet ? .silent : ProgressBar.mode(whenNotTerminal: .silent))
-            let phases = PhaseTimer(clock: PhaseClock(enabled: timings))
-            let show: ((String) -> Void)? = quiet && !timings ? nil : { bar.step($0); phases.start($0) }
+            let phases = PhaseTimer(clock: timing.clock())
+            let show: ((String) -> Void)? = quiet && !timing.timings ? nil : { bar.step($0); phases.start($0) }
             do {
                 data = try Synth.generate(config: config, progress: show.map { f in { f("generating \($0)") } })
                 files = try data.write(to: out, progress: show.map { f in { f("writing \($0)") } })

@@ -41,24 +41,26 @@ struct KPIs: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Period of the per-period breakdown: day | week | month | quarter | year.")
-    var period: String = "month"
+    @Option(help: "Period of the per-period breakdown.")
+    var period: CalendarPeriod = .month
 
-    @Option(name: .customLong("churn-after"), help: "Non-contractual activity window: no purchase for this long = churned (90d, 12w, 3m; m = 30.4375 days).")
-    var churnAfter: String = "90d"
+    @OptionGroup var activity: ActivityWindowOption
 
-    @Option(help: "First day of the KPI window, an ISO date (default: the first purchase).")
-    var from: String?
+    @Option(help: ArgumentHelp("First day of the KPI window, an ISO date (default: the first purchase).", valueName: "date"),
+            transform: Arguments.date("--from"))
+    var from: Day?
 
     @OptionGroup var margin: MarginOption
 
     @OptionGroup var value: ValueOptions
 
-    @Option(name: .customLong("sla-response"), help: "First-response SLA threshold (hours, or with a unit: 30min, 4h, 1d).")
-    var slaResponse: String?
+    @Option(name: .customLong("sla-response"), help: "First-response SLA threshold (hours, or with a unit: 30min, 4h, 1d).",
+            transform: KPIDuration.option("--sla-response"))
+    var slaResponseHours: Double?
 
-    @Option(name: .customLong("sla-resolution"), help: "Resolution SLA threshold (hours, or with a unit: 4h, 2d).")
-    var slaResolution: String?
+    @Option(name: .customLong("sla-resolution"), help: "Resolution SLA threshold (hours, or with a unit: 4h, 2d).",
+            transform: KPIDuration.option("--sla-resolution"))
+    var slaResolutionHours: Double?
 
     @Option(help: "YAML file of targets / benchmarks per KPI id (see above).")
     var targets: String?
@@ -69,36 +71,23 @@ struct KPIs: ParsableCommand {
     @Flag(help: "Show every breakdown (per period, segment and channel) and the definitions, not only the overall KPIs (table and md output; JSON always has everything).")
     var all = false
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard KPIPeriod(rawValue: period) != nil else {
-            throw ValidationError("--period must be one of day, week, month, quarter, year; got '\(period)'.")
-        }
-        guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
-            throw ValidationError("--churn-after must be at least a day; got \(churnAfter).")
-        }
-        if let from { _ = try isoDate(from, option: "--from") }
-        for (name, v) in [("--sla-response", slaResponse), ("--sla-resolution", slaResolution)] {
-            if let v, !(KPIDuration.hours(v).map { $0 > 0 } ?? false) {
-                throw ValidationError("\(name) '\(v)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
-            }
-        }
         guard minSample >= 1 else { throw ValidationError("--min-sample must be at least 1.") }
     }
 
     func run() throws {
         try reportingErrors {
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let goals = try targets.map { try KPITargets.load(path: $0) }
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
-            var opts = KPIOptions(period: KPIPeriod(rawValue: period)!, churnAfterDays: Int(try duration(churnAfter, option: "--churn-after").days.rounded()),
-                                  grossMargin: margin.grossMargin, slaResponseHours: slaResponse.flatMap(KPIDuration.hours),
-                                  slaResolutionHours: slaResolution.flatMap(KPIDuration.hours), minSample: minSample)
-            opts.from = try from.map { try isoDate($0, option: "--from") }
+            var opts = KPIOptions(period: period, churnAfterDays: activity.days, grossMargin: margin.grossMargin,
+                                  slaResponseHours: slaResponseHours, slaResolutionHours: slaResolutionHours, minSample: minSample)
+            opts.from = from
             opts.clvHorizonDays = value.horizonDays
             opts.annualDiscountRate = value.discountRate
             let result = goals.map { KPIAnalysis.compute(dataset, options: opts, targets: $0) }
@@ -110,22 +99,15 @@ struct KPIs: ParsableCommand {
     }
 }
 
-/// SLA thresholds on the `kpis` command line: hours (`4`, `4h`), `30min`, `2d`.
+/// SLA thresholds on the `kpis` command line: positive hours (`4`, `4h`, `30min`, `2d`), parsed by
+/// `KPIOptions.slaHours`.
 enum KPIDuration {
-    static func parse(_ s: String) -> (Double, String)? {
-        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = t.prefix { $0.isNumber || $0 == "." }
-        guard let x = Double(digits), x.isFinite else { return nil }
-        return (x, String(t.dropFirst(digits.count)).trimmingCharacters(in: .whitespaces))
-    }
-
-    static func hours(_ s: String) -> Double? {
-        guard let (x, u) = parse(s) else { return nil }
-        switch u {
-        case "", "h", "hour", "hours": return x
-        case "min", "mins", "minute", "minutes": return x / 60
-        case "d", "day", "days": return x * 24
-        default: return nil
+    static func option(_ name: String) -> @Sendable (String) throws -> Double {
+        { text in
+            guard let h = KPIOptions.slaHours(text), h > 0 else {
+                throw ValidationError("\(name) '\(text)' is not a positive duration; write it like 4 (hours), 4h, 30min or 2d.")
+            }
+            return h
         }
     }
 }

@@ -19,21 +19,11 @@ struct ROI: ParsableCommand {
         `timing: {costs: end, margins: start}`); ROI = NPV / present value of costs.
         Every input may be a number, a range [low, high] (uniform), or {dist: triangular|normal, ...}.
 
-        Scenario file (YAML):
-          horizon: 24 months
-          discount_rate: 0.10        # annual
-          gross_margin: 0.35
-          scenarios:
-            - name: Loyalty program
-              segment: retail
-              cost: { fixed: 50000, per_customer: 2.5 }
-              effects: { churn_reduction: [0.05, 0.15] }
-            - name: Win-back email
-              segment: all
-              cost: { per_customer: 0.4 }
-              effects: { frequency_lift: 0.03, order_value_lift: [0.0, 0.02] }
-          past_initiatives:          # realised ROI of initiatives recorded in customers.csv (initiative, group)
-            - { name: spring_pilot, cost: 12000 }
+        Scenario file (YAML; this is datasets/scenarios.yaml, the file `tenure demo` and `tenure report` \
+        use when none is given). past_initiatives are initiatives recorded in customers.csv (columns \
+        initiative and group, treatment or control) whose realised ROI is reported:
+
+        \(ScenarioFile.example.trimmingCharacters(in: .newlines))
 
         Examples:
           tenure roi data/ --scenarios scenarios.yaml
@@ -46,7 +36,7 @@ struct ROI: ParsableCommand {
     @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 1
     @Option(name: .customLong("retention-window"), help: "Past initiatives: days without a purchase after which a customer is not retained.")
     var retentionWindow = 90
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -58,7 +48,7 @@ struct ROI: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let file = try ScenarioFile.load(path: scenarios)
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
@@ -74,5 +64,13 @@ struct ROI: ParsableCommand {
             clock.lap("scenarios (\(simulations) simulations × \(file.scenarios.count))")
             try output.emit(result)
         }
+    }
+}
+
+extension String {
+    /// Each line of the text with `n` spaces in front (for examples inside help text).
+    fileprivate func indented(by n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
     }
 }

@@ -40,27 +40,31 @@ struct Report: ParsableCommand {
     @Option(help: "Directory to write the report into (created if missing).")
     var out: String
 
-    @Option(help: "Comma-separated subset of html, md, json, csv, ipynb.")
-    var formats: String = "html,md,json,csv,ipynb"
+    @Option(help: ArgumentHelp("Comma-separated subset of html, md, json, csv, ipynb (default: all).", valueName: "list"),
+            transform: { text in
+                do { return try ReportFormat.parseList(text) } catch let e as ReportWriter.Error { throw ValidationError(e.description) }
+            })
+    var formats = Set(ReportFormat.allCases)
 
     @Option(help: "Column for the survival and CLV breakdowns (default: segment, when present).")
     var by: String?
 
-    @Option(help: "Cohort period: day, week, month, quarter, year.")
-    var period: String = "month"
+    @Option(help: "Cohort period.")
+    var period: CalendarPeriod = .month
 
     @Option(help: "Periods the sBG forecast completes past the end of observation (0 = none).")
     var forecast: Int = 6
 
-    @Option(name: .customLong("churn-after"), help: "Without subscriptions: time without a purchase that counts as churn (90d, 12w, 3m).")
-    var churnAfter: String = "90d"
+    @OptionGroup var activity: ActivityWindowOption
 
     @OptionGroup var margin: MarginOption
 
     @OptionGroup var value: ValueOptions
 
-    @Option(name: .customLong("calibration-end"), help: "CLV calibration end, an ISO date (default: the last quarter of the data is the holdout).")
-    var calibrationEnd: String?
+    @Option(name: .customLong("calibration-end"),
+            help: ArgumentHelp("CLV calibration end, an ISO date (default: the last quarter of the data is the holdout).", valueName: "date"),
+            transform: Arguments.date("--calibration-end"))
+    var calibrationEnd: Day?
 
     @Option(help: "KPI targets or benchmarks (YAML, see `tenure help kpis`); default: DATA/targets.yaml when present, else tenure's example targets (rules of thumb, said so in the report).")
     var targets: String?
@@ -77,42 +81,30 @@ struct Report: ParsableCommand {
     @Option(help: "Random seed of the simulations: the same seed gives the same bytes.")
     var seed: UInt64 = 1
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     @Option(help: "Report title.")
     var title: String = "Customer analytics report"
 
     func validate() throws {
-        _ = try parsedFormats()
-        guard parsedPeriod() != nil else { throw ValidationError("--period must be day, week, month, quarter or year; got '\(period)'.") }
         guard forecast >= 0 && forecast <= 120 else { throw ValidationError("--forecast must be between 0 and 120 periods.") }
-        guard try duration(churnAfter, option: "--churn-after").days >= 1 else {
-            throw ValidationError("--churn-after must be at least a day; got \(churnAfter).")
-        }
         guard simulations >= 0 && simulations <= MonteCarlo.maxSimulations else {
             throw ValidationError("--simulations must be from 0 to \(MonteCarlo.maxSimulations), got \(simulations).")
         }
-        if let calibrationEnd { _ = try isoDate(calibrationEnd, option: "--calibration-end") }
     }
-
-    func parsedFormats() throws -> Set<ReportFormat> {
-        do { return try ReportFormat.parseList(formats) } catch let e as ReportWriter.Error { throw ValidationError(e.description) }
-    }
-
-    func parsedPeriod() -> CohortPeriod? { CohortPeriod(rawValue: period) }
 
     func options() throws -> ReportOptions {
         // flags default to ReportOptions' defaults; DATA/scenarios.yaml is picked up by `standard`
         var o = try ReportOptions.standard(dataPath: data.data)
         o.title = title
         o.by = by
-        o.cohortPeriod = parsedPeriod()!
+        o.cohortPeriod = period
         o.forecastPeriods = forecast
-        o.churnAfterDays = Int(try duration(churnAfter, option: "--churn-after").days.rounded())
+        o.churnAfterDays = activity.days
         o.grossMargin = margin.grossMargin
         o.horizonDays = value.horizonDays
         o.annualDiscountRate = value.discountRate
-        o.calibrationEnd = calibrationEnd.flatMap { DateParser.day(from: $0) }
+        o.calibrationEnd = calibrationEnd
         o.simulations = simulations
         o.seed = seed
         if let targets { o.targets = try KPITargets.load(path: targets); o.targetsSource = targets }
@@ -124,7 +116,7 @@ struct Report: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let progress = ProgressBar(total: 2 + (noROI ? 4 : 5), mode: ProgressBar.mode(whenNotTerminal: .silent))
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let opts = try options()
             progress.note("loading \(data.data)")
             let dataset = try data.load(rejectsNextTo: out + "/report.html")
@@ -134,10 +126,10 @@ struct Report: ParsableCommand {
             let started = Date()
             let doc = ReportBuilder.build(dataset, options: opts, progress: { name in
                 progress.step("finished \(name)")
-                if timings { FileHandle.standardError.write(Data("timing: \(name) done at \(String(format: "%.3f", Date().timeIntervalSince(started))) s\n".utf8)) }
+                if timing.timings { FileHandle.standardError.write(Data("timing: \(name) done at \(String(format: "%.3f", Date().timeIntervalSince(started))) s\n".utf8)) }
             })
             clock.lap("analyses (concurrent)")
-            let written = try ReportWriter.write(doc, to: out, formats: try parsedFormats(), progress: { progress.note("writing \($0)") })
+            let written = try ReportWriter.write(doc, to: out, formats: formats, progress: { progress.note("writing \($0)") })
             clock.lap("write \(written.count) files")
             progress.step("wrote the report")
             progress.finish()

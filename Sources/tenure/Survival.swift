@@ -49,14 +49,15 @@ struct Survival: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(name: .customLong("churn-after"), help: "Non-contractual churn: no purchase for this long (90d, 12w, 3m, 1y) = churned.")
-    var churnAfter: String?
+    @Option(name: .customLong("churn-after"), help: ArgumentHelp("Non-contractual churn: no purchase for this long (90d, 12w, 3m, 1y) = churned.", valueName: "duration"),
+            transform: Arguments.duration("--churn-after"))
+    var churnAfter: TimeSpan?
 
     @Flag(help: "Contractual churn from subscriptions.csv (the default when that file exists).")
     var contractual = false
 
-    @Option(help: "Unit of reported times: day | week | month | year.")
-    var unit: String = "day"
+    @Option(help: "Unit of reported times (a month is 30.4375 days, a year 365.25).")
+    var unit: TimeUnit = .day
 
     @Option(help: "Column whose levels get separate curves and a log-rank test.")
     var by: String?
@@ -64,63 +65,44 @@ struct Survival: ParsableCommand {
     @Option(help: "Column whose levels stratify the log-rank test and the Cox model.")
     var strata: String?
 
-    @Option(name: [.customLong("covariates"), .customLong("cox")], help: "Comma-separated customers.csv columns for a Cox model.")
-    var covariates: String?
+    @Option(name: [.customLong("covariates"), .customLong("cox")], help: "Comma-separated customers.csv columns for a Cox model.",
+            transform: Arguments.columns("--covariates", example: "segment,age"))
+    var covariates: [String]?
 
-    @Option(help: "Cox tied event times: efron | breslow.")
-    var ties: String = "efron"
+    @Option(help: "Cox tied event times.")
+    var ties: CoxTies = .efron
 
     @Option(help: "Cox L2 (ridge) penalty λ ≥ 0 on the coefficients: maximises ℓ(β) − λ/2·Σβ².")
     var penalty: Double = 0
 
-    @Option(help: "Confidence interval of S(t): log-log | log | plain.")
-    var ci: String = "log-log"
+    @Option(help: "Confidence interval of S(t) (R's conf.type).")
+    var ci: ConfidenceType = .logLog
 
     @Option(help: "Confidence level of every interval, in (0, 1).")
     var confidence: Double = 0.95
 
-    @Option(help: "Comma-separated times at which to read the curves (30d,90d,1y).")
-    var horizons: String?
+    @Option(help: ArgumentHelp("Comma-separated times at which to read the curves (30d,90d,1y).", valueName: "durations"),
+            transform: Arguments.durations("--horizons"))
+    var horizons: [TimeSpan]?
 
-    @Option(help: "Restricted-mean horizon τ (default: the shortest group's last observed time).")
-    var tau: String?
+    @Option(help: ArgumentHelp("Restricted-mean horizon τ (default: the shortest group's last observed time).", valueName: "duration"),
+            transform: Arguments.duration("--tau"))
+    var tau: TimeSpan?
 
-    @Flag(help: "Put the full Kaplan–Meier curve table first (what --format csv writes).")
+    @Flag(help: "Show the full Kaplan–Meier curve table first (what --format csv writes).")
     var curve = false
 
-    @Flag(help: .hidden) var timings = false
+    @OptionGroup var timing: TimingOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let churnAfter, Duration(parsing: churnAfter) == nil {
-            throw ValidationError("--churn-after '\(churnAfter)' is not a duration; write it like 90d, 12w, 3m or 1y.")
-        }
         if contractual && churnAfter != nil {
             throw ValidationError("--contractual and --churn-after are two different churn definitions; give one.")
-        }
-        guard TimeUnit(rawValue: unit) != nil else {
-            throw ValidationError("--unit must be one of day, week, month, year; got '\(unit)'.")
-        }
-        guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow; got '\(ties)'.") }
-        guard ConfidenceType(rawValue: ci) != nil else {
-            throw ValidationError("--ci must be one of log-log, log, plain; got '\(ci)'.")
         }
         guard penalty >= 0, penalty.isFinite else { throw ValidationError("--penalty must be a number ≥ 0; got \(penalty).") }
         guard confidence > 0, confidence < 1 else {
             throw ValidationError("--confidence must be in (0, 1), e.g. 0.95; got \(confidence).")
-        }
-        if let horizons, Duration.list(horizons) == nil {
-            throw ValidationError("--horizons '\(horizons)' is not a list of durations; write it like 30d,90d,1y.")
-        }
-        if let tau, Duration(parsing: tau) == nil {
-            throw ValidationError("--tau '\(tau)' is not a duration; write it like 365d or 12m.")
-        }
-        if let covariates, covariateList(covariates).isEmpty {
-            throw ValidationError("--covariates needs at least one column name, e.g. --covariates segment,age.")
-        }
-        if let c = covariates, let d = duplicate(covariateList(c)) {
-            throw ValidationError("--covariates names '\(d)' twice.")
         }
         if strata != nil && by == nil && covariates == nil {
             throw ValidationError("--strata stratifies the log-rank test (--by) or the Cox model (--covariates); give one of them.")
@@ -128,46 +110,31 @@ struct Survival: ParsableCommand {
         if penalty > 0 && covariates == nil { throw ValidationError("--penalty applies to the Cox model; give --covariates too.") }
     }
 
-    func covariateList(_ s: String) -> [String] {
-        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    func duplicate(_ xs: [String]) -> String? {
-        var seen = Set<String>()
-        for x in xs where !seen.insert(x).inserted { return x }
-        return nil
-    }
-
     var options: SurvivalOptions {
         var o = SurvivalOptions()
-        if let churnAfter, let d = Duration(parsing: churnAfter) { o.churn = .inactivity(d) } else if contractual { o.churn = .contractual }
-        o.unit = TimeUnit(rawValue: unit) ?? .day
+        if let churnAfter { o.churn = .inactivity(churnAfter) } else if contractual { o.churn = .contractual }
+        o.unit = unit
         o.by = by
         o.strata = strata
-        o.cox = covariates.map(covariateList) ?? []
-        o.ties = CoxTies(rawValue: ties) ?? .efron
+        o.cox = covariates ?? []
+        o.ties = ties
         o.penalty = penalty
-        o.confidenceType = ConfidenceType(rawValue: ci) ?? .logLog
+        o.confidenceType = ci
         o.confidenceLevel = confidence
-        o.horizons = horizons.flatMap(Duration.list) ?? []
-        o.tau = tau.flatMap { Duration(parsing: $0) }
-        o.curveTable = curve
+        o.horizons = horizons ?? []
+        o.tau = tau
         return o
     }
 
     func run() throws {
         try reportingErrors {
-            let clock = PhaseClock(enabled: timings)
+            let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")
-            let result = try SurvivalAnalysis.run(dataset, options: options)
-            if timings {
-                for (stage, seconds) in result.timings {
-                    FileHandle.standardError.write(Data("timing: \(stage) \(seconds) s\n".utf8))
-                }
-            }
-            clock.lap("survival (all stages)")
-            try output.emit(result)
+            // each stage's time on stderr with --timings ("kaplan-meier", "cox", "concordance", …)
+            let result = try SurvivalAnalysis.run(dataset, options: options, finished: clock.lap)
+            clock.lap("survival (result)")
+            try output.emit(result, lead: curve ? "survival_curve" : nil)
             clock.lap("render")
         }
     }

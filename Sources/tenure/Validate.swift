@@ -44,18 +44,7 @@ struct Validate: ParsableCommand {
         """
     )
 
-    @Argument(help: "Dataset directory holding transactions.csv and/or subscriptions.csv and optional tables.")
-    var data: String
-
-    @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")
-    var schema: String?
-
-    @Option(name: .customLong("as-of"), help: "End of observation, an ISO date (default: the latest date in the data).")
-    var asOf: String?
-
-    @Option(name: .customLong("on-invalid"),
-            help: "fail: any problem fails the check (default). skip: write bad rows to the rejects file; fail only on problems that stop the analyses.")
-    var onInvalid: String = "fail"
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Where --on-invalid skip writes the rejected rows.")
     var rejects: String = "rejects.csv"
@@ -63,29 +52,22 @@ struct Validate: ParsableCommand {
     @Option(help: "Worker threads for large files.")
     var threads: Int = 2
 
-    @Flag(help: .hidden)
-    var timing = false
+    @OptionGroup var timing: TimingOptions
 
     func validate() throws {
-        guard LoadOptions.OnInvalid(rawValue: onInvalid) != nil else {
-            throw ValidationError("--on-invalid must be 'fail' or 'skip', got '\(onInvalid)'.")
-        }
-        if let asOf { _ = try DataOptions.parseAsOf(asOf) }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
     }
 
     func run() throws {
         try reportingErrors {
-            if PostgresLocation.isPostgres(data) { try validateWarehouse(); return }
-            var options = LoadOptions(threads: threads)
-            if let schema { options.schema = try SchemaFile.load(path: schema) }
-            if let asOf { options.asOf = try DataOptions.parseAsOf(asOf) }
-            let start = Date()
-            let report = DatasetValidator.validate(directory: data, options: options)
-            let elapsed = Date().timeIntervalSince(start)
+            if PostgresLocation.isPostgres(data.data) { try validateWarehouse(); return }
+            var options = try data.loadOptions()
+            options.threads = threads
+            let clock = timing.clock()
+            let report = DatasetValidator.validate(directory: data.data, options: options)
+            clock.lap("validate")
             try StandardOutput.write(Self.render(report))
-            if timing { Terminal.note(String(format: "validated in %.3f s", elapsed)) }
-            if onInvalid == "skip" {
+            if data.onInvalid == .skip {
                 let rows = report.rejects
                 if !rows.isEmpty {
                     try AtomicFile.write(RejectsFile.render(rows), to: rejects)
@@ -100,8 +82,8 @@ struct Validate: ParsableCommand {
 
     /// `tenure validate postgres://…`: tables, columns, types and unparsable text values, counted in the engine.
     func validateWarehouse() throws {
-        let location = try PostgresLocation(data)
-        let tables = WarehouseTables(schema: try schema.map { try SchemaFile.load(path: $0) } ?? Schema(), defaultSchema: location.schema)
+        let location = try PostgresLocation(data.data)
+        let tables = WarehouseTables(schema: try data.loadOptions().schema, defaultSchema: location.schema)
         let executor = try PostgresExecutor(location)
         defer { executor.close() }
         let checks = try SourceCheck.run(executor, tables: tables)

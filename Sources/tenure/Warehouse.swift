@@ -6,12 +6,13 @@ import TenureRegression
 import TenureReport
 import TenureWarehouse
 
+
 /// Options of warehouse mode (SPEC §6): the analysis's reductions run in the engine, the fits here.
 struct WarehouseOptions: ParsableArguments {
     @Option(name: .customLong("emit-sql"),
-            help: ArgumentHelp("Write the reduction queries in this SQL dialect (\(Dialect.allCases.map(\.rawValue).joined(separator: ", "))) into --out DIR instead of running them; DATA names the schema holding the tables.",
+            help: ArgumentHelp("Write the reduction queries in this SQL dialect into --out DIR instead of running them; DATA names the schema holding the tables.",
                                valueName: "dialect"))
-    var emitSQL: String?
+    var emitSQL: Dialect?
 
     @Option(name: .customLong("out"), help: ArgumentHelp("Directory for --emit-sql.", valueName: "dir"))
     var out: String?
@@ -24,9 +25,6 @@ struct WarehouseOptions: ParsableArguments {
     var timezone: String = "UTC"
 
     func validate() throws {
-        if let emitSQL, Dialect(rawValue: emitSQL) == nil {
-            throw ValidationError("--emit-sql must be one of \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")); got '\(emitSQL)'.")
-        }
         if emitSQL != nil && out == nil { throw ValidationError("--emit-sql needs --out DIR (one .sql file per statistic).") }
         if out != nil && emitSQL == nil { throw ValidationError("--out is the directory of --emit-sql; give --emit-sql DIALECT.") }
         if emitSQL != nil && aggregates != nil { throw ValidationError("--emit-sql writes queries and --aggregates reads their results: give one.") }
@@ -48,22 +46,21 @@ extension CLV {
     /// engine; the models, CLV and rendering are the CSV path's. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        if modelName == "regression" || regression == "on" {
+        if model == .regression || regression == .on {
             throw ValidationError("regression CLV needs per-customer features from the CSV tables; over \(data.data) use --model bgnbd|pareto-nbd|mbgnbd|bgbb.")
         }
         if by != nil { throw ValidationError("--by is not available in warehouse mode yet (the segment of each customer is not reduced in SQL).") }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
-        var rfm = RFMOptions(timeUnit: TimeUnit(rawValue: timeUnit)!, calibrationEnd: calibrationEnd.flatMap(DateParser.day(from:)))
+        var rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd)
         let asOf = loadOptions.asOf
-        var settings = ["time_unit": timeUnit, "calibration_end": calibrationEnd ?? "", "as_of": asOf.map(Civil.iso) ?? "",
+        var settings = ["time_unit": timeUnit.rawValue, "calibration_end": calibrationEnd.map(Civil.iso) ?? "", "as_of": asOf.map(Civil.iso) ?? "",
                         "source": data.data, "mapping": tables.table("transactions") + ":" + ["customer_id", "date", "amount"].map { tables.column($0, in: "transactions") }.joined(separator: ",")]
 
-        if let dialectName = warehouse.emitSQL, let outDir = warehouse.out {
+        if let dialect = warehouse.emitSQL, let outDir = warehouse.out {
             guard let asOf else { throw ValidationError("--emit-sql needs --as-of: the queries embed the end of observation.") }
-            let dialect = Dialect(rawValue: dialectName)!
             let queries = WarehouseSource.rfmQueries(TransactionQueries(dialect: dialect, tables: tables), options: rfm, observationEnd: asOf)
-            settings["dialect"] = dialectName
+            settings["dialect"] = dialect.rawValue
             try EmittedQueries.write(queries, dialect: dialect, settings: settings, to: outDir)
             Terminal.note("wrote \(queries.count) queries (\(queries.map(\.name).joined(separator: ", "))) to \(outDir); run each on your engine, save its result as NAME.csv there, then: tenure clv \(data.data) --aggregates \(outDir) --as-of \(Civil.iso(asOf))")
             return true
@@ -90,8 +87,8 @@ extension CLV {
         let (summary, ids) = try source.rfmSummary(options: rfm, observationEnd: obs)
         for n in source.notes { Terminal.note(n) }
         var o = LifetimeOptions()
-        o.model = PurchaseModelKind(rawValue: modelName) ?? .bgnbd
-        o.gammaGamma = spend == "gamma-gamma"
+        o.model = model.purchaseModel
+        o.gammaGamma = spend == .gammaGamma
         o.horizonDays = value.horizonDays
         o.annualDiscountRate = value.discountRate
         o.rfm = rfm
@@ -99,7 +96,7 @@ extension CLV {
         let comparison = compareModels
             ? CLVAnalysis.compareModels(summary: summary, patterns: out.patterns, fitted: out.purchaseModel, kind: o.model) : nil
         if let scores { try AtomicFile.write(CLVScoresCSV.render(out.scores), to: scores) }
-        try output.emit(CLVResult(model: modelName, probabilistic: out.result, regression: nil, modelComparison: comparison))
+        try output.emit(CLVResult(model: model.name, probabilistic: out.result, regression: nil, modelComparison: comparison))
         return true
     }
 }

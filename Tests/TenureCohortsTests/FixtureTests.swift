@@ -12,7 +12,7 @@ import TenureData
 
     struct Config: Sendable, CustomStringConvertible {
         var name: String
-        var period: CohortPeriod
+        var period: CalendarPeriod
         var window: CohortWindow = .calendar
         var cohortBy: CohortOptions.CohortBy = .firstPurchase
         var by: String? = nil
@@ -28,7 +28,7 @@ import TenureData
 
     static let configs: [Config] = {
         var c: [Config] = []
-        for p in CohortPeriod.allCases { for w in CohortWindow.allCases { c.append(Config(name: "\(p.rawValue)/\(w.rawValue)", period: p, window: w)) } }
+        for p in CalendarPeriod.allCases { for w in CohortWindow.allCases { c.append(Config(name: "\(p.rawValue)/\(w.rawValue)", period: p, window: w)) } }
         c.append(Config(name: "month/calendar/signup", period: .month, cohortBy: .signup))
         c.append(Config(name: "month/calendar/subscription", period: .month, cohortBy: .subscription))
         c.append(Config(name: "month/calendar/by-segment", period: .month, by: "segment"))
@@ -95,10 +95,10 @@ import TenureData
         }
     }
 
-    @Test(arguments: [("month/calendar/contractual", CohortPeriod.month, CohortWindow.calendar, nil as String?),
+    @Test(arguments: [("month/calendar/contractual", CalendarPeriod.month, CohortWindow.calendar, nil as String?),
                       ("quarter/rolling/contractual", .quarter, .rolling, nil),
                       ("month/calendar/contractual-by-segment", .month, .calendar, "segment")])
-    func contractualMatchesPandas(_ name: String, _ period: CohortPeriod, _ window: CohortWindow, _ by: String?) throws {
+    func contractualMatchesPandas(_ name: String, _ period: CalendarPeriod, _ window: CohortWindow, _ by: String?) throws {
         var o = CohortOptions(); o.period = period; o.window = window; o.contractualWindow = window; o.cohortBy = .firstPurchase; o.by = by
         let r = try CohortAnalysis.run(try FixtureData.dataset(), options: o)
         var expected: [String: [String: String]] = [:]
@@ -131,8 +131,8 @@ import TenureData
         #expect(rows == expSize.count)
     }
 
-    @Test(arguments: [("month", CohortPeriod.month), ("quarter", .quarter)])
-    func mrrMovementsMatchPandas(_ name: String, _ period: CohortPeriod) throws {
+    @Test(arguments: [("month", CalendarPeriod.month), ("quarter", .quarter)])
+    func mrrMovementsMatchPandas(_ name: String, _ period: CalendarPeriod) throws {
         var o = CohortOptions(); o.period = period; o.cohortBy = .firstPurchase
         let r = try CohortAnalysis.run(try FixtureData.dataset(), options: o)
         let exp = try FixtureData.csv("expected_mrr.csv").filter { $0["config"] == name }

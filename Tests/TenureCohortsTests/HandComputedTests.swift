@@ -84,9 +84,9 @@ import TenureNumerics
         let jan = try #require(r.groups.first?.cohorts.first)
         // a: Jan 5 → Jan 20 (age 0), Feb 2 (age 0: Feb 5 not reached); b: Jan 31 → Mar 1 (age 1).
         #expect(jan.cells.map(\.customers) == [2, 1, 0].prefix(jan.cells.count).map { $0 })
-        #expect(PeriodCalendar(.month).rollingStart(acquired: Self.d("2024-01-31"), window: 1) == Self.d("2024-03-01"))
-        #expect(PeriodCalendar(.month).rollingStart(acquired: Self.d("2024-01-05"), window: 1) == Self.d("2024-02-05"))
-        #expect(PeriodCalendar(.quarter).rollingStart(acquired: Self.d("2023-11-30"), window: 1) == Self.d("2024-03-01"))
+        #expect(CalendarPeriod.month.rollingStart(acquired: Self.d("2024-01-31"), window: 1) == Self.d("2024-03-01"))
+        #expect(CalendarPeriod.month.rollingStart(acquired: Self.d("2024-01-05"), window: 1) == Self.d("2024-02-05"))
+        #expect(CalendarPeriod.quarter.rollingStart(acquired: Self.d("2023-11-30"), window: 1) == Self.d("2024-03-01"))
     }
 
     @Test func brackets() throws {
@@ -156,18 +156,18 @@ import TenureNumerics
     }
 
     @Test func periodLabelsAndBounds() {
-        let w = PeriodCalendar(.week)
+        let w = CalendarPeriod.week
         #expect(w.label(of: w.index(of: Self.d("2021-01-03"))) == "2020-W53")   // Sunday of ISO 2020-W53
         #expect(w.label(of: w.index(of: Self.d("2021-01-04"))) == "2021-W01")
         #expect(w.label(of: w.index(of: Self.d("2024-12-30"))) == "2025-W01")
         #expect(w.start(of: w.index(of: Self.d("2024-03-01"))) == Self.d("2024-02-26"))
         #expect(Civil.weekday(w.start(of: w.index(of: Self.d("1969-12-31")))) == 1)
-        let q = PeriodCalendar(.quarter)
+        let q = CalendarPeriod.quarter
         #expect(q.label(of: q.index(of: Self.d("2024-05-17"))) == "2024-Q2")
         #expect(q.end(of: q.index(of: Self.d("2024-05-17"))) == Self.d("2024-06-30"))
-        let m = PeriodCalendar(.month)
+        let m = CalendarPeriod.month
         #expect(m.end(of: m.index(of: Self.d("2024-02-10"))) == Self.d("2024-02-29"))
-        #expect(PeriodCalendar(.year).label(of: 2024) == "2024")
+        #expect(CalendarPeriod.year.label(of: 2024) == "2024")
     }
 
     /// The engine's Wilson interval (quantile hoisted out of the per-cell loop) is `Stats.wilson`, bit for bit.

@@ -414,7 +414,8 @@ import TenureLifetime
         let ax = PeriodAxis(period: .week, firstDay: day("2024-01-03"), asOf: day("2024-01-17"))
         // ISO weeks: Mon 2024-01-01, 01-08, 01-15 (the last cut at the 17th).
         #expect(ax.count == 3)
-        #expect(ax.label(0) == "2024-01-01"); #expect(ax.end[2] == day("2024-01-17")); #expect(ax.isPartial(2))
+        // Labelled as ISO weeks, as cohorts label them (issue #18; KPIs used to say 2024-01-01).
+        #expect(ax.label(0) == "2024-W01" && ax.start[0] == day("2024-01-01")); #expect(ax.end[2] == day("2024-01-17")); #expect(ax.isPartial(2))
         let q = PeriodAxis(period: .quarter, firstDay: day("2023-11-03"), asOf: day("2024-04-01"))
         #expect(q.count == 3); #expect(q.label(0) == "2023-Q4"); #expect(q.label(2) == "2024-Q2")
         #expect(q.t[0] == day("2023-09-30"))
@@ -423,3 +424,13 @@ import TenureLifetime
         #expect(q.firstTimePoint(atOrAfter: day("2024-04-02")) == 4)
     }
 }
+
+@Suite struct SLAThresholdTests {
+    /// `--sla-response` / `--sla-resolution`: the shared `TimeSpan` parser, a bare number being hours.
+    @Test func slaHours() {
+        #expect(KPIOptions.slaHours("4") == 4 && KPIOptions.slaHours("4h") == 4 && KPIOptions.slaHours("30min") == 0.5)
+        #expect(KPIOptions.slaHours("2d") == 48 && KPIOptions.slaHours(" 1.5 hours ") == 1.5)
+        #expect(KPIOptions.slaHours("0") == nil && KPIOptions.slaHours("1w") == nil && KPIOptions.slaHours("x") == nil)
+    }
+}
+

@@ -33,7 +33,37 @@ struct StatsTests {
         #expect(abs(w.lower - 0.18119182410108203) < 1e-14 && abs(w.upper - 0.5671457233147638) < 1e-14, "\(w)")
         let z = Stats.wilson(successes: 0, trials: 10)
         #expect(z.lower == 0 && abs(z.upper - 0.27753279986288926) < 1e-14, "\(z)")
+        // n = 0: the share is 0/0, so the interval is missing too (the cohort and KPI copies said NaN,
+        // this one said (0, 1); issue #18 settles on NaN).
         let e = Stats.wilson(successes: 0, trials: 0)
-        #expect(e.lower == 0 && e.upper == 1)
+        #expect(e.lower.isNaN && e.upper.isNaN)
+    }
+
+    @Test func wilsonWithAGivenQuantileIsTheSame() {
+        for (s, n) in [(0.0, 5.0), (3, 7), (7, 7), (120, 1000)] {
+            for c in [0.8, 0.9, 0.95, 0.99] {
+                let a = Stats.wilson(successes: s, trials: n, confidence: c)
+                let b = Stats.wilson(successes: s, trials: n, z: Normal.quantile(1 - (1 - c) / 2))
+                #expect(a == b)
+            }
+        }
+        // No success: the lower bound is exactly 0; all successes: the upper bound is exactly 1 (the
+        // KPI copy gave 0, the cohort copy and this one the residue 1.4e-17).
+        for n in [1.0, 7, 15, 1000] {
+            #expect(Stats.wilson(successes: 0, trials: n).lower == 0 && Stats.wilson(successes: n, trials: n).upper == 1)
+        }
+        // The level is used: a 90% interval is inside the 95% one.
+        let w90 = Stats.wilson(successes: 3, trials: 10, confidence: 0.90), w95 = Stats.wilson(successes: 3, trials: 10)
+        #expect(w95.lower < w90.lower && w90.upper < w95.upper)
+    }
+
+    @Test func quantileOfABufferSliceIsTheArrayQuantile() {
+        let x = [1.0, 2, 3, 4, 10, -5, 7].sorted()
+        for p in [0, 0.1, 0.25, 0.5, 0.9, 1] {
+            let a = Stats.quantile(sorted: x, p)
+            let b = x.withUnsafeBufferPointer { Stats.quantile(sorted: UnsafeBufferPointer(rebasing: $0[0..<x.count]), p) }
+            #expect(a == b)
+        }
+        #expect(abs([1.0, 2, 3, 4, 10].withUnsafeBufferPointer { Stats.quantile(sorted: $0, 0.9) } - 7.6) < 1e-12)
     }
 }

@@ -122,3 +122,17 @@ import TenureNumerics
         #expect(committed == ScenarioFile.example)
     }
 }
+
+@Suite struct ScenarioHorizonTests {
+    /// The horizon is a `TimeSpan` in months or years (a bare number = months), a whole number of months.
+    @Test func horizonIsATimeSpan() throws {
+        let body = "scenarios:\n  - { name: a, segment: all, effects: { churn_reduction: 0.1 } }\n"
+        func months(_ h: String) throws -> Int { try ScenarioFile.parse("horizon: \(h)\n" + body, file: "s.yaml").scenarios[0].horizonMonths }
+        #expect(try months("18") == 18 && months("18 months") == 18 && months("2y") == 24 && months("1.5 years") == 18)
+        for bad in ["0 months", "90d", "1.5 months", "soon"] {
+            do { _ = try months(bad); Issue.record("\(bad) accepted") }
+            catch let e as DataError { #expect(e.line == 1 && e.column == "horizon", "\(bad)") }
+        }
+    }
+}
+

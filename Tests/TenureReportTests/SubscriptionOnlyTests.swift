@@ -128,7 +128,7 @@ import TenureSurvival
     @Test func analysesThatNeedPurchasesNameTheAnalysisAndTheTable() throws {
         let ds = try Self.load(try Self.highEndDataset(), asOf: "2007-12-31")
         var o = SurvivalOptions()
-        o.churn = .inactivity(Duration(parsing: "90d")!)
+        o.churn = .inactivity(TimeSpan(parsing: "90d")!)
         let e = try #require(throws: DataError.self) { try SurvivalAnalysis.run(ds, options: o) }
         #expect(e.expected == "transactions.csv for survival --churn-after (churn from purchases)")
         #expect(e.file.hasSuffix("/transactions.csv"))

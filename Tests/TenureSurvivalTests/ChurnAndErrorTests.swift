@@ -60,17 +60,17 @@ func subject(_ c: ChurnData, _ d: Dataset, _ id: String) throws -> (time: Double
 }
 
 @Test func durations() {
-    #expect(Duration(parsing: "90d")?.days == 90)
-    #expect(Duration(parsing: "12w")?.days == 84)
-    #expect(Duration(parsing: "6m")?.days == 6 * 30.4375)
-    #expect(Duration(parsing: "1y")?.days == 365.25)
-    #expect(Duration(parsing: "30") == nil)   // days, weeks or months? a unit is required
-    guard case .failure(let e) = Duration.parse("12", option: "--horizon") else { Issue.record("12 parsed"); return }
+    #expect(TimeSpan(parsing: "90d")?.days == 90)
+    #expect(TimeSpan(parsing: "12w")?.days == 84)
+    #expect(TimeSpan(parsing: "6m")?.days == 6 * 30.4375)
+    #expect(TimeSpan(parsing: "1y")?.days == 365.25)
+    #expect(TimeSpan(parsing: "30") == nil)   // days, weeks or months? a unit is required
+    guard case .failure(let e) = TimeSpan.parse("12", option: "--horizon") else { Issue.record("12 parsed"); return }
     #expect(e.description == "--horizon '12' has no unit: write 12m (months), 12w (weeks) or 12d (days)")
-    #expect(Duration(parsing: "2 months")?.days == 2 * 30.4375)
-    for bad in ["", "d", "soon", "-3d", "0", "1x", "nan"] { #expect(Duration(parsing: bad) == nil, "\(bad)") }
-    #expect(Duration.list("30d,90d,1y")?.map(\.days) == [30, 90, 365.25])
-    #expect(Duration.list("30d,,x") == nil)
+    #expect(TimeSpan(parsing: "2 months")?.days == 2 * 30.4375)
+    for bad in ["", "d", "soon", "-3d", "0", "1x", "nan"] { #expect(TimeSpan(parsing: bad) == nil, "\(bad)") }
+    #expect(TimeSpan.list("30d,90d,1y")?.map(\.days) == [30, 90, 365.25])
+    #expect(TimeSpan.list("30d,,x") == nil)
 }
 
 /// A small Cox data set: time, event and three covariates.

@@ -117,7 +117,7 @@ has "expected an end of observation (--as-of) on or after the first transaction 
 run "$C/all-tables" 64 --as-of 03/01/2024
 has "--as-of '03/01/2024' is not an ISO date"
 run "$C/all-tables" 64 --on-invalid ignore
-has "--on-invalid must be 'fail' or 'skip'"
+has "The value 'ignore' is invalid for '--on-invalid <on-invalid>'. Please provide one of 'fail' and 'skip'."
 
 # 8. help has examples
 "$BIN" validate --help | grep -qF "tenure validate data/ --on-invalid skip" || fail "help without examples"

@@ -163,8 +163,8 @@ expect 70 "level 'b' of 'rare' has no churn events" -- "$tmp/rossi" "${R[@]}" --
 mkdir -p "$tmp/txonly" && cp "$tmp/gen/transactions.csv" "$tmp/txonly/"
 expect 65 "churn-after" -- "$tmp/txonly"
 expect 65 "one of:" -- "$tmp/rossi" "${R[@]}" --covariates nosuchcolumn
-expect 64 "--ties must be" -- "$tmp/rossi" --ties exact
-expect 64 "--unit must be" -- "$tmp/rossi" --unit fortnight
+expect 64 "invalid for '--ties <ties>'. Please provide one of 'efron' and 'breslow'" -- "$tmp/rossi" --ties exact
+expect 64 "invalid for '--unit <unit>'. Please provide one of 'day', 'week', 'month' or 'year'" -- "$tmp/rossi" --unit fortnight
 expect 64 "--strata stratifies" -- "$tmp/rossi" --strata wexp
 expect 64 "--churn-after" -- "$tmp/rossi" --churn-after soon
 echo "40-survival: ok"

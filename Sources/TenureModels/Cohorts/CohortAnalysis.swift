@@ -81,14 +81,14 @@ struct RollingMonthsAge: AgeRule {
 final class Engine {
     let ds: Dataset
     let o: CohortOptions
-    let cal: PeriodCalendar
+    let cal: CalendarPeriod
     let asOf: Day
     var notes: [String] = []
     /// Rows from which pass 1 runs in two halves (tests lower it to check both paths on small data).
     var halvesFrom = 1 << 20
 
     init(_ ds: Dataset, _ o: CohortOptions) {
-        self.ds = ds; self.o = o; self.cal = PeriodCalendar(o.period); self.asOf = ds.asOf
+        self.ds = ds; self.o = o; self.cal = o.period; self.asOf = ds.asOf
     }
 
     // Per-customer state.
@@ -173,7 +173,6 @@ final class Engine {
         let minDay = halves.map(\.minDay).min()!, ignored = halves.reduce(0) { $0 + $1.ignored }
         var first = [Int32](repeating: .max, count: n)
         var last = [Int32](repeating: .min, count: n)
-        var firstRow = [Int32](repeating: -1, count: n)
         for c in 0..<n {
             var v = spans[0][c]
             if parts == 2 {
@@ -184,7 +183,7 @@ final class Engine {
                     v[1] = max(v[1], w[1])
                 }
             }
-            first[c] = v[0]; last[c] = v[1]; firstRow[c] = v[2]
+            first[c] = v[0]; last[c] = v[1]
         }
         spans = []
         if ignored > 0 { notes.append("\(ignored) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
@@ -194,7 +193,7 @@ final class Engine {
 
         // Acquisition day per customer.
         let basis = try acquisition(first: first)
-        group = try Grouping.resolve(by: o.by, dataset: ds, firstRow: firstRow, firstSubscription: firstSubscriptionRow())
+        group = try Grouping.resolve(by: o.by, dataset: ds)
 
         var minAcq = Int32.max
         for c in 0..<n where acq[c] != Day.missing { minAcq = min(minAcq, acq[c]) }
@@ -202,7 +201,7 @@ final class Engine {
             throw DataError(.other, file: ds.source, expected: "at least one customer acquired on or before \(Civil.iso(asOf))")
         }
         lo = min(minDay, minAcq)
-        table = DayTable(calendar: cal, from: lo, through: asOf, rollingMonths: o.window == .rolling && cal.rollingMonths > 0)
+        table = DayTable(period: cal, from: lo, through: asOf, rollingMonths: o.window == .rolling && cal.months > 0)
 
         // Cohort keys and sizes.
         pMin = table.periodOf[Int(minAcq - lo)]
@@ -239,14 +238,14 @@ final class Engine {
         table.periodOf.withUnsafeBufferPointer { tp in
             table.monthOf.withUnsafeBufferPointer { mp in
                 table.domOf.withUnsafeBufferPointer { dp in
-                    switch (o.window, cal.rollingMonths) {
+                    switch (o.window, cal.months) {
                     case (.calendar, _):
                         before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo), &state, &m, perm, bracketOfAge, cents, last: last)
                     case (.rolling, 0):
-                        before = accumulate(RollingDaysAge(width: Int32(cal.rollingDays)), &state, &m, perm, bracketOfAge, cents, last: last)
+                        before = accumulate(RollingDaysAge(width: Int32(cal.fixedDays)), &state, &m, perm, bracketOfAge, cents, last: last)
                     case (.rolling, _):
                         before = accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo,
-                                                             months: Int32(cal.rollingMonths)), &state, &m, perm, bracketOfAge, cents, last: last)
+                                                             months: Int32(cal.months)), &state, &m, perm, bracketOfAge, cents, last: last)
                     }
                 }
             }
@@ -275,9 +274,7 @@ final class Engine {
                             hint: "without purchases, cohorts are formed by the first subscription start: --cohort-by subscription")
         }
         let s = ds.subscriptions!
-        let n = ds.customers.count
-        group = try Grouping.resolve(by: o.by, dataset: ds, firstRow: [Int32](repeating: -1, count: n),
-                                     firstSubscription: firstSubscriptionRow())
+        group = try Grouping.resolve(by: o.by, dataset: ds)
         var groups = group.levels.map { CohortGroup(name: o.by == nil ? nil : $0, cohorts: [], average: []) }
         try addContractual(&groups, s)
         guard groups.contains(where: { !($0.contractual ?? []).isEmpty }) else {
@@ -345,26 +342,14 @@ final class Engine {
         return a
     }
 
-    func firstSubscriptionRow() -> [Int32]? {
-        guard let s = ds.subscriptions, s.count > 0 else { return nil }
-        var row = [Int32](repeating: -1, count: ds.customers.count)
-        for r in 0..<s.count {
-            let d = s.startDay[r]
-            guard d != Day.missing else { continue }
-            let c = Int(s.customer[r])
-            if row[c] < 0 || d < s.startDay[Int(row[c])] { row[c] = Int32(r) }
-        }
-        return row
-    }
-
     /// Age (not hot-path) of `day` for a customer acquired on `acquired`; negative before acquisition.
     func ageOf(acquired a: Day, day d: Day, window: CohortWindow? = nil) -> Int {
         if d < a { return -1 }
         switch window ?? o.window {
         case .calendar: return Int(cal.index(of: d) - cal.index(of: a))
         case .rolling:
-            if cal.rollingMonths == 0 { return Int(d - a) / cal.rollingDays }
-            return Civil.wholeMonths(from: a, to: d) / cal.rollingMonths
+            if cal.months == 0 { return Int(d - a) / cal.fixedDays }
+            return Civil.wholeMonths(from: a, to: d) / cal.months
         }
     }
 
@@ -528,16 +513,10 @@ final class Engine {
     /// The normal quantile of the Wilson intervals, computed once (a day-period matrix has millions of cells).
     lazy var wilsonZ: Double = Normal.quantile(1 - (1 - o.confidence) / 2)
 
-    /// `Stats.wilson` (same formula, same bits) with the quantile hoisted out.
-    func wilson(_ s: Int, _ n: Int) -> (Double, Double) {
-        guard n > 0 else { return (.nan, .nan) }
-        let z = wilsonZ, trials = Double(n)
-        let p = min(max(Double(s) / trials, 0), 1)
-        let z2n = z * z / trials
-        let denom = 1 + z2n
-        let center = (p + z2n / 2) / denom
-        let half = z * (p * (1 - p) / trials + z2n / (4 * trials)).squareRoot() / denom
-        return (max(0, center - half), min(1, center + half))
+    /// `Stats.wilson` with the quantile hoisted out.
+    @inline(__always) func wilson(_ s: Int, _ n: Int) -> (Double, Double) {
+        let w = Stats.wilson(successes: Double(s), trials: Double(n), z: wilsonZ)
+        return (w.lower, w.upper)
     }
 
     // MARK: rows

@@ -27,7 +27,7 @@ public struct CohortOptions: Sendable, Codable, Equatable {
         case previous
     }
 
-    public var period: CohortPeriod = .month
+    public var period: CalendarPeriod = .month
     public var window: CohortWindow = .calendar
     /// Windows of contractual retention and of every sBG fit on it. Renewals fall on anniversaries of
     /// the start, so the default is `.rolling` (age k = k-th anniversary month); calendar windows count

@@ -206,16 +206,8 @@ public enum SBG {
         return (K + 1...H).map { t in
             var s = sims[t - K - 1]; s.sort()
             let expected = Double(nK) * survival(alpha: fit.alpha, beta: fit.beta, Double(t)) / sK
-            return (t, expected, percentile(s, tail), percentile(s, 1 - tail))
+            return (t, expected, Stats.quantile(sorted: s, tail), Stats.quantile(sorted: s, 1 - tail))
         }
-    }
-
-    /// Linear-interpolation percentile of sorted values (numpy's default, type 7).
-    static func percentile(_ s: [Double], _ p: Double) -> Double {
-        guard !s.isEmpty else { return .nan }
-        let h = Double(s.count - 1) * p
-        let i = Int(h.rounded(.down)), f = h - Double(i)
-        return i + 1 < s.count ? s[i] + f * (s[i + 1] - s[i]) : s[i]
     }
 
     /// Binomial(n, p) draw: exact inversion (pmf recurrence) when n·min(p, 1−p) < 30, else the normal

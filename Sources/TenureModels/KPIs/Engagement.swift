@@ -12,13 +12,13 @@ enum Engagement {
         let byC = ByCustomer(customer: it.customer, customers: n, key: it.timestamp)
 
         // Calendar months of the window: observed days overall and per period.
-        let m0 = KPIPeriod.month.ordinal(ax.start[0]), m1 = KPIPeriod.month.ordinal(ax.asOf)
+        let m0 = Int(CalendarPeriod.month.index(of: ax.start[0])), m1 = Int(CalendarPeriod.month.index(of: ax.asOf))
         let M = m1 - m0 + 1
         var monthDays = [Double](repeating: 0, count: M)
         var monthPeriods = [[(Int, Double)]](repeating: [], count: M)
         var d = ax.start[0]
         while d <= ax.asOf {
-            let m = KPIPeriod.month.ordinal(d) - m0, p = ax.index(d)
+            let m = Int(CalendarPeriod.month.index(of: d)) - m0, p = ax.index(d)
             monthDays[m] += 1
             if let last = monthPeriods[m].last, last.0 == p { monthPeriods[m][monthPeriods[m].count - 1].1 += 1 }
             else { monthPeriods[m].append((p, 1)) }
@@ -46,7 +46,7 @@ enum Engagement {
                     count.add(p: p, s: s, c: ch, 1)
                     any = true
                     if p != lastP { lastP = p; engaged.v[L.period(p)] += 1 }
-                    let month = KPIPeriod.month.ordinal(day) - m0
+                    let month = Int(CalendarPeriod.month.index(of: day)) - m0
                     if day != lastDay {
                         lastDay = day
                         dau.add(p: p, s: s, c: -1, 1)

@@ -1,5 +1,6 @@
 import Foundation
 import TenureData
+import TenureNumerics
 
 /// The CRM KPI suite of SPEC §3 (`tenure kpis`): every KPI of `KPICatalog`, overall, per
 /// calendar period, per customer segment and per channel, from whatever tables the dataset has.
@@ -10,7 +11,8 @@ import TenureData
 ///   from every table, so a customer acquired before the window is not new in it).
 /// - A KPI whose table (or option) is absent is reported with `value == nil` and the reason,
 ///   never as zero; so is a KPI whose denominator is empty in a group.
-/// - Segment of a customer: `customers.csv` segment, else the segment on their first transaction.
+/// - Segment of a customer: `customers.csv` segment, else the segment on their first transaction (`CustomerAttribute`;
+///   segments and channels are listed in byte order of their names).
 ///   Channel of a customer (acquisition channel): `customers.csv` channel, else the channel on their
 ///   first transaction. Customer-attributed KPIs (surveys, transactions, subscriptions, CAC) break
 ///   down by it; engagement and service break down by the interaction's / ticket's own channel;
@@ -47,15 +49,13 @@ struct Context {
     let chan: [Int32]
     /// Acquisition day per customer: signup_date, else the first day they appear in any table.
     let acq: [Day]
-    /// Days per month (30.4375) used to express period lengths in months.
-    static let daysPerMonth = 30.4375
     let monthsOfPeriod: [Double]
     let notes: [String]
 
     init(_ ds: Dataset, _ opt: KPIOptions) {
         self.ds = ds; self.opt = opt
         let n = ds.customers.count
-        z = Interval.normalQuantile(0.5 + opt.confidence / 2)
+        z = Normal.quantile(1 - (1 - opt.confidence) / 2)
 
         // First day of the window and acquisition days.
         var first = Day.max
@@ -93,38 +93,20 @@ struct Context {
         axis = PeriodAxis(period: opt.period, firstDay: first, asOf: ds.asOf)
         self.acq = acq
 
-        // Segments: customers.csv, else first transaction.
+        // Segment and acquisition channel: `CustomerAttribute` (customers.csv, else the first transaction).
         var notes: [String] = []
         let tx = ds.transactions
-        let firstTx: [Int32] = {
-            var f = [Int32](repeating: -1, count: n)
-            var fd = [Day](repeating: .max, count: n)
-            for r in 0..<tx.count {
-                let c = Int(tx.customer[r]); let d = tx.day[r]
-                if c >= 0 && d < fd[c] { fd[c] = d; f[c] = Int32(r) }
-            }
-            return f
-        }()
-        func perCustomer(_ table: CategoricalColumn?, _ txCol: CategoricalColumn?) -> ([Int32], [String], String) {
-            if let col = table, let ct = ds.customerTable {
-                var out = [Int32](repeating: -1, count: n)
-                for i in 0..<ct.count { out[Int(ct.customer[i])] = col.codes[i] }
-                return (out, col.levels, "customers.csv")
-            }
-            if let col = txCol {
-                var out = [Int32](repeating: -1, count: n)
-                for c in 0..<n where firstTx[c] >= 0 { out[c] = col.codes[Int(firstTx[c])] }
-                return (out, col.levels, "the customer's first transaction")
-            }
-            return ([Int32](repeating: -1, count: n), [], "")
+        func perCustomer(_ column: String) -> ([Int32], [String], String) {
+            guard let a = try? CustomerAttribute(ds, column: column) else { return ([Int32](repeating: -1, count: n), [], "") }
+            return (a.codes, a.levels, a.source.rawValue)
         }
-        let (sg, sl, sgFrom) = perCustomer(ds.customerTable?.segment, tx.segment)
+        let (sg, sl, sgFrom) = perCustomer("segment")
         seg = sg; segLevels = sl
         notes.append(sl.isEmpty ? "no segment column (customers.csv or transactions.csv): no segment breakdown"
                                 : "segment of a customer from \(sgFrom)")
 
         // Channels: one namespace over every table's channel-like column.
-        let (cc, cl, ccFrom) = perCustomer(ds.customerTable?.channel, tx.channel)
+        let (cc, cl, ccFrom) = perCustomer("channel")
         var names = cl
         var index: [String: Int32] = [:]
         for (i, s) in cl.enumerated() { index[s] = Int32(i) }
@@ -138,7 +120,7 @@ struct Context {
         self.chanIndexMap = index
         L = Layout(P: axis.count, S: segLevels.count, C: chanLevels.count)
         let ax = axis
-        monthsOfPeriod = (0..<ax.count).map { Double(ax.days($0)) / Context.daysPerMonth }
+        monthsOfPeriod = (0..<ax.count).map { Double(ax.days($0)) / Civil.daysPerMonth }
         self.notes = notes
         txByCustomer = ByCustomer(customer: tx.customer, customers: n, key: tx.day)
     }
@@ -208,7 +190,7 @@ struct Board {
     /// A share `k / n` with a Wilson interval and a small-sample warning.
     mutating func share(_ g: Int, _ id: String, _ k: Double, _ n: Double, z: Double, minSample: Int, why: String) {
         guard n > 0 else { self[g, id] = .missing(id, why); return }
-        let (lo, hi) = Interval.wilson(k, n, z: z)
+        let (lo, hi) = Stats.wilson(successes: k, trials: n, z: z)
         self[g, id] = KPIValue(id: id, value: k / n, n: Int(n), lower: lo, upper: hi,
                                warning: Int(n) < minSample ? "only \(Int(n)) in the sample (< \(minSample)): too few to read" : nil)
     }

@@ -3,7 +3,7 @@ import TenureData
 /// Options of one KPI run (`tenure kpis`).
 public struct KPIOptions: Sendable, Codable, Equatable {
     /// Calendar period of the per-period breakdown.
-    public var period: KPIPeriod = .month
+    public var period: CalendarPeriod = .month
     /// Non-contractual activity window in days: a customer is active at a time point when they
     /// purchased within this many days up to and including it.
     public var churnAfterDays: Int = 90
@@ -20,16 +20,24 @@ public struct KPIOptions: Sendable, Codable, Equatable {
     /// First day of the KPI window; nil = the first purchase (else the first date in any table).
     public var from: Day?
     /// Horizon of the model CLV (`clv`), days; `tenure clv --horizon`.
-    public var clvHorizonDays: Double = 365.25
+    public var clvHorizonDays: Double = Civil.daysPerYear
     /// Annual discount rate of the model CLV; `tenure clv --discount-rate`.
     public var annualDiscountRate: Double = 0.10
 
-    public init(period: KPIPeriod = .month, churnAfterDays: Int = 90, grossMargin: Double? = nil,
+    public init(period: CalendarPeriod = .month, churnAfterDays: Int = 90, grossMargin: Double? = nil,
                 slaResponseHours: Double? = nil, slaResolutionHours: Double? = nil, minSample: Int = 30,
                 confidence: Double = 0.95) {
         self.period = period; self.churnAfterDays = churnAfterDays; self.grossMargin = grossMargin
         self.slaResponseHours = slaResponseHours; self.slaResolutionHours = slaResolutionHours
         self.minSample = minSample; self.confidence = confidence
+    }
+
+    /// An SLA threshold as typed (`--sla-response 4h`) in hours: a number of hours (`4`), or a
+    /// `TimeSpan` in minutes, hours or days (`30min`, `4h`, `2d`); nil when it is none of these
+    /// or not positive.
+    public static func slaHours(_ text: String) -> Double? {
+        guard case .success(let t) = TimeSpan.parse(text, units: [.minute, .hour, .day], bare: .hour) else { return nil }
+        return t.hours
     }
 
     enum CodingKeys: String, CodingKey {

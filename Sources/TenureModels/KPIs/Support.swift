@@ -1,5 +1,6 @@
 import Foundation
 import TenureData
+import TenureNumerics
 
 /// Group layout of a KPI run: index 0 = overall, then one per period, per segment, per channel.
 struct Layout {
@@ -68,54 +69,6 @@ struct ByCustomer {
     }
 }
 
-/// Intervals used by the KPIs. Kept here (not in TenureNumerics) because they are the only
-/// statistics the KPI suite needs: closed forms, no iteration.
-enum Interval {
-    /// Standard normal quantile (Acklam's rational approximation refined by one Halley step
-    /// on `erfc`; |error| < 1e-15 over (1e-300, 1 − 1e-16)).
-    static func normalQuantile(_ p: Double) -> Double {
-        precondition(p > 0 && p < 1)
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-        var x: Double
-        if p < 0.02425 {
-            let q = (-2 * log(p)).squareRoot()
-            x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-        } else if p <= 1 - 0.02425 {
-            let q = p - 0.5, r = q * q
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-        } else {
-            let q = (-2 * log(1 - p)).squareRoot()
-            x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-        }
-        let e = 0.5 * erfc(-x / 2.0.squareRoot()) - p
-        let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
-        x = x - u / (1 + x * u / 2)
-        return x
-    }
-
-    /// Wilson score interval for `k` successes in `n` trials.
-    static func wilson(_ k: Double, _ n: Double, z: Double) -> (Double, Double) {
-        guard n > 0 else { return (.nan, .nan) }
-        let p = k / n, z2 = z * z
-        let denom = 1 + z2 / n
-        let centre = (p + z2 / (2 * n)) / denom
-        let half = z / denom * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-        return (max(0, centre - half), min(1, centre + half))
-    }
-}
-
-/// Linear-interpolation quantile of sorted values (numpy's default, Hyndman–Fan type 7).
-@inline(__always) func quantileSorted(_ x: UnsafeMutableBufferPointer<Double>, _ lo: Int, _ n: Int, _ q: Double) -> Double {
-    let h = Double(n - 1) * q
-    let i = Int(h.rounded(.down))
-    let f = h - Double(i)
-    if i + 1 >= n { return x[lo + n - 1] }
-    return x[lo + i] + f * (x[lo + i + 1] - x[lo + i])
-}
-
 /// Per-key count, median, p90 and mean of `values` grouped by `keys` (key < 0 = left out).
 func groupedSummaries(_ values: [Double], keys: [Int32], nKeys: Int) -> [(n: Int, median: Double, p90: Double, mean: Double)] {
     var counts = [Int](repeating: 0, count: nKeys + 1)
@@ -134,7 +87,8 @@ func groupedSummaries(_ values: [Double], keys: [Int32], nKeys: Int) -> [(n: Int
             slice.sort()
             var s = 0.0
             for v in slice { s += v }
-            out.append((n, quantileSorted(b, lo, n, 0.5), quantileSorted(b, lo, n, 0.9), s / Double(n)))
+            let sorted = UnsafeBufferPointer(slice)
+            out.append((n, Stats.quantile(sorted: sorted, 0.5), Stats.quantile(sorted: sorted, 0.9), s / Double(n)))
         }
     }
     return out

@@ -183,7 +183,7 @@ enum Value {
                 } else if c <= 0 {
                     why = "no subscription churn observed in this group: lifetime unbounded"
                 } else {
-                    let monthly = 1 - Foundation.pow(1 - c, Context.daysPerMonth / sb.periodDays[g])
+                    let monthly = 1 - Foundation.pow(1 - c, Civil.daysPerMonth / sb.periodDays[g])
                     v = arpa[g] * margin / monthly
                 }
                 b.set(g, "clv_subscription", v, why: why)

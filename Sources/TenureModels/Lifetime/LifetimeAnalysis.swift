@@ -239,7 +239,7 @@ public enum LifetimeAnalysis {
             }
             sc.segment = labels
             for (g, members) in groups.enumerated() where !members.isEmpty {
-                let name = g == segments.levels.count ? "(missing)" : segments.levels[g]
+                let name = g == segments.levels.count ? CustomerAttribute.missingLabel : segments.levels[g]
                 segRows.append(SegmentSummary.summarise(name, pAlive: members.map { sc.pAlive[$0] },
                                                         expected: members.map { sc.expectedPurchases[$0] },
                                                         clv: sc.clv.map { c in members.map { c[$0] } } ?? []))

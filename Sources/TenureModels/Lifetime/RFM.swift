@@ -1,45 +1,10 @@
 import TenureData
 
-/// The clock of the BTYD models: transactions are grouped into periods of this length, and
-/// recency, T and forecast horizons are counted in it.
-///
-/// - `day`: calendar days.
-/// - `week`: ISO weeks, Monday to Sunday (pandas' `W`/`W-SUN` periods, as lifetimes uses).
-/// - `month`: calendar months; durations are whole months between month starts. (lifetimes 0.11.3
-///   cannot summarise by month with pandas 2; its older behaviour divided days by 30.44.)
-public enum TimeUnit: String, Sendable, Codable, CaseIterable {
-    case day, week, month
-
-    /// Index of the period holding `day` (consecutive periods have consecutive indices).
-    @inlinable public func period(_ d: Day) -> Int32 {
-        switch self {
-        case .day: return d
-        case .week:
-            // 1970-01-05 (day 4) was a Monday: week 0 starts there.
-            let k = Int(d) - 4
-            return Int32(k >= 0 ? k / 7 : -((-k + 6) / 7))
-        case .month:
-            let (y, m, _) = Civil.date(d)
-            return Int32(y * 12 + (m - 1))
-        }
-    }
-
-    /// First day of period `p`.
-    public func start(ofPeriod p: Int32) -> Day {
-        switch self {
-        case .day: return p
-        case .week: return Day(Int(p) * 7 + 4)
-        case .month:
-            let y = Int(p) >= 0 ? Int(p) / 12 : (Int(p) - 11) / 12
-            return Civil.day(year: y, month: Int(p) - 12 * y + 1, day: 1)
-        }
-    }
-
-    /// Mean length in days: 1, 7 and 365.25/12. Converts horizons and annual discount rates.
-    public var days: Double {
-        switch self { case .day: return 1; case .week: return 7; case .month: return 365.25 / 12 }
-    }
-}
+// The clock of the BTYD models is `TimeUnit` (TenureData): transactions are grouped into its
+// calendar periods (ISO weeks Monday to Sunday, as pandas' `W`/`W-SUN` periods that lifetimes uses;
+// calendar months and years, durations being whole periods between period starts; lifetimes 0.11.3
+// cannot summarise by month with pandas 2, its older behaviour divided days by 30.44), and recency,
+// T and forecast horizons are counted in it.
 
 /// What to summarise: the clock, where calibration ends and where observation ends.
 public struct RFMOptions: Sendable, Codable, Equatable {

@@ -9,58 +9,11 @@ public struct CustomerSegments: Sendable {
     public var codes: [Int32]
     public var levels: [String]
 
-    /// Resolves `column` for every customer: first in customers.csv (`segment`, `channel` or any
-    /// other column; numbers are used as labels), then in transactions.csv (`segment`, `channel`,
-    /// `category`, `product`: the value on the customer's first transaction).
-    /// Throws `DataError(.missingColumn)` when neither table has it.
+    /// Resolves `column` for every customer with `CustomerAttribute` (its lookup order, level order,
+    /// numeric rule and errors); a customer without a value has code −1 and is reported in `(missing)`.
     public init(dataset: Dataset, column: String) throws {
-        self.column = column
-        let n = dataset.customers.count
-        var codes = [Int32](repeating: -1, count: n)
-        if let ct = dataset.customerTable {
-            var cat: CategoricalColumn? = nil
-            switch column {
-            case "segment": cat = ct.segment
-            case "channel": cat = ct.channel
-            default:
-                switch ct.attributes[column] {
-                case .categorical(let c): cat = c
-                case .numeric(let v):
-                    var lv: [String] = [], idx: [String: Int32] = [:]
-                    var cc = [Int32](repeating: -1, count: v.count)
-                    for (i, x) in v.enumerated() where x.isFinite {
-                        let s = x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
-                        if let k = idx[s] { cc[i] = k } else { let k = Int32(lv.count); idx[s] = k; lv.append(s); cc[i] = k }
-                    }
-                    cat = CategoricalColumn(codes: cc, levels: lv)
-                case nil: cat = nil
-                }
-            }
-            if let cat {
-                for (row, c) in ct.customer.enumerated() { codes[Int(c)] = cat.codes[row] }
-                self.codes = codes; self.levels = cat.levels
-                return
-            }
-        }
-        let t = dataset.transactions
-        let col: CategoricalColumn?
-        switch column {
-        case "segment": col = t.segment
-        case "channel": col = t.channel
-        case "category": col = t.category
-        case "product": col = t.product
-        default: col = nil
-        }
-        guard let col else {
-            throw DataError(.missingColumn, file: dataset.source, column: column,
-                            expected: "a column '\(column)' in customers.csv, or segment/channel/category/product in transactions.csv")
-        }
-        var firstDay = [Day](repeating: .max, count: n)
-        for i in 0..<t.count {
-            let c = Int(t.customer[i])
-            if t.day[i] < firstDay[c] { firstDay[c] = t.day[i]; codes[c] = col.codes[i] }
-        }
-        self.codes = codes; self.levels = col.levels
+        let a = try CustomerAttribute(dataset, column: column)
+        self.column = column; self.codes = a.codes; self.levels = a.levels
     }
 
     public init(column: String, codes: [Int32], levels: [String]) {

@@ -1,4 +1,5 @@
 import Foundation
+import TenureData
 import TenureNumerics
 
 /// When future purchases happen and how much they are discounted.
@@ -22,16 +23,16 @@ public struct DiscountSchedule: Sendable, Codable, Equatable {
     }
 
     /// The CLI's schedule: `horizonDays` split into n = ⌈horizon / month⌉ equal steps (month =
-    /// 365.25/12 days), purchases of step i discounted at its end by `(1 + annualRate)^−(tᵢ / 365.25 days)`.
+    /// `Civil.daysPerMonth`, 365.25/12 days), purchases of step i discounted at its end by `(1 + annualRate)^−(tᵢ / 365.25 days)`.
     /// For a whole number of months this equals lifetimes' monthly steps with the monthly rate
     /// `(1 + annual)^(1/12) − 1`. Times are returned in `unit`s.
     public static func annual(horizonDays: Double, unit: TimeUnit, annualRate: Double) -> DiscountSchedule {
-        let month = 365.25 / 12
+        let month = Civil.daysPerMonth
         let n = max(1, Int((horizonDays / month - 1e-9).rounded(.up)))
         let stepDays = horizonDays / Double(n)
         let days = (1...n).map { Double($0) * stepDays }
         return DiscountSchedule(times: days.map { $0 / unit.days },
-                                factors: days.map { Foundation.pow(1 + annualRate, -$0 / 365.25) })
+                                factors: days.map { Foundation.pow(1 + annualRate, -$0 / Civil.daysPerYear) })
     }
 
     /// Horizon (end of the last step) in model time units.

@@ -17,7 +17,7 @@ public struct BaselineBuilder {
     /// Grid step of the curves, in months.
     public var step = 0.5
     static let unit = TimeUnit.week
-    static let unitsPerMonth = (365.25 / 12) / 7
+    static let unitsPerMonth = Civil.daysPerMonth / 7
 
     public init(data: Dataset) throws {
         try data.require(.transactions, for: "roi (the baseline's purchase and spend models are fitted to purchases)")
@@ -236,7 +236,7 @@ public struct BaselineBuilder {
     func subscriptionBook(segment: Int32?, firstIndex: Int) throws -> (book: Baseline.SubscriptionBook, fit: SBGFit)? {
         guard let subs = data.subscriptions, let mrr = subs.mrr, subs.count > 0 else { return nil }
         let asOf = Int(data.asOf)
-        let monthDays = 365.25 / 12
+        let monthDays = Civil.daysPerMonth
         var byTenure: [Int: (mrr: Double, count: Double)] = [:]
         var maxAge = 0
         for i in 0..<subs.count where segment == nil || segmentCode[Int(subs.customer[i])] == segment {

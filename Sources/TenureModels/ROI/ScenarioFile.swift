@@ -224,24 +224,22 @@ extension ScenarioFile {
             return t
         }
 
-        /// `24`, `24 months`, `2 years`, `2y`, `18m`.
+        /// `24`, `24 months`, `2 years`, `2y`, `18m`, `1.5 years` (a `TimeSpan` in months or years,
+        /// a bare number being months), a whole number of months.
         func months(_ n: Node, _ field: String) throws -> Int {
-            guard let raw = n.scalar?.string.trimmingCharacters(in: .whitespaces).lowercased() else {
-                throw fail(n, field, "a duration such as `24 months` or `2 years`")
+            guard let raw = n.scalar?.string else { throw fail(n, field, "a duration such as `24 months` or `2 years`") }
+            let span: TimeSpan
+            switch TimeSpan.parse(raw, option: field, units: [.month, .year], bare: .month) {
+            case .success(let t): span = t
+            case .failure(let e) where e.kind == .notPositive: throw fail(n, field, "a positive duration such as `24 months`")
+            case .failure: throw fail(n, field, "a duration in months or years, such as `24 months` or `2 years`")
             }
-            let digits = raw.prefix { $0.isNumber }
-            let unit = raw.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-            guard let v = Int(digits), v > 0 else { throw fail(n, field, "a positive duration such as `24 months`") }
-            let months: Int
-            switch unit {
-            case "", "m", "mo", "month", "months": months = v
-            case "y", "yr", "year", "years": months = v > ScenarioFile.maxHorizonMonths ? v : 12 * v
-            default: throw fail(n, field, "a duration in months or years, such as `24 months` or `2 years`")
-            }
-            guard months <= ScenarioFile.maxHorizonMonths else {
+            let months = span.months ?? 0
+            guard months <= Double(ScenarioFile.maxHorizonMonths) else {
                 throw fail(n, field, "a horizon of at most \(ScenarioFile.maxHorizonMonths) months (\(ScenarioFile.maxHorizonMonths / 12) years)")
             }
-            return months
+            guard months == months.rounded() else { throw fail(n, field, "a whole number of months, such as `18 months`") }
+            return Int(months)
         }
 
         func uncertain(_ n: Node, _ field: String, _ lo: Double, _ hi: Double) throws -> Uncertain {

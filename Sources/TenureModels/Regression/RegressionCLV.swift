@@ -193,7 +193,7 @@ public struct PurchaseModelComparison: Sendable, Codable, Equatable {
 /// The result of `tenure clv` (the JSON document's `result`): the probabilistic analysis and, with
 /// a holdout, the regression comparison.
 public struct CLVResult: Sendable, Codable, Equatable {
-    /// The model asked for with `--model` (`regression` puts the regression comparison first).
+    /// The model asked for with `--model` (`regression`: the regression comparison is the headline).
     public var model: String
     public var probabilistic: LifetimeResult
     public var regression: RegressionCLVResult?

@@ -8,11 +8,12 @@ public struct SurvivalOptions: Sendable {
         /// Contractual when subscriptions.csv is present, else an error asking for --churn-after.
         case automatic
         case contractual
-        case inactivity(Duration)
+        case inactivity(TimeSpan)
     }
     public var churn: Churn = .automatic
     public var unit: TimeUnit = .day
-    /// Column whose levels get separate curves and a log-rank test.
+    /// Column whose levels get separate curves and a log-rank test (`CustomerAttribute`: its lookup
+    /// order and groups; customers without a value are left out of the curves and the test, with a note).
     public var by: String?
     /// Column whose levels are strata of the log-rank test and the Cox model.
     public var strata: String?
@@ -22,11 +23,9 @@ public struct SurvivalOptions: Sendable {
     public var penalty: Double = 0
     public var confidenceType: ConfidenceType = .logLog
     public var confidenceLevel: Double = 0.95
-    public var horizons: [Duration] = []
+    public var horizons: [TimeSpan] = []
     /// RMST horizon τ; default: the shortest of the groups' last observed times.
-    public var tau: Duration?
-    /// Put the full curve table first (so CSV output is the curve).
-    public var curveTable = false
+    public var tau: TimeSpan?
     public init() {}
 }
 
@@ -76,10 +75,6 @@ public struct SurvivalResult: Sendable, Codable {
     public var cox: CoxReport?
     /// Things a reader must know: customers left out and why.
     public var notes: [String] = []
-    /// Full curve first in the tables (`--curve`); not part of the JSON.
-    public var curveFirst = false
-    /// Wall-clock seconds of each stage (events, km, logrank, cox); not part of the JSON.
-    public var timings: [(stage: String, seconds: Double)] = []
 
     enum CodingKeys: String, CodingKey {
         case unit, subjects, events, groups, cox, notes
@@ -89,15 +84,9 @@ public struct SurvivalResult: Sendable, Codable {
 }
 
 public enum SurvivalAnalysis {
-    public static func run(_ d: Dataset, options o: SurvivalOptions) throws -> SurvivalResult {
-        var timings: [(String, Double)] = []
-        var clock = ContinuousClock.now
-        func lap(_ stage: String) {
-            let now = ContinuousClock.now
-            let dt = now - clock
-            timings.append((stage, Double(dt.components.seconds) + Double(dt.components.attoseconds) * 1e-18))
-            clock = now
-        }
+    /// `finished` is called as each stage ends ("events", "kaplan-meier", "log-rank", "cox",
+    /// "concordance"), so a caller can time the stages; the result holds no timings.
+    public static func run(_ d: Dataset, options o: SurvivalOptions, finished lap: (String) -> Void = { _ in }) throws -> SurvivalResult {
         let churn: ChurnData
         switch o.churn {
         case .contractual: churn = try ChurnEvents.contractual(d)
@@ -117,11 +106,11 @@ public enum SurvivalAnalysis {
         // groups
         var groupCodes: [Int32]? = nil, groupLevels = ["all"]
         if let by = o.by {
-            let g = try Covariates.categorical(d, name: by, customers: churn.customer)
+            let g = try CustomerAttribute(d, column: by, customers: churn.customer)
             groupCodes = g.codes; groupLevels = g.levels
         }
         var strataCodes: [Int32]? = nil
-        if let s = o.strata { strataCodes = try Covariates.categorical(d, name: s, customers: churn.customer).codes }
+        if let s = o.strata { strataCodes = try CustomerAttribute(d, column: s, customers: churn.customer).codes }
         var members = [[Int]](repeating: [], count: groupLevels.count)
         if let gc = groupCodes { for i in 0..<sample.count where gc[i] >= 0 { members[Int(gc[i])].append(i) } }
         var notes: [String] = []
@@ -167,7 +156,7 @@ public enum SurvivalAnalysis {
         if !o.cox.isEmpty {
             // covariates per customer id, read into the design through each subject's customer
             var cols: [(name: String, column: AttributeColumn)] = []
-            for name in o.cox { cols.append((name, try Covariates.perCustomer(d, name: name))) }
+            for name in o.cox { cols.append((name, try CustomerAttribute.values(d, column: name).0)) }
             var design = try CoxDesign.build(cols, count: sample.count, events: sample.event, subjects: churn.customer)
             var rows = design.rows
             var strata: [Int32]? = nil
@@ -200,106 +189,6 @@ public enum SurvivalAnalysis {
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: cox)
         r.notes = notes
-        r.curveFirst = o.curveTable
-        r.timings = timings
         return r
     }
-}
-
-/// Columns of the dataset as per-subject covariates or groups.
-public enum Covariates {
-    /// Names `column(_:name:customers:)` understands.
-    public static func available(_ d: Dataset) -> [String] {
-        var out: [String] = []
-        if let t = d.customerTable {
-            if t.segment != nil { out.append("segment") }
-            if t.channel != nil { out.append("channel") }
-            if t.acquisitionCost != nil { out.append("acquisition_cost") }
-            out += t.attributeNames
-        }
-        if d.subscriptions?.plan != nil && !out.contains("plan") { out.append("plan") }
-        if d.transactions.segment != nil && !out.contains("segment") { out.append("segment") }
-        if d.transactions.channel != nil && !out.contains("channel") { out.append("channel") }
-        return out
-    }
-
-    /// The value of column `name` for each customer in `customers`: customers.csv first
-    /// (segment, channel, acquisition_cost or any other column), then the plan of the customer's
-    /// first subscription, then segment/channel of the customer's first transaction.
-    public static func column(_ d: Dataset, name: String, customers: [Int32]) throws -> AttributeColumn {
-        switch try perCustomer(d, name: name) {
-        case .numeric(let v): return .numeric(customers.map { v[Int($0)] })
-        case .categorical(let c): return .categorical(CategoricalColumn(codes: customers.map { c.codes[Int($0)] }, levels: c.levels))
-        }
-    }
-
-    /// Column `name` (as in `column(_:name:customers:)`) with one entry per customer id (NaN or −1
-    /// for a customer without a value). When customers.csv lists every customer in id order — as
-    /// loading makes it — a customers.csv column is returned as it is, without a copy.
-    public static func perCustomer(_ d: Dataset, name: String) throws -> AttributeColumn {
-        let nc = d.customers.count
-        if let t = d.customerTable {
-            let inOrder = t.count == nc && t.customer.withUnsafeBufferPointer { cp in (0..<nc).allSatisfy { cp[$0] == Int32($0) } }
-            let row = inOrder ? [] : rows(of: d)
-            func cat(_ c: CategoricalColumn) -> AttributeColumn {
-                inOrder ? .categorical(c) : .categorical(CategoricalColumn(codes: row.map { $0 < 0 ? -1 : c.codes[Int($0)] }, levels: c.levels))
-            }
-            func num(_ v: [Double]) -> AttributeColumn { inOrder ? .numeric(v) : .numeric(row.map { $0 < 0 ? .nan : v[Int($0)] }) }
-            if name == "segment", let s = t.segment { return cat(s) }
-            if name == "channel", let s = t.channel { return cat(s) }
-            if name == "acquisition_cost", let v = t.acquisitionCost { return num(v) }
-            if let a = t.attributes[name] {
-                switch a { case .numeric(let v): return num(v); case .categorical(let c): return cat(c) }
-            }
-        }
-        if name == "plan", let s = d.subscriptions, let plan = s.plan {
-            var first = [Day](repeating: .max, count: nc), code = [Int32](repeating: -1, count: nc)
-            for i in 0..<s.count where s.startDay[i] != Day.missing && s.startDay[i] < first[Int(s.customer[i])] {
-                first[Int(s.customer[i])] = s.startDay[i]; code[Int(s.customer[i])] = plan.codes[i]
-            }
-            return .categorical(CategoricalColumn(codes: code, levels: plan.levels))
-        }
-        let tx = d.transactions
-        if let c = (name == "segment" ? tx.segment : name == "channel" ? tx.channel : nil) {
-            var first = [Day](repeating: .max, count: nc), code = [Int32](repeating: -1, count: nc)
-            for i in 0..<tx.count where tx.day[i] != Day.missing && tx.day[i] < first[Int(tx.customer[i])] {
-                first[Int(tx.customer[i])] = tx.day[i]; code[Int(tx.customer[i])] = c.codes[i]
-            }
-            return .categorical(CategoricalColumn(codes: code, levels: c.levels))
-        }
-        let known = available(d)
-        throw DataError(.missingColumn, file: "customers.csv", column: name,
-                        expected: known.isEmpty ? "a customers.csv column to use as a covariate or group"
-                                                : "one of: \(known.joined(separator: ", "))")
-    }
-
-    /// The customers.csv row of each customer (−1 when it has none).
-    public static func rows(of d: Dataset) -> [Int32] {
-        var row = [Int32](repeating: -1, count: d.customers.count)
-        if let t = d.customerTable { for (r, c) in t.customer.enumerated() { row[Int(c)] = Int32(r) } }
-        return row
-    }
-
-    /// A column as groups: text levels as they are (only levels that occur, in byte order); a numeric
-    /// column with at most 50 distinct values becomes one group per value.
-    public static func categorical(_ d: Dataset, name: String, customers: [Int32]) throws -> (codes: [Int32], levels: [String]) {
-        switch try column(d, name: name, customers: customers) {
-        case .categorical(let c):
-            var used = [Bool](repeating: false, count: c.levels.count)
-            for v in c.codes where v >= 0 { used[Int(v)] = true }
-            let order = (0..<c.levels.count).filter { used[$0] }.sorted { c.levels[$0] < c.levels[$1] }
-            var remap = [Int32](repeating: -1, count: c.levels.count)
-            for (k, l) in order.enumerated() { remap[l] = Int32(k) }
-            return (c.codes.map { $0 < 0 ? -1 : remap[Int($0)] }, order.map { c.levels[$0] })
-        case .numeric(let v):
-            let distinct = Array(Set(v.filter { $0.isFinite })).sorted()
-            guard distinct.count <= 50 else {
-                throw DataError(.badValue, file: "customers.csv", column: name, value: "\(distinct.count) distinct numbers",
-                                expected: "a text column or a numeric column with at most 50 distinct values to group by")
-            }
-            let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
-            return (v.map { $0.isFinite ? index[$0]! : -1 }, distinct.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : String($0) })
-        }
-    }
-
 }

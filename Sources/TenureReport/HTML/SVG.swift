@@ -139,7 +139,7 @@ extension Ticks {
     /// every k years, whichever gives at most `count` ticks.
     static func dates(_ lo: Double, _ hi: Double, count: Int = 8) -> (ticks: [Double], monthOnly: Bool, yearOnly: Bool) {
         guard lo.isFinite, hi.isFinite, hi > lo else { return ([lo], false, false) }
-        let span = (hi - lo) / 30.44
+        let span = (hi - lo) / Civil.daysPerMonth
         if span < 2 {  // under two months: nice day steps
             let n = Ticks.within(lo, hi, count: count)
             return (n.ticks, false, false)

@@ -14,7 +14,7 @@ public struct ReportOptions: Sendable {
     public var dataPath = ""
     /// Breakdown column for survival and CLV; nil picks `segment` when the data has one.
     public var by: String?
-    public var cohortPeriod: CohortPeriod = .month
+    public var cohortPeriod: CalendarPeriod = .month
     /// Periods the sBG forecast completes past the end of observation.
     public var forecastPeriods = 6
     /// Non-contractual churn when there are no subscriptions: days without a purchase.
@@ -22,7 +22,7 @@ public struct ReportOptions: Sendable {
     /// CLV calibration end; nil: the last quarter of the observed span (at least 8 weeks) is the holdout.
     public var calibrationEnd: Day?
     /// CLV horizon (days) and annual discount rate, for the CLV section and the KPI `clv` alike.
-    public var horizonDays = 365.25
+    public var horizonDays = Civil.daysPerYear
     public var annualDiscountRate = 0.10
     /// Gross margin for the KPI CLV, payback and ROI; nil = revenue terms.
     public var grossMargin: Double?

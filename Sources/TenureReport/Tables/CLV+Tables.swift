@@ -1,11 +1,12 @@
 import Foundation
+import TenureData
 import TenureNumerics
 import TenureLifetime
 import TenureRegression
 
-/// `tenure clv` as tables. The first (primary, what `--format csv` prints) is CLV by segment, or
-/// with `--model regression` the holdout comparison of the regression models and the
-/// probabilistic model.
+/// `tenure clv` as tables. The first (primary, what `--format csv` prints) is CLV by segment;
+/// `--model regression` shows the holdout comparison of the regression models and the
+/// probabilistic model (`clv_regression_comparison`) first instead (`Presentation.lead`).
 extension CLVResult: Reportable {
     public var analysis: String { "clv" }
 
@@ -22,8 +23,7 @@ extension CLVResult: Reportable {
         }
         if let modelComparison { out.append(Self.modelComparisonTable(modelComparison, holdout: p.holdout != nil)) }
         if let r = regression {
-            let cmp = Self.regressionComparisonTable(r)
-            if model == "regression" { out.insert(cmp, at: 0) } else { out.append(cmp) }
+            out.append(Self.regressionComparisonTable(r))
             out.append(Self.coefficientTable(r))
             out.append(Self.ridgeTable(r))
         }
@@ -59,7 +59,7 @@ extension CLVResult: Reportable {
 
     static func horizonText(_ s: LifetimeSettings) -> String {
         let d = s.horizonDays
-        let months = d / (365.25 / 12)
+        let months = d / Civil.daysPerMonth
         if abs(months - months.rounded()) < 1e-6 && months >= 1 { return "\(Int(months.rounded()))-month" }
         return "\(formatFixed(d, decimals: d == d.rounded() ? 0 : 1))-day"
     }
@@ -304,13 +304,5 @@ public enum CLVScoresCSV {
         b.append(contentsOf: x.description.utf8)
     }
 
-    static func appendField(_ s: String, _ b: inout [UInt8]) {
-        if s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
-            b.append(UInt8(ascii: "\""))
-            for c in s.utf8 { if c == UInt8(ascii: "\"") { b.append(c) }; b.append(c) }
-            b.append(UInt8(ascii: "\""))
-        } else {
-            b.append(contentsOf: s.utf8)
-        }
-    }
+    static func appendField(_ s: String, _ b: inout [UInt8]) { CSVField.append(s, to: &b) }
 }

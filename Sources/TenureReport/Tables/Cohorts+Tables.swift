@@ -29,7 +29,11 @@ extension CohortResult: Reportable {
         return out
     }
 
-    /// The first of `tables` alone (what `--format csv` prints), without laying out the others.
+    /// The heatmaps: `CohortTerminal.render`.
+    public func terminalView(color: TerminalHeatmap.ColorMode) -> String? { CohortTerminal.render(self, color: color) }
+
+    /// The first of `tables` alone (what `--format csv` prints), without laying out the others: a
+    /// day-period matrix would otherwise lay out every table first.
     public var primaryTable: ReportTable { groups.allSatisfy(\.cohorts.isEmpty) && groups.contains { $0.contractual != nil } ? contractualTable : longTable }
 
     var hasGroups: Bool { settings.by != nil }

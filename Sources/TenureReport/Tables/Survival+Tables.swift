@@ -7,8 +7,9 @@ import TenureSurvival
 extension SurvivalResult: Reportable {
     public var analysis: String { "survival" }
 
-    /// The full Kaplan–Meier / Nelson–Aalen curve, one row per group and distinct time: first in
-    /// `tables` with `--curve`; the report always writes it (tables/survival_curve.csv).
+    /// The full Kaplan–Meier / Nelson–Aalen curve, one row per group and distinct time: not in
+    /// `tables`; shown first on request (`--curve`: `Presentation.lead`), and the report always
+    /// writes it (tables/survival_curve.csv).
     public var curveTable: ReportTable {
         let u = unit.plural
         let level = formatFixed(100 * confidenceLevel, decimals: confidenceLevel * 100 == (confidenceLevel * 100).rounded() ? 0 : 1)
@@ -28,6 +29,10 @@ extension SurvivalResult: Reportable {
             },
             note: "One row per distinct time. \(confidenceType.rawValue) intervals from the Greenwood variance; "
                 + "no interval exists at S = 0\(confidenceType == .logLog ? " or S = 1" : "") (shown blank, as R's NA).")
+    }
+
+    public func table(id: String) -> ReportTable? {
+        id == "survival_curve" ? curveTable : tables.first { $0.id == id }
     }
 
     public var tables: [ReportTable] {
@@ -61,7 +66,6 @@ extension SurvivalResult: Reportable {
                 + "restricted mean = area under the curve up to 'restricted to'. As of \(asOf)."
                 + notes.map { " " + $0 }.joined())
 
-        if curveFirst { out.append(curveTable) }
         out.append(summary)
 
         if !horizonTimes.isEmpty {

@@ -45,7 +45,7 @@ enum CLVSection {
         }
         let p = r.probabilistic
         let s = p.settings
-        let horizon = s.horizonDays >= 360 ? "\(Format.grouped(s.horizonDays / 365.25, decimals: 0))-year" : "\(Format.grouped(s.horizonDays, decimals: 0))-day"
+        let horizon = s.horizonDays >= 360 ? "\(Format.grouped(s.horizonDays / Civil.daysPerYear, decimals: 0))-year" : "\(Format.grouped(s.horizonDays, decimals: 0))-day"
         var blocks: [ReportBlock] = []
         blocks.append(.text("Repeat purchases are modelled with \(modelName(s.model)) and spend per purchase with \(s.spendModel.map(modelName) ?? "no spend model"), fitted by maximum likelihood on the calibration period (to \(s.calibrationEnd)); the rest of the data, to \(s.observationEnd), is the holdout that checks the forecast. CLV is the expected \(horizon) revenue per customer discounted at \(pct(s.annualDiscountRate, 0)) a year. Conventions: \(s.conventions)."))
 

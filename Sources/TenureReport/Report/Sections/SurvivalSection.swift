@@ -8,7 +8,7 @@ enum SurvivalSection {
 
     static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
         var opts = SurvivalOptions()
-        opts.churn = ds.subscriptions != nil ? .contractual : .inactivity(Duration(value: Double(o.churnAfterDays), unit: .day))
+        opts.churn = ds.subscriptions != nil ? .contractual : .inactivity(TimeSpan(value: Double(o.churnAfterDays), unit: .day))
         opts.unit = .day
         opts.by = by
         let r: SurvivalResult
@@ -55,8 +55,8 @@ enum SurvivalSection {
         if let lr = r.logRank {
             highlights.append("Log-rank test across \(lr.groups.count) groups: χ² = \(Format.grouped(lr.chiSquare, decimals: 2)) on \(lr.df) df, p = \(lr.pValue < 0.0001 ? "< 0.0001" : Format.grouped(lr.pValue, decimals: 4)).")
         }
-        // every table, and the full curve (a table of its own only with --curve on the command line)
-        let tables = ReportBuilder.tables(of: r) + (r.curveFirst ? [] : [r.curveTable])
+        // every table, and the full curve
+        let tables = ReportBuilder.tables(of: r) + [r.curveTable]
         for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .standard : .folded(maxRows: 60))) }
         for n in r.notes { blocks.append(.warning(n)) }
         return (ReportSection(id: "survival", title: title, highlights: highlights, blocks: blocks), NamedResult(key: "survival", result: r))
