@@ -24,7 +24,7 @@ import TenureSurvival
         let s = try Survival.parse(["d", "--unit", "month", "--ties", "breslow", "--ci", "plain", "--churn-after", "90d",
                                     "--horizons", "30d,1y", "--tau", "6m", "--cox", "age, plan"])
         #expect(s.options.unit == .month && s.options.ties == .breslow && s.options.confidenceType == .plain)
-        #expect(s.options.churn == .inactivity(Duration(value: 90, unit: .day)) && s.options.horizons.count == 2)
+        #expect(s.options.churn == .inactivity(TimeSpan(value: 90, unit: .day)) && s.options.horizons.count == 2)
         #expect(s.options.tau?.days == 6 * 30.4375 && s.options.cox == ["age", "plan"])
     }
 
