@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 import TenureCohorts
+import TenureData
 import TenureLifetime
 import TenureReport
 import TenureSurvival
