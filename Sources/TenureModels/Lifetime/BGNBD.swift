@@ -240,12 +240,12 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         return -ll
     }
 
-    /// The O(patterns) part of the likelihood: sums over the patterns with x > 0, in `BlockSum`
+    /// The O(patterns) part of the likelihood: sums over the patterns with x > 0, in `Parallel.blockSum`
     /// blocks — [log L, ∂r, ∂α, a·∂a, ∂b] and, with `hessian`, the second-order sums
     /// [h01, h11, h22, h33] (p₃∇²a₃ + p₄∇²a₄) and the 10 of p₃p₄ δδᵀ, δ = (lX − lT, −rx (iT − iX), −1/a, 1/(b+x−1)).
     static func patternSums(r: Double, la: Double, _ p: Prepared, lT: [Double], iT: [Double], lX: [Double], iX: [Double],
                             lbx: [Double], ibx: [Double], hessian: Bool) -> [Double] {
-        BlockSum.sum(count: p.x.count, width: hessian ? 19 : 5) { range, acc in
+        Parallel.blockSum(count: p.x.count, width: hessian ? 19 : 5) { range, acc in
             var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
             var h01 = 0.0, h11 = 0.0, h22 = 0.0, h33 = 0.0
             var c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0, c22 = 0.0, c23 = 0.0, c33 = 0.0

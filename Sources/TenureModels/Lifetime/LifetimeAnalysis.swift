@@ -199,7 +199,7 @@ public enum LifetimeAnalysis {
             var spend = [Double](repeating: 0, count: n), rev = spend, clv = spend
             spend.withUnsafeMutableBufferPointer { sp in rev.withUnsafeMutableBufferPointer { rp in clv.withUnsafeMutableBufferPointer { cp in
                 let sp = sp, rp = rp, cp = cp
-                BlockSum.forEach(count: n, minimumPerBlock: 8_192) { _, range in
+                Parallel.forEachBlock(count: n, minimumPerBlock: 8_192) { _, range in
                     for i in range {
                         sp[i] = gg.conditionalExpectedSpend(x: summary.frequency[i], m: summary.monetaryValue[i])
                         let k = Int(pat.pattern[i])

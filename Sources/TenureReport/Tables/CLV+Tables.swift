@@ -262,10 +262,10 @@ public enum CLVScoresCSV {
         b.append(UInt8(ascii: "\n"))
         // Rows in fixed ranges rendered on every core (formatting numbers is the cost), joined in order.
         let n = s.count
-        var pieces = [[UInt8]](repeating: [], count: BlockSum.blocks)
+        var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
         pieces.withUnsafeMutableBufferPointer { out in
             let out = out
-            BlockSum.forEach(count: n, minimumPerBlock: 8_192) { k, range in
+            Parallel.forEachBlock(count: n, minimumPerBlock: 8_192) { k, range in
                 var p = [UInt8]()
                 p.reserveCapacity(range.count * (16 + 14 * cols.count))
                 for i in range {
