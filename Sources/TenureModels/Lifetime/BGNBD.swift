@@ -24,8 +24,8 @@ public protocol RepeatPurchaseModel: Sendable {
 /// Log-likelihood of (x, tx, T), as in lifetimes' `BetaGeoFitter`:
 /// `ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
 ///   + ln[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+tx)^−(r+x)]`.
-/// Fitted on unique patterns with weights; the gradient is analytic (digamma of the x-only terms,
-/// cached per distinct x), the Hessian comes from differencing it.
+/// Fitted on unique patterns with weights; the gradient and the Hessian are analytic (digamma and
+/// trigamma of the x-only terms, cached per distinct x; see `negLogLikelihood(_:_:_:_:)`).
 public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
     public static let name = "bgnbd"
     public var fit: MLEFit
