@@ -11,7 +11,7 @@ public enum Parallel {
     public static func forEach(_ iterations: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             let job = Job(body: body)
-            Parallel.forEach(iterations) { job.body($0) }
+            DispatchQueue.concurrentPerform(iterations: iterations) { job.body($0) }
         }
     }
 

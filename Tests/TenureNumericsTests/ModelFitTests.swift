@@ -9,8 +9,9 @@ import Testing
                               logLikelihood: -10, observations: 100, iterations: 7)
 
     @Test func criteria() {
-        #expect(Self.fit.aic == 2 * 2 + 20)
-        #expect(Self.fit.bic == 2 * log(100.0) + 20)
+        let aic: Double = 2 * 2 + 20, bic: Double = 2 * log(100.0) + 20
+        #expect(Self.fit.aic == aic)
+        #expect(Self.fit.bic == bic)
         var noLikelihood = Self.fit
         noLikelihood.logLikelihood = nil
         #expect(noLikelihood.aic == nil && noLikelihood.bic == nil)
