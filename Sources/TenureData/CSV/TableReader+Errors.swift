@@ -106,4 +106,23 @@ extension TableReader {
         let d = Array("0123456789ABCDEF")
         return String([d[Int(b >> 4)], d[Int(b & 15)]])
     }
+
+    /// Invalid UTF-8 at byte `off` of the current record.
+    static func utf8Error(_ ctx: Context, at off: Int, tok: Tokenizer, fields: FieldList) -> DataError {
+        let base = ctx.base
+        let col = columnName(ofOffset: off, fields: fields, ctx: ctx)
+        var lineOfBad = tok.recordLine
+        for q in tok.recordStart ..< off where base[q] == 10 { lineOfBad += 1 }
+        return DataError(.invalidUTF8, file: ctx.display, line: lineOfBad, column: col,
+                         expected: "UTF-8 text (byte 0x\(hex(base[off])) at byte offset \(off) is not valid UTF-8)",
+                         hint: "re-export the file as UTF-8, e.g. `iconv -f latin1 -t utf-8`", offset: off)
+    }
+
+    /// A record with `got` fields where the header has `ctx.headerFields`.
+    static func fieldCountError(_ ctx: Context, tok: Tokenizer, got: Int) -> DataError {
+        let expected = ctx.headerFields
+        return DataError(.wrongFieldCount, file: ctx.display, line: tok.recordLine, value: recordText(ctx.base, tok.recordStart, tok.pos),
+                         expected: "\(expected) fields like the header, got \(got)",
+                         hint: got > expected ? "quote fields that contain commas: \"1,234\"" : "every row needs a value (possibly empty) for every column")
+    }
 }

@@ -16,7 +16,7 @@ import TenureNumerics
 /// The stages, one file each (the layout of DuckDB's CSV reader):
 /// - `TableReader+Header.swift`: the header line → the column layout (`Context`), extra columns sniffed;
 /// - `TableReader+Split.swift`: a first pass counting lines and quotes → chunks cut at record boundaries;
-/// - `TableReader+Parse.swift`: each chunk's records → typed values in preallocated storage (`ChunkParser`);
+/// - `TableReader+Parse.swift`: each chunk's records → typed values in preallocated storage (`parseChunk`);
 /// - `TableReader+Merge.swift`: chunk-local interners merged in chunk order, codes remapped, rows
 ///   compacted into arrays, duplicate keys removed;
 /// - `TableReader+Errors.swift`: the `DataError`s with line, column, value and a hint.
