@@ -35,11 +35,11 @@ let package = Package(
         .target(name: "TenureLifetime", dependencies: ["TenureData", "TenureNumerics"],
                 path: "Sources/TenureModels/Lifetime", exclude: ["README.md"], swiftSettings: fast),
         .target(name: "TenureRegression", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime"],
-                path: "Sources/TenureModels/Regression", swiftSettings: fast),
+                path: "Sources/TenureModels/Regression", exclude: ["README.md"]),
         .target(name: "TenureKPIs", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "Yams"],
                 path: "Sources/TenureModels/KPIs", exclude: ["README.md"], swiftSettings: fast),
         .target(name: "TenureROI", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "TenureCohorts", "Yams"],
-                path: "Sources/TenureModels/ROI", exclude: ["README.md"], swiftSettings: fast),
+                path: "Sources/TenureModels/ROI", exclude: ["README.md"]),
         .target(name: "TenureWarehouse",
                 dependencies: ["TenureData", "TenureLifetime",
                                .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -49,13 +49,12 @@ let package = Package(
         .target(name: "TenureReport",
                 dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime",
                                "TenureRegression", "TenureKPIs", "TenureROI"],
-                exclude: ["Report/README.md"], swiftSettings: fast),
+                exclude: ["Report/README.md"]),
         .executableTarget(name: "tenure",
                           dependencies: ["TenureNumerics", "TenureData", "TenureSynth", "TenureCohorts", "TenureSurvival",
                                          "TenureLifetime", "TenureRegression", "TenureKPIs", "TenureROI",
                                          "TenureReport", "TenureWarehouse", "CMalloc",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: fast),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TenureNumericsTests", dependencies: ["TenureNumerics"]),
         .testTarget(name: "TenureDataTests", dependencies: ["TenureData", "TenureSynth"]),
         .testTarget(name: "TenureCohortsTests", dependencies: ["TenureCohorts", "TenureSynth"]),
@@ -70,4 +69,13 @@ let package = Package(
     swiftLanguageModes: [.v5]
 )
 
-var fast: [SwiftSetting] { [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))] }
+/// `-Ounchecked` (no overflow or bounds traps) in release builds, only on the targets that hold
+/// the hot loops: the numerics, the CSV reader, the generator and the cohort, survival, lifetime
+/// and KPI passes. Not on the report, ROI (scenario YAML, a simulation that
+/// spends its time in TenureLifetime), the regressions or the CLI, where a trap is worth more than
+/// the time. SwiftPM refuses `unsafeFlags` in a package used as a versioned dependency: a package
+/// depending on the tenure libraries builds them with `TENURE_SAFE_FLAGS=1` set (plain `-O`).
+var fast: [SwiftSetting] {
+    if Context.environment["TENURE_SAFE_FLAGS"] != nil { return [] }
+    return [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+}

@@ -33,28 +33,8 @@ enum Blocks {
     /// results in block order.
     static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
         guard count > 1, threads > 1 else { return (0..<count).map(body) }
-        let out = UnsafeMutablePointer<T?>.allocate(capacity: count)
-        out.initialize(repeating: nil, count: count)
-        defer { out.deinitialize(count: count); out.deallocate() }
-        let box = SendablePointer(out)
-        withoutActuallyEscaping(body) { body in
-            let work = UnsafeSendableClosure(body)
-            DispatchQueue.concurrentPerform(iterations: count) { b in box.p[b] = work.f(b) }
-        }
-        return (0..<count).map { out[$0]! }
+        return Parallel.map(count, body)
     }
-}
-
-/// A pointer handed to worker threads that write disjoint elements.
-struct SendablePointer<T>: @unchecked Sendable {
-    let p: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { self.p = p }
-}
-
-/// A non-escaping closure run on worker threads (each call touches only its own block).
-struct UnsafeSendableClosure<A, R>: @unchecked Sendable {
-    let f: (A) -> R
-    init(_ f: @escaping (A) -> R) { self.f = f }
 }
 
 extension Array {

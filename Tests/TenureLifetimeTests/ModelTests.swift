@@ -26,6 +26,12 @@ import TenureNumerics
         let llRef = Fixture.num(ref["ll_at_params"])
         #expect(relErr(model.fit.logLikelihood, llRef) < 1e-8, "LL \(model.fit.logLikelihood) vs \(llRef)")
         #expect(model.fit.logLikelihood >= llRef - 1e-6)
+        // the shared fit shape, and the result's summary of it
+        let shared = model.modelFit
+        #expect(shared.parameters.map(\.estimate) == model.fit.estimates && shared.parameters.map(\.standardError) == model.fit.standardErrors)
+        #expect(shared.aic == model.fit.aic && shared.bic == model.fit.bic && shared.logLikelihood == model.fit.logLikelihood)
+        let summary = ModelFitSummary(model: shared.model, fit: model.fit)
+        #expect(summary.modelFit == shared && summary.aic == model.fit.aic)
         // predictions on selected rows at the fitted parameters
         let rows = (ref["rows"] as? [Int]) ?? []
         _ = rows

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TenureData
 import TenureNumerics
@@ -173,6 +174,11 @@ func coxMatchesR(_ c: CoxCase) throws {
     #expect(try maxRelErr(m.summary.map(\.se), r("se")) < 1e-8, "\(c) se")
     #expect(try maxRelErr(m.summary.map(\.lower), r("hr.lower")) < 1e-8)
     #expect(try maxRelErr(m.summary.map(\.upper), r("hr.upper")) < 1e-8)
+    // the shared fit shape: the coefficient interval whose exponential is the hazard-ratio interval, to the bit
+    let fit = m.modelFit
+    #expect(fit.parameters.map(\.estimate) == m.summary.map(\.coef) && fit.parameters.map(\.standardError) == m.summary.map(\.se))
+    #expect(fit.parameters.map { exp($0.lower!) } == m.summary.map(\.lower) && fit.parameters.map { exp($0.upper!) } == m.summary.map(\.upper))
+    #expect(fit.logLikelihood == m.logLikelihood && fit.iterations == m.iterations && fit.level == m.confidenceLevel)
     #expect(try relErr(m.nullLogLikelihood, want1(ref, "loglik", index: 0)) < 1e-10, "\(c) null loglik")
     #expect(try relErr(m.logLikelihood, want1(ref, "loglik", index: 1)) < 1e-10, "\(c) loglik \(m.logLikelihood)")
     if c.penalty == 0 {

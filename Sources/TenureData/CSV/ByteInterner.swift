@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TenureNumerics
 
 /// An insertion-ordered set of byte strings: `intern` returns a dense index in first-appearance
 /// order. This is what makes id interning cheap on the CSV hot path: no `String` is created per
@@ -275,7 +276,7 @@ public struct ByteInterner: Sendable {
                 start = end
             }
         }
-        if touched == 1 { map.reserveCapacity(n) }   // keeps the cache-warming loads (a no-op)
+        keepAlive(touched)   // keeps the cache-warming loads
         return map
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TenureNumerics
 import Dispatch
 
 /// Dense codes for a column of identifiers that are only ever compared for equality (`order_id`):
@@ -36,7 +37,7 @@ enum KeyCodes {
         let start = UnsafeMutablePointer<Int>.allocate(capacity: blocks * P)
         defer { start.deallocate() }
         start.initialize(repeating: 0, count: blocks * P)
-        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+        Parallel.forEach(blocks) { b in
             let c = start + b * P
             for r in bounds[b]..<bounds[b + 1] where ref[r] != empty { c[Int(hash[r] >> shift)] += 1 }
         }
@@ -52,7 +53,7 @@ enum KeyCodes {
         let hashOf = UnsafeMutablePointer<UInt64>.allocate(capacity: max(total, 1))
         let localCode = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
         defer { rowsOf.deallocate(); hashOf.deallocate(); localCode.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+        Parallel.forEach(blocks) { b in
             let c = start + b * P
             for r in bounds[b]..<bounds[b + 1] {
                 if ref[r] == empty { codes[r] = -1; continue }
@@ -63,7 +64,7 @@ enum KeyCodes {
         // Deduplicate each partition: open addressing on the hash, bytes compared on a hash match.
         let distinct = UnsafeMutablePointer<Int>.allocate(capacity: P)
         defer { distinct.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: P) { p in
+        Parallel.forEach(P) { p in
             let lo = partitionStart[p], m = partitionStart[p + 1] - lo
             var size = 16
             while size < 2 * m { size <<= 1 }
@@ -94,7 +95,7 @@ enum KeyCodes {
         var offset = [Int32](repeating: 0, count: P)
         var count = 0
         for p in 0..<P { offset[p] = Int32(count); count += distinct[p] }
-        DispatchQueue.concurrentPerform(iterations: P) { p in
+        Parallel.forEach(P) { p in
             let o = offset[p]
             for k in partitionStart[p]..<partitionStart[p + 1] { codes[Int(rowsOf[k])] = localCode[k] + o }
         }

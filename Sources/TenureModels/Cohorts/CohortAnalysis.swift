@@ -104,8 +104,6 @@ final class Engine {
     var keyMaxAcq: [Int32] = []
     var size: [Int32] = []
     var contractualLayout: (pMin: Int32, slots: Int)?
-    /// Keeps the cache-warming loads of `accumulate` from being optimised away.
-    var touchSink: Int32 = 0
 
     func run() throws -> CohortResult {
         if !ds.hasTransactions { return try runContractualOnly() }
@@ -122,7 +120,7 @@ final class Engine {
         // serial pass's.
         let parts = tx.count >= halvesFrom ? 2 : 1
         var spans = (0..<parts).map { _ in [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n) }
-        struct Half { var inOrder = true, cents = true, minDay = Int32.max, ignored = 0, touched: Int32 = 0 }
+        struct Half { var inOrder = true, cents = true, minDay = Int32.max, ignored = 0 }
         var halves = [Half](repeating: Half(), count: parts)
         let asOf = self.asOf
         tx.customer.withUnsafeBufferPointer { cu in
@@ -131,7 +129,7 @@ final class Engine {
         spans.withUnsafeMutableBufferPointer { sps in
         halves.withUnsafeMutableBufferPointer { hv in
             let (cu, dy, am, sps, hv) = (cu, dy, am, sps, hv)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            Parallel.forEach(parts) { part in
                 let lo = cu.count * part / parts, hi = cu.count * (part + 1) / parts
                 sps[part].withUnsafeMutableBufferPointer { sp in
                     var inOrder = true, minDay = Int32.max, ignored = 0
@@ -163,11 +161,11 @@ final class Engine {
                         }
                         r = end
                     }
-                    hv[part] = Half(inOrder: inOrder, cents: ok, minDay: minDay, ignored: ignored, touched: touched)
+                    keepAlive(touched)
+                    hv[part] = Half(inOrder: inOrder, cents: ok, minDay: minDay, ignored: ignored)
                 }
             }
         }}}}}
-        touchSink = halves.reduce(0) { $0 ^ $1.touched }
         var inOrder = halves.allSatisfy(\.inOrder)
         let cents = halves.allSatisfy(\.cents)
         let minDay = halves.map(\.minDay).min()!, ignored = halves.reduce(0) { $0 + $1.ignored }
@@ -459,7 +457,7 @@ final class Engine {
                     if b >= 0 && mb[c] != b { mb[c] = b; br[k * B + Int(b)] += 1 }
                 }
             }
-            touchSink = touched
+            keepAlive(touched)
         }}}}}}}}}}}}}}
         // An order id seen in more than one cell counts once in each.
         if !overflow.isEmpty {

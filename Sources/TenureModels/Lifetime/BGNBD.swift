@@ -24,8 +24,8 @@ public protocol RepeatPurchaseModel: Sendable {
 /// Log-likelihood of (x, tx, T), as in lifetimes' `BetaGeoFitter`:
 /// `ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
 ///   + ln[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+tx)^−(r+x)]`.
-/// Fitted on unique patterns with weights; the gradient is analytic (digamma of the x-only terms,
-/// cached per distinct x), the Hessian comes from differencing it.
+/// Fitted on unique patterns with weights; the gradient and the Hessian are analytic (digamma and
+/// trigamma of the x-only terms, cached per distinct x; see `negLogLikelihood(_:_:_:_:)`).
 public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
     public static let name = "bgnbd"
     public var fit: MLEFit
@@ -240,12 +240,12 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
         return -ll
     }
 
-    /// The O(patterns) part of the likelihood: sums over the patterns with x > 0, in `BlockSum`
+    /// The O(patterns) part of the likelihood: sums over the patterns with x > 0, in `Parallel.blockSum`
     /// blocks — [log L, ∂r, ∂α, a·∂a, ∂b] and, with `hessian`, the second-order sums
     /// [h01, h11, h22, h33] (p₃∇²a₃ + p₄∇²a₄) and the 10 of p₃p₄ δδᵀ, δ = (lX − lT, −rx (iT − iX), −1/a, 1/(b+x−1)).
     static func patternSums(r: Double, la: Double, _ p: Prepared, lT: [Double], iT: [Double], lX: [Double], iX: [Double],
                             lbx: [Double], ibx: [Double], hessian: Bool) -> [Double] {
-        BlockSum.sum(count: p.x.count, width: hessian ? 19 : 5) { range, acc in
+        Parallel.blockSum(count: p.x.count, width: hessian ? 19 : 5) { range, acc in
             var sll = 0.0, sgr = 0.0, sgal = 0.0, sga = 0.0, sgb = 0.0
             var h01 = 0.0, h11 = 0.0, h22 = 0.0, h33 = 0.0
             var c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0, c22 = 0.0, c23 = 0.0, c33 = 0.0

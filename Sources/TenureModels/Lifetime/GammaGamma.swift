@@ -65,9 +65,9 @@ public struct GammaGammaModel: Sendable, Codable, Equatable {
     }
 
     /// Per x group, Σ ln v, Σ 1/v and (with `squares`) Σ 1/v² over its customers, v = x·m + γ —
-    /// the only O(customers) part of the likelihood, summed on every core (`BlockSum`).
+    /// the only O(customers) part of the likelihood, summed on every core (`Parallel.blockSum`).
     static func groupSums(_ d: Data, gamma ga: Double, squares: Bool) -> [Double] {
-        BlockSum.sum(count: d.xm.count, width: 3 * d.xs.count) { range, acc in
+        Parallel.blockSum(count: d.xm.count, width: 3 * d.xs.count) { range, acc in
             d.xm.withUnsafeBufferPointer { xm in
                 for k in 0..<d.xs.count where d.groupLo[k] < range.upperBound && d.groupHi[k] > range.lowerBound {
                     var sl = 0.0, si = 0.0, si2 = 0.0

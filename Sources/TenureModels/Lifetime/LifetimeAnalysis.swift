@@ -33,14 +33,7 @@ public struct LifetimeOptions: Sendable {
 }
 
 /// A parameter estimate with its standard error and 95 % Wald interval (estimate ± 1.96 SE, as lifetimes).
-public struct ParameterEstimate: Sendable, Codable, Equatable {
-    public var name: String
-    public var estimate: Double
-    public var standardError: Double
-    public var lower: Double
-    public var upper: Double
-    enum CodingKeys: String, CodingKey { case name, estimate, lower, upper, standardError = "standard_error" }
-}
+public typealias ParameterEstimate = FittedParameter
 
 /// What a fitted model reports: parameters under their conventional names, SEs, fit statistics.
 public struct ModelFitSummary: Sendable, Codable, Equatable {
@@ -62,17 +55,22 @@ public struct ModelFitSummary: Sendable, Codable, Equatable {
         case standardErrors = "standard_errors", logLikelihood = "log_likelihood", limitingModel = "limiting_model"
     }
     public init(model: String, fit f: MLEFit) {
+        let m = f.modelFit(model: model)
         self.model = model
-        let se = f.standardErrors
-        params = Dictionary(uniqueKeysWithValues: zip(f.names, f.estimates))
-        standardErrors = Dictionary(uniqueKeysWithValues: zip(f.names, se))
-        parameters = f.names.indices.map {
-            ParameterEstimate(name: f.names[$0], estimate: f.estimates[$0], standardError: se[$0],
-                              lower: f.estimates[$0] - 1.959963984540054 * se[$0], upper: f.estimates[$0] + 1.959963984540054 * se[$0])
-        }
+        params = Dictionary(uniqueKeysWithValues: m.parameters.map { ($0.name, $0.estimate) })
+        standardErrors = Dictionary(uniqueKeysWithValues: m.parameters.map { ($0.name, $0.standardError) })
+        parameters = m.parameters
         logLikelihood = f.logLikelihood; aic = f.aic; bic = f.bic
         customers = f.observations; patterns = f.patterns; iterations = f.iterations
         limitingModel = f.limit
+    }
+}
+
+extension ModelFitSummary: FittedModel {
+    /// The summary in the shared shape (what the renderers' parameter tables read).
+    public var modelFit: ModelFit {
+        ModelFit(model: model, parameters: parameters, logLikelihood: logLikelihood, observations: customers,
+                 iterations: iterations, limit: limitingModel?.note)
     }
 }
 
@@ -199,7 +197,7 @@ public enum LifetimeAnalysis {
             var spend = [Double](repeating: 0, count: n), rev = spend, clv = spend
             spend.withUnsafeMutableBufferPointer { sp in rev.withUnsafeMutableBufferPointer { rp in clv.withUnsafeMutableBufferPointer { cp in
                 let sp = sp, rp = rp, cp = cp
-                BlockSum.forEach(count: n, minimumPerBlock: 8_192) { _, range in
+                Parallel.forEachBlock(count: n, minimumPerBlock: 8_192) { _, range in
                     for i in range {
                         sp[i] = gg.conditionalExpectedSpend(x: summary.frequency[i], m: summary.monetaryValue[i])
                         let k = Int(pat.pattern[i])

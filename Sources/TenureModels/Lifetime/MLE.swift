@@ -45,8 +45,16 @@ public struct MLEFit: Sendable, Codable, Equatable {
 
     public var standardErrors: [Double] { covariance.diagonal.map { $0 > 0 ? $0.squareRoot() : .nan } }
     public subscript(_ name: String) -> Double { estimates[names.firstIndex(of: name)!] }
-    public var aic: Double { 2 * Double(names.count) - 2 * logLikelihood }
-    public var bic: Double { Double(names.count) * Foundation.log(observations) - 2 * logLikelihood }
+    public var aic: Double { ModelFit.aic(logLikelihood: logLikelihood, parameters: names.count) }
+    public var bic: Double { ModelFit.bic(logLikelihood: logLikelihood, parameters: names.count, observations: observations) }
+
+    /// The fit in the shared shape; intervals are 95 % Wald, estimate ± 1.96 SE (as lifetimes).
+    public func modelFit(model: String) -> ModelFit {
+        let se = standardErrors
+        return ModelFit(model: model,
+                        parameters: names.indices.map { FittedParameter.wald(names[$0], estimates[$0], se[$0], z: 1.959963984540054) },
+                        logLikelihood: logLikelihood, observations: observations, iterations: iterations, limit: limit?.note)
+    }
 }
 
 /// Reports fit progress (model, Newton iteration, −log L per customer, seconds since the fit

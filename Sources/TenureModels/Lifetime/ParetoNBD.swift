@@ -139,7 +139,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         var rho = [Rho?](repeating: nil, count: nk)
         rho.withUnsafeMutableBufferPointer { out in
             let out = out
-            BlockSum.forEach(count: nk, minimumPerBlock: 256) { _, range in
+            Parallel.forEachBlock(count: nk, minimumPerBlock: 256) { _, range in
                 for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
             }
         }
@@ -155,7 +155,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         }
         ll += wTot * (r * lal + s * lbe)
         gr += wTot * lal; gal += wTot * r / al; gs += wTot * lbe; gbe += wTot * s / be
-        let sums = BlockSum.sum(count: p.x.count, width: 5) { range, acc in
+        let sums = Parallel.blockSum(count: p.x.count, width: 5) { range, acc in
             var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0
             for i in range {
                 let jT = Int(p.iT[i]), jX = Int(p.iX[i])
@@ -261,7 +261,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         var rho = [Rho?](repeating: nil, count: p.keyX.count)
         rho.withUnsafeMutableBufferPointer { out in
             let out = out
-            BlockSum.forEach(count: p.keyX.count, minimumPerBlock: 256) { _, range in
+            Parallel.forEachBlock(count: p.keyX.count, minimumPerBlock: 256) { _, range in
                 for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
             }
         }

@@ -113,7 +113,7 @@ public enum Valuation {
         var ex = pa, dc = pa
         table.withUnsafeMutableBufferPointer { tb in
             let tb = tb
-            BlockSum.forEach(count: ux.count, minimumPerBlock: 8_192) { _, range in
+            Parallel.forEachBlock(count: ux.count, minimumPerBlock: 8_192) { _, range in
                 for u in range {
                     let xd = Double(ux[u]), T = uT[u]
                     for (i, t) in schedule.times.enumerated() {
@@ -127,7 +127,7 @@ public enum Valuation {
             }
             pa.withUnsafeMutableBufferPointer { pap in ex.withUnsafeMutableBufferPointer { exp in dc.withUnsafeMutableBufferPointer { dcp in
                 let pap = pap, exp = exp, dcp = dcp
-                BlockSum.forEach(count: count, minimumPerBlock: 8_192) { _, range in
+                Parallel.forEachBlock(count: count, minimumPerBlock: 8_192) { _, range in
                     for k in range {
                         let x = d.x[k], T = d.T[k], tx = d.tx[k]
                         pap[k] = m.probabilityAlive(x: x, tx: tx, T: T)

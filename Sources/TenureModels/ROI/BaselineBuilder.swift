@@ -201,7 +201,7 @@ public struct BaselineBuilder {
         let coef = sums
         partial.withUnsafeMutableBufferPointer { parts in
             let parts = parts
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.forEach(chunks) { c in
                 var acc = [Double](repeating: 0, count: rows * points)
                 var g = c
                 while g < groups.count {

@@ -49,7 +49,7 @@ public enum MonteCarlo {
         npv.withUnsafeMutableBufferPointer { npv in roi.withUnsafeMutableBufferPointer { roi in
             revenue.withUnsafeMutableBufferPointer { revenue in retained.withUnsafeMutableBufferPointer { retained in
                 let (npv, roi, revenue, retained) = (npv, roi, revenue, retained)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                Parallel.forEach(chunks) { c in
                     var z = [Double](repeating: 0, count: dim)
                     for i in stride(from: c * n / chunks, to: (c + 1) * n / chunks, by: 1) {
                         var rng = RNG(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(i + 1))

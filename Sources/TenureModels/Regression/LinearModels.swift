@@ -15,14 +15,8 @@ public struct DesignMatrix: Sendable {
     }
 }
 
-/// One coefficient with its standard error and t (or z) statistic.
-public struct Coefficient: Sendable, Codable, Equatable {
-    public var name: String
-    public var estimate: Double
-    public var standardError: Double
-    public var statistic: Double
-    enum CodingKeys: String, CodingKey { case name, estimate, statistic, standardError = "standard_error" }
-}
+/// One coefficient with its standard error and t (or z) statistic (`statistic`; no interval).
+public typealias Coefficient = FittedParameter
 
 /// A fitted linear predictor (OLS, ridge or GLM).
 public struct LinearFit: Sendable, Codable, Equatable {
@@ -46,6 +40,15 @@ public struct LinearFit: Sendable, Codable, Equatable {
     }
 
     public var estimates: [Double] { coefficients.map(\.estimate) }
+}
+
+extension LinearFit: FittedModel {
+    /// The fit in the shared shape: the coefficients with their errors and t/z statistics, no
+    /// likelihood (least squares; the GLM's quasi-likelihood has none either), the IRLS iterations.
+    public var modelFit: ModelFit {
+        ModelFit(model: method, parameters: coefficients, logLikelihood: nil, observations: Double(observations),
+                 iterations: iterations)
+    }
 }
 
 /// Ordinary least squares via LAPACK `dgelsd` (SVD, minimum norm); standard errors from

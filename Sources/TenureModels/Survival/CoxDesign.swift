@@ -46,7 +46,7 @@ public struct CoxDesign: Sendable {
         var missing = [Bool](repeating: false, count: columns.count)
         missing.withUnsafeMutableBufferPointer { mp in
             let mp = mp
-            DispatchQueue.concurrentPerform(iterations: columns.count) { j in
+            Parallel.forEach(columns.count) { j in
                 mp[j] = columns[j].column.hasMissing(at: subjects, count: n)
             }
         }
@@ -96,7 +96,7 @@ public struct CoxDesign: Sendable {
             let out = buffer.baseAddress!
             rows.withUnsafeBufferPointer { rp in
                 let rp = rp
-                DispatchQueue.concurrentPerform(iterations: p) { j in
+                Parallel.forEach(p) { j in
                     let dst = out + j * m
                     switch outputs[j] {
                     case .numeric(let k):

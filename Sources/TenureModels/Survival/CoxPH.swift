@@ -347,13 +347,13 @@ final class CoxEngine {
         var sums: [Double] = []
         x.data.withUnsafeMutableBufferPointer { xp in
             let xp = xp
-            let mean = BlockSum.sum(count: n, width: p) { range, acc in
+            let mean = Parallel.blockSum(count: n, width: p) { range, acc in
                 for j in 0..<p { var s = 0.0; for i in range { s += xp[j * n + i] }; acc[j] = s }
             }.map { $0 / Double(n) }
             guard mean.allSatisfy(\.isFinite) else { return }
             sums = e.withUnsafeBufferPointer { ep in
                 let ep = ep
-                return BlockSum.sum(count: n, width: 2 * p + p * p) { range, acc in
+                return Parallel.blockSum(count: n, width: 2 * p + p * p) { range, acc in
                     var start = range.lowerBound
                     while start < range.upperBound {
                         let m = min(piece, range.upperBound - start)
@@ -430,7 +430,7 @@ final class CoxEngine {
         ev.withUnsafeBufferPointer { ep in
         groups.gid.withUnsafeBufferPointer { gp in
             let xp = xp, bp = bp, wp = wp, ep = ep, gp = gp
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+            Parallel.forEach(blocks.count) { b in
                 let s = store + b * width
                 s.update(repeating: 0, count: width)
                 let g0 = s, d0 = s + G, g1 = s + 2 * G, d1 = s + 2 * G + G * p
@@ -545,7 +545,7 @@ final class CoxEngine {
         cAll.withUnsafeBufferPointer { ca in
         cDeath.withUnsafeBufferPointer { cd in
             let xp = xp, wp = wp, ep = ep, gp = gp, ca = ca, cd = cd
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+            Parallel.forEach(blocks.count) { b in
                 let z = UnsafeMutablePointer<Double>.allocate(capacity: piece * (p + 1))
                 defer { z.deallocate() }
                 let sc = z + piece * p

@@ -1,4 +1,5 @@
 import TenureData
+import TenureNumerics
 
 /// Locale-independent number formatting for people: thousands separators, fixed decimals,
 /// percentages, money and dates. Display only; values are never rounded in data files.
@@ -77,5 +78,15 @@ public enum Format {
         var d = 0, s = step
         while d < 6 && abs(s - s.rounded()) > 1e-9 * max(1, abs(s)) { s *= 10; d += 1 }
         return d
+    }
+}
+
+extension Format {
+    /// A fit's parameters in a sentence, "r = 0.243 (SE 0.013), alpha = 4.414 (SE 0.38)": the
+    /// report's one wording for fitted parameters (the tables go through `ReportTable.parameters`).
+    static func parameters(_ fit: ModelFit, decimals: Int, standardErrors: Bool = true) -> String {
+        fit.parameters.map { p in
+            "\(p.name) = \(grouped(p.estimate, decimals: decimals))" + (standardErrors ? " (SE \(grouped(p.standardError, decimals: decimals)))" : "")
+        }.joined(separator: ", ")
     }
 }

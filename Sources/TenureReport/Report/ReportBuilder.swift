@@ -1,5 +1,6 @@
 import Foundation
 import TenureData
+import TenureNumerics
 import TenureCohorts
 import TenureSurvival
 import TenureLifetime
@@ -74,19 +75,17 @@ public enum ReportBuilder {
         ]
         if !options.skipROI { jobs.append(("ROI", { ROISection.make(ds, options) })) }
 
-        let lock = NSLock()
-        nonisolated(unsafe) var out = [(ReportSection, NamedResult?)?](repeating: nil, count: jobs.count)
         let jobList = jobs
-        DispatchQueue.concurrentPerform(iterations: jobList.count) { i in
+        let out = Parallel.map(jobList.count) { i -> (ReportSection, NamedResult?) in
             let r = jobList[i].run()
-            lock.lock(); out[i] = (r.section, r.result); lock.unlock()
             progress?(jobList[i].name)
+            return (r.section, r.result)
         }
 
         var doc = ReportDocument(title: options.title, dataPath: options.dataPath)
         doc.subtitle = (options.dataPath.isEmpty ? "" : "Dataset \(options.dataPath) · ") + "observed to \(Civil.iso(ds.asOf))"
         doc.facts = facts(ds)
-        for case let (section, result)? in out {
+        for (section, result) in out {
             doc.sections.append(section)
             if let result { doc.results.append(result) }
         }

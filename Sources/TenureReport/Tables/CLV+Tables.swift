@@ -67,19 +67,13 @@ extension CLVResult: Reportable {
     // MARK: models
 
     static func parameterTable(_ p: LifetimeResult) -> ReportTable {
-        var rows: [[Cell]] = []
-        for m in [p.purchaseModel] + (p.spendModel.map { [$0] } ?? []) {
-            for e in m.parameters {
-                rows.append([.text(m.model), .text(e.name), .number(e.estimate, decimals: 4), .number(e.standardError, decimals: 4),
-                             .number(e.lower, decimals: 4), .number(e.upper, decimals: 4)])
-            }
-        }
-        return ReportTable(
-            id: "clv_parameters", title: "Model parameters (maximum likelihood)",
-            columns: [.init("model"), .init("parameter"), .init("estimate"), .init("standard error"), .init("95% low"), .init("95% high")],
-            rows: rows,
+        let models = [p.purchaseModel] + (p.spendModel.map { [$0] } ?? [])
+        return .parameters(
+            id: "clv_parameters", title: "Model parameters (maximum likelihood)", fits: models.map(\.modelFit),
+            columns: [.model(), .name("parameter"), .estimate(decimals: 4), .standardError(decimals: 4),
+                      .lower("95% low", decimals: 4), .upper("95% high", decimals: 4)],
             note: "Standard errors from the inverse observed information (Hessian of the log-likelihood on log-parameters, delta method), as lifetimes; intervals are estimate ± 1.96 SE. Rates are per \(p.settings.timeUnit.rawValue). Gamma-Gamma's gamma is lifetimes' v."
-                + limitNotes([p.purchaseModel] + (p.spendModel.map { [$0] } ?? [])))
+                + limitNotes(models))
     }
 
     /// " Limiting model: …" sentences for the fits that ended on a bound (empty when none did).
@@ -174,13 +168,6 @@ extension CLVResult: Reportable {
     }
 
     static func coefficientTable(_ r: RegressionCLVResult) -> ReportTable {
-        var rows: [[Cell]] = []
-        for f in [r.ols, r.ridge, r.glm] {
-            for c in f.coefficients {
-                rows.append([.text(f.method), .text(c.name), .number(c.estimate, decimals: 6), .number(c.standardError, decimals: 6),
-                             .number(c.statistic, decimals: 3)])
-            }
-        }
         let fits = [r.ols, r.ridge, r.glm].map { f -> String in
             var s = "\(f.method): R² \(formatFixed(f.rSquared, decimals: 4))"
             if let a = f.adjustedRSquared { s += " (adjusted \(formatFixed(a, decimals: 4)))" }
@@ -188,10 +175,10 @@ extension CLVResult: Reportable {
             if let i = f.iterations { s += ", \(i) IRLS iterations" }
             return s
         }
-        return ReportTable(
+        return .parameters(
             id: "clv_regression_coefficients", title: "Regression coefficients (training customers)",
-            columns: [.init("model"), .init("term"), .init("estimate"), .init("standard error"), .init("t / z")],
-            rows: rows,
+            fits: [r.ols, r.ridge, r.glm].map(\.modelFit),
+            columns: [.model(), .name("term"), .estimate(decimals: 6), .standardError(decimals: 6), .statistic("t / z", decimals: 3)],
             note: fits.joined(separator: "; ") + ". OLS: σ²(XᵀX)⁻¹ errors (dgelsd). Ridge: λ by 5-fold CV on standardised features, sandwich errors. GLM: log link, Poisson quasi-likelihood by IRLS, errors scaled by the Pearson dispersion; coefficients act on log spend; R² is the deviance pseudo-R². \(r.glmClippedTargets > 0 ? "\(r.glmClippedTargets) negative targets (refunds) set to 0 for the GLM." : "")")
     }
 
@@ -262,10 +249,10 @@ public enum CLVScoresCSV {
         b.append(UInt8(ascii: "\n"))
         // Rows in fixed ranges rendered on every core (formatting numbers is the cost), joined in order.
         let n = s.count
-        var pieces = [[UInt8]](repeating: [], count: BlockSum.blocks)
+        var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
         pieces.withUnsafeMutableBufferPointer { out in
             let out = out
-            BlockSum.forEach(count: n, minimumPerBlock: 8_192) { k, range in
+            Parallel.forEachBlock(count: n, minimumPerBlock: 8_192) { k, range in
                 var p = [UInt8]()
                 p.reserveCapacity(range.count * (16 + 14 * cols.count))
                 for i in range {

@@ -1,3 +1,5 @@
+import Foundation
+import TenureNumerics
 import TenureSurvival
 
 /// `tenure survival` as tables: per-group summary (primary), survival at the horizons, the log-rank
@@ -108,14 +110,14 @@ extension SurvivalResult: Reportable {
             if cr.droppedSubjects > 0 { note += ", \(cr.droppedSubjects) left out for a missing covariate" }
             note += ". HR > 1: churns sooner."
             if !refs.isEmpty { note += " Reference levels: \(refs.joined(separator: "; "))." }
-            out.append(ReportTable(
-                id: "survival_cox", title: "Cox model: hazard ratios",
-                columns: [.init("covariate"), .init("coef"), .init("std. error"), .init("hazard ratio"),
-                          .init("HR \(level)% low"), .init("HR \(level)% high"), .init("z"), .init("p-value")],
-                rows: m.summary.map { c in
-                    [.text(c.name), .number(c.coef, decimals: 5), .number(c.se, decimals: 5), .number(c.hazardRatio, decimals: 4),
-                     .number(c.lower, decimals: 4), .number(c.upper, decimals: 4), .number(c.z, decimals: 3), Self.p(c.p)]
-                },
+            // Hazard ratios are the exponentials of the coefficient and of its interval.
+            out.append(.parameters(
+                id: "survival_cox", title: "Cox model: hazard ratios", fits: [m.modelFit],
+                columns: [.name("covariate"), .estimate("coef", decimals: 5), .standardError("std. error", decimals: 5),
+                          .number("hazard ratio", decimals: 4) { exp($0.estimate) },
+                          .number("HR \(level)% low", decimals: 4) { $0.lower.map(exp) },
+                          .number("HR \(level)% high", decimals: 4) { $0.upper.map(exp) },
+                          .statistic("z", decimals: 3), ParameterColumn(column: .init("p-value")) { _, p in Self.p(p.pValue ?? .nan) }],
                 note: note))
             var fit: [[Cell]] = [
                 [.text("partial log-likelihood"), .number(m.logLikelihood, decimals: 4), .missing(""), .missing("")],

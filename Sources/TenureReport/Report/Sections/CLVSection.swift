@@ -55,11 +55,11 @@ enum CLVSection {
             highlights.append("Mean \(horizon) CLV, forecast from the calibration end \(s.calibrationEnd), is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (95% CI \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
         }
         highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
-        let params = p.purchaseModel.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3)) (SE \(Format.grouped($0.standardError, decimals: 3)))" }
-        highlights.append("\(modelName(p.purchaseModel.model)) parameters: \(params.joined(separator: ", ")); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
+        let params = Format.parameters(p.purchaseModel.modelFit, decimals: 3)
+        highlights.append("\(modelName(p.purchaseModel.model)) parameters: \(params); log-likelihood \(Format.grouped(p.purchaseModel.logLikelihood, decimals: 1)).")
         if let l = p.purchaseModel.limitingModel { highlights.append(l.note) }
         if let gg = p.spendModel {
-            highlights.append("Gamma-Gamma spend parameters: " + gg.parameters.map { "\($0.name) = \(Format.grouped($0.estimate, decimals: 3))" }.joined(separator: ", ") + ".")
+            highlights.append("Gamma-Gamma spend parameters: " + Format.parameters(gg.modelFit, decimals: 3, standardErrors: false) + ".")
         }
 
         // CLV by segment

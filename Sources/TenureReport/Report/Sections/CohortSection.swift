@@ -173,7 +173,7 @@ enum CohortSection {
             return "\(l.model) model, churn probability \(pct(l.theta)) per period (SE \(pct(l.thetaSE))): \(l.note)"
         }
         let churn = fit.alpha / (fit.alpha + fit.beta)
-        return "alpha = \(Format.grouped(fit.alpha, decimals: 3)) (SE \(Format.grouped(fit.alphaSE, decimals: 3))), beta = \(Format.grouped(fit.beta, decimals: 3)) (SE \(Format.grouped(fit.betaSE, decimals: 3))); mean churn \(pct(churn)) in the first period"
+        return "\(Format.parameters(fit.modelFit, decimals: 3)); mean churn \(pct(churn)) in the first period"
     }
 
 }

@@ -12,15 +12,20 @@ enum SurvivalSection {
         opts.unit = .day
         opts.by = by
         let r: SurvivalResult
+        // When the curves cannot be grouped by `by`, the section shows them for all customers and
+        // says so (the reason first), rather than leaving survival out.
+        var ungrouped: String?
         do { r = try SurvivalAnalysis.run(ds, options: opts) } catch {
-            if by != nil, let again = try? SurvivalAnalysis.run(ds, options: { var x = opts; x.by = nil; return x }()) {
+            if let by, let again = try? SurvivalAnalysis.run(ds, options: { var x = opts; x.by = nil; return x }()) {
                 r = again
+                ungrouped = "Not grouped by \(by): \(ReportBuilder.describe(error)). The curves below are for all customers."
             } else {
                 return (ReportBuilder.unavailable(id: "survival", title: title, error), nil)
             }
         }
         let unit = r.unit.rawValue
         var blocks: [ReportBlock] = []
+        if let ungrouped { blocks.append(.warning(ungrouped)) }
         blocks.append(.text("Churn: \(r.churnDefinition). \(Format.count(r.subjects)) customers, \(Format.count(r.events)) churned; the others are censored at the end of observation (\(r.asOf)). Kaplan–Meier curves with Greenwood variance and \(pct(r.confidenceLevel, 0)) \(r.confidenceType.rawValue) confidence intervals."))
         var series: [Series] = []
         for (k, g) in r.groups.enumerated() {
