@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need on a fresh machine (nothing for `swift test` itself):
 #   - Debian `chromium`, to render report.html to a PNG (scripts/e2e/80-report.sh);
-#   - pip `nbformat nbclient ipykernel pandas`, to validate and execute report.ipynb.
+#   - pip `nbformat nbclient ipykernel pandas`, to validate and execute report.ipynb;
+#   - Debian `postgresql` + `postgresql-contrib` (postgres_fdw) and pip `duckdb sqlglot`, for warehouse
+#     mode against real servers and engines (scripts/e2e/85-warehouse.sh, scripts/pg/cluster.sh).
 # Quick when everything is present: it only checks, and installs what is missing.
 set -euo pipefail
 
@@ -15,6 +17,8 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 # fonts so the rendered page has real glyphs (chromium pulls a minimal set; DejaVu covers the rest)
 if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then deb_missing+=(fonts-dejavu-core); fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then deb_missing+=(postgresql); fi
+if ! ls /usr/share/postgresql/*/extension/postgres_fdw.control >/dev/null 2>&1; then deb_missing+=(postgresql-contrib); fi
 if [ "${#deb_missing[@]}" -gt 0 ]; then
   echo "install-test-deps: apt-get install ${deb_missing[*]}"
   $SUDO apt-get update -qq
@@ -26,6 +30,10 @@ PY=${PYTHON:-python3}
 if ! "$PY" -c "import nbformat, nbclient, ipykernel, pandas" >/dev/null 2>&1; then
   echo "install-test-deps: pip install nbformat nbclient ipykernel pandas"
   "$PY" -m pip install -q --disable-pip-version-check nbformat nbclient ipykernel pandas
+fi
+if ! "$PY" -c "import duckdb, sqlglot" >/dev/null 2>&1; then
+  echo "install-test-deps: pip install duckdb sqlglot"
+  "$PY" -m pip install -q --disable-pip-version-check duckdb sqlglot
 fi
 # nbclient needs a registered python3 kernel
 if ! "$PY" -c "from jupyter_client.kernelspec import KernelSpecManager as K; K().get_kernel_spec('python3')" >/dev/null 2>&1; then

@@ -33,6 +33,8 @@ public enum SchemaFile {
                     throw DataError(.badSchema, file: file, line: cv.mark?.line ?? 0, column: table,
                                     expected: "`canonical_name: your_column_name` pairs of strings")
                 }
+                // `table:` names the source table in warehouse mode (`transactions: {table: crm.orders}`).
+                if canon == "table" { cols[canon] = mine; continue }
                 let known = spec.columns.flatMap { [$0.name] + $0.aliases }
                 guard known.contains(canon) || spec.keepExtraColumns else {
                     throw DataError(.badSchema, file: file, line: ck.mark?.line ?? 0, column: "\(table).\(canon)",

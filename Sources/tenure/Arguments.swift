@@ -7,6 +7,7 @@ import TenureLifetime
 import TenureReport
 import TenureSurvival
 import TenureSynth
+import TenureWarehouse
 
 // How command-line text becomes typed values: each option is parsed once, by the parser, into the
 // type the analysis takes (no string is checked in `validate()` and parsed again later).
@@ -33,6 +34,7 @@ extension CoxTies: ExpressibleByArgument {}
 extension ConfidenceType: ExpressibleByArgument {}
 
 extension TimeUnit: ExpressibleByArgument {}
+extension Dialect: ExpressibleByArgument {}
 
 /// Parsers of the options whose values have a syntax. Each throws a `ValidationError` that names
 /// the option, shows the value and says how to write it.

@@ -92,6 +92,8 @@ struct CLV: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
+
     /// `--model`: a repeat-purchase model, or `regression` (its comparison is the headline; BG/NBD underneath).
     enum CLVModel: Equatable, ExpressibleByArgument {
         case purchase(PurchaseModelKind)
@@ -142,6 +144,7 @@ struct CLV: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if try runInWarehouse() { return }
             let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")

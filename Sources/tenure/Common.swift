@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TenureWarehouse
 import TenureData
 import TenureNumerics
 import TenureReport
@@ -102,6 +103,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let e as SizeLimitError {
         Terminal.error("too large: \(e)")
         throw ExitCode(64)
+    } catch let e as WarehouseError {
+        switch e {
+        case .unavailable: Terminal.error("unavailable: \(e)"); throw ExitCode(69)
+        case .data: Terminal.error("invalid data: \(e)"); throw ExitCode(65)
+        }
     }
 }
 

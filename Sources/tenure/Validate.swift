@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TenureData
 import TenureReport
+import TenureWarehouse
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,6 +60,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if PostgresLocation.isPostgres(data.data) { try validateWarehouse(); return }
             var options = try data.loadOptions()
             options.threads = threads
             let clock = timing.clock()
@@ -76,6 +78,28 @@ struct Validate: ParsableCommand {
                 throw ExitCode(65)
             }
         }
+    }
+
+    /// `tenure validate postgres://…`: tables, columns, types and unparsable text values, counted in the engine.
+    func validateWarehouse() throws {
+        let location = try PostgresLocation(data.data)
+        let tables = WarehouseTables(schema: try data.loadOptions().schema, defaultSchema: location.schema)
+        let executor = try PostgresExecutor(location)
+        defer { executor.close() }
+        let checks = try SourceCheck.run(executor, tables: tables)
+        var out = "dataset \(location)\n"
+        for t in checks {
+            let name = t.table.padding(toLength: max(t.table.count, 16), withPad: " ", startingAt: 0)
+            out += t.exists ? "  \(name)  \(t.source): \(t.rows) rows  \(t.problems.isEmpty ? "ok" : "\(t.problems.count) problem(s)")\n"
+                            : "  \(name)  absent (no table \(t.source); mapping key \(t.table).table)\n"
+        }
+        var problems = checks.flatMap { t in t.problems.map { "\(t.source): \($0)" } }
+        if !checks.contains(where: { $0.exists && ($0.table == "transactions" || $0.table == "subscriptions") }) {
+            problems.insert("neither transactions nor subscriptions found under \(location.schema.map { "schema \($0)" } ?? "the search path")", at: 0)
+        }
+        out += problems.isEmpty ? "no problems found\n" : "\n\(problems.count) problem\(problems.count == 1 ? "" : "s") found:\n" + problems.map { "  \($0)\n" }.joined()
+        try StandardOutput.write(out)
+        if !problems.isEmpty { throw ExitCode(65) }
     }
 
     static func render(_ r: ValidationReport) -> String {

@@ -25,7 +25,7 @@ public enum ColumnKind: Sendable, Equatable {
     var isInterned: Bool { self == .customer || self == .category }
     var storesDouble: Bool { self == .timestamp || self == .number }
 
-    var expected: String {
+    public var expected: String {
         switch self {
         case .customer: return "a customer id"
         case .category: return "text"

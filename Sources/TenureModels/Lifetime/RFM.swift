@@ -255,7 +255,7 @@ public struct RFMPatterns: Sendable {
 
     struct Key: Hashable { var x: Int32; var tx: UInt64; var T: UInt64 }
 
-    /// Groups per-customer (x, t_x, T) into unique patterns (first-seen order).
+    /// Groups per-customer (x, t_x, T) into unique patterns, in ascending (x, t_x, T) order.
     public init(x xs: [Int32], tx txs: [Double], T Ts: [Double]) {
         let n = xs.count
         pattern = [Int32](repeating: 0, count: n)
@@ -303,6 +303,18 @@ public struct RFMPatterns: Sendable {
                 x.append(xs[i]); tx.append(txs[i]); T.append(Ts[i]); weight.append(1)
             }
         }
+        sortPatterns()
+    }
+
+    /// Puts the patterns in ascending (x, t_x, T) order, so everything computed over them (the
+    /// likelihood sums, hence the fits to the last digit) is independent of the order of the
+    /// customers — the CSV path (file order) and an engine's result (any order) agree exactly.
+    mutating func sortPatterns() {
+        let order = x.indices.sorted { (x[$0], tx[$0], T[$0]) < (x[$1], tx[$1], T[$1]) }
+        var rank = [Int32](repeating: 0, count: order.count)
+        for (r, k) in order.enumerated() { rank[k] = Int32(r) }
+        x = order.map { x[$0] }; tx = order.map { tx[$0] }; T = order.map { T[$0] }; weight = order.map { weight[$0] }
+        for i in pattern.indices { pattern[i] = rank[Int(pattern[i])] }
     }
 
     /// Patterns given directly, with weights (e.g. Fader & Hardie's donation table); `pattern` is the identity.

@@ -52,6 +52,10 @@ public struct CLVResult: Sendable, Codable, Equatable {
         case model, probabilistic, regression
         case modelComparison = "model_comparison"
     }
+    public init(model: String, probabilistic: LifetimeResult, regression: RegressionCLVResult? = nil,
+                modelComparison: [PurchaseModelComparison]? = nil) {
+        self.model = model; self.probabilistic = probabilistic; self.regression = regression; self.modelComparison = modelComparison
+    }
 }
 
 /// `tenure clv`: probabilistic CLV, then the regression comparison on the same holdout.

@@ -1,0 +1,67 @@
+/// The SQL dialects tenure renders its reductions in. Every statistic is written once against the
+/// primitives below; each dialect spells them its own way. Period indexes are arithmetic on epoch
+/// days (never `date_trunc('week')`: week starts differ by engine), every result column is cast
+/// explicitly (SUM of int8 is numeric in PostgreSQL, overflows under Spark ANSI, is HUGEINT in
+/// DuckDB) and money travels as integer cents.
+public enum Dialect: String, Sendable, CaseIterable, Codable {
+    case postgres, duckdb, spark, bigquery, snowflake
+
+    /// A quoted identifier; a dotted name (`crm.orders`) quotes each part.
+    public func identifier(_ name: String) -> String {
+        name.split(separator: ".", omittingEmptySubsequences: false).map { part in
+            switch self {
+            case .spark, .bigquery: return "`" + part.replacingOccurrences(of: "`", with: "``") + "`"
+            default: return "\"" + part.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+        }.joined(separator: ".")
+    }
+
+    /// A string literal.
+    public func string(_ s: String) -> String {
+        switch self {
+        case .spark, .bigquery: return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        default: return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+    }
+
+    public var bigint: String { self == .bigquery ? "INT64" : "BIGINT" }
+    public var double: String {
+        switch self { case .postgres: return "DOUBLE PRECISION"; case .bigquery: return "FLOAT64"; default: return "DOUBLE" }
+    }
+    public var text: String {
+        switch self { case .postgres: return "TEXT"; case .duckdb, .snowflake: return "VARCHAR"; case .spark, .bigquery: return "STRING" }
+    }
+    /// An exact decimal wide enough for amounts (cast before multiplying by 100).
+    public var decimal: String { self == .bigquery ? "NUMERIC" : "DECIMAL(18,4)" }
+
+    public func cast(_ e: String, _ type: String) -> String { "CAST(\(e) AS \(type))" }
+
+    /// A date from a date, timestamp or ISO text column.
+    public func date(_ e: String) -> String { "CAST(\(e) AS DATE)" }
+
+    /// Days since 1970-01-01 of a DATE expression, as a BIGINT.
+    public func epochDay(_ date: String) -> String {
+        switch self {
+        case .postgres: return cast("(\(date) - DATE '1970-01-01')", bigint)
+        case .duckdb: return cast("date_diff('day', DATE '1970-01-01', \(date))", bigint)
+        case .spark: return cast("datediff(\(date), DATE'1970-01-01')", bigint)
+        case .bigquery: return "DATE_DIFF(\(date), DATE '1970-01-01', DAY)"
+        case .snowflake: return cast("DATEDIFF(day, '1970-01-01'::DATE, \(date))", bigint)
+        }
+    }
+
+    /// ⌊a / b⌋ for BIGINT a and a positive integer b (towards −∞, also for days before 1970).
+    public func floorDiv(_ a: String, _ b: Int) -> String {
+        cast("FLOOR(\(cast(a, double)) / \(b))", bigint)
+    }
+
+    /// year × 12 + month − 1 of a DATE expression.
+    public func monthIndex(_ date: String) -> String {
+        cast("EXTRACT(YEAR FROM \(date)) * 12 + EXTRACT(MONTH FROM \(date)) - 1", bigint)
+    }
+
+    /// Integer cents of an amount column (numeric, floating or text), rounded half away from zero.
+    public func cents(_ amount: String) -> String {
+        cast("ROUND(\(cast(amount, decimal)) * 100)", bigint)
+    }
+}

@@ -1,0 +1,139 @@
+import TenureData
+import TenureLifetime
+
+/// The reductions over `transactions` (SPEC §6): one query per statistic, written once against
+/// `Dialect`'s primitives. Rows with a NULL id, date or amount are left out of every statistic and
+/// counted by `sourceSummary` (reported like CSV rejects).
+public struct TransactionQueries: Sendable {
+    public var dialect: Dialect
+    public var tables: WarehouseTables
+
+    public init(dialect: Dialect, tables: WarehouseTables) { self.dialect = dialect; self.tables = tables }
+
+    var q: Dialect { dialect }
+    func col(_ c: String) -> String { q.identifier(tables.column(c, in: "transactions")) }
+    var from: String { q.identifier(tables.table("transactions")) }
+
+    /// `t`: the transactions as (c, dt, d, cents): customer id as text, the date, its epoch day, cents.
+    func rows(upTo obsEnd: Day) -> String {
+        let dt = q.date(col("date"))
+        return """
+        t AS (
+          SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(dt) AS dt, \(q.epochDay(dt)) AS d, \(q.cents(col("amount"))) AS cents
+          FROM \(from)
+          WHERE \(col("customer_id")) IS NOT NULL AND \(col("date")) IS NOT NULL AND \(col("amount")) IS NOT NULL
+            AND \(dt) <= \(dateLiteral(obsEnd))
+        )
+        """
+    }
+
+    func dateLiteral(_ d: Day) -> String {
+        switch q {
+        case .spark: return "DATE'\(Civil.iso(d))'"
+        default: return "DATE '\(Civil.iso(d))'"
+        }
+    }
+
+    /// The period index of row `t` in `unit`, as `CalendarPeriod.index(of:)` numbers it.
+    func period(_ unit: TimeUnit) -> String {
+        switch unit {
+        case .day: return "d"
+        case .week: return q.floorDiv("d + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
+        case .month: return q.monthIndex("dt")
+        case .year: return q.cast("EXTRACT(YEAR FROM dt)", q.bigint)
+        }
+    }
+
+    /// Rows, NULL ids, dates and amounts, and the first and last date (epoch days) of the table.
+    public func sourceSummary() -> StatisticQuery {
+        let dt = q.date(col("date"))
+        func nulls(_ c: String) -> String { q.cast("SUM(CASE WHEN \(col(c)) IS NULL THEN 1 ELSE 0 END)", q.bigint) }
+        return StatisticQuery(name: "transactions_source", sql: """
+            SELECT \(q.cast("COUNT(*)", q.bigint)) AS row_count,
+                   \(nulls("customer_id")) AS null_ids, \(nulls("date")) AS null_dates, \(nulls("amount")) AS null_amounts,
+                   \(q.cast("MIN(\(q.epochDay(dt)))", q.bigint)) AS first_day, \(q.cast("MAX(\(q.epochDay(dt)))", q.bigint)) AS last_day
+            FROM \(from)
+            """, columns: [("row_count", .int), ("null_ids", .int), ("null_dates", .int), ("null_amounts", .int),
+                           ("first_day", .int), ("last_day", .int)])
+    }
+
+    /// Per customer: the calibration and holdout sums of `RFMStatistics`. The customer × period
+    /// grouping (rows to customer-periods) is the big one; it groups by the customer id, so a
+    /// table partitioned by customer runs it on its shards.
+    public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day) -> StatisticQuery {
+        let p = period(unit)
+        let h = "CASE WHEN d > \(cal) THEN 1 ELSE 0 END"
+        func inCal(_ e: String) -> String { "CASE WHEN h = 0 THEN \(e) END" }
+        func hold(_ e: String) -> String { "CASE WHEN h = 1 THEN \(e) END" }
+        let b = q.bigint
+        return StatisticQuery(name: "rfm_customers", sql: """
+            WITH \(rows(upTo: obs)),
+            cp AS (
+              SELECT c, \(h) AS h, \(p) AS p, MIN(d) AS d0, SUM(cents) AS cents, COUNT(*) AS n
+              FROM t GROUP BY c, \(h), \(p)
+            ),
+            cu AS (
+              SELECT c, MIN(\(inCal("p"))) AS fp, MAX(\(inCal("p"))) AS lp, SUM(1 - h) AS periods, SUM(\(inCal("cents"))) AS total,
+                     MIN(\(inCal("d0"))) AS first_day, SUM(h) AS h_periods, SUM(\(hold("cents"))) AS h_cents, SUM(\(hold("n"))) AS h_rows
+              FROM cp GROUP BY c
+            )
+            SELECT cu.c AS customer_id, \(q.cast("cu.fp", b)) AS first_period, \(q.cast("cu.lp", b)) AS last_period,
+                   \(q.cast("cu.periods", b)) AS periods, \(q.cast("COALESCE(cu.total, 0)", b)) AS total_cents,
+                   \(q.cast("COALESCE(f.cents, 0)", b)) AS first_period_cents, \(q.cast("cu.first_day", b)) AS first_day,
+                   \(q.cast("cu.h_periods", b)) AS holdout_periods, \(q.cast("COALESCE(cu.h_cents, 0)", b)) AS holdout_cents,
+                   \(q.cast("COALESCE(cu.h_rows, 0)", b)) AS holdout_rows
+            FROM cu LEFT JOIN cp f ON f.c = cu.c AND f.h = 0 AND f.p = cu.fp
+            ORDER BY cu.c
+            """, columns: [("customer_id", .text), ("first_period", .int), ("last_period", .int), ("periods", .int),
+                           ("total_cents", .int), ("first_period_cents", .int), ("first_day", .int),
+                           ("holdout_periods", .int), ("holdout_cents", .int), ("holdout_rows", .int)])
+    }
+
+    /// Per period: customers with a calibration purchase who bought in it (holdout included), and
+    /// those whose first calibration period it is.
+    public func rfmActivity(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day) -> StatisticQuery {
+        let p = period(unit)
+        let b = q.bigint
+        return StatisticQuery(name: "rfm_activity", sql: """
+            WITH \(rows(upTo: obs)),
+            a AS (SELECT c, \(p) AS p FROM t GROUP BY c, \(p)),
+            f AS (SELECT c, MIN(\(p)) AS fp FROM t WHERE d <= \(cal) GROUP BY c)
+            SELECT \(q.cast("a.p", b)) AS period, \(q.cast("COUNT(*)", b)) AS active_customers,
+                   \(q.cast("SUM(CASE WHEN a.p = f.fp THEN 1 ELSE 0 END)", b)) AS new_customers
+            FROM a JOIN f ON a.c = f.c
+            GROUP BY a.p
+            ORDER BY a.p
+            """, columns: [("period", .int), ("active_customers", .int), ("new_customers", .int)])
+    }
+
+    /// Decodes the two RFM statistics.
+    public static func rfmStatistics(customers t: StatisticTable, activity a: StatisticTable) throws -> RFMStatistics {
+        var s = RFMStatistics()
+        func req(_ v: Int64?, _ what: String, _ row: Int) throws -> Int64 {
+            guard let v else { throw WarehouseError.data("statistic \(t.name): \(what) is NULL in row \(row + 1)", hint: nil) }
+            return v
+        }
+        let ids = try t.texts("customer_id"), fp = try t.ints("first_period"), lp = try t.ints("last_period")
+        let periods = try t.ints("periods"), total = try t.ints("total_cents"), first = try t.ints("first_period_cents")
+        let fd = try t.ints("first_day"), hp = try t.ints("holdout_periods"), hc = try t.ints("holdout_cents"), hr = try t.ints("holdout_rows")
+        for i in 0..<t.rowCount {
+            s.ids.append(ids[i] ?? "")
+            s.firstPeriod.append(fp[i].map { Int32($0) })
+            s.lastPeriod.append(Int32(lp[i] ?? 0))
+            s.periods.append(Int32(try req(periods[i], "periods", i)))
+            s.totalCents.append(total[i] ?? 0)
+            s.firstPeriodCents.append(first[i] ?? 0)
+            s.firstDay.append(Day(fd[i] ?? 0))
+            s.holdoutPeriods.append(Int32(hp[i] ?? 0))
+            s.holdoutCents.append(hc[i] ?? 0)
+            s.holdoutRows.append(hr[i] ?? 0)
+        }
+        let per = try a.ints("period"), act = try a.ints("active_customers"), new = try a.ints("new_customers")
+        for k in 0..<a.rowCount {
+            s.activityPeriod.append(Int32(try req(per[k], "period", k)))
+            s.activeCustomers.append(act[k] ?? 0)
+            s.newCustomers.append(new[k] ?? 0)
+        }
+        return s
+    }
+}

@@ -1,0 +1,60 @@
+import TenureData
+import TenureLifetime
+
+/// A dataset that stays in its engine: the statistics each analysis needs are computed there
+/// (`TransactionQueries`) and only they come back. The fits downstream are the CSV path's own.
+public struct WarehouseSource {
+    public let executor: any StatisticExecutor
+    public let queries: TransactionQueries
+    /// Notes for the user, e.g. rows left out for NULL ids (the warehouse's rejects).
+    public private(set) var notes: [String] = []
+
+    public init(executor: any StatisticExecutor, queries: TransactionQueries) {
+        self.executor = executor; self.queries = queries
+    }
+
+    /// The end of observation: `asOf` when given, else the latest transaction date. Also counts the
+    /// rows left out for a NULL id, date or amount into `notes`, and refuses a table without rows.
+    public mutating func endOfObservation(asOf: Day?) throws -> Day {
+        let t = try executor.run(queries.sourceSummary())
+        func one(_ c: String) throws -> Int64? { try t.ints(c).first ?? nil }
+        let table = queries.tables.table("transactions")
+        let rows = try one("row_count") ?? 0
+        for (c, what) in [("null_ids", "customer_id"), ("null_dates", "date"), ("null_amounts", "amount")] {
+            if let n = try one(c), n > 0 {
+                notes.append("\(n) of \(rows) rows of \(table) have no \(queries.tables.column(what, in: "transactions")) (mapping key transactions.\(what)) and were left out")
+            }
+        }
+        guard let last = try one("last_day"), let first = try one("first_day") else {
+            throw WarehouseError.data("\(table) on \(executor.sourceDescription) has no transactions with a customer, date and amount", hint: nil)
+        }
+        if let asOf {
+            guard asOf >= Day(first) else {
+                throw WarehouseError.data("every transaction in \(table) is after --as-of \(Civil.iso(asOf)) (the first is \(Civil.iso(Day(first))))", hint: nil)
+            }
+            return asOf
+        }
+        return Day(last)
+    }
+
+    /// The RFM summary of the transactions (the `tenure clv` reduction), equal to the CSV path's
+    /// `RFMSummary(dataset:options:)` but for the order of customers (here: by id), with the ids that
+    /// `summary.customer` indexes.
+    public func rfmSummary(options: RFMOptions, observationEnd obs: Day) throws -> (summary: RFMSummary, ids: [String]) {
+        let cal = options.calibrationEnd ?? obs
+        let customers = try executor.run(queries.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs))
+        let activity = try executor.run(queries.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs))
+        let st = try TransactionQueries.rfmStatistics(customers: customers, activity: activity)
+        var o = options; o.observationEnd = obs
+        let summary = try RFMSummary(statistics: st, options: o, calibrationEnd: cal, observationEnd: obs,
+                                     source: queries.tables.table("transactions"))
+        return (summary, st.ids)
+    }
+
+    /// Every query `rfmSummary` runs, for `--emit-sql`.
+    public static func rfmQueries(_ q: TransactionQueries, options: RFMOptions, observationEnd obs: Day) -> [StatisticQuery] {
+        let cal = options.calibrationEnd ?? obs
+        return [q.sourceSummary(), q.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs),
+                q.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs)]
+    }
+}

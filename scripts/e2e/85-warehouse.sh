@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Warehouse mode end to end (issue #14), against real PostgreSQL servers on loopback started by
+# scripts/pg/cluster.sh (a plain server and a sharded coordinator with two postgres_fdw shards), all
+# stopped on exit, also on failure:
+#   1. `tenure clv postgres://…` equals `tenure clv DIR` on the same generated data (integers exactly,
+#      floats to 1e-9 relative) for the typed tables, the all-text tables and the sharded set, over
+#      several time units, holdouts and models;
+#   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
+#   3. the emitted duckdb SQL, run by DuckDB on the CSV files, fed back with --aggregates, equals the
+#      CSV path; the bigquery and snowflake SQL parse with sqlglot;
+#   4. bad input: connection refused, wrong password, missing table, missing column, a value the
+#      engine cannot cast, NULL ids: one clear line each, exit 69 or 65, no output file.
+# Needs: Debian postgresql (installed by cluster.sh), pip duckdb sqlglot (scripts/install-test-deps.sh).
+set -euo pipefail
+BIN=$1
+cd "$(dirname "$0")/../.."
+fail() { echo "85-warehouse: $*" >&2; exit 1; }
+tmp=$(mktemp -d)
+PGDIR=$tmp/pg
+cleanup() { bash scripts/pg/cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+chmod 755 "$tmp"
+
+"$BIN" generate --customers 3000 --out "$tmp/gen" --seed 11 --quiet
+bash scripts/pg/cluster.sh start "$PGDIR" >/dev/null
+bash scripts/pg/cluster.sh load "$PGDIR" "$tmp/gen" | grep -v WARNING
+export PGPASSWORD=tenure-test
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U tenure -d crm)
+ASOF=$(python3 -c "import csv,sys; print(max(r['date'] for r in csv.DictReader(open(sys.argv[1]))))" "$tmp/gen/transactions.csv")
+PLAIN="postgres://tenure@127.0.0.1:55432/crm?schema=crm"
+RAW="postgres://tenure@127.0.0.1:55432/crm?schema=raw"
+SHARDED="postgres://tenure@127.0.0.1:55433/crm?schema=crm"
+
+compare() { # a.json b.json label
+  python3 - "$1" "$2" "$3" <<'PY' || fail "$3: warehouse result differs from the CSV path"
+import json, math, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+bad = []
+def walk(x, y, path):
+    if isinstance(x, dict):
+        if not isinstance(y, dict) or set(x) != set(y):
+            bad.append(f"{path}: keys {sorted(x) if isinstance(x, dict) else x} vs {sorted(y) if isinstance(y, dict) else y}"); return
+        for k in x: walk(x[k], y[k], f"{path}.{k}")
+    elif isinstance(x, list):
+        if not isinstance(y, list) or len(x) != len(y): bad.append(f"{path}: length {len(x)} vs {len(y) if isinstance(y, list) else y}"); return
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{path}[{i}]")
+    elif isinstance(x, bool) or x is None or isinstance(x, str):
+        if x != y: bad.append(f"{path}: {x!r} vs {y!r}")
+    elif isinstance(x, int) and isinstance(y, int):
+        if x != y: bad.append(f"{path}: {x} vs {y}")
+    else:
+        if not (abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))): bad.append(f"{path}: {x!r} vs {y!r}")
+walk(a, b, "")
+if bad:
+    print("\n".join(bad[:20])); sys.exit(1)
+PY
+}
+
+# 1. postgres:// equals the CSV directory
+CAL=$(python3 -c "import datetime,sys; d=datetime.date.fromisoformat(sys.argv[1]); print(d - datetime.timedelta(days=180))" "$ASOF")
+configs=("default::" "holdout::--calibration-end $CAL" "month::--time-unit month --calibration-end $CAL"
+         "day::--time-unit day" "pareto::--model pareto-nbd" "compare::--compare-models --calibration-end $CAL")
+"$BIN" clv "$tmp/gen" --as-of "$ASOF" --regression off --format json -o "$tmp/csv-default.json"
+n=0
+for c in "${configs[@]}"; do
+  name=${c%%::*}; args=${c#*::}
+  # shellcheck disable=SC2086
+  "$BIN" clv "$tmp/gen" --as-of "$ASOF" --regression off $args --format json -o "$tmp/csv-$name.json"
+  for src in PLAIN RAW SHARDED; do
+    [ "$src" = PLAIN ] || [ "$name" = default ] || [ "$name" = holdout ] || continue
+    # shellcheck disable=SC2086
+    "$BIN" clv "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-$src-$name.json"
+    compare "$tmp/csv-$name.json" "$tmp/pg-$src-$name.json" "$src $name"
+    n=$((n + 1))
+  done
+done
+# without --as-of: the end of observation is the latest transaction (the CSV path: the latest date of any table)
+"$BIN" clv "$PLAIN" --format json -o "$tmp/pg-noasof.json"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabilistic']['settings']; assert s['observation_end']==sys.argv[2], s" "$tmp/pg-noasof.json" "$ASOF" \
+  || fail "without --as-of the observation end is not the last transaction"
+echo "85-warehouse: $n clv runs over postgres:// (typed, all-text, sharded) equal the CSV path"
+
+# 2. the shards run the GROUP BY
+"$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
+plan=$( { echo "EXPLAIN (VERBOSE, COSTS OFF)"; sed '/^--/d' "$tmp/sql-pg/rfm_customers.sql"; } | "${PSQL[@]}" -p 55433)
+echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p0 .*GROUP BY" >/dev/null \
+  || { echo "$plan" | grep -i -E "remote sql|foreign" >&2; fail "the customer × period GROUP BY did not run on the shards"; }
+echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p1 .*GROUP BY" >/dev/null || fail "shard 2 has no GROUP BY"
+echo "85-warehouse: EXPLAIN shows the customer × period GROUP BY pushed to both shards"
+
+# 3. emitted SQL on DuckDB, read back with --aggregates; other dialects parse
+"$BIN" clv "crm" --emit-sql duckdb --out "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL"
+python3 - "$tmp/gen" "$tmp/sql-duck" <<'PY' || fail "duckdb could not run the emitted SQL"
+import duckdb, glob, os, sys
+gen, d = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute("CREATE SCHEMA crm")
+con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)'}})")
+for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
+    sql = open(f).read()
+    out = f[:-4] + ".csv"
+    con.execute(f"COPY ({sql.strip().rstrip(';')}) TO '{out}' (HEADER, DELIMITER ',')")
+PY
+"$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL" --format json -o "$tmp/duck.json"
+"$BIN" clv "$tmp/gen" --as-of "$ASOF" --calibration-end "$CAL" --regression off --format json -o "$tmp/csv-holdout2.json"
+compare "$tmp/csv-holdout2.json" "$tmp/duck.json" "duckdb --aggregates"
+if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -o "$tmp/x.json" 2>"$tmp/err"; then
+  fail "--aggregates accepted settings that differ from --emit-sql's"
+fi
+grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
+for d in bigquery snowflake spark; do
+  "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
+  python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
+import glob, sys, sqlglot
+for f in glob.glob(sys.argv[1] + "/*.sql"):
+    sqlglot.parse_one(open(f).read().strip().rstrip(";"), read=sys.argv[2])
+PY
+done
+echo "85-warehouse: emitted duckdb SQL run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
+
+# 4. bad input: one clear line, exit 69/65, no output
+expect() { # code pattern label -- args
+  local code=$1 pat=$2 label=$3; shift 4
+  set +e; "$BIN" "$@" -o "$tmp/out.json" 2>"$tmp/err" >/dev/null; local rc=$?; set -e
+  [ "$rc" = "$code" ] || { cat "$tmp/err"; fail "$label: exit $rc, expected $code"; }
+  grep -q -- "$pat" "$tmp/err" || { cat "$tmp/err"; fail "$label: message lacks '$pat'"; }
+  [ ! -e "$tmp/out.json" ] || fail "$label: wrote output"
+  grep -q "tenure-test" "$tmp/err" && fail "$label: printed the password"
+  echo "  $label: $(head -1 "$tmp/err")"
+  return 0
+}
+expect 69 "connection refused" "refused" -- clv "postgres://tenure@127.0.0.1:1/crm?schema=crm"
+PGPASSWORD=wrong expect 69 "password" "wrong password" -- clv "$PLAIN"
+expect 69 "password" "password in URL" -- clv "postgres://tenure:nope@127.0.0.1:55432/crm?schema=crm"
+printf 'transactions: {table: crm.orders}\n' > "$tmp/missing-table.yaml"
+expect 65 'crm.orders' "missing table" -- clv "$PLAIN" --schema "$tmp/missing-table.yaml"
+printf 'transactions: {amount: total}\n' > "$tmp/missing-col.yaml"
+expect 65 'total' "missing column" -- clv "$PLAIN" --schema "$tmp/missing-col.yaml"
+"${PSQL[@]}" -p 55432 -c "CREATE SCHEMA bad; CREATE TABLE bad.transactions AS SELECT * FROM raw.transactions;
+  INSERT INTO bad.transactions (customer_id, date, amount) VALUES ('C1', '2024-13-45', '10.00');"
+expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm?schema=bad"
+"${PSQL[@]}" -p 55432 -c "CREATE SCHEMA nulls; CREATE TABLE nulls.transactions AS SELECT * FROM crm.transactions;
+  INSERT INTO nulls.transactions (customer_id, date, amount) VALUES (NULL, DATE '2024-01-01', 5), (NULL, DATE '2024-01-02', 6);"
+"$BIN" clv "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF" --format json -o "$tmp/nulls.json" 2>"$tmp/err"
+grep -q "2 of .* rows of nulls.transactions have no customer_id" "$tmp/err" || { cat "$tmp/err"; fail "NULL ids not reported"; }
+compare "$tmp/csv-default.json" "$tmp/nulls.json" "NULL ids left out"
+# validate postgres://: clean tables pass; the bad schema's date is named with a row to find it
+"$BIN" validate "$PLAIN" > "$tmp/validate.txt" || { cat "$tmp/validate.txt"; fail "validate failed on clean tables"; }
+grep -q "no problems found" "$tmp/validate.txt" || { cat "$tmp/validate.txt"; fail "validate did not say the tables are fine"; }
+set +e; "$BIN" validate "postgres://tenure@127.0.0.1:55432/crm?schema=bad" > "$tmp/validate-bad.txt"; rc=$?; set -e
+[ "$rc" = 65 ] || fail "validate of a bad date exited $rc"
+grep -q "1 of .* rows: date is not an ISO 8601 date.*C1" "$tmp/validate-bad.txt" || { cat "$tmp/validate-bad.txt"; fail "validate did not find the bad date"; }
+echo "85-warehouse: refused, wrong password, missing table/column, bad value: exit 69/65 with one line, no output; NULL ids counted"
