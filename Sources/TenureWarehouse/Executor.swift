@@ -89,6 +89,7 @@ public final class AggregatesDirectory: StatisticExecutor {
             }
             return i
         }
+        let lines = records.dropFirst().map(\.line)
         var columns: [StatisticTable.Column] = []
         for (k, c) in query.columns.enumerated() {
             let values = try records.dropFirst().map { (line, row) -> String? in
@@ -98,7 +99,6 @@ public final class AggregatesDirectory: StatisticExecutor {
                 let v = row[index[k]]
                 return v.isEmpty || v == "NULL" || v == "null" ? nil : v
             }
-            let lines = records.dropFirst().map(\.line)
             func bad(_ r: Int, _ v: String) -> WarehouseError {
                 .data("\(path):\(lines[r]): column \(c.name): got '\(v)', expected \(c.type == .int ? "an integer" : "a number")", hint: nil)
             }
