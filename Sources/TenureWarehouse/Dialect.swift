@@ -60,6 +60,14 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
         cast("EXTRACT(YEAR FROM \(date)) * 12 + EXTRACT(MONTH FROM \(date)) - 1", bigint)
     }
 
+    /// year × 4 + quarter − 1 of a DATE expression.
+    public func quarterIndex(_ date: String) -> String {
+        cast("EXTRACT(YEAR FROM \(date)) * 4 + \(floorDiv("EXTRACT(MONTH FROM \(date)) - 1", 3))", bigint)
+    }
+
+    /// The day of the month (1–31) of a DATE expression.
+    public func dayOfMonth(_ date: String) -> String { cast("EXTRACT(DAY FROM \(date))", bigint) }
+
     /// Integer cents of an amount column (numeric, floating or text), rounded half away from zero.
     public func cents(_ amount: String) -> String {
         cast("ROUND(\(cast(amount, decimal)) * 100)", bigint)

@@ -37,20 +37,33 @@ public struct SourceCheck: Sendable {
         }
     }
 
+    /// The columns (name, PostgreSQL type) of `source` (`schema.table` or a table on the search path),
+    /// in table order; empty when the table does not exist.
+    public static func columnTypes(_ executor: any StatisticExecutor, table source: String) throws -> [(name: String, type: String)] {
+        let q = Dialect.postgres
+        let parts = source.split(separator: ".", maxSplits: 1).map(String.init)
+        let (schema, name) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
+        let cols = try executor.run(StatisticQuery(name: "columns_of_\(name)", sql: """
+            SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
+            WHERE table_name = \(q.string(name)) AND \(schema.isEmpty ? "table_schema = ANY (current_schemas(false))" : "table_schema = \(q.string(schema))")
+            ORDER BY ordinal_position
+            """, columns: [("name", .text), ("type", .text)]))
+        return zip(try cols.texts("name"), try cols.texts("type")).map { (name: $0 ?? "", type: $1 ?? "") }
+    }
+
+    /// The column names of `source`.
+    public static func columns(_ executor: any StatisticExecutor, table source: String) throws -> [String] {
+        try columnTypes(executor, table: source).map(\.name)
+    }
+
     /// Checks every table tenure knows that the mapping or the schema points at.
     public static func run(_ executor: any StatisticExecutor, tables: WarehouseTables) throws -> [Table] {
         let q = Dialect.postgres
         var out: [Table] = []
         for spec in Tables.all {
             let source = tables.table(spec.table)
-            let parts = source.split(separator: ".", maxSplits: 1).map(String.init)
-            let (schema, name) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
-            let cols = try executor.run(StatisticQuery(name: "columns_of_\(spec.table)", sql: """
-                SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
-                WHERE table_name = \(q.string(name)) AND \(schema.isEmpty ? "table_schema = ANY (current_schemas(false))" : "table_schema = \(q.string(schema))")
-                ORDER BY ordinal_position
-                """, columns: [("name", .text), ("type", .text)]))
-            let names = try cols.texts("name").map { $0 ?? "" }, types = try cols.texts("type").map { $0 ?? "" }
+            let found = try columnTypes(executor, table: source)
+            let names = found.map(\.name), types = found.map(\.type)
             var t = Table(table: spec.table, source: source, exists: !names.isEmpty)
             guard t.exists else { out.append(t); continue }
             var checks: [(label: String, sql: String)] = []

@@ -14,12 +14,14 @@ public struct TransactionQueries: Sendable {
     func col(_ c: String) -> String { q.identifier(tables.column(c, in: "transactions")) }
     var from: String { q.identifier(tables.table("transactions")) }
 
-    /// `t`: the transactions as (c, dt, d, cents): customer id as text, the date, its epoch day, cents.
-    func rows(upTo obsEnd: Day) -> String {
+    /// `t`: the transactions as (c, dt, d, cents): customer id as text, the date, its epoch day, cents;
+    /// with `order:` also `o`, that column as text.
+    func rows(upTo obsEnd: Day, order: String? = nil) -> String {
         let dt = q.date(col("date"))
+        let o = order.map { ", \(q.cast(q.identifier($0), q.text)) AS o" } ?? ""
         return """
         t AS (
-          SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(dt) AS dt, \(q.epochDay(dt)) AS d, \(q.cents(col("amount"))) AS cents
+          SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(dt) AS dt, \(q.epochDay(dt)) AS d, \(q.cents(col("amount"))) AS cents\(o)
           FROM \(from)
           WHERE \(col("customer_id")) IS NOT NULL AND \(col("date")) IS NOT NULL AND \(col("amount")) IS NOT NULL
             AND \(dt) <= \(dateLiteral(obsEnd))
@@ -35,12 +37,16 @@ public struct TransactionQueries: Sendable {
     }
 
     /// The period index of row `t` in `unit`, as `CalendarPeriod.index(of:)` numbers it.
-    func period(_ unit: TimeUnit) -> String {
-        switch unit {
-        case .day: return "d"
-        case .week: return q.floorDiv("d + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
-        case .month: return q.monthIndex("dt")
-        case .year: return q.cast("EXTRACT(YEAR FROM dt)", q.bigint)
+    func period(_ unit: TimeUnit) -> String { period(unit.calendarPeriod, date: "dt", day: "d") }
+
+    /// The period index of a date (`date`, with its epoch day `day`) as `CalendarPeriod.index(of:)` numbers it.
+    func period(_ p: CalendarPeriod, date: String, day: String) -> String {
+        switch p {
+        case .day: return day
+        case .week: return q.floorDiv("\(day) + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
+        case .month: return q.monthIndex(date)
+        case .quarter: return q.quarterIndex(date)
+        case .year: return q.cast("EXTRACT(YEAR FROM \(date))", q.bigint)
         }
     }
 

@@ -96,6 +96,8 @@ struct Cohorts: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
+
     func validate() throws {
         guard forecast >= 0 else { throw ValidationError("--forecast must be 0 or more periods.") }
         guard forecast <= 1000 else { throw ValidationError("--forecast \(forecast) is too far; at most 1000 periods.") }
@@ -123,6 +125,7 @@ struct Cohorts: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if try runInWarehouse() { return }
             let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")

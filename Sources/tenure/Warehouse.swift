@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TenureCohorts
 import TenureData
 import TenureLifetime
 import TenureRegression
@@ -41,6 +42,50 @@ struct WarehouseOptions: ParsableArguments {
     }
 }
 
+/// One analysis's run in warehouse mode, up to the statistics: with `--emit-sql` the queries are
+/// written and nil is returned; otherwise the executor (a live engine or `--aggregates`, whose
+/// manifest must match `settings`), the source and the end of observation.
+struct WarehouseRun {
+    let source: WarehouseSource
+    let executor: any StatisticExecutor
+    let observationEnd: Day
+
+    /// `queries(q, end)` lists what the analysis runs for `--emit-sql`; `command` names it in the hint.
+    static func open(_ w: WarehouseOptions, data: String, tables: WarehouseTables, asOf: Day?, settings: [String: String],
+                     command: String, queries: (TransactionQueries, Day) -> [StatisticQuery]) throws -> WarehouseRun? {
+        if let dialect = w.emitSQL, let outDir = w.out {
+            guard let asOf else { throw ValidationError("--emit-sql needs --as-of: the queries embed the end of observation.") }
+            let q = TransactionQueries(dialect: dialect, tables: tables)
+            let list = [q.sourceSummary()] + queries(q, asOf)
+            var s = settings; s["dialect"] = dialect.rawValue
+            try EmittedQueries.write(list, dialect: dialect, settings: s, to: outDir)
+            Terminal.note("wrote \(list.count) queries (\(list.map(\.name).joined(separator: ", "))) to \(outDir); run each on your engine, save its result as NAME.csv there, then: tenure \(command) \(data) --aggregates \(outDir) --as-of \(Civil.iso(asOf))")
+            return nil
+        }
+        let executor: any StatisticExecutor
+        var dialect = Dialect.postgres
+        if let dir = w.aggregates {
+            let agg = try AggregatesDirectory(directory: dir)
+            dialect = Dialect(rawValue: agg.manifest.dialect) ?? .postgres
+            var wanted = settings; wanted["dialect"] = agg.manifest.dialect
+            try agg.check(settings: wanted)
+            executor = agg
+        } else {
+            executor = try PostgresExecutor(try PostgresLocation(data), timeZone: w.timezone)
+        }
+        var source = WarehouseSource(executor: executor, queries: TransactionQueries(dialect: dialect, tables: tables))
+        let end = try source.endOfObservation(asOf: asOf)
+        for n in source.notes { Terminal.note(n) }
+        return WarehouseRun(source: source, executor: executor, observationEnd: end)
+    }
+
+    /// The settings every analysis's manifest records: as-of, the source and the transactions mapping.
+    static func settings(data: String, tables: WarehouseTables, asOf: Day?) -> [String: String] {
+        ["as_of": asOf.map(Civil.iso) ?? "", "source": data,
+         "mapping": tables.table("transactions") + ":" + ["customer_id", "date", "amount"].map { tables.column($0, in: "transactions") }.joined(separator: ",")]
+    }
+}
+
 extension CLV {
     /// `tenure clv` over `postgres://`, `--emit-sql` or `--aggregates`: the RFM reduction runs in the
     /// engine; the models, CLV and rendering are the CSV path's. Returns false for a CSV directory.
@@ -53,39 +98,19 @@ extension CLV {
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd)
-        let asOf = loadOptions.asOf
-        var settings = ["time_unit": timeUnit.rawValue, "calibration_end": calibrationEnd.map(Civil.iso) ?? "", "as_of": asOf.map(Civil.iso) ?? "",
-                        "source": data.data, "mapping": tables.table("transactions") + ":" + ["customer_id", "date", "amount"].map { tables.column($0, in: "transactions") }.joined(separator: ",")]
-
-        if let dialect = warehouse.emitSQL, let outDir = warehouse.out {
-            guard let asOf else { throw ValidationError("--emit-sql needs --as-of: the queries embed the end of observation.") }
-            let queries = WarehouseSource.rfmQueries(TransactionQueries(dialect: dialect, tables: tables), options: rfm, observationEnd: asOf)
-            settings["dialect"] = dialect.rawValue
-            try EmittedQueries.write(queries, dialect: dialect, settings: settings, to: outDir)
-            Terminal.note("wrote \(queries.count) queries (\(queries.map(\.name).joined(separator: ", "))) to \(outDir); run each on your engine, save its result as NAME.csv there, then: tenure clv \(data.data) --aggregates \(outDir) --as-of \(Civil.iso(asOf))")
-            return true
-        }
-
-        let executor: any StatisticExecutor
-        var dialect = Dialect.postgres
-        if let dir = warehouse.aggregates {
-            let agg = try AggregatesDirectory(directory: dir)
-            dialect = Dialect(rawValue: agg.manifest.dialect) ?? .postgres
-            var wanted = settings; wanted["dialect"] = agg.manifest.dialect
-            try agg.check(settings: wanted)
-            executor = agg
-        } else {
-            executor = try PostgresExecutor(try PostgresLocation(data.data), timeZone: warehouse.timezone)
-        }
-        defer { (executor as? PostgresExecutor)?.close() }
-        var source = WarehouseSource(executor: executor, queries: TransactionQueries(dialect: dialect, tables: tables))
-        let obs = try source.endOfObservation(asOf: asOf)
+        var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
+        settings["time_unit"] = timeUnit.rawValue
+        settings["calibration_end"] = calibrationEnd.map(Civil.iso) ?? ""
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+                                              command: "clv", queries: { q, end in
+            Array(WarehouseSource.rfmQueries(q, options: rfm, observationEnd: end).dropFirst())
+        }) else { return true }
+        let obs = run.observationEnd
         if let c = rfm.calibrationEnd, c >= obs {
             throw ValidationError("--calibration-end \(Civil.iso(c)) must be before the end of observation \(Civil.iso(obs)) (the holdout would be empty).")
         }
         rfm.observationEnd = obs
-        let (summary, ids) = try source.rfmSummary(options: rfm, observationEnd: obs)
-        for n in source.notes { Terminal.note(n) }
+        let (summary, ids) = try run.source.rfmSummary(options: rfm, observationEnd: obs)
         var o = LifetimeOptions()
         o.model = model.purchaseModel
         o.gammaGamma = spend == .gammaGamma
@@ -97,6 +122,44 @@ extension CLV {
             ? CLVAnalysis.compareModels(summary: summary, patterns: out.patterns, fitted: out.purchaseModel, kind: o.model) : nil
         if let scores { try AtomicFile.write(CLVScoresCSV.render(out.scores), to: scores) }
         try output.emit(CLVResult(model: model.name, probabilistic: out.result, regression: nil, modelComparison: comparison))
+        return true
+    }
+}
+
+extension Cohorts {
+    /// `tenure cohorts` over `postgres://`, `--emit-sql` or `--aggregates`: the cohort reduction runs
+    /// in the engine (`CohortQueries`); the matrices, averages, brackets and sBG forecast are the CSV
+    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase; `--by` and the
+    /// contractual part (subscriptions) are not reduced in SQL yet. Returns false for a CSV directory.
+    func runInWarehouse() throws -> Bool {
+        guard warehouse.applies(to: data.data) else { return false }
+        if by != nil { throw ValidationError("--by is not available for cohorts in warehouse mode yet (each customer's level is not reduced in SQL).") }
+        guard cohortBy == .auto || cohortBy == .firstPurchase else {
+            throw ValidationError("cohorts in warehouse mode are by first purchase; --cohort-by \(cohortBy.rawValue) is not reduced in SQL yet.")
+        }
+        let loadOptions = try data.loadOptions()
+        let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
+        var o = options; o.cohortBy = .firstPurchase
+        // Orders: the mapped order_id column; over a live engine also an order_id column found in the table.
+        var orderColumn = tables.schema.tables["transactions"]?["order_id"]
+        var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
+        settings["period"] = period.rawValue
+        settings["window"] = window.rawValue
+        settings["brackets"] = brackets.map { $0.map(\.description).joined(separator: ",") } ?? ""
+        settings["orders"] = orderColumn ?? ""
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+                                              command: "cohorts", queries: { q, end in
+            CohortQueries(transactions: q, options: o, orderColumn: orderColumn).all(observationEnd: end)
+        }) else { return true }
+        if orderColumn == nil, run.executor is PostgresExecutor,
+           try SourceCheck.columns(run.executor, table: tables.table("transactions")).contains("order_id") {
+            orderColumn = "order_id"
+        }
+        let queries = CohortQueries(transactions: run.source.queries, options: o, orderColumn: orderColumn)
+        let st = try queries.statistics(run.executor, observationEnd: run.observationEnd)
+        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: run.observationEnd, source: tables.table("transactions"))
+        result.notes.append("Reduced in \(run.executor.sourceDescription): cohorts by first purchase; orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
+        try output.emit(result)
         return true
     }
 }

@@ -5,6 +5,8 @@
 #   1. `tenure clv postgres://…` equals `tenure clv DIR` on the same generated data (integers exactly,
 #      floats to 1e-9 relative) for the typed tables, the all-text tables and the sharded set, over
 #      several time units, holdouts and models;
+#   1b. `tenure cohorts postgres://…` equals `tenure cohorts DIR` (transactions only) for every period and
+#      window, brackets and the sBG forecast;
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
 #   3. the emitted duckdb SQL, run by DuckDB on the CSV files, fed back with --aggregates, equals the
 #      CSV path; the bigquery and snowflake SQL parse with sqlglot;
@@ -80,6 +82,34 @@ python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabili
   || fail "without --as-of the observation end is not the last transaction"
 echo "85-warehouse: $n clv runs over postgres:// (typed, all-text, sharded) equal the CSV path"
 
+# 1b. cohorts over postgres:// equal the CSV path on the same transactions (no subscriptions: the
+# contractual part is not reduced in SQL), every period and window, brackets and the sBG forecast
+mkdir -p "$tmp/tx-only" && cp "$tmp/gen/transactions.csv" "$tmp/tx-only/"
+cohort_same() { # a.json b.json label: equal but for the note saying where the reduction ran
+  python3 - "$1" "$2" <<'PY' || fail "$3: warehouse cohorts differ from the CSV path"
+import json, sys
+a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
+na = [n for n in a.pop("notes") if not n.startswith("Reduced in ")]
+if na != b.pop("notes") or a != b:
+    import difflib
+    print("".join(list(difflib.unified_diff(json.dumps(b, indent=1, sort_keys=True).splitlines(True),
+                                            json.dumps(a, indent=1, sort_keys=True).splitlines(True)))[:40])); sys.exit(1)
+PY
+}
+n=0
+for args in "" "--period week" "--period day" "--period quarter --forecast 4" "--period year" "--window rolling --forecast 6" \
+            "--window rolling --period week --brackets 0,1-3,4-7,8-14" "--window rolling --period quarter" "--brackets 0,1-2,3-5"; do
+  # shellcheck disable=SC2086
+  "$BIN" cohorts "$tmp/tx-only" --as-of "$ASOF" --cohort-by first-purchase $args --format json -o "$tmp/csv-cohorts.json"
+  for src in PLAIN RAW SHARDED; do
+    # shellcheck disable=SC2086
+    "$BIN" cohorts "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-cohorts.json"
+    cohort_same "$tmp/pg-cohorts.json" "$tmp/csv-cohorts.json" "cohorts $src $args"
+    n=$((n + 1))
+  done
+done
+echo "85-warehouse: $n cohorts runs over postgres:// (typed, all-text, sharded) equal the CSV path"
+
 # 2. the shards run the GROUP BY
 "$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
 plan=$( { echo "EXPLAIN (VERBOSE, COSTS OFF)"; sed '/^--/d' "$tmp/sql-pg/rfm_customers.sql"; } | "${PSQL[@]}" -p 55433)
@@ -108,15 +138,38 @@ if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -
   fail "--aggregates accepted settings that differ from --emit-sql's"
 fi
 grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
+"$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7
+python3 - "$tmp/gen" "$tmp/sql-duck-cohorts" <<'PY' || fail "duckdb could not run the emitted cohort SQL"
+import duckdb, glob, os, sys
+gen, d = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute("CREATE SCHEMA crm")
+con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)', 'order_id': 'VARCHAR'}})")
+for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
+    con.execute(f"COPY ({open(f).read().strip().rstrip(';')}) TO '{f[:-4]}.csv' (HEADER, DELIMITER ',')")
+PY
+"$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7 --format json -o "$tmp/duck-cohorts.json"
+"$BIN" cohorts "$tmp/tx-only" --as-of "$ASOF" --cohort-by first-purchase --period week --brackets 0,1-3,4-7 --format json -o "$tmp/csv-cohorts-week.json"
+# no mapping names order_id, so the emitted queries count rows as orders: compare everything else
+python3 - "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" <<'PY' || fail "duckdb --aggregates cohorts differ from the CSV path"
+import json, sys
+a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
+def strip(x):
+    if isinstance(x, dict): return {k: strip(v) for k, v in x.items() if k not in ("orders", "notes")}
+    if isinstance(x, list): return [strip(v) for v in x]
+    return x
+assert strip(a) == strip(b)
+PY
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
+  "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot
 for f in glob.glob(sys.argv[1] + "/*.sql"):
     sqlglot.parse_one(open(f).read().strip().rstrip(";"), read=sys.argv[2])
 PY
 done
-echo "85-warehouse: emitted duckdb SQL run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
+echo "85-warehouse: emitted duckdb SQL (clv, cohorts) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
 
 # 4. bad input: one clear line, exit 69/65, no output
 expect() { # code pattern label -- args

@@ -27,6 +27,22 @@ public enum CohortAnalysis {
     public static func run(_ ds: Dataset, options o: CohortOptions = CohortOptions()) throws -> CohortResult {
         try Engine(ds, o).run()
     }
+
+    /// The reduction alone: the purchase statistics of `ds`'s transactions (what a warehouse's SQL
+    /// returns for the same data), for the options that shape them (period, window, cohort basis,
+    /// `--by`, brackets).
+    public static func statistics(_ ds: Dataset, options o: CohortOptions = CohortOptions()) throws -> CohortStatistics {
+        try Engine(ds, o).reduce().0
+    }
+
+    /// The fit alone: the result from purchase statistics reduced elsewhere, with the end of
+    /// observation they were reduced for. Equal to `run` on the dataset they came from, but for the
+    /// contractual part and MRR movements, which need subscriptions.
+    public static func run(statistics: CohortStatistics, options o: CohortOptions, asOf: Day, basis: String = "first_purchase",
+                           source: String) throws -> CohortResult {
+        let empty = Dataset(source: source, customers: CustomerIndex(), transactions: Transactions(), asOf: asOf)
+        return try Engine(empty, o).assemble(statistics, basis: basis)
+    }
 }
 
 /// Everything the hot loop reads or writes per customer, packed in 16 bytes so a row costs one cache miss.
@@ -100,13 +116,16 @@ final class Engine {
     var ages = 0                 // A: ages per cohort row
     var lo: Day = 0              // first day of the day table
     var table: DayTable!
-    var keyMinAcq: [Int32] = []
-    var keyMaxAcq: [Int32] = []
-    var size: [Int32] = []
     var contractualLayout: (pMin: Int32, slots: Int)?
 
     func run() throws -> CohortResult {
         if !ds.hasTransactions { return try runContractualOnly() }
+        let (st, basis) = try reduce()
+        return try assemble(st, basis: basis)
+    }
+
+    /// The purchase statistics of the dataset's transactions and the acquisition basis.
+    func reduce() throws -> (CohortStatistics, String) {
         let tx = ds.transactions
         let n = ds.customers.count
         guard tx.count > 0 else {
@@ -184,7 +203,6 @@ final class Engine {
             first[c] = v[0]; last[c] = v[1]
         }
         spans = []
-        if ignored > 0 { notes.append("\(ignored) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
         guard minDay != .max else {
             throw DataError(.other, file: "transactions.csv", expected: "transactions on or before the end of observation \(Civil.iso(asOf))")
         }
@@ -202,55 +220,53 @@ final class Engine {
         table = DayTable(period: cal, from: lo, through: asOf, rollingMonths: o.window == .rolling && cal.months > 0)
 
         // Cohort keys and sizes.
-        pMin = table.periodOf[Int(minAcq - lo)]
-        let pAsOf = table.periodOf[Int(asOf - lo)]
-        slots = Int(pAsOf - pMin) + 1
-        ages = o.window == .calendar ? slots : ageOf(acquired: minAcq, day: asOf) + 1
-        let keys = group.levels.count * slots
-        try SizeLimitError.check([group.levels.count, slots, ages], limit: CohortAnalysis.maxCells,
-                                 what: "the cohort matrix (\(group.levels.count) group(s) × \(slots) cohorts × \(ages) ages = \(group.levels.count * slots * ages) cells)",
-                                 option: "--period", hint: "use a coarser --period (week, month, quarter, year) or fewer --by groups")
+        let layout = try CohortStatistics.layout(groups: group.levels.count, earliestAcquisition: minAcq, asOf: asOf, options: o)
+        var st = CohortStatistics(groups: group.levels, firstCohort: layout.firstCohort, cohorts: layout.cohorts,
+                                  ages: layout.ages, brackets: o.brackets?.count ?? 0)
+        pMin = st.firstCohort; slots = st.cohorts; ages = st.ages
         key = [Int32](repeating: -1, count: n)
-        size = [Int32](repeating: 0, count: keys)
-        keyMinAcq = [Int32](repeating: .max, count: keys)
-        keyMaxAcq = [Int32](repeating: .min, count: keys)
         var base = [Int32](repeating: 0, count: n)
         for c in 0..<n where acq[c] != Day.missing {
             let p = table.periodOf[Int(acq[c] - lo)]
             base[c] = p
             let k = Int(group.code[c]) * slots + Int(p - pMin)
             key[c] = Int32(k)
-            size[k] += 1
-            keyMinAcq[k] = min(keyMinAcq[k], acq[c]); keyMaxAcq[k] = max(keyMaxAcq[k], acq[c])
+            st.size[k] += 1
+            st.firstAcquired[k] = min(st.firstAcquired[k], acq[c]); st.lastAcquired[k] = max(st.lastAcquired[k], acq[c])
         }
 
         // Pass 2: the cells.
-        let cells = keys * ages
-        var m = Matrices(cells: cells, bracketCells: keys * (o.brackets?.count ?? 0))
         let perm: [Int32]? = inOrder ? nil : rowsInDayOrder(minDay: minDay)
         let bracketOfAge: [Int32]? = o.brackets.map { bs in
             (0..<ages).map { a in Int32(bs.firstIndex { $0.lower <= a && a <= $0.upper } ?? -1) }
         }
-        var before = 0
         var state = (0..<n).map { c in CustomerState(key: key[c], acq: acq[c], base: base[c], mark: -1) }
         table.periodOf.withUnsafeBufferPointer { tp in
             table.monthOf.withUnsafeBufferPointer { mp in
                 table.domOf.withUnsafeBufferPointer { dp in
                     switch (o.window, cal.months) {
                     case (.calendar, _):
-                        before = accumulate(CalendarAge(table: tp.baseAddress!, lo: lo), &state, &m, perm, bracketOfAge, cents, last: last)
+                        accumulate(CalendarAge(table: tp.baseAddress!, lo: lo), &state, &st, perm, bracketOfAge, cents, last: last)
                     case (.rolling, 0):
-                        before = accumulate(RollingDaysAge(width: Int32(cal.fixedDays)), &state, &m, perm, bracketOfAge, cents, last: last)
+                        accumulate(RollingDaysAge(width: Int32(cal.fixedDays)), &state, &st, perm, bracketOfAge, cents, last: last)
                     case (.rolling, _):
-                        before = accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo,
-                                                             months: Int32(cal.months)), &state, &m, perm, bracketOfAge, cents, last: last)
+                        accumulate(RollingMonthsAge(month: mp.baseAddress!, dom: dp.baseAddress!, lo: lo,
+                                                    months: Int32(cal.months)), &state, &st, perm, bracketOfAge, cents, last: last)
                     }
                 }
             }
         }
-        if before > 0 { notes.append("\(before) transaction(s) dated before their customer's acquisition (\(basis)) were left out.") }
+        st.rowsAfterEnd = ignored
+        return (st, basis)
+    }
 
-        var groups = buildGroups(m)
+    /// The result from the purchase statistics (either path): matrices, averages, brackets, then the
+    /// contractual part when the dataset has subscriptions, the forecasts and the MRR movements.
+    func assemble(_ st: CohortStatistics, basis: String) throws -> CohortResult {
+        pMin = st.firstCohort; slots = st.cohorts; ages = st.ages
+        if st.rowsAfterEnd > 0 { notes.insert("\(st.rowsAfterEnd) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.", at: 0) }
+        if st.rowsBeforeAcquisition > 0 { notes.append("\(st.rowsBeforeAcquisition) transaction(s) dated before their customer's acquisition (\(basis)) were left out.") }
+        var groups = buildGroups(st)
         if let subs = ds.subscriptions, subs.count > 0 {
             try addContractual(&groups, subs)
         }
@@ -342,13 +358,7 @@ final class Engine {
 
     /// Age (not hot-path) of `day` for a customer acquired on `acquired`; negative before acquisition.
     func ageOf(acquired a: Day, day d: Day, window: CohortWindow? = nil) -> Int {
-        if d < a { return -1 }
-        switch window ?? o.window {
-        case .calendar: return Int(cal.index(of: d) - cal.index(of: a))
-        case .rolling:
-            if cal.months == 0 { return Int(d - a) / cal.fixedDays }
-            return Civil.wholeMonths(from: a, to: d) / cal.months
-        }
+        CohortAge.of(acquired: a, day: d, period: cal, window: window ?? o.window)
     }
 
     /// Row indices ordered by day (counting sort; stable), for data whose rows are not in date order.
@@ -369,25 +379,11 @@ final class Engine {
 
     // MARK: pass 2
 
-    struct Matrices {
-        var active: [Int32]
-        var orders: [Int32]
-        var cents: [Int64]
-        var revenue: [Double]
-        var unbounded: [Int32]
-        var bracket: [Int32]
-        init(cells: Int, bracketCells: Int) {
-            active = .init(repeating: 0, count: cells); orders = .init(repeating: 0, count: cells)
-            cents = .init(repeating: 0, count: cells); revenue = .init(repeating: 0, count: cells)
-            unbounded = .init(repeating: 0, count: cells); bracket = .init(repeating: 0, count: bracketCells)
-        }
-    }
-
     /// Fills active customers, orders, revenue (and bracket counts) in one pass over the rows, in file
     /// order when every customer's rows are in date order, else in `perm` order; then unbounded counts
-    /// from each customer's last active age. Returns the number of rows before acquisition.
-    func accumulate<R: AgeRule>(_ rule: R, _ state: inout [CustomerState], _ m: inout Matrices, _ perm: [Int32]?,
-                                _ bracketOfAge: [Int32]?, _ useCents: Bool, last: [Int32]) -> Int {
+    /// from each customer's last active age; counts the rows before acquisition.
+    func accumulate<R: AgeRule>(_ rule: R, _ state: inout [CustomerState], _ m: inout CohortStatistics, _ perm: [Int32]?,
+                                _ bracketOfAge: [Int32]?, _ useCents: Bool, last: [Int32]) {
         let tx = ds.transactions
         let n = ds.customers.count
         let A = ages, asOf = self.asOf
@@ -397,6 +393,7 @@ final class Engine {
         var orderCell = [Int32](repeating: -1, count: tx.orderId?.count ?? 0)
         var overflow: [UInt64] = []
         var before = 0
+        var cents = useCents ? [Int64](repeating: 0, count: m.revenue.count) : []
         let boa = bracketOfAge ?? []
         let count = perm?.count ?? tx.count
         let permArr = perm ?? []
@@ -406,11 +403,11 @@ final class Engine {
         tx.amount.withUnsafeBufferPointer { am in
         state.withUnsafeMutableBufferPointer { st in
         markB.withUnsafeMutableBufferPointer { mb in
-        m.active.withUnsafeMutableBufferPointer { act in
+        m.customers.withUnsafeMutableBufferPointer { act in
         m.orders.withUnsafeMutableBufferPointer { ord in
-        m.cents.withUnsafeMutableBufferPointer { cts in
+        cents.withUnsafeMutableBufferPointer { cts in
         m.revenue.withUnsafeMutableBufferPointer { rev in
-        m.bracket.withUnsafeMutableBufferPointer { br in
+        m.brackets.withUnsafeMutableBufferPointer { br in
         permArr.withUnsafeBufferPointer { pp in
         boa.withUnsafeBufferPointer { bo in
         oc.withUnsafeBufferPointer { ocp in
@@ -469,7 +466,8 @@ final class Engine {
                 if Int(orderCell[code]) != cell { m.orders[cell] += 1 }
             }
         }
-        if useCents { for i in 0..<m.cents.count { m.revenue[i] = Double(m.cents[i]) / 100 } }
+        if useCents { for i in 0..<cents.count { m.revenue[i] = Double(cents[i]) / 100 } }
+        m.rowsBeforeAcquisition = before
         // Unbounded: customers whose last active age is ≥ age.
         for c in 0..<n {
             let k = Int(key[c])
@@ -477,19 +475,17 @@ final class Engine {
             let a = rule.age(state[c], last[c])
             if a >= 0 { m.unbounded[k * A + a] += 1 }
         }
-        let keys = size.count
-        for k in 0..<keys {
+        for k in 0..<m.keys {
             var s: Int32 = 0
             for a in stride(from: A - 1, through: 0, by: -1) { s += m.unbounded[k * A + a]; m.unbounded[k * A + a] = s }
         }
-        return before
     }
 
     // MARK: status
 
     /// Status of age `a` in cohort slot `slot` of a key (nil = not observed yet).
-    func status(slot: Int, key k: Int, age a: Int) -> CellStatus? {
-        status(pMin: pMin, slot: slot, minAcq: keyMinAcq[k], maxAcq: keyMaxAcq[k], age: a)
+    func status(_ m: CohortStatistics, slot: Int, key k: Int, age a: Int) -> CellStatus? {
+        status(pMin: pMin, slot: slot, minAcq: m.firstAcquired[k], maxAcq: m.lastAcquired[k], age: a)
     }
 
     func status(pMin: Int32, slot: Int, minAcq: Day, maxAcq: Day, age a: Int, window: CohortWindow? = nil) -> CellStatus? {
@@ -519,26 +515,26 @@ final class Engine {
 
     // MARK: rows
 
-    func buildGroups(_ m: Matrices) -> [CohortGroup] {
+    func buildGroups(_ m: CohortStatistics) -> [CohortGroup] {
         let A = ages
         var out: [CohortGroup] = []
-        for g in 0..<group.levels.count {
+        for g in 0..<m.groups.count {
             var rows: [CohortRow] = []
             var avgSize = [Int](repeating: 0, count: A), avgAct = avgSize, avgUnb = avgSize, avgN = avgSize
             var avgRev = [Double](repeating: 0, count: A), avgRev0 = avgRev
             var brackets: [BracketRow] = []
             for slot in 0..<slots {
                 let k = g * slots + slot
-                let sz = Int(size[k])
+                let sz = Int(m.size[k])
                 guard sz > 0 else { continue }
                 var cells: [CohortCell] = []
                 let rev0 = m.revenue[k * A]
                 for a in 0..<A {
-                    guard let st = status(slot: slot, key: k, age: a) else { break }
+                    guard let st = status(m, slot: slot, key: k, age: a) else { break }
                     let i = k * A + a
-                    let act = Int(m.active[i]), unb = Int(m.unbounded[i])
+                    let act = Int(m.customers[i]), unb = Int(m.unbounded[i])
                     let (rl, ru) = wilson(act, sz), (ul, uu) = wilson(unb, sz)
-                    let prevAct = a > 0 ? Int(m.active[i - 1]) : 0, prevUnb = a > 0 ? Int(m.unbounded[i - 1]) : 0
+                    let prevAct = a > 0 ? Int(m.customers[i - 1]) : 0, prevUnb = a > 0 ? Int(m.unbounded[i - 1]) : 0
                     let prevRev = a > 0 ? m.revenue[i - 1] : 0
                     cells.append(CohortCell(
                         age: a, period: periodLabel(slot: slot, age: a), status: st,
@@ -559,10 +555,10 @@ final class Engine {
                 if let bs = o.brackets {
                     var bcells: [BracketCell] = []
                     for (b, br) in bs.enumerated() {
-                        guard let stLo = status(slot: slot, key: k, age: br.lower) else { break }
-                        let stHi = status(slot: slot, key: k, age: br.upper)
+                        guard let stLo = status(m, slot: slot, key: k, age: br.lower) else { break }
+                        let stHi = status(m, slot: slot, key: k, age: br.upper)
                         let st: CellStatus = stLo == .complete && stHi == .complete ? .complete : .partial
-                        let cnt = Int(m.bracket[k * bs.count + b])
+                        let cnt = Int(m.brackets[k * bs.count + b])
                         let (l, u) = wilson(cnt, sz)
                         bcells.append(BracketCell(bracket: br.description, status: st, customers: cnt,
                                                   retention: Double(cnt) / Double(sz), retentionLower: l, retentionUpper: u))
@@ -578,7 +574,7 @@ final class Engine {
                                            unbounded: Double(avgUnb[a]) / Double(avgSize[a]),
                                            revenueRetention: avgRev0[a] != 0 ? avgRev[a] / avgRev0[a] : nil))
             }
-            out.append(CohortGroup(name: o.by == nil ? nil : group.levels[g], cohorts: rows, average: average,
+            out.append(CohortGroup(name: o.by == nil ? nil : m.groups[g], cohorts: rows, average: average,
                                    brackets: o.brackets == nil ? nil : brackets, contractual: nil, contractualAverage: nil, forecast: nil))
         }
         return out

@@ -1,0 +1,190 @@
+import TenureCohorts
+import TenureData
+
+/// The cohort reduction (SPEC §6) in SQL: the engine returns `CohortStatistics`' counts, never rows.
+/// Cohorts are by first purchase (the acquisition day is the customer's first transaction on or
+/// before the end of observation); ages follow `CohortOptions.period` and `window` exactly as
+/// `CohortAge` counts them, by arithmetic on dates (month and quarter indexes, epoch days), so every
+/// engine numbers periods alike.
+///
+/// Customer × cell rows are de-duplicated by a GROUP BY on the customer first (so a table
+/// partitioned by customer reduces on its shards) and then counted with COUNT(*): no COUNT DISTINCT.
+public struct CohortQueries: Sendable {
+    public var transactions: TransactionQueries
+    public var options: CohortOptions
+    /// The column of order ids (orders = distinct ids + rows without one), or nil: orders = rows.
+    public var orderColumn: String?
+
+    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?) {
+        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn
+    }
+
+    var q: Dialect { transactions.dialect }
+
+    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt`;
+    /// `r`: each transaction with its customer's cohort period and its age.
+    func customerRows(_ obs: Day) -> String {
+        let cal = options.period
+        return """
+        \(transactions.rows(upTo: obs, order: orderColumn)),
+        f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c),
+        r AS (
+          SELECT t.c AS c, \(transactions.period(cal, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "t.dt", day: "t.d")) AS age,
+                 t.cents AS cents\(orderColumn == nil ? "" : ", t.o AS o")
+          FROM t JOIN f ON t.c = f.c
+        )
+        """
+    }
+
+    /// The age of the day (`date`, epoch day `day`) for the customer acquired on `f.adt` / `f.a`.
+    func age(date: String, day: String) -> String {
+        let cal = options.period
+        switch (options.window, cal.months) {
+        case (.calendar, _):
+            return "(\(transactions.period(cal, date: date, day: day)) - \(transactions.period(cal, date: "f.adt", day: "f.a")))"
+        case (.rolling, 0):
+            return q.floorDiv("\(day) - f.a", cal.fixedDays)
+        case (.rolling, let m):
+            let whole = "(\(q.monthIndex(date)) - \(q.monthIndex("f.adt")) - CASE WHEN \(q.dayOfMonth(date)) < \(q.dayOfMonth("f.adt")) THEN 1 ELSE 0 END)"
+            return q.floorDiv(whole, m)
+        }
+    }
+
+    /// Per (cohort, age): customers active, orders and revenue cents.
+    public func cells(observationEnd obs: Day) -> StatisticQuery {
+        let b = q.bigint
+        let loose = orderColumn == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
+        let distinctOrders = orderColumn == nil ? "" : """
+            ,
+            od AS (SELECT cohort, age, o FROM r WHERE o IS NOT NULL AND o <> '' GROUP BY cohort, age, o),
+            oc AS (SELECT cohort, age, COUNT(*) AS n FROM od GROUP BY cohort, age)
+            """
+        let orders = orderColumn == nil ? "cl.loose" : "cl.loose + COALESCE(oc.n, 0)"
+        let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age"
+        return StatisticQuery(name: "cohort_cells", sql: """
+            WITH \(customerRows(obs)),
+            cc AS (SELECT c, cohort, age, SUM(cents) AS cents, \(loose) AS loose FROM r GROUP BY c, cohort, age),
+            cl AS (SELECT cohort, age, COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age)\(distinctOrders)
+            SELECT \(q.cast("cl.cohort", b)) AS cohort, \(q.cast("cl.age", b)) AS age, \(q.cast("cl.customers", b)) AS customers,
+                   \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents
+            FROM cl\(join)
+            ORDER BY 1, 2
+            """, columns: [("cohort", .int), ("age", .int), ("customers", .int), ("orders", .int), ("revenue_cents", .int)])
+    }
+
+    /// Per (cohort, age of the last transaction): customers, and their earliest and latest acquisition
+    /// day. Sizes, unbounded counts and the rolling windows' cell status come from it.
+    public func lastAges(observationEnd obs: Day) -> StatisticQuery {
+        let b = q.bigint
+        return StatisticQuery(name: "cohort_last_ages", sql: """
+            WITH \(transactions.rows(upTo: obs)),
+            f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c),
+            k AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a FROM f)
+            SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("last_age", b)) AS last_age, \(q.cast("COUNT(*)", b)) AS customers,
+                   \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired
+            FROM k GROUP BY cohort, last_age
+            ORDER BY 1, 2
+            """, columns: [("cohort", .int), ("last_age", .int), ("customers", .int), ("first_acquired", .int), ("last_acquired", .int)])
+    }
+
+    /// Per (cohort, bracket): customers active at some age of the bracket (`--brackets`).
+    public func brackets(observationEnd obs: Day) -> StatisticQuery? {
+        guard let bs = options.brackets, !bs.isEmpty else { return nil }
+        let b = q.bigint
+        let which = "CASE " + bs.enumerated().map { "WHEN age BETWEEN \($1.lower) AND \($1.upper) THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
+        return StatisticQuery(name: "cohort_brackets", sql: """
+            WITH \(customerRows(obs)),
+            cb AS (SELECT c, cohort, \(which) AS bracket FROM r GROUP BY c, cohort, \(which))
+            SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("bracket", b)) AS bracket, \(q.cast("COUNT(*)", b)) AS customers
+            FROM cb WHERE bracket >= 0 GROUP BY cohort, bracket
+            ORDER BY 1, 2
+            """, columns: [("cohort", .int), ("bracket", .int), ("customers", .int)])
+    }
+
+    /// Rows dated after the end of observation (left out, as the CSV path counts them).
+    public func rowsAfter(observationEnd obs: Day) -> StatisticQuery {
+        let dt = q.date(transactions.col("date"))
+        return StatisticQuery(name: "transactions_after_end", sql: """
+            SELECT \(q.cast("COUNT(*)", q.bigint)) AS row_count FROM \(transactions.from)
+            WHERE \(transactions.col("customer_id")) IS NOT NULL AND \(transactions.col("amount")) IS NOT NULL AND \(dt) > \(transactions.dateLiteral(obs))
+            """, columns: [("row_count", .int)])
+    }
+
+    /// Every query `statistics` runs, in order (for `--emit-sql`).
+    public func all(observationEnd obs: Day) -> [StatisticQuery] {
+        [rowsAfter(observationEnd: obs), cells(observationEnd: obs), lastAges(observationEnd: obs)] + [brackets(observationEnd: obs)].compactMap { $0 }
+    }
+
+    /// Runs the reduction and decodes it into the CSV path's `CohortStatistics`.
+    public func statistics(_ executor: any StatisticExecutor, observationEnd obs: Day) throws -> CohortStatistics {
+        let after = try executor.run(rowsAfter(observationEnd: obs))
+        let cells = try executor.run(self.cells(observationEnd: obs))
+        let last = try executor.run(lastAges(observationEnd: obs))
+        let br = try brackets(observationEnd: obs).map { try executor.run($0) }
+        return try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs)
+    }
+
+    /// The statistics from the query results (`cohort_last_ages` fixes the layout; the cells and
+    /// brackets fill it). Values outside the layout are a data error naming the statistic.
+    public static func decode(after: StatisticTable, cells: StatisticTable, lastAges: StatisticTable, brackets: StatisticTable?,
+                              options o: CohortOptions, observationEnd obs: Day) throws -> CohortStatistics {
+        func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
+            guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
+            return v
+        }
+        let lc = try lastAges.ints("cohort"), la = try lastAges.ints("last_age"), ln = try lastAges.ints("customers")
+        let lf = try lastAges.ints("first_acquired"), ll = try lastAges.ints("last_acquired")
+        var earliest = Int64.max
+        for i in 0..<lastAges.rowCount { earliest = min(earliest, try need(lf[i], lastAges, "first_acquired", i)) }
+        guard earliest != .max else {
+            throw WarehouseError.data("no customer was acquired on or before \(Civil.iso(obs))", hint: nil)
+        }
+        let layout = try CohortStatistics.layout(groups: 1, earliestAcquisition: Day(earliest), asOf: obs, options: o)
+        var st = CohortStatistics(groups: ["all"], firstCohort: layout.firstCohort, cohorts: layout.cohorts, ages: layout.ages,
+                                  brackets: o.brackets?.count ?? 0)
+        let A = st.ages
+        func key(_ t: StatisticTable, _ cohort: Int64?, _ row: Int) throws -> Int {
+            let k = Int(try need(cohort, t, "cohort", row)) - Int(st.firstCohort)
+            guard k >= 0 && k < st.cohorts else {
+                throw WarehouseError.data("statistic \(t.name): cohort \(cohort!) in row \(row + 1) is outside \(st.firstCohort)…\(Int(st.firstCohort) + st.cohorts - 1)", hint: nil)
+            }
+            return k
+        }
+        func cell(_ t: StatisticTable, _ k: Int, _ age: Int64?, _ row: Int) throws -> Int {
+            let a = Int(try need(age, t, "age", row))
+            guard a >= 0 && a < A else { throw WarehouseError.data("statistic \(t.name): age \(a) in row \(row + 1) is outside 0…\(A - 1)", hint: nil) }
+            return k * A + a
+        }
+        for i in 0..<lastAges.rowCount {
+            let k = try key(lastAges, lc[i], i)
+            let n = Int32(try need(ln[i], lastAges, "customers", i))
+            st.size[k] += n
+            st.unbounded[try cell(lastAges, k, la[i], i)] += n
+            st.firstAcquired[k] = min(st.firstAcquired[k], Day(try need(lf[i], lastAges, "first_acquired", i)))
+            st.lastAcquired[k] = max(st.lastAcquired[k], Day(try need(ll[i], lastAges, "last_acquired", i)))
+        }
+        for k in 0..<st.keys {   // customers whose last age is ≥ age
+            var s: Int32 = 0
+            for a in stride(from: A - 1, through: 0, by: -1) { s += st.unbounded[k * A + a]; st.unbounded[k * A + a] = s }
+        }
+        let cc = try cells.ints("cohort"), ca = try cells.ints("age"), cn = try cells.ints("customers")
+        let co = try cells.ints("orders"), cr = try cells.ints("revenue_cents")
+        for i in 0..<cells.rowCount {
+            let c = try cell(cells, try key(cells, cc[i], i), ca[i], i)
+            st.customers[c] = Int32(try need(cn[i], cells, "customers", i))
+            st.orders[c] = Int32(try need(co[i], cells, "orders", i))
+            st.revenue[c] = Double(try need(cr[i], cells, "revenue_cents", i)) / 100
+        }
+        if let t = brackets {
+            let bc = try t.ints("cohort"), bb = try t.ints("bracket"), bn = try t.ints("customers")
+            let B = o.brackets?.count ?? 0
+            for i in 0..<t.rowCount {
+                let k = try key(t, bc[i], i), b = Int(try need(bb[i], t, "bracket", i))
+                guard b >= 0 && b < B else { throw WarehouseError.data("statistic \(t.name): bracket \(b) in row \(i + 1) is outside 0…\(B - 1)", hint: nil) }
+                st.brackets[k * B + b] = Int32(try need(bn[i], t, "customers", i))
+            }
+        }
+        st.rowsAfterEnd = Int(try after.ints("row_count").first.flatMap { $0 } ?? 0)
+        return st
+    }
+}
