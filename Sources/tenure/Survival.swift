@@ -45,6 +45,7 @@ struct Survival: ParsableCommand {
           tenure survival data/ --covariates age,plan --strata region --penalty 0.5
           tenure survival data/ --covariates age,plan --format json -o cox.json
           tenure survival data/ --curve --format csv -o km.csv
+          tenure survival "postgres://analyst@db/crm?schema=crm" --churn-after 90d   (reduced in the engine)
         """)
 
     @OptionGroup var data: DataOptions
@@ -96,6 +97,8 @@ struct Survival: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
+
     func validate() throws {
         if contractual && churnAfter != nil {
             throw ValidationError("--contractual and --churn-after are two different churn definitions; give one.")
@@ -128,6 +131,7 @@ struct Survival: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if try runInWarehouse() { return }
             let clock = timing.clock()
             let dataset = try data.load(rejectsNextTo: output.output)
             clock.lap("load")

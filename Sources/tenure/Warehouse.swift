@@ -4,6 +4,7 @@ import TenureCohorts
 import TenureData
 import TenureLifetime
 import TenureRegression
+import TenureSurvival
 import TenureReport
 import TenureWarehouse
 
@@ -160,6 +161,37 @@ extension Cohorts {
         var result = try CohortAnalysis.run(statistics: st, options: o, asOf: run.observationEnd, source: tables.table("transactions"))
         result.notes.append("Reduced in \(run.executor.sourceDescription): cohorts by first purchase; orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
         try output.emit(result)
+        return true
+    }
+}
+
+extension Survival {
+    /// `tenure survival --churn-after G` over `postgres://`, `--emit-sql` or `--aggregates`: the
+    /// event table (`SurvivalQueries`) is reduced in the engine; Kaplan–Meier, median, RMST, horizons
+    /// and rendering are the CSV path's. Contractual churn, `--by`, `--strata` and Cox need each
+    /// customer's rows or attributes and are refused. Returns false for a CSV directory.
+    func runInWarehouse() throws -> Bool {
+        guard warehouse.applies(to: data.data) else { return false }
+        guard let churnAfter else {
+            throw ValidationError("survival in warehouse mode reads churn from purchases: give --churn-after DURATION (e.g. 90d); contractual churn is not reduced in SQL yet.")
+        }
+        if by != nil || strata != nil || covariates != nil {
+            throw ValidationError("--by, --strata and --covariates are not available for survival in warehouse mode yet (each customer's attributes are not reduced in SQL).")
+        }
+        let loadOptions = try data.loadOptions()
+        let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
+        var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
+        settings["churn_after_days"] = String(churnAfter.days)
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+                                              command: "survival", queries: { q, end in
+            [SurvivalQueries(transactions: q, gapDays: churnAfter.days).events(observationEnd: end)]
+        }) else { return true }
+        let queries = SurvivalQueries(transactions: run.source.queries, gapDays: churnAfter.days)
+        let table = try queries.table(try run.executor.run(queries.events(observationEnd: run.observationEnd)))
+        var result = try SurvivalAnalysis.run(table: table, definition: .inactivity(gapDays: churnAfter.days),
+                                              asOf: run.observationEnd, options: options)
+        result.notes.append("Reduced in \(run.executor.sourceDescription): the event table (lifetimes in days, churned and censored counts).")
+        try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true
     }
 }

@@ -7,6 +7,7 @@
 #      several time units, holdouts and models;
 #   1b. `tenure cohorts postgres://…` equals `tenure cohorts DIR` (transactions only) for every period and
 #      window, brackets and the sBG forecast;
+#   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event table);
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
 #   3. the emitted duckdb SQL, run by DuckDB on the CSV files, fed back with --aggregates, equals the
 #      CSV path; the bigquery and snowflake SQL parse with sqlglot;
@@ -110,6 +111,31 @@ for args in "" "--period week" "--period day" "--period quarter --forecast 4" "-
 done
 echo "85-warehouse: $n cohorts runs over postgres:// (typed, all-text, sharded) equal the CSV path"
 
+# 1c. survival with churn from purchases: the event table reduced in the engine gives the CSV
+# path's Kaplan–Meier, median, RMST and horizons (fractional gaps put churn times off the day grid)
+n=0
+for args in "--churn-after 90d" "--churn-after 45.5d --unit week --horizons 30d,90d" "--churn-after 6m --unit month --tau 12m"; do
+  # shellcheck disable=SC2086
+  "$BIN" survival "$tmp/tx-only" --as-of "$ASOF" $args --format json -o "$tmp/csv-surv.json"
+  for src in PLAIN RAW SHARDED; do
+    # shellcheck disable=SC2086
+    "$BIN" survival "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-surv.json"
+    python3 - "$tmp/pg-surv.json" "$tmp/csv-surv.json" <<'PY' || fail "survival $src $args: warehouse result differs from the CSV path"
+import json, sys
+a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
+a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
+if a != b:
+    for k in a:
+        if a[k] != b.get(k): print(k, str(a[k])[:200], "|", str(b.get(k))[:200])
+    sys.exit(1)
+PY
+    n=$((n + 1))
+  done
+done
+echo "85-warehouse: $n survival runs over postgres:// (typed, all-text, sharded) equal the CSV path"
+if "$BIN" survival "$PLAIN" --as-of "$ASOF" 2>"$tmp/err" >/dev/null; then fail "survival without --churn-after ran in warehouse mode"; fi
+grep -q -- "--churn-after" "$tmp/err" || { cat "$tmp/err"; fail "survival without --churn-after: unclear refusal"; }
+
 # 2. the shards run the GROUP BY
 "$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
 plan=$( { echo "EXPLAIN (VERBOSE, COSTS OFF)"; sed '/^--/d' "$tmp/sql-pg/rfm_customers.sql"; } | "${PSQL[@]}" -p 55433)
@@ -163,6 +189,7 @@ PY
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3
+  "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --churn-after 45.5d
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot
 for f in glob.glob(sys.argv[1] + "/*.sql"):

@@ -18,6 +18,19 @@ public protocol RepeatPurchaseModel: Sendable {
     func logLikelihood(x: Int32, tx: Double, T: Double) -> Double
 }
 
+/// BG/NBD and MBG/NBD: the four parameters (r, α) of the purchase rate and (a, b) of the dropout
+/// probability, in `fit.estimates` order.
+public protocol BetaGeometricFamily {
+    var fit: MLEFit { get }
+}
+
+extension BetaGeometricFamily {
+    public var r: Double { fit.estimates[0] }
+    public var alpha: Double { fit.estimates[1] }
+    public var a: Double { fit.estimates[2] }
+    public var b: Double { fit.estimates[3] }
+}
+
 /// BG/NBD (Fader, Hardie & Lee 2005): purchases Poisson(λ) while alive, λ ~ Gamma(r, α); after each
 /// purchase the customer drops out with probability p ~ Beta(a, b).
 ///
@@ -26,13 +39,9 @@ public protocol RepeatPurchaseModel: Sendable {
 ///   + ln[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+tx)^−(r+x)]`.
 /// Fitted on unique patterns with weights; the gradient and the Hessian are analytic (digamma and
 /// trigamma of the x-only terms, cached per distinct x; see `negLogLikelihood(_:_:_:_:)`).
-public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
+public struct BGNBDModel: RepeatPurchaseModel, BetaGeometricFamily, Codable, Equatable {
     public static let name = "bgnbd"
     public var fit: MLEFit
-    public var r: Double { fit.estimates[0] }
-    public var alpha: Double { fit.estimates[1] }
-    public var a: Double { fit.estimates[2] }
-    public var b: Double { fit.estimates[3] }
 
     public init(fit: MLEFit) { self.fit = fit }
     /// A model at given parameters (no covariance), e.g. for scenario simulation.
@@ -41,10 +50,9 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
                      logLikelihood: .nan, observations: 0, patterns: 0, iterations: 0, gradientNorm: 0)
     }
 
-    /// Total −log L and its gradient in (r, α, a, b) over weighted patterns.
-    static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ byX: WeightsByX, _ g: inout [Double]) -> Double {
-        let r = th[0], al = th[1], a = th[2], b = th[3]
-        guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
+    /// The terms of log L that depend on x alone (Σ over distinct x, weighted by customers) and their
+    /// gradient in (r, α, a, b): (ll, ∂r, ∂α, ∂a, ∂b).
+    static func xTerms(r: Double, alpha al: Double, a: Double, b: Double, _ byX: WeightsByX) -> (Double, Double, Double, Double, Double) {
         var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
         let lgr = Special.logGamma(r), psr = Special.digamma(r)
         let lgab = Special.logGamma(a + b), psab = Special.digamma(a + b)
@@ -59,6 +67,14 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
             ga += w * (psab - psabx)
             gb += w * (psab + Special.digamma(b + xd) - psb - psabx)
         }
+        return (ll, gr, gal, ga, gb)
+    }
+
+    /// Total −log L and its gradient in (r, α, a, b) over weighted patterns.
+    static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ byX: WeightsByX, _ g: inout [Double]) -> Double {
+        let r = th[0], al = th[1], a = th[2], b = th[3]
+        guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
+        var (ll, gr, gal, ga, gb) = xTerms(r: r, alpha: al, a: a, b: b, byX)
         let la = Foundation.log(a)
         d.x.withUnsafeBufferPointer { xs in d.tx.withUnsafeBufferPointer { txs in
         d.T.withUnsafeBufferPointer { Ts in d.weight.withUnsafeBufferPointer { ws in
@@ -151,22 +167,11 @@ public struct BGNBDModel: RepeatPurchaseModel, Codable, Equatable {
     static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double]) -> Double {
         let r = th[0], al = th[1], a = th[2], b = th[3]
         guard r > 0, al > 0, a > 0, b > 0 else { g = [.nan, .nan, .nan, .nan]; return .nan }
-        var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
         let byX = p.byX
-        let lgr = Special.logGamma(r), psr = Special.digamma(r)
-        let lgab = Special.logGamma(a + b), psab = Special.digamma(a + b)
-        let lgb = Special.logGamma(b), psb = Special.digamma(b)
-        let lal = Foundation.log(al)
+        var (ll, gr, gal, ga, gb) = xTerms(r: r, alpha: al, a: a, b: b, byX)
         var lbx = [Double](repeating: 0, count: byX.maxX + 1), ibx = lbx
-        for x in 0...byX.maxX where byX.w[x] > 0 {
-            let w = byX.w[x], xd = Double(x)
-            ll += w * (Special.logGamma(r + xd) - lgr + r * lal + lgab + Special.logGamma(b + xd) - lgb - Special.logGamma(a + b + xd))
-            gr += w * (Special.digamma(r + xd) - psr + lal)
-            gal += w * r / al
-            let psabx = Special.digamma(a + b + xd)
-            ga += w * (psab - psabx)
-            gb += w * (psab + Special.digamma(b + xd) - psb - psabx)
-            if x > 0 { lbx[x] = Foundation.log(b + xd - 1); ibx[x] = 1 / (b + xd - 1) }
+        for x in 1..<max(1, byX.maxX + 1) where byX.w[x] > 0 {
+            lbx[x] = Foundation.log(b + Double(x) - 1); ibx[x] = 1 / (b + Double(x) - 1)
         }
         let lT = p.tValues.map { Foundation.log(al + $0) }, iT = p.tValues.map { 1 / (al + $0) }
         let lX = p.txValues.map { Foundation.log(al + $0) }, iX = p.txValues.map { 1 / (al + $0) }

@@ -7,13 +7,9 @@ import TenureNumerics
 /// Log-likelihood, as lifetimes' `ModifiedBetaGeoFitter`:
 /// `ln Γ(r+x) − ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x+1) − ln Γ(b) − ln Γ(a+b+x+1)
 ///   − (r+x) ln(α+T) + ln(1 + e^A₄)`, `A₄ = ln a − ln(b+x) + (r+x)(ln(α+T) − ln(α+tx))`.
-public struct MBGNBDModel: RepeatPurchaseModel, Codable, Equatable {
+public struct MBGNBDModel: RepeatPurchaseModel, BetaGeometricFamily, Codable, Equatable {
     public static let name = "mbgnbd"
     public var fit: MLEFit
-    public var r: Double { fit.estimates[0] }
-    public var alpha: Double { fit.estimates[1] }
-    public var a: Double { fit.estimates[2] }
-    public var b: Double { fit.estimates[3] }
     public init(fit: MLEFit) { self.fit = fit }
 
     static func negLogLikelihood(_ th: [Double], _ d: RFMPatterns, _ byX: WeightsByX, _ g: inout [Double]) -> Double {

@@ -90,14 +90,10 @@ public struct Baseline: Sendable, Codable {
 
     public enum Curve: Sendable { case purchases, spend, alive, newCustomer }
 
-    subscript(_ c: Curve) -> [Double] {
-        switch c {
-        case .purchases: return purchases
-        case .spend: return spend
-        case .alive: return alive
-        case .newCustomer: return newCustomer
-        }
-    }
+    /// The four curves as one value (shares the arrays, copies nothing).
+    var curves: CurveSet { CurveSet(purchases: purchases, spend: spend, alive: alive, newCustomer: newCustomer) }
+
+    subscript(_ c: Curve) -> [Double] { curves[c] }
 
     public init(step: Double, curves: CurveSet, meanSpend: Double, customers: Int, aliveNow: Double, newPerMonth: Double) {
         self.step = step; self.purchases = curves.purchases; self.spend = curves.spend; self.alive = curves.alive

@@ -101,7 +101,6 @@ public enum SurvivalAnalysis {
             throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(d.asOf))")
         }
         lap("events")
-        let unit = o.unit.days
         let sample = churn.sample
         // groups
         var groupCodes: [Int32]? = nil, groupLevels = ["all"]
@@ -130,23 +129,7 @@ public enum SurvivalAnalysis {
                                               confidenceType: o.confidenceType, level: o.confidenceLevel))
         }
         lap("kaplan-meier")
-        let lastTimes = curves.compactMap { $0.time.last }
-        let tauDays = o.tau?.days ?? (lastTimes.min() ?? 0)
-        var groups: [SurvivalGroup] = []
-        for (k, name) in groupLevels.enumerated() where curves[k].subjects > 0 {
-            var c = curves[k]
-            var sm = SurvivalSummary(curve: c, tau: tauDays)
-            let hz = Horizons.evaluate(c, at: o.horizons.map(\.days))
-            let rt = Horizons.evaluate(c, at: Horizons.niceGrid(upTo: (lastTimes.max() ?? 0) / unit).map { $0 * unit })
-            if unit != 1 {
-                c.time = c.time.map { $0 / unit }
-                sm.median /= unit; sm.medianLower /= unit; sm.medianUpper /= unit
-                sm.rmst /= unit; sm.rmstSE /= unit; sm.tau /= unit
-            }
-            func scaled(_ h: [HorizonPoint]) -> [HorizonPoint] { h.map { var p = $0; p.time /= unit; return p } }
-            groups.append(SurvivalGroup(name: name, subjects: c.subjects, events: c.eventCount, summary: sm,
-                                        horizons: scaled(hz), riskTable: scaled(rt), curve: c))
-        }
+        let groups = summarise(curves, levels: groupLevels, options: o)
         var logRank: LogRankTest? = nil
         if let gc = groupCodes, groups.count >= 2 {
             logRank = try LogRank.test(sample, group: gc, levels: groupLevels, strata: strataCodes)
@@ -190,5 +173,43 @@ public enum SurvivalAnalysis {
                                groups: groups, logRank: logRank, cox: cox)
         r.notes = notes
         return r
+    }
+
+    /// Per group with subjects: the curve in `o.unit`, its median and RMST (τ = `o.tau`, else the
+    /// shortest group's last time), the horizons asked for and the risk table on a round grid.
+    static func summarise(_ curves: [KaplanMeierCurve], levels: [String], options o: SurvivalOptions) -> [SurvivalGroup] {
+        let unit = o.unit.days
+        let lastTimes = curves.compactMap { $0.time.last }
+        let tauDays = o.tau?.days ?? (lastTimes.min() ?? 0)
+        var groups: [SurvivalGroup] = []
+        for (k, name) in levels.enumerated() where curves[k].subjects > 0 {
+            var c = curves[k]
+            var sm = SurvivalSummary(curve: c, tau: tauDays)
+            let hz = Horizons.evaluate(c, at: o.horizons.map(\.days))
+            let rt = Horizons.evaluate(c, at: Horizons.niceGrid(upTo: (lastTimes.max() ?? 0) / unit).map { $0 * unit })
+            if unit != 1 {
+                c.time = c.time.map { $0 / unit }
+                sm.median /= unit; sm.medianLower /= unit; sm.medianUpper /= unit
+                sm.rmst /= unit; sm.rmstSE /= unit; sm.tau /= unit
+            }
+            func scaled(_ h: [HorizonPoint]) -> [HorizonPoint] { h.map { var p = $0; p.time /= unit; return p } }
+            groups.append(SurvivalGroup(name: name, subjects: c.subjects, events: c.eventCount, summary: sm,
+                                        horizons: scaled(hz), riskTable: scaled(rt), curve: c))
+        }
+        return groups
+    }
+
+    /// The fit alone, from an event table reduced elsewhere (a warehouse): one group, the
+    /// Kaplan–Meier curve and its summaries, equal to `run` on the data the table came from (no `--by`,
+    /// `--strata` or Cox: they need each subject's attributes).
+    public static func run(table: EventTable, definition: ChurnDefinition, asOf: Day, options o: SurvivalOptions) throws -> SurvivalResult {
+        guard table.total > 0 else {
+            throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(asOf))")
+        }
+        let curve = KaplanMeier.fit(table: table, confidenceType: o.confidenceType, level: o.confidenceLevel)
+        return SurvivalResult(churnDefinition: definition.description, unit: o.unit, asOf: Civil.iso(asOf),
+                              subjects: table.total, events: table.events.reduce(0, +), byColumn: nil, strataColumn: nil,
+                              confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
+                              groups: summarise([curve], levels: ["all"], options: o), logRank: nil, cox: nil)
     }
 }
