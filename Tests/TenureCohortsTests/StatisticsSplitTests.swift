@@ -21,6 +21,7 @@ import TenureData
         #expect(back == st)
         let split = try CohortAnalysis.run(statistics: back, options: o, asOf: ds.asOf, basis: direct.cohortBasis, source: ds.source)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         #expect(String(decoding: try enc.encode(split), as: UTF8.self) == String(decoding: try enc.encode(direct), as: UTF8.self))
     }
 

@@ -110,7 +110,10 @@ enum KPIFixture {
                 guard let w = want[v.id] else { continue }
                 let where_ = "\(label) \(v.id)"
                 if let x = w.value {
-                    #expect(close(v.value, x, tol: 1e-9), "\(where_): got \(String(describing: v.value)) want \(x) (\(v.unavailable ?? ""))")
+                    // the model CLV (and CLV:CAC) come from a BG/NBD fit at its boundary on the fixture's 300
+                    // customers, where the optimum is flat: another CPU's BLAS moves it by ~2e-9 relative
+                    let tol = ["clv", "clv_cac_ratio"].contains(v.id) ? 1e-7 : 1e-9
+                    #expect(close(v.value, x, tol: tol), "\(where_): got \(String(describing: v.value)) want \(x) (\(v.unavailable ?? ""))")
                     if let n = w.n { #expect(v.n == n, "\(where_) n: got \(String(describing: v.n)) want \(n)") }
                     if let lo = w.lower { #expect(close(v.lower, lo, tol: 1e-8), "\(where_) lower") }
                     if let hi = w.upper { #expect(close(v.upper, hi, tol: 1e-8), "\(where_) upper") }

@@ -6,9 +6,11 @@ import TenureNumerics
 
 /// notebooks-export/<name>/ must be what `scripts/export-notebooks.sh` writes today from
 /// datasets/<name>/: the test rebuilds each report in-process, exactly as `tenure report
-/// datasets/<name> --formats ipynb` does, and compares every file. Numbers are compared to 1e-9
-/// relative so a different BLAS kernel on another CPU does not count as stale; any other
-/// difference does. Regenerate with `make notebooks`.
+/// datasets/<name> --formats ipynb` does, and compares every file. Numbers are compared to 1e-6
+/// relative so a different BLAS kernel on another CPU does not count as stale (the sample's BG/NBD
+/// fit sits at its boundary, where the optimum is flat: across two machines its CLV moved by 8e-9,
+/// and the Poisson GLM stopped after 12 IRLS iterations on one and 13 on the other, which is also
+/// allowed); any other difference does. Regenerate with `make notebooks`.
 @Suite struct NotebookExportTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -62,11 +64,14 @@ import TenureNumerics
         return out
     }
 
-    /// nil when `a` and `b` are equal up to numbers within 1e-9 relative; else where they differ.
+    /// nil when `a` and `b` are equal up to numbers within 1e-6 relative; else where they differ.
     static func firstDifference(_ a: String, _ b: String) -> String? {
         let ta = tokens(a), tb = tokens(b)
         for i in 0..<min(ta.count, tb.count) where ta[i] != tb[i] {
-            if let x = Double(ta[i]), let y = Double(tb[i]), abs(x - y) <= 1e-9 * max(abs(x), abs(y)) { continue }
+            if let x = Double(ta[i]), let y = Double(tb[i]), abs(x - y) <= 1e-6 * max(abs(x), abs(y)) { continue }
+            // an iteration count may stop one step apart when the convergence test sits at its threshold
+            if let x = Int(ta[i]), let y = Int(tb[i]), abs(x - y) <= 1, i + 1 < ta.count,
+               ta[i + 1].hasPrefix(" IRLS iterations") || ta[i + 1].hasPrefix(" iterations") { continue }
             return "token \(i): committed '\(ta[i].prefix(80))', fresh '\(tb[i].prefix(80))'"
         }
         return ta.count == tb.count ? nil : "lengths differ (\(ta.count) vs \(tb.count) tokens)"

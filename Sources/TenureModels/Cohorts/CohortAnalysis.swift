@@ -257,6 +257,8 @@ final class Engine {
             }
         }
         st.rowsAfterEnd = ignored
+        st.notes = notes
+        notes = []
         return (st, basis)
     }
 
@@ -264,7 +266,8 @@ final class Engine {
     /// contractual part when the dataset has subscriptions, the forecasts and the MRR movements.
     func assemble(_ st: CohortStatistics, basis: String) throws -> CohortResult {
         pMin = st.firstCohort; slots = st.cohorts; ages = st.ages
-        if st.rowsAfterEnd > 0 { notes.insert("\(st.rowsAfterEnd) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.", at: 0) }
+        if st.rowsAfterEnd > 0 { notes.append("\(st.rowsAfterEnd) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
+        notes += st.notes
         if st.rowsBeforeAcquisition > 0 { notes.append("\(st.rowsBeforeAcquisition) transaction(s) dated before their customer's acquisition (\(basis)) were left out.") }
         var groups = buildGroups(st)
         if let subs = ds.subscriptions, subs.count > 0 {

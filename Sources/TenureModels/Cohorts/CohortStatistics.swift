@@ -36,6 +36,8 @@ public struct CohortStatistics: Sendable, Codable, Equatable {
     /// Transactions left out: after the end of observation, and dated before their customer's acquisition.
     public var rowsAfterEnd: Int
     public var rowsBeforeAcquisition: Int
+    /// Other notes of the reduction for the user (e.g. customers without a signup_date, left out).
+    public var notes: [String] = []
 
     public init(groups: [String], firstCohort: Int32, cohorts: Int, ages: Int, brackets: Int) {
         self.groups = groups; self.firstCohort = firstCohort; self.cohorts = cohorts; self.ages = ages

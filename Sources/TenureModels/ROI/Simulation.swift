@@ -103,7 +103,9 @@ public struct TornadoBar: Sendable, Codable, Equatable {
 
 public enum Sensitivity {
     /// Tornado bars for every uncertain input, plus the model parameters (±1.2816 sd along each
-    /// parameter, the same 10/90 percentiles), sorted by swing, largest first.
+    /// parameter, the same 10/90 percentiles), sorted by swing, largest first. Swings equal to 1e-9
+    /// of the largest count as tied and keep the inputs' order, so bars of equal swing (in exact
+    /// arithmetic) do not swap with the last bits of another CPU's BLAS.
     public static func tornado(_ s: ScenarioFile.Scenario, timing: (cost: ScenarioFile.Timing, margin: ScenarioFile.Timing),
                                baseline: Baseline) -> [TornadoBar] {
         let center = ScenarioDraw(center: s)
@@ -136,7 +138,11 @@ public enum Sensitivity {
                 bars.append(TornadoBar(input: "model: \(name)", lowValue: -sd, highValue: sd, npvAtLow: npv(a), npvAtHigh: npv(b)))
             }
         }
-        return bars.sorted { $0.swing > $1.swing }
+        let scale = bars.map(\.swing).max() ?? 0
+        func key(_ b: TornadoBar) -> Double { scale > 0 ? (b.swing / scale * 1e9).rounded() : 0 }
+        return bars.enumerated().sorted { (x, y) in
+            key(x.element) != key(y.element) ? key(x.element) > key(y.element) : x.offset < y.offset
+        }.map(\.element)
     }
 
     /// The multiplier k on every effect (center values, costs fixed) at which NPV = 0, by bisection;
