@@ -36,7 +36,10 @@ def cmp(got, want, label):
             if v.get("value") is not None or not v.get("unavailable"): bad.append((label, v["id"], v.get("value"), None))
         else:
             x = v.get("value")
-            if x is None or abs(x - w["value"]) > 1e-9 * max(1, abs(w["value"])): bad.append((label, v["id"], x, w["value"]))
+            # the model CLV (and CLV:CAC) come from a BG/NBD fit at its boundary on 300 customers, where the
+            # optimum is flat: another CPU's BLAS moves it by ~2e-9 relative
+            tol = 1e-7 if v["id"] in ("clv", "clv_cac_ratio") else 1e-9
+            if x is None or abs(x - w["value"]) > tol * max(1, abs(w["value"])): bad.append((label, v["id"], x, w["value"]))
 cmp(r["overall"], e["overall"], "overall")
 for g in r["by_period"]: cmp(g["kpis"], e["periods"][g["key"]], g["key"])
 for g in r["by_segment"]: cmp(g["kpis"], e["segments"][g["key"]], g["key"])
