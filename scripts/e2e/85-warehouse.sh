@@ -145,27 +145,8 @@ echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p1 .*GROUP 
 echo "85-warehouse: EXPLAIN shows the customer × period GROUP BY pushed to both shards"
 
 # 3. emitted SQL on DuckDB, read back with --aggregates; other dialects parse
-"$BIN" clv "crm" --emit-sql duckdb --out "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL"
-python3 - "$tmp/gen" "$tmp/sql-duck" <<'PY' || fail "duckdb could not run the emitted SQL"
-import duckdb, glob, os, sys
-gen, d = sys.argv[1], sys.argv[2]
-con = duckdb.connect()
-con.execute("CREATE SCHEMA crm")
-con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)'}})")
-for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
-    sql = open(f).read()
-    out = f[:-4] + ".csv"
-    con.execute(f"COPY ({sql.strip().rstrip(';')}) TO '{out}' (HEADER, DELIMITER ',')")
-PY
-"$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL" --format json -o "$tmp/duck.json"
-"$BIN" clv "$tmp/gen" --as-of "$ASOF" --calibration-end "$CAL" --regression off --format json -o "$tmp/csv-holdout2.json"
-compare "$tmp/csv-holdout2.json" "$tmp/duck.json" "duckdb --aggregates"
-if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -o "$tmp/x.json" 2>"$tmp/err"; then
-  fail "--aggregates accepted settings that differ from --emit-sql's"
-fi
-grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
-"$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7
-python3 - "$tmp/gen" "$tmp/sql-duck-cohorts" <<'PY' || fail "duckdb could not run the emitted cohort SQL"
+duck_run() { # DIR: runs every DIR/NAME.sql on DuckDB over the generated transactions, saving DIR/NAME.csv
+  python3 - "$tmp/gen" "$1" <<'PY' || fail "duckdb could not run the SQL emitted into $1"
 import duckdb, glob, os, sys
 gen, d = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
@@ -174,6 +155,18 @@ con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/tra
 for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
     con.execute(f"COPY ({open(f).read().strip().rstrip(';')}) TO '{f[:-4]}.csv' (HEADER, DELIMITER ',')")
 PY
+}
+"$BIN" clv "crm" --emit-sql duckdb --out "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL"
+duck_run "$tmp/sql-duck"
+"$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --calibration-end "$CAL" --format json -o "$tmp/duck.json"
+"$BIN" clv "$tmp/gen" --as-of "$ASOF" --calibration-end "$CAL" --regression off --format json -o "$tmp/csv-holdout2.json"
+compare "$tmp/csv-holdout2.json" "$tmp/duck.json" "duckdb --aggregates"
+if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -o "$tmp/x.json" 2>"$tmp/err"; then
+  fail "--aggregates accepted settings that differ from --emit-sql's"
+fi
+grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
+"$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7
+duck_run "$tmp/sql-duck-cohorts"
 "$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7 --format json -o "$tmp/duck-cohorts.json"
 "$BIN" cohorts "$tmp/tx-only" --as-of "$ASOF" --cohort-by first-purchase --period week --brackets 0,1-3,4-7 --format json -o "$tmp/csv-cohorts-week.json"
 # no mapping names order_id, so the emitted queries count rows as orders: compare everything else
@@ -186,6 +179,16 @@ def strip(x):
     return x
 assert strip(a) == strip(b)
 PY
+"$BIN" survival "crm" --emit-sql duckdb --out "$tmp/sql-duck-surv" --as-of "$ASOF" --churn-after 45.5d
+duck_run "$tmp/sql-duck-surv"
+"$BIN" survival "crm" --aggregates "$tmp/sql-duck-surv" --as-of "$ASOF" --churn-after 45.5d --format json -o "$tmp/duck-surv.json"
+"$BIN" survival "$tmp/tx-only" --as-of "$ASOF" --churn-after 45.5d --format json -o "$tmp/csv-surv-45.json"
+python3 - "$tmp/duck-surv.json" "$tmp/csv-surv-45.json" <<'PY' || fail "duckdb --aggregates survival differs from the CSV path"
+import json, sys
+a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
+a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
+assert a == b
+PY
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3
@@ -196,7 +199,7 @@ for f in glob.glob(sys.argv[1] + "/*.sql"):
     sqlglot.parse_one(open(f).read().strip().rstrip(";"), read=sys.argv[2])
 PY
 done
-echo "85-warehouse: emitted duckdb SQL (clv, cohorts) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
+echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
 
 # 4. bad input: one clear line, exit 69/65, no output
 expect() { # code pattern label -- args
