@@ -19,10 +19,34 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID())").path
         #expect(mkfifo(path, 0o600) == 0)
         defer { unlink(path) }
-        let reader = Thread { _ = try? String(contentsOfFile: path, encoding: .utf8) }
+        // The reader drains the FIFO to end of file with plain read(2): Foundation's file reading may
+        // size the file by fstat (0 for a FIFO) and close early, and the writer then dies of SIGPIPE.
+        let received = Received()
+        let done = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            defer { done.signal() }
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                received.append(buffer[0..<n])
+            }
+        }
         reader.start()
         try AtomicFile.write("through the pipe\n", to: path)
+        done.wait()
+        #expect(received.text == "through the pipe\n")
         var st = stat()
         #expect(stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO)
     }
+}
+
+private final class Received: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    func append(_ b: ArraySlice<UInt8>) { lock.lock(); bytes += b; lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: bytes, as: UTF8.self) }
 }
