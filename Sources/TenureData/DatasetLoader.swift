@@ -21,15 +21,35 @@ public enum DatasetLoader {
 
     public static func load(directory: String, options: LoadOptions = LoadOptions()) throws -> Loaded {
         try checkDirectory(directory)
+        let imported = try options.schema.sources.map { try SourceImporter.run(directory: directory, mapping: $0, onInvalid: options.onInvalid) }
+        return try load(directory: directory, imported: imported, options: options)
+    }
+
+    /// Reads each table from its import when there is one, else from its canonical file; every
+    /// problem is reported at the export's file and line.
+    public static func load(directory: String, imported: ImportedTables?, options: LoadOptions) throws -> Loaded {
+        do { return try read(directory: directory, imported: imported, options: options) } catch let e as DataError {
+            throw imported?.relocate(e) ?? e
+        }
+    }
+
+    static func read(directory: String, imported: ImportedTables?, options: LoadOptions) throws -> Loaded {
         var interner = ByteInterner(capacity: 1 << 14)
         var tables: [String: TableColumns] = [:]
-        var rejects: [RejectedRow] = []
+        var rejects: [RejectedRow] = imported?.rejects ?? []
         for spec in Tables.all {
-            let path = self.path(directory, spec.file)
-            guard try present(path) else { continue }
-            let t = try TableReader.read(spec, path: path, display: path, schema: options.schema, customers: &interner,
+            let t: TableColumns
+            if let it = imported?.tables[spec.table] {
+                t = try TableReader.read(spec, bytes: CSVBytes(bytes: it.csv), display: it.display, schema: Schema(), customers: &interner,
                                          onInvalid: options.onInvalid, threads: options.threads)
-            rejects += t.rejects
+                rejects += t.rejects.map { imported!.relocate($0) }
+            } else {
+                let path = self.path(directory, spec.file)
+                guard try present(path) else { continue }
+                t = try TableReader.read(spec, path: path, display: path, schema: options.schema, customers: &interner,
+                                         onInvalid: options.onInvalid, threads: options.threads)
+                rejects += t.rejects
+            }
             tables[spec.table] = t
         }
         guard tables.keys.contains(where: { $0 != "customers" && $0 != "marketing_spend" }) else {

@@ -29,7 +29,9 @@ public struct RejectedRow: Sendable, Codable, Equatable {
 /// ```
 public struct Schema: Sendable, Equatable {
     public var tables: [String: [String: String]]
-    public init(tables: [String: [String: String]] = [:]) { self.tables = tables }
+    /// Tables described as raw exports (files, filters, transforms), imported before reading.
+    public var sources: SourceMapping?
+    public init(tables: [String: [String: String]] = [:], sources: SourceMapping? = nil) { self.tables = tables; self.sources = sources }
     /// The header name to look for in `table` for canonical column `column`.
     public func name(of column: String, in table: String) -> String { tables[table]?[column] ?? column }
 }

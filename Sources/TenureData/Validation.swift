@@ -33,6 +33,8 @@ public struct TableSummary: Sendable {
 /// Every table's summary and every problem found, for `tenure validate`.
 public struct ValidationReport: Sendable {
     public var directory: String
+    /// What importing raw exports did, file by file (empty without a source mapping).
+    public var imported: [ImportedTables.FileSummary] = []
     public var tables: [TableSummary]
     /// Problems that belong to no single row (a missing directory or transactions.csv, an end of
     /// observation before the first transaction).
@@ -65,10 +67,31 @@ public enum DatasetValidator {
             report.datasetProblems.append(e)
             return report
         } catch { return report }
+        var imported: ImportedTables?
+        if let m = options.schema.sources {
+            do {
+                imported = try SourceImporter.run(directory: directory, mapping: m, onInvalid: .skip)
+                report.imported = imported!.files
+            } catch let e as DataError {
+                report.datasetProblems.append(e)
+                return report
+            } catch { return report }
+        }
         var interner = ByteInterner(capacity: 1 << 14)
         var read: [String: TableColumns] = [:]
         var latest = Day.min
         for spec in Tables.all {
+            if let it = imported?.tables[spec.table] {
+                var s = TableSummary(table: spec.table, file: it.display, present: true)
+                var o = options
+                o.schema = Schema()
+                let t = summarize(spec, &s, customers: &interner, options: o, bytes: { CSVBytes(bytes: it.csv) })
+                s.problems = it.rejects.map(\.error) + s.problems.map { imported!.relocate($0) }
+                s.rejects = it.rejects + s.rejects.map { imported!.relocate($0) }
+                if let t { read[spec.table] = t; if let last = s.lastDay { latest = max(latest, last) } }
+                report.tables.append(s)
+                continue
+            }
             let path = DatasetLoader.path(directory, spec.file)
             var s = TableSummary(table: spec.table, file: path, present: false)
             do { s.present = try DatasetLoader.present(path) } catch let e as DataError {

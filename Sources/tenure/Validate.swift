@@ -103,18 +103,15 @@ struct Validate: ParsableCommand {
     }
 
     static func render(_ r: ValidationReport) -> String {
-        func grouped(_ n: Int) -> String {
-            let s = String(n)
-            var out = ""
-            for (i, c) in s.reversed().enumerated() {
-                if i > 0 && i % 3 == 0 { out.append(",") }
-                out.append(c)
-            }
-            return String(out.reversed())
-        }
+        let grouped = ProblemGroups.grouped
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var out = "dataset \(r.directory)\n"
+        for f in r.imported {
+            out += "  \(f.file) → \(f.table): \(grouped(f.rowsRead)) rows read, \(grouped(f.rowsWritten)) kept"
+                + (f.refundRows > 0 ? " (+\(grouped(f.refundRows)) refund rows)" : "") + (f.rejected > 0 ? ", \(grouped(f.rejected)) with problems" : "") + "\n"
+            for x in f.removed { out += "      where \(x.filter): removed \(grouped(x.rows))\n" }
+        }
         if let asOf = r.asOf {
             out += "end of observation \(Civil.iso(asOf)) (\(r.asOfGiven ? "--as-of" : "latest date in the data"))\n"
         }
@@ -137,8 +134,8 @@ struct Validate: ParsableCommand {
         if all.isEmpty {
             out += "no problems found\n"
         } else {
-            out += "\n\(all.count) problem\(all.count == 1 ? "" : "s") found:\n"
-            for e in all { out += "  \(e)\n" }
+            out += "\n\(grouped(all.count)) problem\(all.count == 1 ? "" : "s") found:\n"
+            out += ProblemGroups.render(all)
         }
         return out
     }

@@ -22,7 +22,7 @@ struct Tenure: ParsableCommand {
           tenure clv data/ --model bgnbd --spend gamma-gamma --by segment
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Generate.self, Validate.self, Cohorts.self, Survival.self, CLV.self,
+        subcommands: [Demo.self, Generate.self, Validate.self, Import.self, SchemaHelp.self, Cohorts.self, Survival.self, CLV.self,
                       KPIs.self, ROI.self, Report.self]
     )
 }

@@ -125,7 +125,7 @@ public enum ReportWriter {
 
     /// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`, looked up at run time since
     /// Glibc's Swift overlay does not declare it). Without it: `a` renamed aside, `b` into place.
-    static func exchange(_ a: String, _ b: String) throws {
+    public static func exchange(_ a: String, _ b: String) throws {
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
         if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") {
             let renameat2 = unsafeBitCast(sym, to: RenameAt2.self)
@@ -139,7 +139,7 @@ public enum ReportWriter {
     }
 
     /// A new empty directory beside the target, named after it and this process.
-    static func makeStaging(parent: String, name: String) throws -> String {
+    public static func makeStaging(parent: String, name: String) throws -> String {
         var template = Array("\(parent)/.\(name).tmp-\(getpid())-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw OutputError(path: parent + "/" + name, code: errno)
@@ -148,7 +148,7 @@ public enum ReportWriter {
     }
 
     /// Removes staging directories of `name` whose process is gone (a run killed while writing).
-    static func removeAbandoned(parent: String, name: String) {
+    public static func removeAbandoned(parent: String, name: String) {
         let prefix = ".\(name).tmp-"
         for n in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where n.hasPrefix(prefix) {
             let rest = n.dropFirst(prefix.count)
