@@ -45,6 +45,11 @@ public enum SchemaFile {
             }
             var cols: [String: String] = [:]
             for (ck, cv) in m {
+                if let canon = ck.string, cv.string == nil, let near = Suggest.closest(canon, in: MappingParser.tableKeys) {
+                    throw DataError(.badSchema, file: file, line: ck.mark?.line ?? 0, column: "\(table).\(canon)",
+                                    expected: "a key of table \(table): \(MappingParser.tableKeys.joined(separator: ", ")), or `canonical_name: your_column_name` pairs",
+                                    hint: "did you mean '\(near)'?")
+                }
                 guard let canon = ck.string, let mine = cv.string else {
                     throw DataError(.badSchema, file: file, line: cv.mark?.line ?? 0, column: table,
                                     expected: "`canonical_name: your_column_name` pairs of strings",

@@ -70,6 +70,7 @@ public struct RowFilter: Sendable, Equatable, CustomStringConvertible {
             if let q = quote {
                 if c == q { quote = nil } else { cur.append(c) }
             } else if c == "'" || c == "\"" {
+                if cur.allSatisfy({ $0 == " " }) { cur = "" }
                 quote = c; quoted = true
             } else if c == "," {
                 out.append(quoted ? cur : cur.trimmingCharacters(in: .whitespaces)); cur = ""; quoted = false
