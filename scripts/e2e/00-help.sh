@@ -2,6 +2,6 @@
 # Every subcommand prints help with examples.
 set -euo pipefail
 BIN=$1
-for c in demo generate validate cohorts survival clv kpis roi report; do
+for c in demo generate validate import schema cohorts survival clv kpis roi report; do
   "$BIN" help "$c" >/dev/null
 done
