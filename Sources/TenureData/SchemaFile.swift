@@ -34,6 +34,18 @@ public enum SchemaFile {
                                 hint: Suggest.closest(table, in: known).map { "did you mean '\($0)'?" }
                                     ?? "the keys are tenure's table names; the values map their columns to yours")
             }
+            // Several exports of one table: a list of descriptions.
+            if let list = v.sequence {
+                for part in list {
+                    guard let pm = part.mapping, MappingParser.isSource(pm) else {
+                        throw DataError(.badSchema, file: file, line: part.mark?.line ?? 0, column: table,
+                                        expected: "each item of \(table) a description with `file:` and `columns:` (or `preset:`)")
+                    }
+                    sources.tables.append(try Presets.resolve(MappingParser.table(table, part, spec: spec, cx), given: MappingParser.givenKeys(part), cx))
+                }
+                anySource = true
+                continue
+            }
             guard let m = v.mapping else {
                 throw DataError(.badSchema, file: file, line: v.mark?.line ?? 0, column: table,
                                 expected: "a mapping such as `\(table): {customer_id: cust}`")
@@ -72,7 +84,8 @@ public enum SchemaFile {
                             expected: "a table described with `columns:` (timezone and currency apply to described sources)")
         }
         if anySource {
-            sources.tables.sort { a, b in Tables.all.firstIndex { $0.table == a.table }! < Tables.all.firstIndex { $0.table == b.table }! }
+            // Stable: parts of one table keep the file's order.
+            sources.tables = Tables.all.flatMap { spec in sources.tables.filter { $0.table == spec.table } }
         }
         return Schema(tables: tables, sources: anySource ? sources : nil)
     }

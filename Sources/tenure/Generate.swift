@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TenureReport
 import TenureSynth
+import TenureData
 
 /// `tenure generate`: a synthetic CRM dataset from known parameters, plus truth.json.
 struct Generate: ParsableCommand {
@@ -33,6 +34,7 @@ struct Generate: ParsableCommand {
           tenure generate --customers 3000000 --out /tmp/big --only-transactions
           tenure generate --customers 50000 --out out/data --tables transactions,customers,subscriptions
           tenure generate --customers 5000 --out /tmp/hostile --hostile-labels
+          tenure generate --customers 2000 --out /tmp/data --exports /tmp/exports
         """)
 
     @Option(help: "Number of customers (1 … 50,000,000). About 2.7 transactions per customer.")
@@ -54,6 +56,9 @@ struct Generate: ParsableCommand {
 
     @Flag(name: .customLong("hostile-labels"), help: "Give segments and a channel names full of HTML / CSV / Markdown specials (escaping tests).")
     var hostileLabels = false
+
+    @Option(help: ArgumentHelp("Also write the data as raw exports (Shopify orders, Stripe subscriptions, Zendesk tickets, HubSpot deals, Delighted NPS, ad costs) with crm.yaml, the mapping that imports them, into this directory.", valueName: "dir"))
+    var exports: String?
 
     @Flag(help: "Print nothing on success (no progress bar either).")
     var quiet = false
@@ -110,6 +115,14 @@ struct Generate: ParsableCommand {
                 bar.finish()
                 throw ValidationError(e.message)
             }
+            if let exports {
+                guard config.tables == Set(SynthConfig.Table.allCases), !hostileLabels else {
+                    throw ValidationError("--exports needs every table and plain labels (no --tables, --only-transactions or --hostile-labels).")
+                }
+                do { try ExportShapes.write(dataset: out, to: exports) } catch let e as DataError {
+                    throw OutputError(path: exports, reason: e.description)
+                }
+            }
             phases.start("")
             guard !quiet else { return }
             bar.finish()
@@ -119,6 +132,7 @@ struct Generate: ParsableCommand {
                 text += "  " + f.file.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(f.rows) rows\n"
             }
             text += "  truth.json  true parameters (BG/NBD r=\(data.truth.bgnbd.r) alpha=\(data.truth.bgnbd.alpha) a=\(data.truth.bgnbd.a) b=\(data.truth.bgnbd.b) per week; observation ends \(data.truth.observationEnd))\n"
+            if let exports { text += "  \(exports)/  the same data as raw exports, with crm.yaml (tenure import \(exports) --schema \(exports)/crm.yaml --out DIR)\n" }
             try StandardOutput.write(text)
         }
     }

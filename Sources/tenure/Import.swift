@@ -59,19 +59,20 @@ struct Import: ParsableCommand {
     }
 
     static func summary(_ imported: ImportedTables, loaded: DatasetLoader.Loaded, out: String) -> String {
+        let n = ProblemGroups.grouped
         var s = ""
         for f in imported.files {
-            s += "\(f.file) → \(f.table): \(f.rowsRead) rows read"
-            s += f.refundRows > 0 ? ", \(f.rowsWritten) written (+\(f.refundRows) refund rows)" : ", \(f.rowsWritten) written"
-            if f.rejected > 0 { s += ", \(f.rejected) rejected" }
+            s += "\(f.file) → \(f.table): \(n(f.rowsRead)) rows read, \(n(f.rowsWritten)) written"
+            if f.refundRows > 0 { s += " (+\(n(f.refundRows)) refund rows)" }
+            if f.rejected > 0 { s += ", \(n(f.rejected)) rejected" }
             s += "\n"
-            for r in f.removed { s += "    where \(r.filter): removed \(r.rows)\n" }
+            for r in f.removed { s += "    where \(r.filter): removed \(n(r.rows))\n" }
         }
-        s += "wrote \(out): \(loaded.dataset.customers.count) customers"
-        if loaded.dataset.hasTransactions { s += ", \(loaded.dataset.transactions.count) transactions" }
+        s += "wrote \(out): \(n(loaded.dataset.customers.count)) customers"
+        if loaded.dataset.hasTransactions { s += ", \(n(loaded.dataset.transactions.count)) transactions" }
         s += "\n"
         if !loaded.rejects.isEmpty {
-            s += "\(loaded.rejects.count) rejected row(s) in \(out)/rejects.csv:\n"
+            s += "\(n(loaded.rejects.count)) rejected row(s) in \(out)/rejects.csv:\n"
             s += ProblemGroups.render(loaded.rejects.map(\.error))
         }
         return s

@@ -16,20 +16,24 @@ import Glibc
 public enum SourceImporter {
     public static func run(directory: String, mapping: SourceMapping, onInvalid: LoadOptions.OnInvalid) throws -> ImportedTables {
         var out = ImportedTables()
-        for source in mapping.tables {
-            guard let spec = Tables.all.first(where: { $0.table == source.table }) else { continue }
-            var w = try TableWriter(spec: spec, source: source, mapping: mapping)
+        for spec in Tables.all {
+            // A table may come from several exports (NPS from Delighted, CSAT from a help desk): one
+            // canonical table, their rows one after another.
+            let parts = mapping.tables.filter { $0.table == spec.table }
+            guard !parts.isEmpty else { continue }
+            var w = try TableWriter(spec: spec, parts: parts, mapping: mapping)
             var rejects: [RejectedRow] = []
-            let files = try expand(source.files.isEmpty ? [spec.file] : source.files, in: directory, table: source.table, mapping: mapping)
-            for path in files {
-                var summary = ImportedTables.FileSummary(table: source.table, file: path)
-                summary.removed = source.filters.map { ($0.text, 0) }
-                try w.read(path: path, summary: &summary, onInvalid: onInvalid, rejects: &rejects)
-                out.files.append(summary)
+            for part in parts {
+                for path in try expand(part.files.isEmpty ? [spec.file] : part.files, in: directory, table: spec.table, mapping: mapping) {
+                    var summary = ImportedTables.FileSummary(table: spec.table, file: path)
+                    summary.removed = part.filters.map { ($0.text, 0) }
+                    try w.read(part, path: path, summary: &summary, onInvalid: onInvalid, rejects: &rejects)
+                    out.files.append(summary)
+                }
             }
             w.table.rejects = rejects
             out.rejects += rejects
-            out.tables[source.table] = w.table
+            out.tables[spec.table] = w.table
         }
         return out
     }
@@ -56,10 +60,9 @@ public enum SourceImporter {
 /// Writes one canonical table from the export files of one `TableSource`.
 struct TableWriter {
     let spec: TableSpec
-    let source: TableSource
     let mapping: SourceMapping
-    /// Canonical columns written, in the spec's order, then extra (customer attribute) columns.
-    let columns: [(name: String, kind: ColumnKind, rule: ColumnRule)]
+    /// Canonical columns written (any part's), in the spec's order, then extra (customer attribute) columns.
+    let columns: [(name: String, kind: ColumnKind)]
     let timeZone: TimeZone?
     let asWritten: Bool
     var table: ImportedTables.Table
@@ -68,22 +71,22 @@ struct TableWriter {
     final class FirstCurrency { var code: String? }
     let firstCurrency = FirstCurrency()
 
-    init(spec: TableSpec, source: TableSource, mapping: SourceMapping) throws {
-        self.spec = spec; self.source = source; self.mapping = mapping
-        var cols: [(String, ColumnKind, ColumnRule)] = []
-        for c in spec.columns { if let r = source.columns[c.name] { cols.append((c.name, c.kind, r)) } }
-        for (name, r) in source.columns.sorted(by: { $0.key < $1.key }) where !spec.columns.contains(where: { $0.name == name }) {
-            cols.append((name, .category, r))
-        }
-        for c in spec.columns where c.required && source.columns[c.name] == nil {
-            throw DataError(.badSchema, file: mapping.file, line: source.line, column: "\(source.table).columns.\(c.name)",
-                            expected: "a rule for \(c.name), which \(spec.file) requires",
-                            hint: "add `\(c.name): <your column>` under \(source.table).columns")
-        }
-        for (name, kind, r) in cols {
-            if case .expression = r.source, kind != .number {
-                throw DataError(.badSchema, file: mapping.file, line: r.line, column: r.path,
-                                expected: "`column:` or `value:` (an expression computes numbers; \(name) is not one)")
+    init(spec: TableSpec, parts: [TableSource], mapping: SourceMapping) throws {
+        self.spec = spec; self.mapping = mapping
+        let named = Set(parts.flatMap(\.columns.keys))
+        var cols: [(String, ColumnKind)] = spec.columns.filter { named.contains($0.name) }.map { ($0.name, $0.kind) }
+        for name in named.sorted() where !spec.columns.contains(where: { $0.name == name }) { cols.append((name, .category)) }
+        for part in parts {
+            for c in spec.columns where c.required && part.columns[c.name] == nil {
+                throw DataError(.badSchema, file: mapping.file, line: part.line, column: "\(part.table).columns.\(c.name)",
+                                expected: "a rule for \(c.name), which \(spec.file) requires",
+                                hint: "add `\(c.name): <your column>` under \(part.table).columns")
+            }
+            for (name, kind) in cols {
+                if let r = part.columns[name], case .expression = r.source, kind != .number {
+                    throw DataError(.badSchema, file: mapping.file, line: r.line, column: r.path,
+                                    expected: "`column:` or `value:` (an expression computes numbers; \(name) is not one)")
+                }
             }
         }
         columns = cols
@@ -92,8 +95,10 @@ struct TableWriter {
         var csv: [UInt8] = []
         for (i, c) in cols.enumerated() { if i > 0 { csv.append(44) }; CSVField.append(c.0, to: &csv) }
         csv.append(10)
-        table = ImportedTables.Table(spec: spec, csv: csv, display: "\(source.table) (imported by \(mapping.file))")
-        for (name, _, r) in cols { table.sourceOf[name] = Self.describe(r) }
+        table = ImportedTables.Table(spec: spec, csv: csv, display: "\(spec.table) (imported by \((mapping.file as NSString).lastPathComponent))")
+        for (name, _) in cols {
+            table.sourceOf[name] = parts.compactMap { $0.columns[name].map(Self.describe) }.joined(separator: " or ")
+        }
     }
 
     static func describe(_ r: ColumnRule) -> String {
@@ -107,8 +112,8 @@ struct TableWriter {
     /// A problem in the export, at its file and line.
     struct RowProblem: Error { var error: DataError }
 
-    mutating func read(path: String, summary: inout ImportedTables.FileSummary, onInvalid: LoadOptions.OnInvalid,
-                       rejects: inout [RejectedRow]) throws {
+    mutating func read(_ source: TableSource, path: String, summary: inout ImportedTables.FileSummary,
+                       onInvalid: LoadOptions.OnInvalid, rejects: inout [RejectedRow]) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(.missingFile, file: path, expected: "a readable export file")
         }
@@ -136,7 +141,8 @@ struct TableWriter {
         }
         // Resolve every column the mapping reads, once per file.
         let filterCols = try source.filters.map { try col($0.column, "\(source.table).where", 1) }
-        let resolved = try columns.map { c in try Resolved(rule: c.rule, kind: c.kind, col: col) }
+        // A column this part does not describe is left empty.
+        let resolved = try columns.map { c in try source.columns[c.name].map { try Resolved(rule: $0, kind: c.kind, col: col) } }
         let refund = try source.refunds.map { r in
             (amount: try Resolved(rule: r.amount, kind: .number, col: col), date: try r.date.map { try Resolved(rule: $0, kind: .day, col: col) })
         }
@@ -157,7 +163,7 @@ struct TableWriter {
                 continue
             }
             do {
-                var values = try resolved.map { try value($0, rec.fields, path: path, line: rec.line) }
+                var values = try resolved.map { r in try r.map { try value($0, rec.fields, path: path, line: rec.line) } ?? "" }
                 append(values, origin: .init(file: path, line: rec.line))
                 summary.rowsWritten += 1
                 if let refund, let a = amountColumn,
