@@ -33,9 +33,10 @@ import Testing
         #expect(e.column == "date")
         #expect(e.value == "03/15/2024")
         #expect(e.expected == "an ISO 8601 date such as 2024-03-01 or 2024-03-01T12:30:00Z")
-        #expect(e.hint == "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous")
-        #expect(e.description == file("bad-date") + ":4: column 'date': got '03/15/2024', expected an ISO 8601 date such as "
-            + "2024-03-01 or 2024-03-01T12:30:00Z — write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous")
+        #expect(e.hint == "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous — or say how yours are written: "
+            + "describe the column in a mapping file (--schema): `transactions: {columns: {date: {column: date, format: \"%m/%d/%Y\"}}}` (tenure help schema)")
+        #expect(e.description.hasPrefix(file("bad-date") + ":4: column 'date': got '03/15/2024', expected an ISO 8601 date such as "
+            + "2024-03-01 or 2024-03-01T12:30:00Z — write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous"))
     }
 
     @Test func impossibleDate() throws {
@@ -51,7 +52,8 @@ import Testing
         #expect(e.column == "amount")
         #expect(e.value == "1,234.50")
         #expect(e.expected == "a number such as 19.99")
-        #expect(e.hint == "use '.' as the decimal point and no thousands separator (1234.56)")
+        #expect(e.hint == "use '.' as the decimal point and no thousands separator (1234.56), or read it as written: "
+            + "describe the column in a mapping file (--schema): `transactions: {columns: {amount: {column: amount}}}` (tenure help schema)")
     }
 
     @Test func missingColumn() throws {

@@ -219,4 +219,20 @@ import Testing
 
             """)
     }
+
+    @Test func theReaderPointsAtTheMappingRuleThatReadsAValue() throws {
+        let csv = Array("customer_id,Created at,amount\nC1,2023-01-01 22:32:44 +0100,12\n".utf8)
+        let schema = Schema(tables: ["transactions": ["date": "Created at"]])
+        #expect { try DatasetLoader.loadTransactions(csv: csv, options: LoadOptions(schema: schema)) } throws: { e in
+            (e as! DataError).hint!.contains("`transactions: {columns: {date: {column: Created at, format: \"%Y-%m-%d %H:%M:%S %z\"}}}`")
+        }
+        let comma = Array("customer_id,date,amount\nC1,2023-01-01,\"12,50\"\n".utf8)
+        #expect { try DatasetLoader.loadTransactions(csv: comma) } throws: { e in
+            (e as! DataError).hint!.hasSuffix("`transactions: {columns: {amount: {column: amount, decimal: \",\"}}}` (tenure help schema)")
+        }
+        // Following the hint: a description of the one column; the required others are read by name.
+        let (_, ds) = try importing(["transactions.csv": "customer_id,Created at,amount\nC1,2023-01-01 22:32:44 +0100,\"1,234.50\"\n"],
+                                    "transactions: {columns: {date: {column: Created at, format: \"%Y-%m-%d %H:%M:%S %z\"}}}\n")
+        #expect(ds.transactions.amount == [1234.5] && ds.transactions.day == [Civil.day(year: 2023, month: 1, day: 1)])
+    }
 }

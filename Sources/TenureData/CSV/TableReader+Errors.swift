@@ -17,7 +17,14 @@ extension TableReader {
                                      expected: "a number of at most 1e15 in magnitude",
                                      hint: "a value this large is not an amount; sums of it would overflow")
                 }
-                if trimmed.contains(",") { hint = "use '.' as the decimal point and no thousands separator (1234.56)" }
+                if trimmed.contains(","), NumberFormat().parse(trimmed) != nil || NumberFormat(decimal: ",").parse(trimmed) != nil {
+                    let comma = NumberFormat().parse(trimmed) == nil
+                    hint = "use '.' as the decimal point and no thousands separator (1234.56), or read it as written: "
+                        + mappingHint(ctx, s, rule: comma ? "decimal: \",\"" : nil)
+                } else if NumberFormat().parse(trimmed) != nil {
+                    hint = "drop the currency symbol, or read it as written: " + mappingHint(ctx, s, rule: nil)
+                }
+                else if trimmed.contains(",") { hint = "use '.' as the decimal point and no thousands separator (1234.56)" }
                 else if trimmed.unicodeScalars.contains(where: { "$€£¥".unicodeScalars.contains($0) }) { hint = "drop the currency symbol" }
                 else if ["nan", "inf", "-inf", "infinity", "null", "na", "n/a", "none"].contains(trimmed.lowercased()) {
                     hint = s.allowEmpty ? "leave the field empty for a missing value" : "this column needs a number on every row"
@@ -29,7 +36,11 @@ extension TableReader {
                                      expected: PlausibleDates.expected(ctx.dates),
                                      hint: "a date this far off is usually a placeholder or a typo; fix or remove the row (--on-invalid skip leaves it out)")
                 }
-                if trimmed.contains("/") { hint = "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous" }
+                if let f = DateFormat.guess(trimmed), f != "iso" {
+                    let rule = mappingHint(ctx, s, rule: "format: \"\(f)\"")
+                    hint = trimmed.contains("/") ? "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous — or say how yours are written: " + rule
+                                                 : "say how these dates are written: " + rule
+                } else if trimmed.contains("/") { hint = "write dates as year-month-day (2024-03-01); 03/01/2024 is ambiguous" }
                 else if trimmed.count >= 10, DateParser.day(from: String(trimmed.prefix(10))) == nil,
                         trimmed.utf8.count >= 10, Array(trimmed.utf8)[4] == 45, Array(trimmed.utf8)[7] == 45 {
                     hint = "no such day in the calendar"
@@ -40,6 +51,16 @@ extension TableReader {
         }
         return DataError(.badValue, file: ctx.display, line: line, column: ctx.names[s.column], value: value,
                          expected: s.kind.expected, hint: hint)
+    }
+
+    /// "read it with a mapping file (--schema): `transactions: {columns: {date: {column: Created at, format: "…"}}}`".
+    static func mappingHint(_ ctx: Context, _ s: Sink, rule: String?) -> String {
+        let canonical = s.column < ctx.spec.columns.count ? ctx.spec.columns[s.column].name : ctx.names[s.column]
+        let field = ctx.fieldOf[s.column]
+        let mine = field >= 0 && field < ctx.header.count ? ctx.header[field] : canonical
+        let r = rule.map { ", \($0)" } ?? ""
+        return "describe the column in a mapping file (--schema): "
+            + "`\(ctx.spec.table): {columns: {\(canonical): {column: \(mine)\(r)}}}` (tenure help schema)"
     }
 
     static func problemOffset(_ p: ScanProblem) -> Int {

@@ -113,12 +113,7 @@ public enum Presets {
     /// A mapping file's table with `preset:` filled in from the preset: the file's own `file`,
     /// `where` and `refunds` replace the preset's, its columns replace the preset's one by one.
     static func resolve(_ user: TableSource, given: Set<String>, _ cx: MappingParser.Context) throws -> TableSource {
-        guard let name = user.preset else {
-            guard !user.columns.isEmpty else {
-                throw cx.error(nil, user.table, "`columns:` for table \(user.table) (or `preset:` with one of \(names.joined(separator: ", ")))")
-            }
-            return user
-        }
+        guard let name = user.preset else { return withRequiredColumns(user) }
         var t: TableSource
         do { t = try table(named: name, file: cx.file) } catch var e as DataError { e.line = user.line; throw e }
         guard t.table == user.table else {
@@ -130,6 +125,17 @@ public enum Presets {
         if given.contains("refunds") { t.refunds = user.refunds }
         for (k, v) in user.columns { t.columns[k] = v }
         t.line = user.line
+        return withRequiredColumns(t)
+    }
+
+    /// A required column the description leaves out is read from the export's column of the same
+    /// name (so `transactions: {columns: {date: {column: Created at, format: …}}}` is enough when the
+    /// file already has customer_id and amount).
+    static func withRequiredColumns(_ t: TableSource) -> TableSource {
+        var t = t
+        for c in Tables.all.first(where: { $0.table == t.table })!.columns where c.required && t.columns[c.name] == nil {
+            t.columns[c.name] = ColumnRule(source: .column(c.name), line: t.line, path: "\(t.table).columns.\(c.name)")
+        }
         return t
     }
 }
