@@ -17,6 +17,10 @@ struct DataOptions: ParsableArguments {
             transform: DataOptions.parseAsOf)
     var asOf: Day?
 
+    @Option(help: ArgumentHelp("Business time zone (IANA name, e.g. Europe/Berlin): the day a datetime falls on, for exports a mapping file describes (over its `timezone:`) and in warehouse mode (default UTC).",
+                               valueName: "zone"))
+    var timezone: String?
+
     @Option(name: .customLong("on-invalid"),
             help: "A bad row: fail stops (validate: reports every problem and fails); skip writes it with its reason to a rejects file and goes on.")
     var onInvalid: LoadOptions.OnInvalid = .fail
@@ -24,8 +28,22 @@ struct DataOptions: ParsableArguments {
     func loadOptions() throws -> LoadOptions {
         var o = LoadOptions(onInvalid: onInvalid)
         if let schema { o.schema = try SchemaFile.load(path: schema) }
+        if let timezone {
+            guard timezone == "as-written" || TimeZone(identifier: timezone) != nil else {
+                throw ValidationError("--timezone '\(timezone)' is not a time zone: give an IANA name such as Europe/Berlin or America/New_York (or UTC).")
+            }
+            o.schema.sources?.timeZone = timezone
+        }
         o.asOf = asOf
         return o
+    }
+
+    /// `--timezone` on a CSV dataset needs a mapping that describes its exports.
+    func checkTimeZone(_ options: LoadOptions) throws {
+        if timezone != nil && options.schema.sources == nil {
+            throw ValidationError("--timezone applies to exports a mapping file describes (--schema with `columns:` or a preset) and to warehouse mode; "
+                                  + "a dataset's ISO dates are read as written (a datetime with an offset by its UTC day). See `tenure help schema`.")
+        }
     }
 
     /// `--as-of`: an ISO date from 1900-01-01 to a year after today (`PlausibleDates`); a usage error otherwise.
@@ -41,6 +59,7 @@ struct DataOptions: ParsableArguments {
     /// Loads the dataset, writing `rejects.csv` beside the output when rows were skipped.
     func load(rejectsNextTo output: String? = nil) throws -> Dataset {
         let options = try loadOptions()
+        try checkTimeZone(options)
         let loaded = try DatasetLoader.load(directory: data, options: options)
         // --as-of before every transaction: the same error for every command (as `validate` gives).
         if let given = options.asOf, let first = loaded.dataset.transactions.day.min(), first > given {

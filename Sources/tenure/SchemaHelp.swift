@@ -17,7 +17,8 @@ struct SchemaHelp: ParsableCommand {
 
         Top level
           timezone: Europe/Berlin    business day of datetimes: an IANA zone
-                                     (default UTC) or as-written
+                                     (default UTC) or as-written; the
+                                     command line's --timezone overrides it
           currency:                  convert amounts to one currency
             base: USD
             rates: {EUR: 1.08}       USD per unit of each currency

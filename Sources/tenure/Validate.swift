@@ -62,6 +62,7 @@ struct Validate: ParsableCommand {
         try reportingErrors {
             if PostgresLocation.isPostgres(data.data) { try validateWarehouse(); return }
             var options = try data.loadOptions()
+            try data.checkTimeZone(options)
             options.threads = threads
             let clock = timing.clock()
             let report = DatasetValidator.validate(directory: data.data, options: options)

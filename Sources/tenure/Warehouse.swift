@@ -23,9 +23,6 @@ struct WarehouseOptions: ParsableArguments {
                                valueName: "dir"))
     var aggregates: String?
 
-    @Option(help: ArgumentHelp("Time zone that turns timestamps into business days in the engine (IANA name).", valueName: "zone"))
-    var timezone: String = "UTC"
-
     func validate() throws {
         if emitSQL != nil && out == nil { throw ValidationError("--emit-sql needs --out DIR (one .sql file per statistic).") }
         if out != nil && emitSQL == nil { throw ValidationError("--out is the directory of --emit-sql; give --emit-sql DIALECT.") }
@@ -52,7 +49,7 @@ struct WarehouseRun {
     let observationEnd: Day
 
     /// `queries(q, end)` lists what the analysis runs for `--emit-sql`; `command` names it in the hint.
-    static func open(_ w: WarehouseOptions, data: String, tables: WarehouseTables, asOf: Day?, settings: [String: String],
+    static func open(_ w: WarehouseOptions, data: String, timeZone: String?, tables: WarehouseTables, asOf: Day?, settings: [String: String],
                      command: String, queries: (TransactionQueries, Day) -> [StatisticQuery]) throws -> WarehouseRun? {
         if let dialect = w.emitSQL, let outDir = w.out {
             guard let asOf else { throw ValidationError("--emit-sql needs --as-of: the queries embed the end of observation.") }
@@ -72,7 +69,7 @@ struct WarehouseRun {
             try agg.check(settings: wanted)
             executor = agg
         } else {
-            executor = try PostgresExecutor(try PostgresLocation(data), timeZone: w.timezone)
+            executor = try PostgresExecutor(try PostgresLocation(data), timeZone: timeZone ?? "UTC")
         }
         var source = WarehouseSource(executor: executor, queries: TransactionQueries(dialect: dialect, tables: tables))
         let end = try source.endOfObservation(asOf: asOf)
@@ -102,7 +99,7 @@ extension CLV {
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["time_unit"] = timeUnit.rawValue
         settings["calibration_end"] = calibrationEnd.map(Civil.iso) ?? ""
-        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "clv", queries: { q, end in
             Array(WarehouseSource.rfmQueries(q, options: rfm, observationEnd: end).dropFirst())
         }) else { return true }
@@ -148,7 +145,7 @@ extension Cohorts {
         settings["window"] = window.rawValue
         settings["brackets"] = brackets.map { $0.map(\.description).joined(separator: ",") } ?? ""
         settings["orders"] = orderColumn ?? ""
-        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "cohorts", queries: { q, end in
             CohortQueries(transactions: q, options: o, orderColumn: orderColumn).all(observationEnd: end)
         }) else { return true }
@@ -182,7 +179,7 @@ extension Survival {
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["churn_after_days"] = String(churnAfter.days)
-        guard let run = try WarehouseRun.open(warehouse, data: data.data, tables: tables, asOf: loadOptions.asOf, settings: settings,
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "survival", queries: { q, end in
             [SurvivalQueries(transactions: q, gapDays: churnAfter.days).events(observationEnd: end)]
         }) else { return true }

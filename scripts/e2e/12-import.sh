@@ -78,3 +78,16 @@ set +e; "$BIN" validate "$tmp/exp" --schema "$tmp/typo.yaml" 2> "$tmp/err" > /de
 [ "$rc" -eq 65 ] && grep -q "did you mean 'columns'" "$tmp/err" || { cat "$tmp/err"; fail "a misspelt key: exit $rc"; }
 "$BIN" help schema | grep -q "add_minutes" || fail "tenure help schema does not document add_minutes"
 echo "import: rejects at export lines, misspelt keys named, tenure help schema documents the keys"
+
+# The business day: UTC by default, the mapping's timezone:, overridden by --timezone.
+mkdir -p "$tmp/tz"
+printf 'customer_id,Created at,amount\nC1,2023-01-02 03:00:00 +0100,10\n' > "$tmp/tz/transactions.csv"
+printf 'transactions: {columns: {date: {column: Created at, format: "%%Y-%%m-%%d %%H:%%M:%%S %%z"}}}\n' > "$tmp/tz/m.yaml"
+"$BIN" import "$tmp/tz" --schema "$tmp/tz/m.yaml" --out "$tmp/tz1" > /dev/null
+"$BIN" import "$tmp/tz" --schema "$tmp/tz/m.yaml" --out "$tmp/tz2" --timezone America/New_York > /dev/null
+"$BIN" import "$tmp/tz" --schema "$tmp/tz/m.yaml" --out "$tmp/tz3" --timezone as-written > /dev/null
+[ "$(sed -n 2p "$tmp/tz1/transactions.csv")" = "C1,2023-01-02,10" ] && [ "$(sed -n 2p "$tmp/tz2/transactions.csv")" = "C1,2023-01-01,10" ] \
+  && [ "$(sed -n 2p "$tmp/tz3/transactions.csv")" = "C1,2023-01-02,10" ] || fail "--timezone does not set the business day"
+set +e; "$BIN" validate "$tmp/data" --timezone Europe/Berlin > /dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 64 ] || fail "--timezone on a plain dataset: exit $rc, expected a usage error"
+echo "import: 2023-01-02 03:00 +0100 is the 2nd in UTC and as written, the 1st with --timezone America/New_York"
