@@ -241,8 +241,9 @@ struct TableWriter {
             if let m = r.addMinutes {
                 let cell = f[m].trimmingCharacters(in: .whitespaces)
                 if cell.isEmpty { return "" }
-                guard let minutes = r.rule.number.parse(cell) else {
-                    throw problem(path, line, r.rule, column: r.rule.addMinutes!, value: cell, expected: "a number of minutes")
+                // At most 100 years of minutes: anything larger is not a response time.
+                guard let minutes = r.rule.number.parse(cell), abs(NSDecimalNumber(decimal: minutes).doubleValue) <= 52_596_000 else {
+                    throw problem(path, line, r.rule, column: r.rule.addMinutes!, value: cell, expected: "a number of minutes (at most 100 years)")
                 }
                 t += NSDecimalNumber(decimal: minutes).doubleValue * 60
             }
