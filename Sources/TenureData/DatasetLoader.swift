@@ -16,6 +16,8 @@ public enum DatasetLoader {
         public var dataset: Dataset
         /// Rows left out under `--on-invalid skip` (empty under `.fail`, which throws on the first).
         public var rejects: [RejectedRow]
+        /// What importing raw exports did, file by file (empty for a canonical dataset).
+        public var imported: [ImportedTables.FileSummary] = []
         public init(dataset: Dataset, rejects: [RejectedRow]) { self.dataset = dataset; self.rejects = rejects }
     }
 
@@ -59,7 +61,9 @@ public enum DatasetLoader {
             throw DataError(.emptyFile, file: tx.file, line: 1, expected: "at least one transaction row after the header",
                             hint: rejects.isEmpty ? nil : "every row was rejected; see rejects.csv")
         }
-        return Loaded(dataset: assemble(directory, tables, CustomerIndex(interner: interner), asOf: options.asOf), rejects: rejects)
+        var loaded = Loaded(dataset: assemble(directory, tables, CustomerIndex(interner: interner), asOf: options.asOf), rejects: rejects)
+        loaded.imported = imported?.files ?? []
+        return loaded
     }
 
     /// Reads an in-memory transactions.csv (tests, benchmarks): same reader, same results.

@@ -67,6 +67,8 @@ struct DataOptions: ParsableArguments {
                             expected: "an end of observation (--as-of) on or after the first transaction (\(Civil.iso(first)))",
                             hint: "every transaction is after \(Civil.iso(given)); no analysis would see any")
         }
+        // What the mapping kept of the exports: the analyst sees every filter's removals.
+        for line in ImportedTables.describe(loaded.imported) { Terminal.note(line) }
         if !loaded.rejects.isEmpty {
             let dir = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
             let path = dir + "/rejects.csv"

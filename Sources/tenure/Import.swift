@@ -60,14 +60,7 @@ struct Import: ParsableCommand {
 
     static func summary(_ imported: ImportedTables, loaded: DatasetLoader.Loaded, out: String) -> String {
         let n = ProblemGroups.grouped
-        var s = ""
-        for f in imported.files {
-            s += "\(f.file) → \(f.table): \(n(f.rowsRead)) rows read, \(n(f.rowsWritten)) written"
-            if f.refundRows > 0 { s += " (+\(n(f.refundRows)) refund rows)" }
-            if f.rejected > 0 { s += ", \(n(f.rejected)) rejected" }
-            s += "\n"
-            for r in f.removed { s += "    where \(r.filter): removed \(n(r.rows))\n" }
-        }
+        var s = ImportedTables.describe(imported.files).map { $0 + "\n" }.joined()
         s += "wrote \(out): \(n(loaded.dataset.customers.count)) customers"
         if loaded.dataset.hasTransactions { s += ", \(n(loaded.dataset.transactions.count)) transactions" }
         s += "\n"

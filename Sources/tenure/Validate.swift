@@ -108,16 +108,12 @@ struct Validate: ParsableCommand {
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var out = "dataset \(r.directory)\n"
-        for f in r.imported {
-            out += "  \(f.file) → \(f.table): \(grouped(f.rowsRead)) rows read, \(grouped(f.rowsWritten)) kept"
-                + (f.refundRows > 0 ? " (+\(grouped(f.refundRows)) refund rows)" : "") + (f.rejected > 0 ? ", \(grouped(f.rejected)) with problems" : "") + "\n"
-            for x in f.removed { out += "      where \(x.filter): removed \(grouped(x.rows))\n" }
-        }
+        out += ImportedTables.describe(r.imported, indent: "  ").map { $0 + "\n" }.joined()
         if let asOf = r.asOf {
             out += "end of observation \(Civil.iso(asOf)) (\(r.asOfGiven ? "--as-of" : "latest date in the data"))\n"
         }
         for t in r.tables {
-            let name = pad(URL(fileURLWithPath: t.file).lastPathComponent, 20)
+            let name = pad(t.file.hasSuffix(")") ? t.table : URL(fileURLWithPath: t.file).lastPathComponent, 20)
             guard t.present else { out += "  \(name)  absent\n"; continue }
             var line = "  \(name)  \(lpad(grouped(t.rows), 11)) rows  \(lpad(grouped(t.customers), 9)) customers"
             if let a = t.firstDay, let b = t.lastDay { line += "  \(Civil.iso(a)) … \(Civil.iso(b))" }

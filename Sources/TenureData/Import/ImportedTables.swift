@@ -40,6 +40,20 @@ public struct ImportedTables: Sendable {
 
     public var tables: [String: Table] = [:]
     public var files: [FileSummary] = []
+
+    /// "orders_export_1.csv → transactions: 2,504 rows read, 2,000 kept" and, indented, each filter's removals.
+    public static func describe(_ files: [FileSummary], indent: String = "") -> [String] {
+        let n = ProblemGroups.grouped
+        var out: [String] = []
+        for f in files {
+            var s = "\(indent)\(f.file) → \(f.table): \(n(f.rowsRead)) row\(f.rowsRead == 1 ? "" : "s") read, \(n(f.rowsWritten)) kept"
+            if f.refundRows > 0 { s += " (+\(n(f.refundRows)) refund row\(f.refundRows == 1 ? "" : "s"))" }
+            if f.rejected > 0 { s += ", \(n(f.rejected)) with problems" }
+            out.append(s)
+            for r in f.removed { out.append("\(indent)    where \(r.filter): removed \(n(r.rows))") }
+        }
+        return out
+    }
     /// Rows left out under `--on-invalid skip`, at the export's file and line.
     public var rejects: [RejectedRow] = []
 
