@@ -84,7 +84,9 @@ struct Validate: ParsableCommand {
     /// `tenure validate postgres://…`: tables, columns, types and unparsable text values, counted in the engine.
     func validateWarehouse() throws {
         let location = try PostgresLocation(data.data)
-        let tables = WarehouseTables(schema: try data.loadOptions().schema, defaultSchema: location.schema)
+        let schema = try data.loadOptions().schema
+        try WarehouseOptions.refuseDescriptions(schema)
+        let tables = WarehouseTables(schema: schema, defaultSchema: location.schema)
         let executor = try PostgresExecutor(location)
         defer { executor.close() }
         let checks = try SourceCheck.run(executor, tables: tables)

@@ -29,12 +29,22 @@ struct WarehouseOptions: ParsableArguments {
         if emitSQL != nil && aggregates != nil { throw ValidationError("--emit-sql writes queries and --aggregates reads their results: give one.") }
     }
 
+    /// A mapping that describes exports (files, filters, transforms) is for CSV files; the engine's
+    /// tables are mapped by name.
+    static func refuseDescriptions(_ schema: Schema) throws {
+        guard let s = schema.sources, let t = s.tables.first else { return }
+        throw DataError(.badSchema, file: s.file, line: t.line, column: t.table,
+                        expected: "in warehouse mode, plain names: `\(t.table): {table: schema.name, customer_id: your_column, …}`",
+                        hint: "file:, where:, columns: and presets describe CSV exports; do the transforms in a view in the engine")
+    }
+
     /// Whether DATA and these options ask for warehouse mode rather than a CSV directory.
     func applies(to data: String) -> Bool { PostgresLocation.isPostgres(data) || emitSQL != nil || aggregates != nil }
 
     /// The tables' location: `postgres://…?schema=S` or, for emitted SQL, DATA as the schema name
     /// (`.` for none), with the mapping file's `table:` entries first.
     func tables(data: String, schema: Schema) throws -> WarehouseTables {
+        try Self.refuseDescriptions(schema)
         if PostgresLocation.isPostgres(data) { return WarehouseTables(schema: schema, defaultSchema: try PostgresLocation(data).schema) }
         return WarehouseTables(schema: schema, defaultSchema: data == "." ? nil : data)
     }
