@@ -21,13 +21,20 @@ public struct CohortQueries: Sendable {
 
     var q: Dialect { transactions.dialect }
 
-    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt`;
-    /// `r`: each transaction with its customer's cohort period and its age.
+    /// `t`: the transactions up to the end of observation (with order ids when `order` names them);
+    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt` (`l`).
+    func customers(_ obs: Day, order: String?) -> String {
+        """
+        \(transactions.rows(upTo: obs, order: order)),
+        f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c)
+        """
+    }
+
+    /// `t` and `f` as in `customers`; `r`: each transaction with its customer's cohort period and its age.
     func customerRows(_ obs: Day) -> String {
         let cal = options.period
         return """
-        \(transactions.rows(upTo: obs, order: orderColumn)),
-        f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c),
+        \(customers(obs, order: orderColumn)),
         r AS (
           SELECT t.c AS c, \(transactions.period(cal, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "t.dt", day: "t.d")) AS age,
                  t.cents AS cents\(orderColumn == nil ? "" : ", t.o AS o")
@@ -77,8 +84,7 @@ public struct CohortQueries: Sendable {
     public func lastAges(observationEnd obs: Day) -> StatisticQuery {
         let b = q.bigint
         return StatisticQuery(name: "cohort_last_ages", sql: """
-            WITH \(transactions.rows(upTo: obs)),
-            f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c),
+            WITH \(customers(obs, order: nil)),
             k AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a FROM f)
             SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("last_age", b)) AS last_age, \(q.cast("COUNT(*)", b)) AS customers,
                    \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired

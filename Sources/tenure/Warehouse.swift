@@ -158,7 +158,12 @@ extension Cohorts {
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "cohorts", queries: { q, end in
             CohortQueries(transactions: q, options: o, orderColumn: orderColumn).all(observationEnd: end)
-        }) else { return true }
+        }) else {
+            if orderColumn == nil {
+                Terminal.note("the emitted queries count each row as an order; to count distinct orders, map the column in --schema: `transactions: {order_id: your_column}`")
+            }
+            return true
+        }
         if orderColumn == nil, run.executor is PostgresExecutor,
            try SourceCheck.columns(run.executor, table: tables.table("transactions")).contains("order_id") {
             orderColumn = "order_id"
