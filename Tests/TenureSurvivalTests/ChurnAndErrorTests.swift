@@ -17,8 +17,8 @@ func subject(_ c: ChurnData, _ d: Dataset, _ id: String) throws -> (time: Double
     return (c.sample.time[k], c.sample.event[k])
 }
 
-@Test func inactivityChurnByHand() throws {
-    let d = try transactions("""
+/// Purchases whose churn times are worked out by hand below (and reused by `EventTableSplitTests`).
+let handPurchases = """
     customer_id,date,amount
     a,2024-01-01,10
     a,2024-01-20,10
@@ -26,8 +26,10 @@ func subject(_ c: ChurnData, _ d: Dataset, _ id: String) throws -> (time: Double
     b,2024-05-15,5
     b,2024-03-01,5
     c,2024-02-01,5
-    e,2024-07-15,5
-    """, asOf: "2024-06-30")
+    """
+
+@Test func inactivityChurnByHand() throws {
+    let d = try transactions(handPurchases + "\ne,2024-07-15,5", asOf: "2024-06-30")
     let c = try ChurnEvents.inactivity(d, gapDays: 90)
     // a: gap Jan 20 → Jun 1 is 133 > 90 days, churned 90 days after Jan 20 = day 19 + 90
     #expect(try subject(c, d, "a") == (109, true))

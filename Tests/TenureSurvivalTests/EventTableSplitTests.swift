@@ -8,14 +8,7 @@ import TenureNumerics
 /// returns — equals the one-step run on the dataset for churn from purchases, including fractional
 /// gaps (churn times off the day grid) and a reporting unit other than days.
 @Suite struct EventTableSplitTests {
-    static let csv = """
-    customer_id,date,amount
-    a,2024-01-01,10
-    a,2024-01-20,10
-    a,2024-06-01,10
-    b,2024-05-15,5
-    b,2024-03-01,5
-    c,2024-02-01,5
+    static let csv = handPurchases + "\n" + """
     d,2024-02-01,7
     d,2024-02-03,7
     f,2024-04-10,3
