@@ -29,7 +29,7 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
 
     public static let iso = DateFormat(pattern: "iso")
 
-    /// nil with the reason when the pattern has an unknown directive.
+    /// Any pattern; `unknownDirective` says whether it can be read (the mapping parser checks).
     public init(pattern: String) { self.pattern = pattern }
 
     /// The unknown directive of the pattern, if any (`%Q`).

@@ -32,7 +32,7 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// nil with a message when the text is not an expression.
+    /// The expression, or what is wrong with the text.
     public static func parse(_ text: String) -> Result<Expression, ExpressionError> {
         var p = Parser(chars: Array(text))
         do {
