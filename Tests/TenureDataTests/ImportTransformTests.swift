@@ -235,4 +235,39 @@ import Testing
                                     "transactions: {columns: {date: {column: Created at, format: \"%Y-%m-%d %H:%M:%S %z\"}}}\n")
         #expect(ds.transactions.amount == [1234.5] && ds.transactions.day == [Civil.day(year: 2023, month: 1, day: 1)])
     }
+
+    @Test func refusedRuleInputsNameTheRowAndTheKey() throws {
+        func fails(_ files: [String: String], _ yaml: String, line: Int, _ check: (DataError) -> Bool) {
+            #expect { try importing(files, yaml) } throws: { e in
+                guard let d = e as? DataError else { return false }
+                return d.line == line && check(d)
+            }
+        }
+        let subs = "Customer ID,Start,Interval,Amount,Seats\ncus_1,2024-01-05,month,10,2\ncus_2,2024-01-06,fortnight,10,1\n"
+        fails(["s.csv": subs], "subscriptions:\n  file: s.csv\n  columns: {customer_id: Customer ID, start_date: Start, mrr: {column: Amount, per: Interval}}\n",
+              line: 3) { $0.value == "fortnight" && $0.expected.contains("subscriptions.columns.mrr.per") }
+        fails(["s.csv": subs.replacingOccurrences(of: ",2\n", with: ",two\n")],
+              "subscriptions:\n  file: s.csv\n  columns: {customer_id: Customer ID, start_date: Start, mrr: {column: Amount, quantity: Seats}}\n",
+              line: 2) { $0.value == "two" && $0.column == "Seats" }
+        let tickets = "Id,Who,Opened,Reply\n1,a,2024-03-01 10:00:00,soon\n"
+        fails(["t.csv": tickets], """
+            tickets:
+              file: t.csv
+              columns: {ticket_id: Id, customer_id: Who, opened_at: {column: Opened, format: "%Y-%m-%d %H:%M:%S"},
+                        first_response_at: {column: Opened, format: "%Y-%m-%d %H:%M:%S", add_minutes: Reply}}
+            """, line: 2) { $0.value == "soon" && $0.column == "Reply" }
+        fails(["t.csv": tickets.replacingOccurrences(of: "soon", with: "1e12")], """
+            tickets:
+              file: t.csv
+              columns: {ticket_id: Id, customer_id: Who, opened_at: {column: Opened, format: "%Y-%m-%d %H:%M:%S"},
+                        first_response_at: {column: Opened, format: "%Y-%m-%d %H:%M:%S", add_minutes: Reply}}
+            """, line: 2) { $0.expected.contains("at most 100 years") }
+        // An expression is for numbers only; a value mapped to text where a number is expected.
+        #expect(throws: DataError.self) {
+            try importing(["x.csv": "a,b\n1,2\n"], "transactions:\n  file: x.csv\n  columns: {customer_id: {expr: a + b}, date: b, amount: a}\n")
+        }
+        fails(["x.csv": "c,d,s\nC1,2024-01-01,big\n"],
+              "transactions:\n  file: x.csv\n  columns: {customer_id: c, date: d, amount: {column: s, map: {small: \"1\"}}}\n",
+              line: 2) { $0.value == "big" && $0.expected.contains("after `map:`") }
+    }
 }
