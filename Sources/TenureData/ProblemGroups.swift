@@ -33,7 +33,7 @@ public enum ProblemGroups {
             let e = g.first
             var s = e.file
             if let c = e.column { s += ": column '\(c)'" }
-            s += ": \(grouped(g.count)) rows, expected \(e.expected)"
+            s += ": \(Thousands.group(g.count)) rows, expected \(e.expected)"
             let ex = g.examples.map { ex in
                 ex.value.map { v in "\(ex.line) ('\(v.count > 40 ? String(v.prefix(40)) + "…" : v)')" } ?? "\(ex.line)"
             }
@@ -46,16 +46,5 @@ public enum ProblemGroups {
 
     static func sameGroup(_ a: DataError, _ b: DataError) -> Bool {
         a.file == b.file && a.column == b.column && a.expected == b.expected && a.kind == b.kind
-    }
-
-    /// 21531 → "21,531".
-    public static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
     }
 }

@@ -39,7 +39,7 @@ public enum ExportShapes {
             let eur = i % 4 == 1
             let shown = eur ? net * 2 : net
             let total = NSDecimalNumber(decimal: shown + Decimal(string: "6.49")!).stringValue
-            let totalText = (Double(total)! >= 1000) ? grouped(total) : total
+            let totalText = (Double(total)! >= 1000) ? Thousands.group(total) : total
             let row = ["#\(1000 + i)", email, i % 5 == 0 ? "partially_refunded" : "paid", "", eur ? "EUR" : "USD",
                        NSDecimalNumber(decimal: shown).stringValue, "4.99", "1.50", totalText,
                        "\(t["date"]!) 23:30:00 +0000", "1", "Item", t["product"]!, "", t["category"]!, t["segment"]!, t["channel"]!]
@@ -144,12 +144,4 @@ public enum ExportShapes {
           columns: {date: Day, channel: Campaign channel, amount: {column: Cost, decimal: ","}}
         """
 
-}
-
-/// "1234.5" → "1,234.5" (what a spreadsheet export writes).
-func grouped(_ s: String) -> String {
-    let parts = s.split(separator: ".", maxSplits: 1)
-    var int = String(parts[0]), out = ""
-    while int.count > 3 { out = "," + int.suffix(3) + out; int.removeLast(3) }
-    return int + out + (parts.count > 1 ? "." + parts[1] : "")
 }

@@ -59,7 +59,7 @@ struct Import: ParsableCommand {
     }
 
     static func summary(_ imported: ImportedTables, loaded: DatasetLoader.Loaded, out: String) -> String {
-        let n = ProblemGroups.grouped
+        let n: (Int) -> String = Thousands.group
         var s = ImportedTables.describe(imported.files).map { $0 + "\n" }.joined()
         s += "wrote \(out): \(n(loaded.dataset.customers.count)) customers"
         if loaded.dataset.hasTransactions { s += ", \(n(loaded.dataset.transactions.count)) transactions" }

@@ -106,7 +106,7 @@ struct Validate: ParsableCommand {
     }
 
     static func render(_ r: ValidationReport) -> String {
-        let grouped = ProblemGroups.grouped
+        let grouped: (Int) -> String = Thousands.group
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         var out = "dataset \(r.directory)\n"

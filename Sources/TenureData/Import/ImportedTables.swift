@@ -43,7 +43,7 @@ public struct ImportedTables: Sendable {
 
     /// "orders_export_1.csv → transactions: 2,504 rows read, 2,000 kept" and, indented, each filter's removals.
     public static func describe(_ files: [FileSummary], indent: String = "") -> [String] {
-        let n = ProblemGroups.grouped
+        let n: (Int) -> String = Thousands.group
         var out: [String] = []
         for f in files {
             var s = "\(indent)\(f.file) → \(f.table): \(n(f.rowsRead)) row\(f.rowsRead == 1 ? "" : "s") read, \(n(f.rowsWritten)) kept"

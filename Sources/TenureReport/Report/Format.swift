@@ -29,14 +29,7 @@ public enum Format {
         guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "−∞") }
         guard abs(x) < 1e15 else { return "\(x)" }
         let s = formatFixed(abs(x), decimals: decimals)
-        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = Array(parts[0])
-        var g = ""
-        for (i, ch) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { g.append(",") }
-            g.append(ch)
-        }
-        if parts.count > 1 { g += "." + parts[1] }
+        let g = Thousands.group(s)
         let isZero = !s.contains(where: { $0 >= "1" && $0 <= "9" })
         return (x < 0 && !isZero ? "−" : "") + g
     }
