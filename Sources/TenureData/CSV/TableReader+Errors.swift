@@ -83,29 +83,33 @@ extension TableReader {
     }
 
     static func scanError(_ p: ScanProblem, tok: Tokenizer, display: String, column: String?, base: UnsafePointer<UInt8>) -> DataError {
-        switch p {
-        case .strayQuote(let o):
+        // the line of byte offset `o` inside the current record
+        func line(at o: Int) -> Int {
             var line = tok.recordLine
             for q in tok.recordStart ..< o where base[q] == 10 { line += 1 }
-            var ls = o
-            while ls > 0 && base[ls - 1] != 10 && o - ls < 40 { ls -= 1 }
+            return line
+        }
+        // the text from `start` to at most 40 bytes past `o`, stopping at a line break
+        func excerpt(from start: Int, around o: Int) -> String {
             var le = o + 1
             while le < tok.end && base[le] != 10 && base[le] != 13 && le - o < 40 { le += 1 }
-            return DataError(.unterminatedQuote, file: display, line: line, column: column,
-                             value: String(decoding: UnsafeBufferPointer(start: base + ls, count: le - ls), as: UTF8.self),
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: le - start), as: UTF8.self)
+        }
+        switch p {
+        case .strayQuote(let o):
+            var ls = o
+            while ls > 0 && base[ls - 1] != 10 && o - ls < 40 { ls -= 1 }
+            return DataError(.unterminatedQuote, file: display, line: line(at: o), column: column,
+                             value: excerpt(from: ls, around: o),
                              expected: "a '\"' only around a whole field (a stray quote at byte offset \(o))",
                              hint: "quote the whole field and double the quotes inside it: \"say \"\"hi\"\"\"", offset: o)
         case .unterminatedQuote(let line, let o):
-            var le = o + 1
-            while le < tok.end && base[le] != 10 && base[le] != 13 && le - o < 40 { le += 1 }
             return DataError(.unterminatedQuote, file: display, line: line, column: column,
-                             value: String(decoding: UnsafeBufferPointer(start: base + o, count: le - o), as: UTF8.self),
+                             value: excerpt(from: o, around: o),
                              expected: "a closing '\"' for the quoted field opened here (it runs to the end of the file)",
                              hint: "close the quote, or double any '\"' inside the field", offset: o)
         case .fieldTooLong(let o, let len):
-            var line = tok.recordLine
-            for q in tok.recordStart ..< o where base[q] == 10 { line += 1 }
-            return DataError(.badValue, file: display, line: line, column: column,
+            return DataError(.badValue, file: display, line: line(at: o), column: column,
                              value: String(decoding: UnsafeBufferPointer(start: base + o, count: min(len, 40)), as: UTF8.self),
                              expected: "a field of at most \(Tokenizer.maxFieldBytes) bytes (this one has \(len))",
                              hint: "usually a quote that is never closed, or a file that is not comma-separated", offset: o)
