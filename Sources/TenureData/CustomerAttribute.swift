@@ -42,6 +42,13 @@ public struct CustomerAttribute: Sendable {
     /// (levels are then the values those customers have).
     public init(_ ds: Dataset, column: String, customers: [Int32]? = nil) throws {
         let (values, source) = try Self.values(ds, column: column)
+        try self.init(column: column, source: source, values: values, customers: customers)
+    }
+
+    /// Groups of a column already read (`values`, one entry per customer index, or per entry of
+    /// `customers` when given), by the rules above. A warehouse passes the distinct values the
+    /// engine returned, one entry each (`AttributeColumn.inferred`).
+    public init(column: String, source: Source, values: AttributeColumn, customers: [Int32]? = nil) throws {
         self.column = column; self.source = source
         switch values {
         case .categorical(let c):

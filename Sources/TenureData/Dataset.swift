@@ -86,6 +86,19 @@ public struct KeyColumn: Sendable, Codable, Equatable {
 public enum AttributeColumn: Sendable, Codable, Equatable {
     case numeric([Double])
     case categorical(CategoricalColumn)
+
+    /// Numeric when every level parses as a number (`NumberParser`, spaces trimmed), otherwise the
+    /// text column as it is: how a customers.csv column of text is typed.
+    public static func inferred(_ col: CategoricalColumn) -> AttributeColumn {
+        var values: [Double] = []
+        values.reserveCapacity(col.levels.count)
+        for l in col.levels {
+            guard let v = NumberParser.double(l.trimmingSpaces) else { return .categorical(col) }
+            values.append(v)
+        }
+        if col.levels.isEmpty { return .categorical(col) }
+        return .numeric(col.codes.map { $0 < 0 ? .nan : values[Int($0)] })
+    }
 }
 
 /// transactions.csv, one entry per row.

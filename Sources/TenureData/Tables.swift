@@ -136,21 +136,9 @@ extension TableColumns {
         for (k, name) in extraNames.enumerated() {
             t.attributeNames.append(name)
             // Read as numbers when its values looked numeric (TableReader.sniffNumeric), else as text.
-            t.attributes[name] = doubles[first + k].isEmpty ? Self.attribute(categorical(first + k)) : .numeric(doubles[first + k])
+            t.attributes[name] = doubles[first + k].isEmpty ? AttributeColumn.inferred(categorical(first + k)) : .numeric(doubles[first + k])
         }
         return t
-    }
-
-    /// Numeric when every present value parses as a number, otherwise categorical.
-    static func attribute(_ col: CategoricalColumn) -> AttributeColumn {
-        var values: [Double] = []
-        values.reserveCapacity(col.levels.count)
-        for l in col.levels {
-            guard let v = NumberParser.double(l.trimmingSpaces) else { return .categorical(col) }
-            values.append(v)
-        }
-        if col.levels.isEmpty { return .categorical(col) }
-        return .numeric(col.codes.map { $0 < 0 ? .nan : values[Int($0)] })
     }
 
     func subscriptions() -> Subscriptions {

@@ -18,9 +18,22 @@ public struct SurvivalQueries: Sendable {
     }
 
     /// Per (base, churned): customers. A churned customer's lifetime is base + G days, a censored one's base.
-    public func events(observationEnd obs: Day) -> StatisticQuery {
+    /// With `by` (and `strata`) also per value of those attributes (`by_value`, `strata_value`; NULL
+    /// for customers without one).
+    public func events(observationEnd obs: Day, by: AttributeQueries? = nil, strata: AttributeQueries? = nil) -> StatisticQuery {
         let q = transactions.dialect, b = q.bigint
         let g = gapDays == gapDays.rounded() ? String(Int(gapDays)) : String(gapDays)
+        var ctes = "", joins = "", keys = "", selects = "", order = ""
+        var columns: [(String, StatisticQuery.ColumnType)] = [("base", .int), ("churned", .int)]
+        for (alias, name, attribute) in [("gb", "by_value", by), ("gs", "strata_value", strata)] {
+            guard let attribute else { continue }
+            ctes += ",\n" + attribute.cte(alias, observationEnd: obs)
+            joins += " LEFT JOIN \(alias) ON e.c = \(alias).c"
+            keys += ", \(alias).v"
+            selects += ", \(alias).v AS \(name)"
+            columns.append((name, .text))
+            order += ", \(columns.count)"
+        }
         return StatisticQuery(name: "survival_events", sql: """
             WITH \(transactions.rows(upTo: obs)),
             dd AS (SELECT c, d FROM t GROUP BY c, d),
@@ -30,31 +43,41 @@ public struct SurvivalQueries: Sendable {
               FROM gp GROUP BY c
             ),
             e AS (
-              SELECT CASE WHEN gap_prev IS NOT NULL THEN gap_prev - a WHEN \(obs) - l > \(g) THEN l - a ELSE \(obs) - a END AS base,
+              SELECT c, CASE WHEN gap_prev IS NOT NULL THEN gap_prev - a WHEN \(obs) - l > \(g) THEN l - a ELSE \(obs) - a END AS base,
                      CASE WHEN gap_prev IS NOT NULL OR \(obs) - l > \(g) THEN 1 ELSE 0 END AS churned
               FROM s
-            )
-            SELECT \(q.cast("base", b)) AS base, \(q.cast("churned", b)) AS churned, \(q.cast("COUNT(*)", b)) AS customers
-            FROM e GROUP BY base, churned
-            ORDER BY 1, 2
-            """, columns: [("base", .int), ("churned", .int), ("customers", .int)])
+            )\(ctes)
+            SELECT \(q.cast("base", b)) AS base, \(q.cast("churned", b)) AS churned\(selects), \(q.cast("COUNT(*)", b)) AS customers
+            FROM e\(joins) GROUP BY base, churned\(keys)
+            ORDER BY 1, 2\(order)
+            """, columns: columns + [("customers", .int)])
     }
 
-    /// The event table from `survival_events` (times ascending; a churn and a censoring at the same
-    /// time share one entry).
-    public func table(_ t: StatisticTable) throws -> EventTable {
+    /// The event tables per (stratum, group) from `survival_events` (times ascending; a churn and a
+    /// censoring at the same time share one entry), grouped by `CustomerAttribute`'s rules.
+    public func tables(_ t: StatisticTable, by: AttributeQueries? = nil, strata: AttributeQueries? = nil) throws -> GroupedEventTables {
         let base = try t.ints("base"), churned = try t.ints("churned"), n = try t.ints("customers")
-        var byTime: [Double: (events: Int, censored: Int)] = [:]
+        let (levels, group) = try by.map { try $0.groups(of: try t.texts("by_value")) } ?? (["all"], [Int32](repeating: 0, count: t.rowCount))
+        let (strataLevels, stratum) = try strata.map { try $0.groups(of: try t.texts("strata_value")) } ?? ([""], [Int32](repeating: 0, count: t.rowCount))
+        let k = levels.count, ns = max(strataLevels.count, 1)
+        // cells 0..<ns*k: (stratum, group); then k cells without a stratum; then the customers without a group
+        var cells = [[Double: (events: Int, censored: Int)]](repeating: [:], count: ns * k + k + 1)
         for i in 0..<t.rowCount {
-            guard let b = base[i], let c = churned[i], let k = n[i], b >= 0, k >= 0 else {
+            guard let b = base[i], let c = churned[i], let m = n[i], b >= 0, m >= 0 else {
                 throw WarehouseError.data("statistic \(t.name): row \(i + 1) has a NULL or negative value", hint: nil)
             }
+            let g = Int(group[i]), s = Int(stratum[i])
+            let cell = g < 0 ? ns * k + k : s < 0 ? ns * k + g : s * k + g
             let time = c == 1 ? Double(b) + gapDays : Double(b)
-            var e = byTime[time] ?? (0, 0)
-            if c == 1 { e.events += Int(k) } else { e.censored += Int(k) }
-            byTime[time] = e
+            var e = cells[cell][time] ?? (0, 0)
+            if c == 1 { e.events += Int(m) } else { e.censored += Int(m) }
+            cells[cell][time] = e
         }
-        let times = byTime.keys.sorted()
-        return EventTable(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
+        let tables = cells.map { byTime in
+            let times = byTime.keys.sorted()
+            return EventTable(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
+        }
+        return GroupedEventTables(levels: levels, strata: (0..<ns).map { s in Array(tables[(s * k)..<(s * k + k)]) },
+                                  unstratified: Array(tables[(ns * k)..<(ns * k + k)]), missingGroup: tables[ns * k + k])
     }
 }

@@ -87,6 +87,20 @@ struct WarehouseRun {
         return WarehouseRun(source: source, executor: executor, observationEnd: end)
     }
 
+    /// Where `--by`/`--strata` NAME is read in emitted SQL, where tenure cannot look at the tables:
+    /// the customers table.
+    static func attribute(_ name: String?, _ q: TransactionQueries) -> AttributeQueries? {
+        name.map { AttributeQueries(name: $0, table: .customers, queries: q) }
+    }
+
+    /// Where `--by`/`--strata` NAME is read: over a live engine the first table of the lookup order
+    /// that has the column; from `--aggregates`, the customers table the emitted SQL read.
+    func attribute(_ name: String?) throws -> AttributeQueries? {
+        guard let name else { return nil }
+        guard executor is PostgresExecutor else { return Self.attribute(name, source.queries) }
+        return try AttributeQueries.resolve(name, queries: source.queries, columnsOf: { try SourceCheck.columns(executor, table: $0) })
+    }
+
     /// The settings every analysis's manifest records: as-of, the source and the transactions mapping.
     static func settings(data: String, tables: WarehouseTables, asOf: Day?) -> [String: String] {
         ["as_of": asOf.map(Civil.iso) ?? "", "source": data,
@@ -179,30 +193,38 @@ extension Cohorts {
 
 extension Survival {
     /// `tenure survival --churn-after G` over `postgres://`, `--emit-sql` or `--aggregates`: the
-    /// event table (`SurvivalQueries`) is reduced in the engine; Kaplan–Meier, median, RMST, horizons
-    /// and rendering are the CSV path's. Contractual churn, `--by`, `--strata` and Cox need each
-    /// customer's rows or attributes and are refused. Returns false for a CSV directory.
+    /// event tables per `--by` group and `--strata` stratum (`SurvivalQueries`) are reduced in the
+    /// engine; Kaplan–Meier, median, RMST, horizons, the log-rank test and rendering are the CSV
+    /// path's. Contractual churn and Cox need each customer's rows or covariates and are refused.
+    /// Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
         guard let churnAfter else {
             throw ValidationError("survival in warehouse mode reads churn from purchases: give --churn-after DURATION (e.g. 90d); contractual churn is not reduced in SQL yet.")
         }
-        if by != nil || strata != nil || covariates != nil {
-            throw ValidationError("--by, --strata and --covariates are not available for survival in warehouse mode yet (each customer's attributes are not reduced in SQL).")
+        if covariates != nil {
+            throw ValidationError("--covariates (Cox) is not available in warehouse mode yet: the Cox fit needs each customer's covariates, which are not reduced in SQL.")
         }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["churn_after_days"] = String(churnAfter.days)
+        settings["by"] = by ?? ""
+        settings["strata"] = strata ?? ""
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "survival", queries: { q, end in
-            [SurvivalQueries(transactions: q, gapDays: churnAfter.days).events(observationEnd: end)]
+            [SurvivalQueries(transactions: q, gapDays: churnAfter.days)
+                .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q))]
         }) else { return true }
-        let queries = SurvivalQueries(transactions: run.source.queries, gapDays: churnAfter.days)
-        let table = try queries.table(try run.executor.run(queries.events(observationEnd: run.observationEnd)))
-        var result = try SurvivalAnalysis.run(table: table, definition: .inactivity(gapDays: churnAfter.days),
+        let q = run.source.queries
+        let byQ = try run.attribute(by), strataQ = try run.attribute(strata)
+        let queries = SurvivalQueries(transactions: q, gapDays: churnAfter.days)
+        let grouped = try queries.tables(try run.executor.run(queries.events(observationEnd: run.observationEnd, by: byQ, strata: strataQ)),
+                                         by: byQ, strata: strataQ)
+        var result = try SurvivalAnalysis.run(grouped: grouped, definition: .inactivity(gapDays: churnAfter.days),
                                               asOf: run.observationEnd, options: options)
-        result.notes.append("Reduced in \(run.executor.sourceDescription): the event table (lifetimes in days, churned and censored counts).")
+        result.notes.append("Reduced in \(run.executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
+                            + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
         try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true
     }

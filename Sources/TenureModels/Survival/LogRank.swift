@@ -32,37 +32,41 @@ public enum LogRank {
         let k = levels.count
         guard k >= 2 else { throw FitError(model: "log-rank test", reason: "needs at least 2 groups, got \(k)") }
         let nStrata = Int((strata?.max() ?? 0) + 1)
-        // order subjects by (stratum, time)
-        var idx: [Int] = []
-        idx.reserveCapacity(s.count)
-        for i in 0..<s.count where group[i] >= 0 && (strata?[i] ?? 0) >= 0 { idx.append(i) }
-        let st = strata
-        idx.sort { a, b in
-            let sa = st?[a] ?? 0, sb = st?[b] ?? 0
-            return sa != sb ? sa < sb : s.time[a] < s.time[b]
+        var members = [[Int]](repeating: [], count: nStrata * k)
+        for i in 0..<s.count where group[i] >= 0 && (strata?[i] ?? 0) >= 0 {
+            members[Int(strata?[i] ?? 0) * k + Int(group[i])].append(i)
         }
+        let tables = (0..<nStrata).map { st in (0..<k).map { g in EventTable.tabulate(s, indices: members[st * k + g]) } }
+        return try test(tables: tables, levels: levels)
+    }
+
+    /// The test from event tables reduced elsewhere: `tables[stratum][group]`, every stratum with
+    /// one table per level (empty for a group without subjects there). Equal to the test on the
+    /// subjects the tables count.
+    public static func test(tables: [[EventTable]], levels: [String]) throws -> LogRankTest {
+        let k = levels.count
+        guard k >= 2 else { throw FitError(model: "log-rank test", reason: "needs at least 2 groups, got \(k)") }
         var O = [Double](repeating: 0, count: k), E = O
         var V = [Double](repeating: 0, count: k * k)
         var nG = [Int](repeating: 0, count: k)
-        for i in idx { nG[Int(group[i])] += 1 }
         var atRisk = [Double](repeating: 0, count: k)
         var d = [Double](repeating: 0, count: k), removed = d
-        var start = 0
-        while start < idx.count {
-            let sNow = st?[idx[start]] ?? 0
-            var end = start
-            while end < idx.count && (st?[idx[end]] ?? 0) == sNow { end += 1 }
-            for g in 0..<k { atRisk[g] = 0 }
-            for j in start..<end { atRisk[Int(group[idx[j]])] += 1 }
-            var i = start
-            while i < end {
-                let t = s.time[idx[i]]
-                for g in 0..<k { d[g] = 0; removed[g] = 0 }
-                while i < end && s.time[idx[i]] == t {
-                    let g = Int(group[idx[i]])
-                    if s.event[idx[i]] { d[g] += 1 }
-                    removed[g] += 1
-                    i += 1
+        for stratum in tables {
+            precondition(stratum.count == k, "one event table per group in every stratum")
+            for g in 0..<k { nG[g] += stratum[g].total; atRisk[g] = Double(stratum[g].total) }
+            // the stratum's distinct times in ascending order, walked in step across the groups
+            var next = [Int](repeating: 0, count: k)
+            while true {
+                var t = Double.infinity
+                for g in 0..<k where next[g] < stratum[g].times.count { t = min(t, stratum[g].times[next[g]]) }
+                guard t.isFinite else { break }
+                for g in 0..<k {
+                    d[g] = 0; removed[g] = 0
+                    if next[g] < stratum[g].times.count && stratum[g].times[next[g]] == t {
+                        let e = stratum[g].events[next[g]], c = stratum[g].censored[next[g]]
+                        d[g] = Double(e); removed[g] = Double(e + c)
+                        next[g] += 1
+                    }
                 }
                 let dt = d.reduce(0, +)
                 if dt > 0 {
@@ -78,7 +82,6 @@ public enum LogRank {
                 }
                 for g in 0..<k { atRisk[g] -= removed[g] }
             }
-            start = end
         }
         guard O.reduce(0, +) > 0 else {
             throw FitError(model: "log-rank test", reason: "no group has a churn event (every customer is censored), so there is nothing to compare")
@@ -104,6 +107,6 @@ public enum LogRank {
         let p = df > 0 ? ChiSquared.sf(chi, df: Double(df)) : .nan
         return LogRankTest(groups: levels, n: nG, observed: O, expected: E,
                            variance: (0..<k).map { g in (0..<k).map { V[g * k + $0] } },
-                           chiSquare: chi, df: df, pValue: p, stratified: nStrata > 1)
+                           chiSquare: chi, df: df, pValue: p, stratified: tables.count > 1)
     }
 }

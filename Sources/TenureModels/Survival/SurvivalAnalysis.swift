@@ -113,15 +113,10 @@ public enum SurvivalAnalysis {
         var members = [[Int]](repeating: [], count: groupLevels.count)
         if let gc = groupCodes { for i in 0..<sample.count where gc[i] >= 0 { members[Int(gc[i])].append(i) } }
         var notes: [String] = []
-        if let gc = groupCodes, let by = o.by {
-            let missing = gc.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
-            if missing > 0 {
-                notes.append("\(missing) of \(sample.count) customers have no value for --by \(by) and were left out of the curves and the log-rank test.")
-            }
-            if let sc = strataCodes, let st = o.strata {
-                let noStratum = zip(gc, sc).reduce(0) { $0 + ($1.0 >= 0 && $1.1 < 0 ? 1 : 0) }
-                if noStratum > 0 { notes.append("\(noStratum) customers have no value for --strata \(st) and were left out of the stratified log-rank test.") }
-            }
+        if let gc = groupCodes {
+            notes = groupNotes(missingGroup: gc.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }, subjects: sample.count,
+                               missingStratum: strataCodes.map { sc in zip(gc, sc).reduce(0) { $0 + ($1.0 >= 0 && $1.1 < 0 ? 1 : 0) } } ?? 0,
+                               options: o)
         }
         var curves: [KaplanMeierCurve] = []
         for (k, _) in groupLevels.enumerated() {
@@ -199,17 +194,63 @@ public enum SurvivalAnalysis {
         return groups
     }
 
-    /// The fit alone, from an event table reduced elsewhere (a warehouse): one group, the
-    /// Kaplan–Meier curve and its summaries, equal to `run` on the data the table came from (no `--by`,
-    /// `--strata` or Cox: they need each subject's attributes).
-    public static func run(table: EventTable, definition: ChurnDefinition, asOf: Day, options o: SurvivalOptions) throws -> SurvivalResult {
-        guard table.total > 0 else {
+    /// What the result says about subjects left out of the groups (`--by`) and of the stratified test.
+    static func groupNotes(missingGroup: Int, subjects: Int, missingStratum: Int, options o: SurvivalOptions) -> [String] {
+        guard let by = o.by else { return [] }
+        var notes: [String] = []
+        if missingGroup > 0 {
+            notes.append("\(missingGroup) of \(subjects) customers have no value for --by \(by) and were left out of the curves and the log-rank test.")
+        }
+        if missingStratum > 0, let st = o.strata {
+            notes.append("\(missingStratum) customers have no value for --strata \(st) and were left out of the stratified log-rank test.")
+        }
+        return notes
+    }
+
+    /// The fit alone, from event tables reduced elsewhere (a warehouse): the Kaplan–Meier curve of
+    /// each group and its summaries, and with two or more groups the (stratified) log-rank test,
+    /// equal to `run` on the data the tables came from. Cox needs each subject's covariates and is
+    /// not fitted here.
+    public static func run(grouped g: GroupedEventTables, definition: ChurnDefinition, asOf: Day, options o: SurvivalOptions) throws -> SurvivalResult {
+        let all = EventTable.merged(g.strata.flatMap { $0 } + g.unstratified + [g.missingGroup])
+        guard all.total > 0 else {
             throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(asOf))")
         }
-        let curve = KaplanMeier.fit(table: table, confidenceType: o.confidenceType, level: o.confidenceLevel)
-        return SurvivalResult(churnDefinition: definition.description, unit: o.unit, asOf: Civil.iso(asOf),
-                              subjects: table.total, events: table.events.reduce(0, +), byColumn: nil, strataColumn: nil,
-                              confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
-                              groups: summarise([curve], levels: ["all"], options: o), logRank: nil, cox: nil)
+        let k = g.levels.count
+        let curves = (0..<k).map { j in
+            KaplanMeier.fit(table: EventTable.merged(g.strata.map { $0[j] } + [g.unstratified[j]]),
+                            confidenceType: o.confidenceType, level: o.confidenceLevel)
+        }
+        let groups = summarise(curves, levels: g.levels, options: o)
+        let logRank = o.by != nil && groups.count >= 2 ? try LogRank.test(tables: g.strata, levels: g.levels) : nil
+        var r = SurvivalResult(churnDefinition: definition.description, unit: o.unit, asOf: Civil.iso(asOf),
+                               subjects: all.total, events: all.events.reduce(0, +), byColumn: o.by, strataColumn: o.strata,
+                               confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
+                               groups: groups, logRank: logRank, cox: nil)
+        r.notes = groupNotes(missingGroup: g.missingGroup.total, subjects: all.total,
+                             missingStratum: g.unstratified.reduce(0) { $0 + $1.total }, options: o)
+        return r
+    }
+}
+
+/// Event tables per (stratum, group), the sufficient statistic of the curves per `--by` group and of
+/// the stratified log-rank test, as a warehouse returns them.
+public struct GroupedEventTables: Sendable, Equatable {
+    /// Group labels (`["all"]` without `--by`).
+    public var levels: [String]
+    /// `strata[s][g]`: subjects of group g in stratum s (one stratum without `--strata`).
+    public var strata: [[EventTable]]
+    /// Per group, the subjects without a stratum: in the curves, not in the log-rank test.
+    public var unstratified: [EventTable]
+    /// Subjects without a group: in the totals only.
+    public var missingGroup: EventTable
+
+    public init(levels: [String], strata: [[EventTable]], unstratified: [EventTable], missingGroup: EventTable) {
+        self.levels = levels; self.strata = strata; self.unstratified = unstratified; self.missingGroup = missingGroup
+    }
+
+    /// One group ("all") of the subjects of `table`.
+    public init(all table: EventTable) {
+        self.init(levels: ["all"], strata: [[table]], unstratified: [EventTable()], missingGroup: EventTable())
     }
 }

@@ -36,6 +36,20 @@ public struct EventTable: Sendable, Equatable {
         self.times = times; self.events = events; self.censored = censored
     }
 
+    /// The table of the subjects of all `tables` together (counts at equal times added).
+    public static func merged(_ tables: [EventTable]) -> EventTable {
+        var byTime: [Double: (events: Int, censored: Int)] = [:]
+        for t in tables {
+            for i in t.times.indices {
+                var e = byTime[t.times[i]] ?? (0, 0)
+                e.events += t.events[i]; e.censored += t.censored[i]
+                byTime[t.times[i]] = e
+            }
+        }
+        let times = byTime.keys.sorted()
+        return EventTable(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
+    }
+
     /// Tabulates the subjects `indices` (all when nil). Integral times in a compact range are
     /// counted in O(n + range); anything else is sorted, O(n log n).
     public static func tabulate(_ s: SurvivalSample, indices: [Int]? = nil) -> EventTable {
