@@ -4,9 +4,10 @@
 /// **Lookup order** (the first table that has the column wins, for every customer):
 /// 1. `customers.csv`: `segment`, `channel`, `acquisition_cost` or any other column;
 /// 2. `transactions.csv` (`segment`, `channel`, `product`, `category`): the value on the customer's
-///    first transaction (earliest day; among same-day rows the first in file order);
+///    first transaction (earliest day; among same-day rows the smallest value in byte order, so
+///    the row order of the file does not matter and an engine's `MIN` gives the same);
 /// 3. `subscriptions.csv` (`plan`): the plan of the customer's earliest-starting subscription
-///    (among same-day starts the first in file order).
+///    (among same-day starts the smallest, as for transactions).
 /// A name none of them has is a `DataError(.missingColumn)` listing the names there are.
 ///
 /// **Groups** (`init(_:column:customers:)`): a text column gives one group per value that occurs,
@@ -157,12 +158,17 @@ public struct CustomerAttribute: Sendable {
                             : "one of: \(known.joined(separator: ", "))")
     }
 
-    /// Per customer, the code of `col` on the customer's earliest-dated row (first in file order among ties).
+    /// Per customer, the code of `col` on the customer's earliest-dated row; among rows of that day
+    /// the smallest value in byte order (a row without a value loses to one with a value).
     static func firstValue(_ col: CategoricalColumn, customer: [Int32], day: [Day], customers nc: Int) -> CategoricalColumn {
+        var rank = [Int](repeating: 0, count: col.levels.count)
+        for (r, l) in col.levels.indices.sorted(by: { col.levels[$0].utf8.lexicographicallyPrecedes(col.levels[$1].utf8) }).enumerated() { rank[l] = r }
         var first = [Day](repeating: .max, count: nc), code = [Int32](repeating: -1, count: nc)
         for i in 0..<customer.count {
-            let c = Int(customer[i]), d = day[i]
-            if c >= 0 && d != Day.missing && d < first[c] { first[c] = d; code[c] = col.codes[i] }
+            let c = Int(customer[i]), d = day[i], v = col.codes[i]
+            guard c >= 0 && d != Day.missing else { continue }
+            if d < first[c] { first[c] = d; code[c] = v }
+            else if d == first[c] && v >= 0 && (code[c] < 0 || rank[Int(v)] < rank[Int(code[c])]) { code[c] = v }
         }
         return CategoricalColumn(codes: code, levels: col.levels)
     }

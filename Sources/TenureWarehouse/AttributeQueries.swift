@@ -8,8 +8,8 @@ import TenureData
 /// **Where the value comes from**, the first that has the column:
 /// 1. the customers table: the customer's value (the smallest, should a customer have several rows);
 /// 2. transactions (`segment`, `channel`, `product`, `category`): the value on the customer's
-///    earliest purchase day; among several rows that day the smallest non-empty value — an engine
-///    has no file order, where the CSV path takes the first row in the file;
+///    earliest purchase day, among several rows that day the smallest non-empty one in byte order
+///    (`Dialect.byteOrder`), as `CustomerAttribute` takes it;
 /// 3. subscriptions (`plan`): the plan of the earliest-starting subscription, ties as in 2.
 /// Over a live engine the tables' columns decide (`resolve`); for emitted SQL, where tenure cannot
 /// look, the customers table is used. An empty text is no value, as an empty CSV field is.
@@ -68,7 +68,7 @@ public struct AttributeQueries: Sendable {
         case .customers:
             return """
             \(alias) AS (
-              SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(value)) AS v
+              SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(q.byteOrder(value))) AS v
               FROM \(q.identifier(t.table("customers"))) WHERE \(col("customer_id")) IS NOT NULL
               GROUP BY \(q.cast(col("customer_id"), q.text))
             )
@@ -92,7 +92,7 @@ public struct AttributeQueries: Sendable {
             \(from)
             ),
             \(alias) AS (
-              SELECT r.c, MIN(r.v) AS v
+              SELECT r.c, MIN(\(q.byteOrder("r.v"))) AS v
               FROM \(alias)_rows r JOIN (SELECT c, MIN(d) AS d0 FROM \(alias)_rows GROUP BY c) f ON r.c = f.c AND r.d = f.d0
               GROUP BY r.c
             )

@@ -36,6 +36,11 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
 
     public func cast(_ e: String, _ type: String) -> String { "CAST(\(e) AS \(type))" }
 
+    /// A text expression compared in byte order (`MIN`, `ORDER BY`), as tenure orders labels:
+    /// PostgreSQL compares in the database's collation unless told `COLLATE "C"`; the other
+    /// engines compare strings by their bytes by default.
+    public func byteOrder(_ e: String) -> String { self == .postgres ? "(\(e)) COLLATE \"C\"" : e }
+
     /// A date from a date, timestamp or ISO text column.
     public func date(_ e: String) -> String { "CAST(\(e) AS DATE)" }
 

@@ -63,10 +63,11 @@ public struct TransactionQueries: Sendable {
                            ("first_day", .int), ("last_day", .int)])
     }
 
-    /// Per customer: the calibration and holdout sums of `RFMStatistics`. The customer × period
+    /// Per customer: the calibration and holdout sums of `RFMStatistics`, and with `by` the
+    /// customer's value of that attribute (`by_value`, NULL for none). The customer × period
     /// grouping (rows to customer-periods) is the big one; it groups by the customer id, so a
     /// table partitioned by customer runs it on its shards.
-    public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day) -> StatisticQuery {
+    public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day, by: AttributeQueries? = nil) -> StatisticQuery {
         let p = period(unit)
         let h = "CASE WHEN d > \(cal) THEN 1 ELSE 0 END"
         func inCal(_ e: String) -> String { "CASE WHEN h = 0 THEN \(e) END" }
@@ -82,17 +83,18 @@ public struct TransactionQueries: Sendable {
               SELECT c, MIN(\(inCal("p"))) AS fp, MAX(\(inCal("p"))) AS lp, SUM(1 - h) AS periods, SUM(\(inCal("cents"))) AS total,
                      MIN(\(inCal("d0"))) AS first_day, SUM(h) AS h_periods, SUM(\(hold("cents"))) AS h_cents, SUM(\(hold("n"))) AS h_rows
               FROM cp GROUP BY c
-            )
+            )\(by.map { ",\n" + $0.cte("gb", observationEnd: obs) } ?? "")
             SELECT cu.c AS customer_id, \(q.cast("cu.fp", b)) AS first_period, \(q.cast("cu.lp", b)) AS last_period,
                    \(q.cast("cu.periods", b)) AS periods, \(q.cast("COALESCE(cu.total, 0)", b)) AS total_cents,
                    \(q.cast("COALESCE(f.cents, 0)", b)) AS first_period_cents, \(q.cast("cu.first_day", b)) AS first_day,
                    \(q.cast("cu.h_periods", b)) AS holdout_periods, \(q.cast("COALESCE(cu.h_cents, 0)", b)) AS holdout_cents,
-                   \(q.cast("COALESCE(cu.h_rows, 0)", b)) AS holdout_rows
-            FROM cu LEFT JOIN cp f ON f.c = cu.c AND f.h = 0 AND f.p = cu.fp
+                   \(q.cast("COALESCE(cu.h_rows, 0)", b)) AS holdout_rows\(by == nil ? "" : ", gb.v AS by_value")
+            FROM cu LEFT JOIN cp f ON f.c = cu.c AND f.h = 0 AND f.p = cu.fp\(by == nil ? "" : " LEFT JOIN gb ON gb.c = cu.c")
             ORDER BY cu.c
             """, columns: [("customer_id", .text), ("first_period", .int), ("last_period", .int), ("periods", .int),
                            ("total_cents", .int), ("first_period_cents", .int), ("first_day", .int),
-                           ("holdout_periods", .int), ("holdout_cents", .int), ("holdout_rows", .int)])
+                           ("holdout_periods", .int), ("holdout_cents", .int), ("holdout_rows", .int)]
+                + (by == nil ? [] : [("by_value", .text)]))
     }
 
     /// Per period: customers with a calibration purchase who bought in it (holdout included), and

@@ -39,22 +39,27 @@ public struct WarehouseSource {
 
     /// The RFM summary of the transactions (the `tenure clv` reduction), equal to the CSV path's
     /// `RFMSummary(dataset:options:)` but for the order of customers (here: by id), with the ids that
-    /// `summary.customer` indexes.
-    public func rfmSummary(options: RFMOptions, observationEnd obs: Day) throws -> (summary: RFMSummary, ids: [String]) {
+    /// `summary.customer` indexes and, with `by`, each of those customers' group.
+    public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries? = nil)
+        throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?) {
         let cal = options.calibrationEnd ?? obs
-        let customers = try executor.run(queries.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs))
+        let customers = try executor.run(queries.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs, by: by))
         let activity = try executor.run(queries.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs))
         let st = try TransactionQueries.rfmStatistics(customers: customers, activity: activity)
         var o = options; o.observationEnd = obs
         let summary = try RFMSummary(statistics: st, options: o, calibrationEnd: cal, observationEnd: obs,
                                      source: queries.tables.table("transactions"))
-        return (summary, st.ids)
+        let segments = try by.map { by in
+            let (levels, group) = try by.groups(of: try customers.texts("by_value"))
+            return CustomerSegments(column: by.name, codes: group, levels: levels)
+        }
+        return (summary, st.ids, segments)
     }
 
     /// Every query `rfmSummary` runs, for `--emit-sql`.
-    public static func rfmQueries(_ q: TransactionQueries, options: RFMOptions, observationEnd obs: Day) -> [StatisticQuery] {
+    public static func rfmQueries(_ q: TransactionQueries, options: RFMOptions, observationEnd obs: Day, by: AttributeQueries? = nil) -> [StatisticQuery] {
         let cal = options.calibrationEnd ?? obs
-        return [q.sourceSummary(), q.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs),
+        return [q.sourceSummary(), q.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs, by: by),
                 q.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs)]
     }
 }

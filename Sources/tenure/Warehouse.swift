@@ -116,30 +116,30 @@ extension CLV {
         if model == .regression || regression == .on {
             throw ValidationError("regression CLV needs per-customer features from the CSV tables; over \(data.data) use --model bgnbd|pareto-nbd|mbgnbd|bgbb.")
         }
-        if by != nil { throw ValidationError("--by is not available in warehouse mode yet (the segment of each customer is not reduced in SQL).") }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["time_unit"] = timeUnit.rawValue
         settings["calibration_end"] = calibrationEnd.map(Civil.iso) ?? ""
+        settings["by"] = by ?? ""
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "clv", queries: { q, end in
-            Array(WarehouseSource.rfmQueries(q, options: rfm, observationEnd: end).dropFirst())
+            Array(WarehouseSource.rfmQueries(q, options: rfm, observationEnd: end, by: WarehouseRun.attribute(by, q)).dropFirst())
         }) else { return true }
         let obs = run.observationEnd
         if let c = rfm.calibrationEnd, c >= obs {
             throw ValidationError("--calibration-end \(Civil.iso(c)) must be before the end of observation \(Civil.iso(obs)) (the holdout would be empty).")
         }
         rfm.observationEnd = obs
-        let (summary, ids) = try run.source.rfmSummary(options: rfm, observationEnd: obs)
+        let (summary, ids, segments) = try run.source.rfmSummary(options: rfm, observationEnd: obs, by: try run.attribute(by))
         var o = LifetimeOptions()
         o.model = model.purchaseModel
         o.gammaGamma = spend == .gammaGamma
         o.horizonDays = value.horizonDays
         o.annualDiscountRate = value.discountRate
         o.rfm = rfm
-        let out = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: nil, options: o)
+        let out = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: segments, options: o)
         let comparison = compareModels
             ? CLVAnalysis.compareModels(summary: summary, patterns: out.patterns, fitted: out.purchaseModel, kind: o.model) : nil
         if let scores { try AtomicFile.write(CLVScoresCSV.render(out.scores), to: scores) }

@@ -88,7 +88,7 @@ import Testing
         var ids = CustomerIndex()
         for i in 0..<4 { _ = ids.intern("C\(i)") }
         var tx = Transactions()
-        // C0 first buys on 2024-01-02 twice (file order decides: "web"), then in a shop; C1 only in a shop.
+        // C0 first buys on 2024-01-02 twice, on the web and in a shop, then in a shop; C1 only in a shop.
         let rows: [(Int32, String, Int32)] = [(0, "2024-01-05", 1), (0, "2024-01-02", 0), (0, "2024-01-02", 1), (1, "2024-01-03", 1)]
         for (c, d, ch) in rows { tx.customer.append(c); tx.day.append(DateParser.day(from: d)!); tx.amount.append(1) }
         tx.channel = CategoricalColumn(codes: rows.map(\.2), levels: ["web", "shop", "phone"])
@@ -121,11 +121,19 @@ import Testing
         #expect(CustomerAttribute.missingLabel == "(missing)")
     }
 
-    /// Transactions: the value on the first transaction (earliest day, first row in file order among
-    /// ties); levels no customer has ("phone", and "shop" for C0's later purchase) are not groups.
+    /// Transactions: the value on the first transaction (earliest day; among same-day rows the
+    /// smallest value in byte order, whatever the row order); levels no customer has ("phone", and
+    /// "web" that lost C0's tie) are not groups.
     @Test func firstTransaction() throws {
         let a = try CustomerAttribute(Self.dataset(), column: "channel")
-        #expect(a.source == .transactions && a.levels == ["shop", "web"] && a.codes == [1, 0, -1, -1])
+        #expect(a.source == .transactions && a.levels == ["shop"] && a.codes == [0, 0, -1, -1])
+        // the same with the tied rows swapped, and with the shop row's value missing (web then wins)
+        var d = Self.dataset()
+        d.transactions.channel = CategoricalColumn(codes: [1, 1, 0, 1], levels: ["web", "shop", "phone"])
+        #expect(try CustomerAttribute(d, column: "channel").codes == [0, 0, -1, -1])
+        d.transactions.channel = CategoricalColumn(codes: [1, 0, -1, 1], levels: ["web", "shop", "phone"])
+        let b = try CustomerAttribute(d, column: "channel")
+        #expect(b.levels == ["shop", "web"] && b.codes == [1, 0, -1, -1])
     }
 
     /// Subscriptions: the plan of the earliest-starting subscription.

@@ -7,7 +7,8 @@
 #      several time units, holdouts and models;
 #   1b. `tenure cohorts postgres://…` equals `tenure cohorts DIR` (transactions only) for every period and
 #      window, brackets and the sBG forecast;
-#   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event table);
+#   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event tables),
+#       also with --by and --strata (curves per group, stratified log-rank); `clv --by segment` too;
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
 #   3. the emitted duckdb SQL, run by DuckDB on the CSV files, fed back with --aggregates, equals the
 #      CSV path; the bigquery and snowflake SQL parse with sqlglot;
@@ -111,16 +112,12 @@ for args in "" "--period week" "--period day" "--period quarter --forecast 4" "-
 done
 echo "85-warehouse: $n cohorts runs over postgres:// (typed, all-text, sharded) equal the CSV path"
 
-# 1c. survival with churn from purchases: the event table reduced in the engine gives the CSV
-# path's Kaplan–Meier, median, RMST and horizons (fractional gaps put churn times off the day grid)
-n=0
-for args in "--churn-after 90d" "--churn-after 45.5d --unit week --horizons 30d,90d" "--churn-after 6m --unit month --tau 12m"; do
-  # shellcheck disable=SC2086
-  "$BIN" survival "$tmp/tx-only" --as-of "$ASOF" $args --format json -o "$tmp/csv-surv.json"
-  for src in PLAIN RAW SHARDED; do
-    # shellcheck disable=SC2086
-    "$BIN" survival "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-surv.json"
-    python3 - "$tmp/pg-surv.json" "$tmp/csv-surv.json" <<'PY' || fail "survival $src $args: warehouse result differs from the CSV path"
+# 1c. survival with churn from purchases: the event tables reduced in the engine give the CSV
+# path's Kaplan–Meier, median, RMST and horizons (fractional gaps put churn times off the day grid);
+# with --by and --strata (values from the customers table, or from each customer's first purchase
+# for --by category) also the curves per group, the stratified log-rank test and the notes
+survival_same() { # warehouse.json csv.json label: equal but for the note saying where the reduction ran
+  python3 - "$1" "$2" <<'PY' || fail "$3: warehouse survival differs from the CSV path"
 import json, sys
 a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
 a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
@@ -129,10 +126,35 @@ if a != b:
         if a[k] != b.get(k): print(k, str(a[k])[:200], "|", str(b.get(k))[:200])
     sys.exit(1)
 PY
+}
+mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/tx-cust/"
+n=0
+for c in "tx-only::--churn-after 90d" "tx-only::--churn-after 45.5d --unit week --horizons 30d,90d" "tx-only::--churn-after 6m --unit month --tau 12m" \
+         "tx-cust::--churn-after 90d --by segment" "tx-cust::--churn-after 45.5d --by channel --strata segment --unit week" \
+         "tx-only::--churn-after 60d --by category"; do
+  dir=${c%%::*}; args=${c#*::}
+  # shellcheck disable=SC2086
+  "$BIN" survival "$tmp/$dir" --as-of "$ASOF" $args --format json -o "$tmp/csv-surv.json"
+  for src in PLAIN RAW SHARDED; do
+    # shellcheck disable=SC2086
+    "$BIN" survival "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-surv.json"
+    survival_same "$tmp/pg-surv.json" "$tmp/csv-surv.json" "survival $src $args"
     n=$((n + 1))
   done
 done
-echo "85-warehouse: $n survival runs over postgres:// (typed, all-text, sharded) equal the CSV path"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; assert r['log_rank']['df'] >= 1 and len(r['groups']) >= 2, r.keys()" "$tmp/pg-surv.json" \
+  || fail "survival --by over postgres:// has no log-rank test"
+echo "85-warehouse: $n survival runs over postgres:// (typed, all-text, sharded; --by and --strata) equal the CSV path"
+n=0
+for src in PLAIN RAW SHARDED; do
+  "$BIN" clv "$tmp/gen" --as-of "$ASOF" --regression off --by segment --format json -o "$tmp/csv-clv-by.json"
+  "$BIN" clv "${!src}" --as-of "$ASOF" --by segment --format json -o "$tmp/pg-clv-by.json"
+  compare "$tmp/csv-clv-by.json" "$tmp/pg-clv-by.json" "clv --by segment $src"
+  n=$((n + 1))
+done
+python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabilistic']['segments']; assert len(s) >= 2, s" "$tmp/pg-clv-by.json" \
+  || fail "clv --by over postgres:// has no segments"
+echo "85-warehouse: $n clv --by segment runs over postgres:// equal the CSV path"
 if "$BIN" survival "$PLAIN" --as-of "$ASOF" 2>"$tmp/err" >/dev/null; then fail "survival without --churn-after ran in warehouse mode"; fi
 grep -q -- "--churn-after" "$tmp/err" || { cat "$tmp/err"; fail "survival without --churn-after: unclear refusal"; }
 
@@ -152,6 +174,7 @@ gen, d = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
 con.execute("CREATE SCHEMA crm")
 con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)', 'order_id': 'VARCHAR'}})")
+con.execute(f"CREATE TABLE crm.customers AS SELECT * FROM read_csv('{gen}/customers.csv', header=true, all_varchar=true)")
 for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
     con.execute(f"COPY ({open(f).read().strip().rstrip(';')}) TO '{f[:-4]}.csv' (HEADER, DELIMITER ',')")
 PY
@@ -179,20 +202,20 @@ def strip(x):
     return x
 assert strip(a) == strip(b)
 PY
-"$BIN" survival "crm" --emit-sql duckdb --out "$tmp/sql-duck-surv" --as-of "$ASOF" --churn-after 45.5d
+SURV=(--as-of "$ASOF" --churn-after 45.5d --by segment --strata channel)
+"$BIN" survival "crm" --emit-sql duckdb --out "$tmp/sql-duck-surv" "${SURV[@]}"
 duck_run "$tmp/sql-duck-surv"
-"$BIN" survival "crm" --aggregates "$tmp/sql-duck-surv" --as-of "$ASOF" --churn-after 45.5d --format json -o "$tmp/duck-surv.json"
-"$BIN" survival "$tmp/tx-only" --as-of "$ASOF" --churn-after 45.5d --format json -o "$tmp/csv-surv-45.json"
-python3 - "$tmp/duck-surv.json" "$tmp/csv-surv-45.json" <<'PY' || fail "duckdb --aggregates survival differs from the CSV path"
-import json, sys
-a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
-a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
-assert a == b
-PY
+"$BIN" survival "crm" --aggregates "$tmp/sql-duck-surv" "${SURV[@]}" --format json -o "$tmp/duck-surv.json"
+"$BIN" survival "$tmp/tx-cust" "${SURV[@]}" --format json -o "$tmp/csv-surv-45.json"
+survival_same "$tmp/duck-surv.json" "$tmp/csv-surv-45.json" "duckdb --aggregates survival"
+"$BIN" clv "crm" --emit-sql duckdb --out "$tmp/sql-duck-clv-by" --as-of "$ASOF" --by segment
+duck_run "$tmp/sql-duck-clv-by"
+"$BIN" clv "crm" --aggregates "$tmp/sql-duck-clv-by" --as-of "$ASOF" --by segment --format json -o "$tmp/duck-clv-by.json"
+compare "$tmp/csv-clv-by.json" "$tmp/duck-clv-by.json" "duckdb --aggregates clv --by segment"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3
-  "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --churn-after 45.5d
+  "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" "${SURV[@]}"
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot
 for f in glob.glob(sys.argv[1] + "/*.sql"):
