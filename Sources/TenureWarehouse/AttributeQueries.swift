@@ -44,8 +44,9 @@ public struct AttributeQueries: Sendable {
             if columns.contains(tables.column(name, in: table.rawValue)) { return AttributeQueries(name: name, table: table, queries: queries) }
             if !columns.isEmpty { seen.append(source) }
         }
-        throw WarehouseError.data("no column for \(name) in \(seen.isEmpty ? "the customers, transactions or subscriptions tables (none was found)" : seen.joined(separator: ", "))",
-                                  hint: "map it in --schema, e.g. `customers: {\(name): your_column}`, or pick a column the customers table has")
+        throw WarehouseError.data("no column for \(name) in \(seen.isEmpty ? "the customers table (not found)" : seen.joined(separator: " or "))"
+                                    + " (the customers table may have any column; transactions give segment, channel, product, category; subscriptions give plan)",
+                                  hint: "map it in --schema, e.g. `customers: {\(name): your_column}`")
     }
 
     /// Where the values come from, for notes.
