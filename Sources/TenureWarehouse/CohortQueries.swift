@@ -2,7 +2,7 @@ import TenureCohorts
 import TenureData
 
 /// The cohort reduction (SPEC §6) in SQL: the engine returns `CohortStatistics`' counts, never rows.
-/// Cohorts are by first purchase (the acquisition day is the customer's first transaction on or
+/// Cohorts are by first purchase, per `--by` value when asked (the acquisition day is the customer's first transaction on or
 /// before the end of observation); ages follow `CohortOptions.period` and `window` exactly as
 /// `CohortAge` counts them, by arithmetic on dates (month and quarter indexes, epoch days), so every
 /// engine numbers periods alike.
@@ -14,21 +14,33 @@ public struct CohortQueries: Sendable {
     public var options: CohortOptions
     /// The column of order ids (orders = distinct ids + rows without one), or nil: orders = rows.
     public var orderColumn: String?
+    /// The `--by` attribute: every statistic is then also per its value (`by_value`, NULL = none).
+    public var by: AttributeQueries?
 
-    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?) {
-        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn
+    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?, by: AttributeQueries? = nil) {
+        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn; self.by = by
     }
 
     var q: Dialect { transactions.dialect }
 
     /// `t`: the transactions up to the end of observation (with order ids when `order` names them);
-    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt` (`l`).
+    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt` (`l`),
+    /// with `--by` also the customer's value `v`.
     func customers(_ obs: Day, order: String?) -> String {
-        """
+        let f = "SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c"
+        guard let by else { return "\(transactions.rows(upTo: obs, order: order)),\nf AS (\(f))" }
+        return """
         \(transactions.rows(upTo: obs, order: order)),
-        f AS (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c)
+        f0 AS (\(f)),
+        \(by.cte("gb", observationEnd: obs)),
+        f AS (SELECT f0.c, f0.adt, f0.a, f0.ldt, f0.l, gb.v AS v FROM f0 LEFT JOIN gb ON gb.c = f0.c)
         """
     }
+
+    /// `, v` with `--by` (a grouping key after the others), else nothing.
+    var v: String { by == nil ? "" : ", v" }
+    /// The result column of the value with `--by`.
+    var byColumn: [(String, StatisticQuery.ColumnType)] { by == nil ? [] : [("by_value", .text)] }
 
     /// `t` and `f` as in `customers`; `r`: each transaction with its customer's cohort period and its age.
     func customerRows(_ obs: Day) -> String {
@@ -37,7 +49,7 @@ public struct CohortQueries: Sendable {
         \(customers(obs, order: orderColumn)),
         r AS (
           SELECT t.c AS c, \(transactions.period(cal, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "t.dt", day: "t.d")) AS age,
-                 t.cents AS cents\(orderColumn == nil ? "" : ", t.o AS o")
+                 t.cents AS cents\(orderColumn == nil ? "" : ", t.o AS o")\(by == nil ? "" : ", f.v AS v")
           FROM t JOIN f ON t.c = f.c
         )
         """
@@ -63,20 +75,22 @@ public struct CohortQueries: Sendable {
         let loose = orderColumn == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
         let distinctOrders = orderColumn == nil ? "" : """
             ,
-            od AS (SELECT cohort, age, o FROM r WHERE o IS NOT NULL AND o <> '' GROUP BY cohort, age, o),
-            oc AS (SELECT cohort, age, COUNT(*) AS n FROM od GROUP BY cohort, age)
+            od AS (SELECT cohort, age\(v), o FROM r WHERE o IS NOT NULL AND o <> '' GROUP BY cohort, age\(v), o),
+            oc AS (SELECT cohort, age\(v), COUNT(*) AS n FROM od GROUP BY cohort, age\(v))
             """
         let orders = orderColumn == nil ? "cl.loose" : "cl.loose + COALESCE(oc.n, 0)"
-        let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age"
+        // NULL values (customers without one) must meet too: IS NOT DISTINCT FROM, spelled portably
+        let sameValue = by == nil ? "" : " AND (oc.v = cl.v OR (oc.v IS NULL AND cl.v IS NULL))"
+        let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age\(sameValue)"
         return StatisticQuery(name: "cohort_cells", sql: """
             WITH \(customerRows(obs)),
-            cc AS (SELECT c, cohort, age, SUM(cents) AS cents, \(loose) AS loose FROM r GROUP BY c, cohort, age),
-            cl AS (SELECT cohort, age, COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age)\(distinctOrders)
+            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, \(loose) AS loose FROM r GROUP BY c, cohort, age\(v)),
+            cl AS (SELECT cohort, age\(v), COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age\(v))\(distinctOrders)
             SELECT \(q.cast("cl.cohort", b)) AS cohort, \(q.cast("cl.age", b)) AS age, \(q.cast("cl.customers", b)) AS customers,
-                   \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents
+                   \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents\(by == nil ? "" : ", cl.v AS by_value")
             FROM cl\(join)
-            ORDER BY 1, 2
-            """, columns: [("cohort", .int), ("age", .int), ("customers", .int), ("orders", .int), ("revenue_cents", .int)])
+            ORDER BY 1, 2\(by == nil ? "" : ", 6")
+            """, columns: [("cohort", .int), ("age", .int), ("customers", .int), ("orders", .int), ("revenue_cents", .int)] + byColumn)
     }
 
     /// Per (cohort, age of the last transaction): customers, and their earliest and latest acquisition
@@ -85,12 +99,12 @@ public struct CohortQueries: Sendable {
         let b = q.bigint
         return StatisticQuery(name: "cohort_last_ages", sql: """
             WITH \(customers(obs, order: nil)),
-            k AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a FROM f)
+            k AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a\(v) FROM f)
             SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("last_age", b)) AS last_age, \(q.cast("COUNT(*)", b)) AS customers,
-                   \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired
-            FROM k GROUP BY cohort, last_age
-            ORDER BY 1, 2
-            """, columns: [("cohort", .int), ("last_age", .int), ("customers", .int), ("first_acquired", .int), ("last_acquired", .int)])
+                   \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired\(by == nil ? "" : ", v AS by_value")
+            FROM k GROUP BY cohort, last_age\(v)
+            ORDER BY 1, 2\(by == nil ? "" : ", 6")
+            """, columns: [("cohort", .int), ("last_age", .int), ("customers", .int), ("first_acquired", .int), ("last_acquired", .int)] + byColumn)
     }
 
     /// Per (cohort, bracket): customers active at some age of the bracket (`--brackets`).
@@ -100,11 +114,11 @@ public struct CohortQueries: Sendable {
         let which = "CASE " + bs.enumerated().map { "WHEN age BETWEEN \($1.lower) AND \($1.upper) THEN \($0)" }.joined(separator: " ") + " ELSE -1 END"
         return StatisticQuery(name: "cohort_brackets", sql: """
             WITH \(customerRows(obs)),
-            cb AS (SELECT c, cohort, \(which) AS bracket FROM r GROUP BY c, cohort, \(which))
-            SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("bracket", b)) AS bracket, \(q.cast("COUNT(*)", b)) AS customers
-            FROM cb WHERE bracket >= 0 GROUP BY cohort, bracket
-            ORDER BY 1, 2
-            """, columns: [("cohort", .int), ("bracket", .int), ("customers", .int)])
+            cb AS (SELECT c, cohort\(v), \(which) AS bracket FROM r GROUP BY c, cohort\(v), \(which))
+            SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("bracket", b)) AS bracket, \(q.cast("COUNT(*)", b)) AS customers\(by == nil ? "" : ", v AS by_value")
+            FROM cb WHERE bracket >= 0 GROUP BY cohort, bracket\(v)
+            ORDER BY 1, 2\(by == nil ? "" : ", 4")
+            """, columns: [("cohort", .int), ("bracket", .int), ("customers", .int)] + byColumn)
     }
 
     /// Rows dated after the end of observation (left out, as the CSV path counts them).
@@ -127,16 +141,34 @@ public struct CohortQueries: Sendable {
         let cells = try executor.run(self.cells(observationEnd: obs))
         let last = try executor.run(lastAges(observationEnd: obs))
         let br = try brackets(observationEnd: obs).map { try executor.run($0) }
-        return try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs)
+        return try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by)
     }
 
-    /// The statistics from the query results (`cohort_last_ages` fixes the layout; the cells and
-    /// brackets fill it). Values outside the layout are a data error naming the statistic.
+    /// The statistics from the query results (`cohort_last_ages` fixes the layout and, with `by`, the
+    /// groups: `CustomerAttribute`'s levels of the acquired customers' values, `(missing)` last when
+    /// some have none; the cells and brackets fill it). Values outside the layout are a data error
+    /// naming the statistic.
     public static func decode(after: StatisticTable, cells: StatisticTable, lastAges: StatisticTable, brackets: StatisticTable?,
-                              options o: CohortOptions, observationEnd obs: Day) throws -> CohortStatistics {
+                              options o: CohortOptions, observationEnd obs: Day, by: AttributeQueries? = nil) throws -> CohortStatistics {
         func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
             guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
             return v
+        }
+        var levels = ["all"], groupOf: [String?: Int] = [nil: 0]
+        if let by {
+            let values = try lastAges.texts("by_value")
+            let (named, code) = try by.groups(of: values)
+            levels = named
+            groupOf = [:]
+            for (v, c) in zip(values, code) where c >= 0 { groupOf[v] = Int(c) }
+            if values.contains(where: { $0 == nil }) { groupOf[nil] = levels.count; levels.append(CustomerAttribute.missingLabel) }
+        }
+        func group(_ t: StatisticTable, _ row: Int) throws -> Int {
+            let v = by == nil ? nil : try t.texts("by_value")[row]
+            guard let g = groupOf[v] else {
+                throw WarehouseError.data("statistic \(t.name): --by value \(v ?? "NULL") in row \(row + 1) has no customer in cohort_last_ages", hint: nil)
+            }
+            return g
         }
         let lc = try lastAges.ints("cohort"), la = try lastAges.ints("last_age"), ln = try lastAges.ints("customers")
         let lf = try lastAges.ints("first_acquired"), ll = try lastAges.ints("last_acquired")
@@ -145,8 +177,8 @@ public struct CohortQueries: Sendable {
         guard earliest != .max else {
             throw WarehouseError.data("no customer was acquired on or before \(Civil.iso(obs))", hint: nil)
         }
-        let layout = try CohortStatistics.layout(groups: 1, earliestAcquisition: Day(earliest), asOf: obs, options: o)
-        var st = CohortStatistics(groups: ["all"], firstCohort: layout.firstCohort, cohorts: layout.cohorts, ages: layout.ages,
+        let layout = try CohortStatistics.layout(groups: levels.count, earliestAcquisition: Day(earliest), asOf: obs, options: o)
+        var st = CohortStatistics(groups: levels, firstCohort: layout.firstCohort, cohorts: layout.cohorts, ages: layout.ages,
                                   brackets: o.brackets?.count ?? 0)
         let A = st.ages
         func key(_ t: StatisticTable, _ cohort: Int64?, _ row: Int) throws -> Int {
@@ -154,7 +186,7 @@ public struct CohortQueries: Sendable {
             guard k >= 0 && k < st.cohorts else {
                 throw WarehouseError.data("statistic \(t.name): cohort \(cohort!) in row \(row + 1) is outside \(st.firstCohort)…\(Int(st.firstCohort) + st.cohorts - 1)", hint: nil)
             }
-            return k
+            return try group(t, row) * st.cohorts + k
         }
         func cell(_ t: StatisticTable, _ k: Int, _ age: Int64?, _ row: Int) throws -> Int {
             let a = Int(try need(age, t, "age", row))

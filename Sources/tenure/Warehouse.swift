@@ -151,11 +151,10 @@ extension CLV {
 extension Cohorts {
     /// `tenure cohorts` over `postgres://`, `--emit-sql` or `--aggregates`: the cohort reduction runs
     /// in the engine (`CohortQueries`); the matrices, averages, brackets and sBG forecast are the CSV
-    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase; `--by` and the
-    /// contractual part (subscriptions) are not reduced in SQL yet. Returns false for a CSV directory.
+    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase, per `--by` value when
+    /// asked; the contractual part (subscriptions) is not reduced in SQL yet. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        if by != nil { throw ValidationError("--by is not available for cohorts in warehouse mode yet (each customer's level is not reduced in SQL).") }
         guard cohortBy == .auto || cohortBy == .firstPurchase else {
             throw ValidationError("cohorts in warehouse mode are by first purchase; --cohort-by \(cohortBy.rawValue) is not reduced in SQL yet.")
         }
@@ -169,9 +168,10 @@ extension Cohorts {
         settings["window"] = window.rawValue
         settings["brackets"] = brackets.map { $0.map(\.description).joined(separator: ",") } ?? ""
         settings["orders"] = orderColumn ?? ""
+        settings["by"] = by ?? ""
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "cohorts", queries: { q, end in
-            CohortQueries(transactions: q, options: o, orderColumn: orderColumn).all(observationEnd: end)
+            CohortQueries(transactions: q, options: o, orderColumn: orderColumn, by: WarehouseRun.attribute(by, q)).all(observationEnd: end)
         }) else {
             if orderColumn == nil {
                 Terminal.note("the emitted queries count each row as an order; to count distinct orders, map the column in --schema: `transactions: {order_id: your_column}`")
@@ -182,10 +182,11 @@ extension Cohorts {
            try SourceCheck.columns(run.executor, table: tables.table("transactions")).contains("order_id") {
             orderColumn = "order_id"
         }
-        let queries = CohortQueries(transactions: run.source.queries, options: o, orderColumn: orderColumn)
+        let byQ = try run.attribute(by)
+        let queries = CohortQueries(transactions: run.source.queries, options: o, orderColumn: orderColumn, by: byQ)
         let st = try queries.statistics(run.executor, observationEnd: run.observationEnd)
         var result = try CohortAnalysis.run(statistics: st, options: o, asOf: run.observationEnd, source: tables.table("transactions"))
-        result.notes.append("Reduced in \(run.executor.sourceDescription): cohorts by first purchase; orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
+        result.notes.append("Reduced in \(run.executor.sourceDescription): cohorts by first purchase\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
         try output.emit(result)
         return true
     }

@@ -118,6 +118,22 @@ import TenureNumerics
         #expect(throws: DataError.self) { var o2 = o; o2.by = "nope"; _ = try CohortAnalysis.run(ds, options: o2) }
     }
 
+    /// A `--by` value only customers outside the cohorts have (here e, with no purchase) makes no
+    /// group, nor does `(missing)` when only such customers lack a value: the groups are those of
+    /// the customers counted, as a warehouse's reduction sees them.
+    @Test func byGroupsAreThoseOfTheCustomersCounted() throws {
+        var ds = Self.dataset(shuffled: false)
+        _ = ds.customers.intern("e"); _ = ds.customers.intern("f")
+        var t = CustomerTable()
+        t.customer = [0, 1, 2, 3, 4]   // a, b, c, d, e (f has no row: missing)
+        t.segment = CategoricalColumn(codes: [0, 1, 0, 1, 2], levels: ["retail", "smb", "enterprise"])
+        ds.customerTable = t
+        var o = CohortOptions(); o.period = .month; o.by = "segment"
+        let r = try CohortAnalysis.run(ds, options: o)
+        #expect(r.groups.map(\.name) == ["retail", "smb"])
+        #expect(r.groups.map { $0.cohorts.map(\.size).reduce(0, +) } == [2, 2])
+    }
+
     @Test func contractualAndMRR() throws {
         // x: 2024-01-10 .. 2024-03-05 at 10/month, then from 2024-04-20 (open) at 30.  y: 2024-01-15 open at 20,
         // plus a second 5.0 subscription 2024-02-01 .. 2024-02-20.  As of 2024-04-30.

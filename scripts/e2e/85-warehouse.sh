@@ -6,7 +6,7 @@
 #      floats to 1e-9 relative) for the typed tables, the all-text tables and the sharded set, over
 #      several time units, holdouts and models;
 #   1b. `tenure cohorts postgres://…` equals `tenure cohorts DIR` (transactions only) for every period and
-#      window, brackets and the sBG forecast;
+#      window, brackets and the sBG forecast, and per --by value (customers table or first purchase);
 #   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event tables),
 #       also with --by and --strata (curves per group, stratified log-rank); `clv --by segment` too;
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
@@ -98,11 +98,15 @@ if na != b.pop("notes") or a != b:
                                             json.dumps(a, indent=1, sort_keys=True).splitlines(True)))[:40])); sys.exit(1)
 PY
 }
+mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/tx-cust/"
 n=0
-for args in "" "--period week" "--period day" "--period quarter --forecast 4" "--period year" "--window rolling --forecast 6" \
-            "--window rolling --period week --brackets 0,1-3,4-7,8-14" "--window rolling --period quarter" "--brackets 0,1-2,3-5"; do
+for c in "tx-only::" "tx-only::--period week" "tx-only::--period day" "tx-only::--period quarter --forecast 4" "tx-only::--period year" \
+         "tx-only::--window rolling --forecast 6" "tx-only::--window rolling --period week --brackets 0,1-3,4-7,8-14" \
+         "tx-only::--window rolling --period quarter" "tx-only::--brackets 0,1-2,3-5" \
+         "tx-cust::--by segment --brackets 0,1-2,3-5" "tx-cust::--by channel --window rolling --period week" "tx-only::--by category --period quarter"; do
+  dir=${c%%::*}; args=${c#*::}
   # shellcheck disable=SC2086
-  "$BIN" cohorts "$tmp/tx-only" --as-of "$ASOF" --cohort-by first-purchase $args --format json -o "$tmp/csv-cohorts.json"
+  "$BIN" cohorts "$tmp/$dir" --as-of "$ASOF" --cohort-by first-purchase $args --format json -o "$tmp/csv-cohorts.json"
   for src in PLAIN RAW SHARDED; do
     # shellcheck disable=SC2086
     "$BIN" cohorts "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-cohorts.json"
@@ -110,7 +114,9 @@ for args in "" "--period week" "--period day" "--period quarter --forecast 4" "-
     n=$((n + 1))
   done
 done
-echo "85-warehouse: $n cohorts runs over postgres:// (typed, all-text, sharded) equal the CSV path"
+python3 -c "import json,sys; g=json.load(open(sys.argv[1]))['result']['groups']; assert len(g) >= 2 and all(x['name'] for x in g), g" "$tmp/pg-cohorts.json" \
+  || fail "cohorts --by over postgres:// has no groups"
+echo "85-warehouse: $n cohorts runs over postgres:// (typed, all-text, sharded; --by) equal the CSV path"
 
 # 1c. survival with churn from purchases: the event tables reduced in the engine give the CSV
 # path's Kaplan–Meier, median, RMST and horizons (fractional gaps put churn times off the day grid);
@@ -127,7 +133,6 @@ if a != b:
     sys.exit(1)
 PY
 }
-mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/tx-cust/"
 n=0
 for c in "tx-only::--churn-after 90d" "tx-only::--churn-after 45.5d --unit week --horizons 30d,90d" "tx-only::--churn-after 6m --unit month --tau 12m" \
          "tx-cust::--churn-after 90d --by segment" "tx-cust::--churn-after 45.5d --by channel --strata segment --unit week" \
@@ -188,10 +193,11 @@ if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -
   fail "--aggregates accepted settings that differ from --emit-sql's"
 fi
 grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
-"$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7
+COH=(--as-of "$ASOF" --period week --brackets 0,1-3,4-7 --by segment)
+"$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" "${COH[@]}"
 duck_run "$tmp/sql-duck-cohorts"
-"$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" --as-of "$ASOF" --period week --brackets 0,1-3,4-7 --format json -o "$tmp/duck-cohorts.json"
-"$BIN" cohorts "$tmp/tx-only" --as-of "$ASOF" --cohort-by first-purchase --period week --brackets 0,1-3,4-7 --format json -o "$tmp/csv-cohorts-week.json"
+"$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" "${COH[@]}" --format json -o "$tmp/duck-cohorts.json"
+"$BIN" cohorts "$tmp/tx-cust" --cohort-by first-purchase "${COH[@]}" --format json -o "$tmp/csv-cohorts-week.json"
 # no mapping names order_id, so the emitted queries count rows as orders: compare everything else
 python3 - "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" <<'PY' || fail "duckdb --aggregates cohorts differ from the CSV path"
 import json, sys
@@ -214,7 +220,7 @@ duck_run "$tmp/sql-duck-clv-by"
 compare "$tmp/csv-clv-by.json" "$tmp/duck-clv-by.json" "duckdb --aggregates clv --by segment"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
-  "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3
+  "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment
   "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" "${SURV[@]}"
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot

@@ -273,10 +273,19 @@ final class Engine {
         if let subs = ds.subscriptions, subs.count > 0 {
             try addContractual(&groups, subs)
         }
+        dropEmpty(&groups)
         if o.forecast > 0 { try addForecasts(&groups) }
         let mrr = ds.subscriptions.flatMap { s in s.mrr == nil ? nil : mrrMovements(s) }
 
         return CohortResult(settings: settings(cohortBy: o.cohortBy), asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups, mrr: mrr, notes: notes)
+    }
+
+    /// `--by` groups without an acquired customer (a value only customers outside the cohorts have)
+    /// are left out of the result, so the groups are those of the customers the cohorts count —
+    /// what a warehouse's reduction sees.
+    func dropEmpty(_ groups: inout [CohortGroup]) {
+        guard o.by != nil else { return }
+        groups.removeAll { $0.cohorts.isEmpty && ($0.contractual ?? []).isEmpty }
     }
 
     /// Without transactions.csv: cohorts by first subscription start, contractual retention and the
@@ -294,6 +303,7 @@ final class Engine {
         group = try Grouping.resolve(by: o.by, dataset: ds)
         var groups = group.levels.map { CohortGroup(name: o.by == nil ? nil : $0, cohorts: [], average: []) }
         try addContractual(&groups, s)
+        dropEmpty(&groups)
         guard groups.contains(where: { !($0.contractual ?? []).isEmpty }) else {
             throw DataError(.other, file: DatasetLoader.path(ds.source, "subscriptions.csv"),
                             expected: "a subscription starting on or before the end of observation \(Civil.iso(asOf))")
