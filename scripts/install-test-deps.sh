@@ -3,7 +3,8 @@
 #   - Debian `chromium`, to render report.html to a PNG (scripts/e2e/80-report.sh);
 #   - pip `nbformat nbclient ipykernel pandas`, to validate and execute report.ipynb;
 #   - Debian `postgresql` + `postgresql-contrib` (postgres_fdw) and pip `duckdb sqlglot`, for warehouse
-#     mode against real servers and engines (scripts/e2e/85-warehouse.sh, scripts/pg/cluster.sh).
+#     mode against real servers and engines (scripts/e2e/85-warehouse.sh, scripts/pg/cluster.sh);
+#   - pip `pyspark==4.3.0` and Java 17, to run the emitted spark SQL (scripts/spark/run-emitted.py).
 # Quick when everything is present: it only checks, and installs what is missing.
 set -euo pipefail
 
@@ -19,6 +20,8 @@ fi
 if ! dpkg -s fonts-dejavu-core >/dev/null 2>&1; then deb_missing+=(fonts-dejavu-core); fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then deb_missing+=(postgresql); fi
 if ! ls /usr/share/postgresql/*/extension/postgres_fdw.control >/dev/null 2>&1; then deb_missing+=(postgresql-contrib); fi
+# Java 17 for the local Spark that runs the emitted spark SQL
+if ! command -v java >/dev/null 2>&1; then deb_missing+=(openjdk-17-jre-headless); fi
 if [ "${#deb_missing[@]}" -gt 0 ]; then
   echo "install-test-deps: apt-get install ${deb_missing[*]}"
   $SUDO apt-get update -qq
@@ -34,6 +37,11 @@ fi
 if ! "$PY" -c "import duckdb, sqlglot" >/dev/null 2>&1; then
   echo "install-test-deps: pip install duckdb sqlglot"
   "$PY" -m pip install -q --disable-pip-version-check duckdb sqlglot
+fi
+# pyspark 4.3 (Spark with its Connect server, ANSI mode by default) runs the emitted spark SQL
+if ! "$PY" -c "import pyspark, sys; sys.exit(0 if pyspark.__version__ == '4.3.0' else 1)" >/dev/null 2>&1; then
+  echo "install-test-deps: pip install pyspark==4.3.0"
+  "$PY" -m pip install -q --disable-pip-version-check pyspark==4.3.0
 fi
 # nbclient needs a registered python3 kernel
 if ! "$PY" -c "from jupyter_client.kernelspec import KernelSpecManager as K; K().get_kernel_spec('python3')" >/dev/null 2>&1; then

@@ -10,11 +10,11 @@
 #   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event tables),
 #       also with --by and --strata (curves per group, stratified log-rank); `clv --by segment` too;
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
-#   3. the emitted duckdb SQL, run by DuckDB on the CSV files, fed back with --aggregates, equals the
-#      CSV path; the bigquery and snowflake SQL parse with sqlglot;
+#   3. the emitted duckdb and spark SQL, run by DuckDB and by a local pyspark (ANSI mode) on the CSV
+#      files, fed back with --aggregates, equal the CSV path; the bigquery and snowflake SQL parse with sqlglot;
 #   4. bad input: connection refused, wrong password, missing table, missing column, a value the
 #      engine cannot cast, NULL ids: one clear line each, exit 69 or 65, no output file.
-# Needs: Debian postgresql (installed by cluster.sh), pip duckdb sqlglot (scripts/install-test-deps.sh).
+# Needs: Debian postgresql (installed by cluster.sh), pip duckdb sqlglot pyspark, Java 17 (scripts/install-test-deps.sh).
 set -euo pipefail
 BIN=$1
 cd "$(dirname "$0")/../.."
@@ -198,8 +198,8 @@ COH=(--as-of "$ASOF" --period week --brackets 0,1-3,4-7 --by segment)
 duck_run "$tmp/sql-duck-cohorts"
 "$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" "${COH[@]}" --format json -o "$tmp/duck-cohorts.json"
 "$BIN" cohorts "$tmp/tx-cust" --cohort-by first-purchase "${COH[@]}" --format json -o "$tmp/csv-cohorts-week.json"
-# no mapping names order_id, so the emitted queries count rows as orders: compare everything else
-python3 - "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" <<'PY' || fail "duckdb --aggregates cohorts differ from the CSV path"
+cohorts_but_orders() { # a.json b.json label: no mapping names order_id, so the emitted queries count rows as orders
+  python3 - "$1" "$2" <<'PY' || fail "$3 cohorts differ from the CSV path"
 import json, sys
 a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
 def strip(x):
@@ -208,6 +208,8 @@ def strip(x):
     return x
 assert strip(a) == strip(b)
 PY
+}
+cohorts_but_orders "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" "duckdb --aggregates"
 SURV=(--as-of "$ASOF" --churn-after 45.5d --by segment --strata channel)
 "$BIN" survival "crm" --emit-sql duckdb --out "$tmp/sql-duck-surv" "${SURV[@]}"
 duck_run "$tmp/sql-duck-surv"
@@ -218,6 +220,21 @@ survival_same "$tmp/duck-surv.json" "$tmp/csv-surv-45.json" "duckdb --aggregates
 duck_run "$tmp/sql-duck-clv-by"
 "$BIN" clv "crm" --aggregates "$tmp/sql-duck-clv-by" --as-of "$ASOF" --by segment --format json -o "$tmp/duck-clv-by.json"
 compare "$tmp/csv-clv-by.json" "$tmp/duck-clv-by.json" "duckdb --aggregates clv --by segment"
+# the emitted Spark SQL on a local pyspark (local[2], ANSI mode), read back with --aggregates
+CLVS=(--as-of "$ASOF" --calibration-end "$CAL" --by segment)
+"$BIN" clv "crm" --emit-sql spark --out "$tmp/spark-clv" "${CLVS[@]}"
+"$BIN" cohorts "crm" --emit-sql spark --out "$tmp/spark-cohorts" "${COH[@]}"
+"$BIN" survival "crm" --emit-sql spark --out "$tmp/spark-surv" "${SURV[@]}"
+python3 scripts/spark/run-emitted.py "$tmp/tx-cust" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" \
+  || fail "Spark could not run the emitted spark SQL"
+"$BIN" clv "crm" --aggregates "$tmp/spark-clv" "${CLVS[@]}" --format json -o "$tmp/spark-clv.json"
+"$BIN" clv "$tmp/gen" "${CLVS[@]}" --regression off --format json -o "$tmp/csv-clv-spark.json"
+compare "$tmp/csv-clv-spark.json" "$tmp/spark-clv.json" "spark --aggregates clv"
+"$BIN" cohorts "crm" --aggregates "$tmp/spark-cohorts" "${COH[@]}" --format json -o "$tmp/spark-cohorts.json"
+cohorts_but_orders "$tmp/spark-cohorts.json" "$tmp/csv-cohorts-week.json" "spark --aggregates"
+"$BIN" survival "crm" --aggregates "$tmp/spark-surv" "${SURV[@]}" --format json -o "$tmp/spark-surv.json"
+survival_same "$tmp/spark-surv.json" "$tmp/csv-surv-45.json" "spark --aggregates survival"
+echo "85-warehouse: emitted spark SQL (clv, cohorts, survival with --by) run by pyspark in ANSI mode equals the CSV path"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment
