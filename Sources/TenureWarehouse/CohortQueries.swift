@@ -23,14 +23,35 @@ public struct CohortQueries: Sendable {
 
     var q: Dialect { transactions.dialect }
 
-    /// `t`: the transactions up to the end of observation (with order ids when `order` names them);
-    /// `f`: per customer, the acquisition date `adt` (epoch day `a`) and the last date `ldt` (`l`),
-    /// with `--by` also the customer's value `v`.
+    /// The first reduction, where the rows are: `cd`, per customer and calendar period (calendar
+    /// windows) or day (rolling windows, whose ages count days): key `k`, first and last date and
+    /// epoch day (`dt0`, `d0`, `dt1`, `d1`), cents, rows `n` and rows without an order id `loose`.
+    /// It groups by the customer, so a table partitioned by customer runs it on its shards, and it
+    /// is materialized (`Dialect.cteAs`) so PostgreSQL plans it on its own and pushes it down.
+    /// With order ids also `od`: the distinct (customer, key, order id). Then `f`: per customer
+    /// the acquisition date `adt` (epoch day `a`), the last date `ldt` (`l`) and, with `--by`, `v`.
     func customers(_ obs: Day, order: String?) -> String {
-        let f = "SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c"
-        guard let by else { return "\(transactions.rows(upTo: obs, order: order)),\nf AS (\(f))" }
-        return """
+        let m = q.cteAs(materialized: true)
+        let unit: (select: String, group: String)
+        switch options.window {
+        case .calendar:
+            let p = transactions.period(options.period, date: "dt", day: "d")
+            unit = ("\(p) AS k, MIN(dt) AS dt0, MIN(d) AS d0, MAX(dt) AS dt1, MAX(d) AS d1", "c, \(p)")
+        case .rolling:
+            unit = ("d AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
+        }
+        let loose = order == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
+        var out = """
         \(transactions.rows(upTo: obs, order: order)),
+        cd \(m) (SELECT c, \(unit.select), SUM(cents) AS cents, COUNT(*) AS n, \(loose) AS loose FROM t GROUP BY \(unit.group)),
+        """
+        if order != nil {
+            out += "\nod \(m) (SELECT c, \(unit.select), o, COUNT(*) AS n FROM t WHERE o IS NOT NULL AND o <> '' GROUP BY \(unit.group), o),"
+        }
+        let f = "SELECT c, MIN(dt0) AS adt, MIN(d0) AS a, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c"
+        guard let by else { return out + "\nf AS (\(f))" }
+        return out + """
+
         f0 AS (\(f)),
         \(by.cte("gb", observationEnd: obs)),
         f AS (SELECT f0.c, f0.adt, f0.a, f0.ldt, f0.l, gb.v AS v FROM f0 LEFT JOIN gb ON gb.c = f0.c)
@@ -42,17 +63,25 @@ public struct CohortQueries: Sendable {
     /// The result column of the value with `--by`.
     var byColumn: [(String, StatisticQuery.ColumnType)] { by == nil ? [] : [("by_value", .text)] }
 
-    /// `t` and `f` as in `customers`; `r`: each transaction with its customer's cohort period and its age.
+    /// `cd`, `od` and `f` as in `customers`; `r`: each `cd` row with its customer's cohort period
+    /// and its age; with order ids `ro`: each `od` row so.
     func customerRows(_ obs: Day) -> String {
-        let cal = options.period
+        let cohort = transactions.period(options.period, date: "f.adt", day: "f.a")
+        func rows(_ from: String, _ columns: String) -> String {
+            "SELECT x.c AS c, \(cohort) AS cohort, \(age(of: "x")) AS age, \(columns)\(by == nil ? "" : ", f.v AS v") FROM \(from) x JOIN f ON x.c = f.c"
+        }
         return """
         \(customers(obs, order: orderColumn)),
-        r AS (
-          SELECT t.c AS c, \(transactions.period(cal, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "t.dt", day: "t.d")) AS age,
-                 t.cents AS cents\(orderColumn == nil ? "" : ", t.o AS o")\(by == nil ? "" : ", f.v AS v")
-          FROM t JOIN f ON t.c = f.c
-        )
+        r AS (\(rows("cd", "x.cents AS cents, x.loose AS loose")))\(orderColumn == nil ? "" : ",\nro AS (\(rows("od", "x.o AS o")))")
         """
+    }
+
+    /// The age of a `cd`/`od` row `x` for its customer acquired on `f.adt` / `f.a`.
+    func age(of x: String) -> String {
+        switch options.window {
+        case .calendar: return "(\(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")))"
+        case .rolling: return age(date: "\(x).dt0", day: "\(x).d0")
+        }
     }
 
     /// The age of the day (`date`, epoch day `day`) for the customer acquired on `f.adt` / `f.a`.
@@ -72,11 +101,10 @@ public struct CohortQueries: Sendable {
     /// Per (cohort, age): customers active, orders and revenue cents.
     public func cells(observationEnd obs: Day) -> StatisticQuery {
         let b = q.bigint
-        let loose = orderColumn == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
         let distinctOrders = orderColumn == nil ? "" : """
             ,
-            od AS (SELECT cohort, age\(v), o FROM r WHERE o IS NOT NULL AND o <> '' GROUP BY cohort, age\(v), o),
-            oc AS (SELECT cohort, age\(v), COUNT(*) AS n FROM od GROUP BY cohort, age\(v))
+            oa AS (SELECT cohort, age\(v), o FROM ro GROUP BY cohort, age\(v), o),
+            oc AS (SELECT cohort, age\(v), COUNT(*) AS n FROM oa GROUP BY cohort, age\(v))
             """
         let orders = orderColumn == nil ? "cl.loose" : "cl.loose + COALESCE(oc.n, 0)"
         // NULL values (customers without one) must meet too: IS NOT DISTINCT FROM, spelled portably
@@ -84,7 +112,7 @@ public struct CohortQueries: Sendable {
         let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age\(sameValue)"
         return StatisticQuery(name: "cohort_cells", sql: """
             WITH \(customerRows(obs)),
-            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, \(loose) AS loose FROM r GROUP BY c, cohort, age\(v)),
+            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, SUM(loose) AS loose FROM r GROUP BY c, cohort, age\(v)),
             cl AS (SELECT cohort, age\(v), COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age\(v))\(distinctOrders)
             SELECT \(q.cast("cl.cohort", b)) AS cohort, \(q.cast("cl.age", b)) AS age, \(q.cast("cl.customers", b)) AS customers,
                    \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents\(by == nil ? "" : ", cl.v AS by_value")
@@ -99,10 +127,10 @@ public struct CohortQueries: Sendable {
         let b = q.bigint
         return StatisticQuery(name: "cohort_last_ages", sql: """
             WITH \(customers(obs, order: nil)),
-            k AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a\(v) FROM f)
+            la AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a\(v) FROM f)
             SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("last_age", b)) AS last_age, \(q.cast("COUNT(*)", b)) AS customers,
                    \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired\(by == nil ? "" : ", v AS by_value")
-            FROM k GROUP BY cohort, last_age\(v)
+            FROM la GROUP BY cohort, last_age\(v)
             ORDER BY 1, 2\(by == nil ? "" : ", 6")
             """, columns: [("cohort", .int), ("last_age", .int), ("customers", .int), ("first_acquired", .int), ("last_acquired", .int)] + byColumn)
     }

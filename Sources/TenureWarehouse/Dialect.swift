@@ -36,6 +36,15 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
 
     public func cast(_ e: String, _ type: String) -> String { "CAST(\(e) AS \(type))" }
 
+    /// `AS MATERIALIZED` / `AS NOT MATERIALIZED` for a CTE on PostgreSQL (plain `AS` elsewhere).
+    /// PostgreSQL inlines a CTE used once and computes one used twice on its own; only a grouping
+    /// planned on its own is pushed to postgres_fdw shards, so a reduction's first GROUP BY over the
+    /// rows is materialized and the rows themselves are inlined (never shipped whole).
+    public func cteAs(materialized: Bool) -> String {
+        guard self == .postgres else { return "AS" }
+        return materialized ? "AS MATERIALIZED" : "AS NOT MATERIALIZED"
+    }
+
     /// A text expression compared in byte order (`MIN`, `ORDER BY`), as tenure orders labels:
     /// PostgreSQL compares in the database's collation unless told `COLLATE "C"`; the other
     /// engines compare strings by their bytes by default.
@@ -63,6 +72,21 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
     /// year × 12 + month − 1 of a DATE expression.
     public func monthIndex(_ date: String) -> String {
         cast("EXTRACT(YEAR FROM \(date)) * 12 + EXTRACT(MONTH FROM \(date)) - 1", bigint)
+    }
+
+    /// year × 12 + month − 1 of a date given as a DATE expression and as its epoch day. PostgreSQL
+    /// gets integer arithmetic on the epoch day (the civil-from-days algorithm: with z = day +
+    /// 719468 ≥ 0, doe = z mod 146097, yoe = ⌊(doe − ⌊doe/1460⌋ + ⌊doe/36524⌋ − ⌊doe/146096⌋)/365⌋,
+    /// mp = ⌊(5·(doe − 365·yoe − ⌊yoe/4⌋ + ⌊yoe/100⌋) + 2)/153⌋, the index is 12·(yoe + 400·⌊z/146097⌋)
+    /// + mp + 2), exact for dates from 0000-03-01: postgres_fdw ships arithmetic to the shards but
+    /// not EXTRACT, so a GROUP BY on it runs there. The other engines use `monthIndex(date)`.
+    public func monthIndex(date: String, epochDay day: String) -> String {
+        guard self == .postgres else { return monthIndex(date) }
+        let z = "(\(day) + 719468)"
+        let doe = "(\(z) % 146097)"
+        let yoe = "((\(doe) - \(doe) / 1460 + \(doe) / 36524 - \(doe) / 146096) / 365)"
+        let mp = "((5 * (\(doe) - 365 * \(yoe) - \(yoe) / 4 + \(yoe) / 100) + 2) / 153)"
+        return cast("12 * (\(yoe) + 400 * (\(z) / 146097)) + \(mp) + 2", bigint)
     }
 
     /// year × 4 + quarter − 1 of a DATE expression.

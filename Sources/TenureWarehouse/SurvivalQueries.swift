@@ -36,7 +36,7 @@ public struct SurvivalQueries: Sendable {
         }
         return StatisticQuery(name: "survival_events", sql: """
             WITH \(transactions.rows(upTo: obs)),
-            dd AS (SELECT c, d FROM t GROUP BY c, d),
+            dd \(q.cteAs(materialized: true)) (SELECT c, d FROM t GROUP BY c, d),
             gp AS (SELECT c, d, LAG(d) OVER (PARTITION BY c ORDER BY d) AS prev FROM dd),
             s AS (
               SELECT c, MIN(d) AS a, MAX(d) AS l, MIN(CASE WHEN prev IS NOT NULL AND d - prev > \(g) THEN prev END) AS gap_prev

@@ -20,7 +20,7 @@ public struct TransactionQueries: Sendable {
         let dt = q.date(col("date"))
         let o = order.map { ", \(q.cast(q.identifier($0), q.text)) AS o" } ?? ""
         return """
-        t AS (
+        t \(q.cteAs(materialized: false)) (
           SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(dt) AS dt, \(q.epochDay(dt)) AS d, \(q.cents(col("amount"))) AS cents\(o)
           FROM \(from)
           WHERE \(col("customer_id")) IS NOT NULL AND \(col("date")) IS NOT NULL AND \(col("amount")) IS NOT NULL
@@ -44,9 +44,9 @@ public struct TransactionQueries: Sendable {
         switch p {
         case .day: return day
         case .week: return q.floorDiv("\(day) + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
-        case .month: return q.monthIndex(date)
-        case .quarter: return q.quarterIndex(date)
-        case .year: return q.cast("EXTRACT(YEAR FROM \(date))", q.bigint)
+        case .month: return q.monthIndex(date: date, epochDay: day)
+        case .quarter: return q == .postgres ? "(\(q.monthIndex(date: date, epochDay: day)) / 3)" : q.quarterIndex(date)
+        case .year: return q == .postgres ? "(\(q.monthIndex(date: date, epochDay: day)) / 12)" : q.cast("EXTRACT(YEAR FROM \(date))", q.bigint)
         }
     }
 

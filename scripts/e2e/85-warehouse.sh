@@ -169,7 +169,17 @@ plan=$( { echo "EXPLAIN (VERBOSE, COSTS OFF)"; sed '/^--/d' "$tmp/sql-pg/rfm_cus
 echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p0 .*GROUP BY" >/dev/null \
   || { echo "$plan" | grep -i -E "remote sql|foreign" >&2; fail "the customer × period GROUP BY did not run on the shards"; }
 echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p1 .*GROUP BY" >/dev/null || fail "shard 2 has no GROUP BY"
-echo "85-warehouse: EXPLAIN shows the customer × period GROUP BY pushed to both shards"
+# the cohort cells and the survival events group by customer first: on the shards too
+"$BIN" cohorts "crm" --emit-sql postgres --out "$tmp/sql-pg-cohorts" --as-of "$ASOF" --by segment
+"$BIN" survival "crm" --emit-sql postgres --out "$tmp/sql-pg-surv" --as-of "$ASOF" --churn-after 90d --by segment
+for f in "$tmp/sql-pg-cohorts/cohort_cells.sql" "$tmp/sql-pg-cohorts/cohort_last_ages.sql" "$tmp/sql-pg-surv/survival_events.sql"; do
+  plan=$( { echo "EXPLAIN (VERBOSE, COSTS OFF)"; sed '/^--/d' "$f"; } | "${PSQL[@]}" -p 55433)
+  for p in 0 1; do
+    echo "$plan" | grep -E "Remote SQL: SELECT .* FROM crm\.transactions_p$p .*GROUP BY" >/dev/null \
+      || { echo "$plan" | grep -i -E "remote sql" >&2; fail "$(basename "$f"): no GROUP BY on shard $((p + 1))"; }
+  done
+done
+echo "85-warehouse: EXPLAIN shows the customer GROUP BYs of clv, cohorts and survival pushed to both shards"
 
 # 3. emitted SQL on DuckDB, read back with --aggregates; other dialects parse
 duck_run() { # DIR: runs every DIR/NAME.sql on DuckDB over the generated transactions, saving DIR/NAME.csv
@@ -265,6 +275,7 @@ printf 'transactions: {table: crm.orders}\n' > "$tmp/missing-table.yaml"
 expect 65 'crm.orders' "missing table" -- clv "$PLAIN" --schema "$tmp/missing-table.yaml"
 printf 'transactions: {amount: total}\n' > "$tmp/missing-col.yaml"
 expect 65 'total' "missing column" -- clv "$PLAIN" --schema "$tmp/missing-col.yaml"
+expect 65 'region' "unknown --by column" -- survival "$PLAIN" --as-of "$ASOF" --churn-after 90d --by region
 "${PSQL[@]}" -p 55432 -c "CREATE SCHEMA bad; CREATE TABLE bad.transactions AS SELECT * FROM raw.transactions;
   INSERT INTO bad.transactions (customer_id, date, amount) VALUES ('C1', '2024-13-45', '10.00');"
 expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm?schema=bad"
