@@ -8,6 +8,9 @@ public struct WarehouseSource {
     public let queries: TransactionQueries
     /// Notes for the user, e.g. rows left out for NULL ids (the warehouse's rejects).
     public private(set) var notes: [String] = []
+    /// Rows of the transactions table and the first purchase day, once `endOfObservation` has run.
+    public private(set) var rows = 0
+    public private(set) var firstDay: Day?
 
     public init(executor: any StatisticExecutor, queries: TransactionQueries) {
         self.executor = executor; self.queries = queries
@@ -28,6 +31,7 @@ public struct WarehouseSource {
         guard let last = try one("last_day"), let first = try one("first_day") else {
             throw WarehouseError.data("\(table) on \(executor.sourceDescription) has no transactions with a customer, date and amount", hint: nil)
         }
+        self.rows = Int(rows); self.firstDay = Day(first)
         if let asOf {
             guard asOf >= Day(first) else {
                 throw WarehouseError.data("every transaction in \(table) is after --as-of \(Civil.iso(asOf)) (the first is \(Civil.iso(Day(first))))", hint: nil)

@@ -5,6 +5,7 @@ import TenureData
 import TenureKPIs
 import TenureROI
 import TenureReport
+import TenureWarehouse
 
 /// `tenure report`: every analysis the data supports, written as HTML, Markdown, JSON, CSV and a notebook.
 struct Report: ParsableCommand {
@@ -26,8 +27,13 @@ struct Report: ParsableCommand {
         Each file is written atomically. An analysis that cannot run on the data (a missing table,
         a failed fit) is listed with the reason; the rest of the report is still written.
 
+        Over postgres://… (warehouse mode) cohorts, survival (churn after --churn-after without a
+        purchase) and CLV are reduced in the engine and fitted here; KPIs and ROI need the CSV tables
+        and their sections say so.
+
         Examples:
           tenure report data/ --out out/report
+          tenure report "postgres://analyst@db/crm?schema=crm" --out out/report
           tenure report data/ --out out/report --formats html,ipynb --targets targets.yaml
           tenure report data/ --out out/report --scenarios scenarios.yaml --simulations 5000
 
@@ -118,17 +124,24 @@ struct Report: ParsableCommand {
             let progress = ProgressBar(total: 2 + (noROI ? 4 : 5), mode: ProgressBar.mode(whenNotTerminal: .silent))
             let clock = timing.clock()
             let opts = try options()
-            progress.note("loading \(data.data)")
-            let dataset = try data.load(rejectsNextTo: out + "/report.html")
-            clock.lap("load")
-            progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
-            progress.note("analysing")
-            let started = Date()
-            let doc = ReportBuilder.build(dataset, options: opts, progress: { name in
-                progress.step("finished \(name)")
-                if timing.timings { FileHandle.standardError.write(Data("timing: \(name) done at \(String(format: "%.3f", Date().timeIntervalSince(started))) s\n".utf8)) }
-            })
-            clock.lap("analyses (concurrent)")
+            let doc: ReportDocument
+            if PostgresLocation.isPostgres(data.data) {
+                progress.note("reducing in \(data.data)")
+                doc = try warehouseDocument(opts, progress: { progress.step("finished \($0)") })
+                clock.lap("analyses (in the engine)")
+            } else {
+                progress.note("loading \(data.data)")
+                let dataset = try data.load(rejectsNextTo: out + "/report.html")
+                clock.lap("load")
+                progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
+                progress.note("analysing")
+                let started = Date()
+                doc = ReportBuilder.build(dataset, options: opts, progress: { name in
+                    progress.step("finished \(name)")
+                    if timing.timings { FileHandle.standardError.write(Data("timing: \(name) done at \(String(format: "%.3f", Date().timeIntervalSince(started))) s\n".utf8)) }
+                })
+                clock.lap("analyses (concurrent)")
+            }
             let written = try ReportWriter.write(doc, to: out, formats: formats, progress: { progress.note("writing \($0)") })
             clock.lap("write \(written.count) files")
             progress.step("wrote the report")

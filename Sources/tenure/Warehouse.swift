@@ -101,6 +101,45 @@ struct WarehouseRun {
         return try AttributeQueries.resolve(name, queries: source.queries, columnsOf: { try SourceCheck.columns(executor, table: $0) })
     }
 
+    /// `tenure clv`'s fit on the RFM statistics reduced in the engine (`o.segmentColumn` is `--by`):
+    /// the result and the per-customer scores.
+    func clv(_ o: LifetimeOptions, headline: String, compareModels: Bool) throws -> (CLVResult, CustomerScores) {
+        let (summary, ids, segments) = try source.rfmSummary(options: o.rfm, observationEnd: observationEnd, by: try attribute(o.segmentColumn))
+        let out = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: segments, options: o)
+        let comparison = compareModels
+            ? CLVAnalysis.compareModels(summary: summary, patterns: out.patterns, fitted: out.purchaseModel, kind: o.model) : nil
+        return (CLVResult(model: headline, probabilistic: out.result, regression: nil, modelComparison: comparison), out.scores)
+    }
+
+    /// `tenure cohorts` from the cohort statistics reduced in the engine (by first purchase; orders
+    /// are distinct `orderColumn` values, or an `order_id` column the live engine's table has).
+    func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?) throws -> CohortResult {
+        var orderColumn = mapped
+        if orderColumn == nil, executor is PostgresExecutor,
+           try SourceCheck.columns(executor, table: source.queries.tables.table("transactions")).contains("order_id") {
+            orderColumn = "order_id"
+        }
+        let byQ = try attribute(by)
+        let queries = CohortQueries(transactions: source.queries, options: o, orderColumn: orderColumn, by: byQ)
+        let st = try queries.statistics(executor, observationEnd: observationEnd)
+        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: observationEnd, source: source.queries.tables.table("transactions"))
+        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by first purchase\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
+        return result
+    }
+
+    /// `tenure survival` with churn after `churnAfterDays` without a purchase, from the event tables
+    /// per `options.by` group and `options.strata` stratum reduced in the engine.
+    func survival(churnAfterDays gap: Double, options: SurvivalOptions) throws -> SurvivalResult {
+        let byQ = try attribute(options.by), strataQ = try attribute(options.strata)
+        let queries = SurvivalQueries(transactions: source.queries, gapDays: gap)
+        let grouped = try queries.tables(try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ)),
+                                         by: byQ, strata: strataQ)
+        var result = try SurvivalAnalysis.run(grouped: grouped, definition: .inactivity(gapDays: gap), asOf: observationEnd, options: options)
+        result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
+                            + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
+        return result
+    }
+
     /// The settings every analysis's manifest records: as-of, the source and the transactions mapping.
     static func settings(data: String, tables: WarehouseTables, asOf: Day?) -> [String: String] {
         ["as_of": asOf.map(Civil.iso) ?? "", "source": data,
@@ -132,18 +171,16 @@ extension CLV {
             throw ValidationError("--calibration-end \(Civil.iso(c)) must be before the end of observation \(Civil.iso(obs)) (the holdout would be empty).")
         }
         rfm.observationEnd = obs
-        let (summary, ids, segments) = try run.source.rfmSummary(options: rfm, observationEnd: obs, by: try run.attribute(by))
         var o = LifetimeOptions()
         o.model = model.purchaseModel
         o.gammaGamma = spend == .gammaGamma
         o.horizonDays = value.horizonDays
         o.annualDiscountRate = value.discountRate
         o.rfm = rfm
-        let out = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: segments, options: o)
-        let comparison = compareModels
-            ? CLVAnalysis.compareModels(summary: summary, patterns: out.patterns, fitted: out.purchaseModel, kind: o.model) : nil
-        if let scores { try AtomicFile.write(CLVScoresCSV.render(out.scores), to: scores) }
-        try output.emit(CLVResult(model: model.name, probabilistic: out.result, regression: nil, modelComparison: comparison))
+        o.segmentColumn = by
+        let (result, scores) = try run.clv(o, headline: model.name, compareModels: compareModels)
+        if let path = self.scores { try AtomicFile.write(CLVScoresCSV.render(scores), to: path) }
+        try output.emit(result)
         return true
     }
 }
@@ -162,7 +199,7 @@ extension Cohorts {
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var o = options; o.cohortBy = .firstPurchase
         // Orders: the mapped order_id column; over a live engine also an order_id column found in the table.
-        var orderColumn = tables.schema.tables["transactions"]?["order_id"]
+        let orderColumn = tables.schema.tables["transactions"]?["order_id"]
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["period"] = period.rawValue
         settings["window"] = window.rawValue
@@ -178,16 +215,7 @@ extension Cohorts {
             }
             return true
         }
-        if orderColumn == nil, run.executor is PostgresExecutor,
-           try SourceCheck.columns(run.executor, table: tables.table("transactions")).contains("order_id") {
-            orderColumn = "order_id"
-        }
-        let byQ = try run.attribute(by)
-        let queries = CohortQueries(transactions: run.source.queries, options: o, orderColumn: orderColumn, by: byQ)
-        let st = try queries.statistics(run.executor, observationEnd: run.observationEnd)
-        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: run.observationEnd, source: tables.table("transactions"))
-        result.notes.append("Reduced in \(run.executor.sourceDescription): cohorts by first purchase\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
-        try output.emit(result)
+        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by))
         return true
     }
 }
@@ -217,16 +245,57 @@ extension Survival {
             [SurvivalQueries(transactions: q, gapDays: churnAfter.days)
                 .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q))]
         }) else { return true }
-        let q = run.source.queries
-        let byQ = try run.attribute(by), strataQ = try run.attribute(strata)
-        let queries = SurvivalQueries(transactions: q, gapDays: churnAfter.days)
-        let grouped = try queries.tables(try run.executor.run(queries.events(observationEnd: run.observationEnd, by: byQ, strata: strataQ)),
-                                         by: byQ, strata: strataQ)
-        var result = try SurvivalAnalysis.run(grouped: grouped, definition: .inactivity(gapDays: churnAfter.days),
-                                              asOf: run.observationEnd, options: options)
-        result.notes.append("Reduced in \(run.executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
-                            + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
+        let result = try run.survival(churnAfterDays: churnAfter.days, options: options)
         try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true
+    }
+}
+
+extension Report {
+    /// `tenure report postgres://…`: cohorts (by first purchase), survival (churn after
+    /// `--churn-after` without a purchase) and CLV are reduced in the engine and fitted here with the
+    /// report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's); KPIs and ROI need the
+    /// CSV tables and their sections say so.
+    func warehouseDocument(_ o: ReportOptions, progress: (String) -> Void) throws -> ReportDocument {
+        let loadOptions = try data.loadOptions()
+        let w = try WarehouseOptions.parse([])   // a live engine: no --emit-sql, no --aggregates
+        let tables = try w.tables(data: data.data, schema: loadOptions.schema)
+        guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
+                                              settings: [:], command: "report", queries: { _, _ in [] }) else { preconditionFailure("a live engine") }
+        let by = o.by ?? ((try? run.attribute("segment")) != nil ? "segment" : nil)
+        var cohortOptions = ReportBuilder.cohortOptions(o); cohortOptions.cohortBy = .firstPurchase
+        let signup = try SourceCheck.columns(run.executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers"))
+        let cohorts = Result {
+            var r = try run.cohorts(cohortOptions, orderColumn: tables.schema.tables["transactions"]?["order_id"], by: nil)
+            if signup {
+                r.notes.append("\(tables.table("customers")) has signup dates, but signup cohorts are not reduced in SQL yet: cohorts here are by first purchase (the CSV report forms them by signup date).")
+            }
+            return r
+        }
+        progress("cohorts")
+        let gap = Double(o.churnAfterDays)
+        let subscriptions = try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty == false
+        func survival(by: String?) throws -> SurvivalResult {
+            var r = try run.survival(churnAfterDays: gap, options: ReportBuilder.survivalOptions(o, contractual: false, by: by))
+            if subscriptions {
+                r.notes.append("\(tables.table("subscriptions")) exists, but contractual churn is not reduced in SQL yet: churn here is \(o.churnAfterDays) days without a purchase (the CSV report uses the subscriptions).")
+            }
+            return r
+        }
+        let grouped = Result { try survival(by: by) }
+        progress("survival")
+        let first = run.source.firstDay ?? run.observationEnd
+        let clvOptions = ReportBuilder.clvOptions(o, firstPurchase: first, asOf: run.observationEnd, by: by)
+        let clv = Result { try run.clv(clvOptions.lifetime, headline: clvOptions.headline ?? clvOptions.lifetime.model.rawValue, compareModels: false).0 }
+        progress("CLV")
+        let csvOnly = { (what: String) in
+            WarehouseError.data("\(what) \(what == "KPIs" ? "are" : "is") not reduced in SQL yet", hint: "run `tenure report` on a CSV export of the tables for this section")
+        }
+        let facts: [(String, String)] = [("source", run.executor.sourceDescription), ("transactions", Format.count(run.source.rows)),
+                                         ("first purchase", Civil.iso(first)), ("observed to", Civil.iso(run.observationEnd))]
+        return ReportBuilder.build(computed: ComputedAnalyses(asOf: run.observationEnd, facts: facts, by: by, kpis: csvOnly("KPIs"),
+                                                              cohorts: cohorts, survival: grouped, survivalForAll: { try survival(by: nil) },
+                                                              clv: clv, roi: csvOnly("ROI")),
+                                   options: o)
     }
 }

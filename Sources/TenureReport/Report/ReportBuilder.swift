@@ -81,11 +81,38 @@ public enum ReportBuilder {
             progress?(jobList[i].name)
             return (r.section, r.result)
         }
+        return document(options, asOf: ds.asOf, facts: facts(ds), sections: out)
+    }
 
+    /// The report of analyses run elsewhere (warehouse mode: the reductions in the engine, the fits
+    /// here, each with the settings `cohortOptions`, `survivalOptions` and `clvOptions` give): the
+    /// same sections laid out from the results; an analysis given as a failure (`unavailable`)
+    /// becomes a section saying why. `survivalForAll` is the survival run without `by`, used when
+    /// the grouped one failed.
+    public static func build(computed c: ComputedAnalyses, options: ReportOptions) -> ReportDocument {
+        var out = [KPISection.unavailable(c.kpis), CohortSection.make(c.cohorts),
+                   SurvivalSection.make(grouped: { try c.survival.get() }, ungrouped: c.survivalForAll, by: c.by),
+                   CLVSection.make(c.clv)]
+        if !options.skipROI { out.append((ReportBuilder.unavailable(id: "roi", title: ROISection.title, c.roi), nil)) }
+        return document(options, asOf: c.asOf, facts: c.facts, sections: out)
+    }
+
+    /// The report's settings of each analysis, for runs outside `build` (one home with the CSV path's).
+    public static func cohortOptions(_ o: ReportOptions) -> CohortOptions { CohortSection.options(o) }
+    public static func survivalOptions(_ o: ReportOptions, contractual: Bool, by: String?) -> SurvivalOptions {
+        SurvivalSection.options(o, contractual: contractual, by: by)
+    }
+    /// CLV on weeks, calibrated to `o.calibrationEnd` or else to the default holdout split of the
+    /// span from the first purchase to the end of observation.
+    public static func clvOptions(_ o: ReportOptions, firstPurchase: Day, asOf: Day, by: String?) -> CLVOptions {
+        CLVSection.options(o, calibrationEnd: o.calibrationEnd ?? CLVSection.calibrationEnd(firstPurchase: firstPurchase, asOf: asOf), asOf: asOf, by: by)
+    }
+
+    static func document(_ options: ReportOptions, asOf: Day, facts: [(String, String)], sections: [(ReportSection, NamedResult?)]) -> ReportDocument {
         var doc = ReportDocument(title: options.title, dataPath: options.dataPath)
-        doc.subtitle = (options.dataPath.isEmpty ? "" : "Dataset \(options.dataPath) · ") + "observed to \(Civil.iso(ds.asOf))"
-        doc.facts = facts(ds)
-        for (section, result) in out {
+        doc.subtitle = (options.dataPath.isEmpty ? "" : "Dataset \(options.dataPath) · ") + "observed to \(Civil.iso(asOf))"
+        doc.facts = facts
+        for (section, result) in sections {
             doc.sections.append(section)
             if let result { doc.results.append(result) }
         }
@@ -122,6 +149,27 @@ public enum ReportBuilder {
 
     static func describe(_ error: Error) -> String {
         String(describing: error)
+    }
+}
+
+/// Results computed outside `ReportBuilder.build(_:options:)` — in warehouse mode — for
+/// `build(computed:options:)`: each analysis's result or the error that says why it is missing.
+public struct ComputedAnalyses {
+    public var asOf: Day
+    public var facts: [(String, String)]
+    public var by: String?
+    public var kpis: Error
+    public var cohorts: Result<CohortResult, Error>
+    public var survival: Result<SurvivalResult, Error>
+    public var survivalForAll: () throws -> SurvivalResult
+    public var clv: Result<CLVResult, Error>
+    public var roi: Error
+
+    public init(asOf: Day, facts: [(String, String)], by: String?, kpis: Error, cohorts: Result<CohortResult, Error>,
+                survival: Result<SurvivalResult, Error>, survivalForAll: @escaping () throws -> SurvivalResult,
+                clv: Result<CLVResult, Error>, roi: Error) {
+        self.asOf = asOf; self.facts = facts; self.by = by; self.kpis = kpis; self.cohorts = cohorts
+        self.survival = survival; self.survivalForAll = survivalForAll; self.clv = clv; self.roi = roi
     }
 }
 

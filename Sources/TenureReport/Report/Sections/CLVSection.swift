@@ -25,23 +25,39 @@ enum CLVSection {
     static func calibrationEnd(_ ds: Dataset) -> Day? {
         var first = Day.max
         for d in ds.transactions.day where d != Day.missing && d < first { first = d }
-        guard first != Day.max else { return nil }
-        let span = Int(ds.asOf) - Int(first)
-        let holdout = min(365, max(56, span / 4))
-        guard span > holdout + 56 else { return nil }
-        return Day(Int(ds.asOf) - holdout)
+        return first == Day.max ? nil : calibrationEnd(firstPurchase: first, asOf: ds.asOf)
     }
 
-    static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
+    /// The same from the first purchase day and the end of observation.
+    static func calibrationEnd(firstPurchase first: Day, asOf: Day) -> Day? {
+        let span = Int(asOf) - Int(first)
+        let holdout = min(365, max(56, span / 4))
+        guard span > holdout + 56 else { return nil }
+        return Day(Int(asOf) - holdout)
+    }
+
+    /// The CLV options the report runs with (weeks, the calibration end of `calibrationEnd`).
+    static func options(_ o: ReportOptions, calibrationEnd cal: Day?, asOf: Day, by: String?) -> CLVOptions {
         var opts = CLVOptions()
-        opts.lifetime.rfm = RFMOptions(timeUnit: .week, calibrationEnd: o.calibrationEnd ?? calibrationEnd(ds), observationEnd: ds.asOf)
+        opts.lifetime.rfm = RFMOptions(timeUnit: .week, calibrationEnd: cal, observationEnd: asOf)
         opts.lifetime.segmentColumn = by
         opts.lifetime.horizonDays = o.horizonDays
         opts.lifetime.annualDiscountRate = o.annualDiscountRate
         opts.seed = o.seed
+        return opts
+    }
+
+    static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
+        let opts = options(o, calibrationEnd: o.calibrationEnd ?? calibrationEnd(ds), asOf: ds.asOf, by: by)
+        return make(Result { try CLVAnalysis.run(dataset: ds, options: opts).result })
+    }
+
+    /// The section of a result computed elsewhere (or why there is none).
+    static func make(_ result: Result<CLVResult, Error>) -> (section: ReportSection, result: NamedResult?) {
         let r: CLVResult
-        do { r = try CLVAnalysis.run(dataset: ds, options: opts).result } catch {
-            return (ReportBuilder.unavailable(id: "clv", title: title, error), nil)
+        switch result {
+        case .success(let x): r = x
+        case .failure(let error): return (ReportBuilder.unavailable(id: "clv", title: title, error), nil)
         }
         let p = r.probabilistic
         let s = p.settings

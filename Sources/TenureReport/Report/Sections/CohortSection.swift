@@ -8,13 +8,24 @@ enum CohortSection {
     /// Most cohorts shown in the heatmap (the latest ones); the CSV has every cohort.
     static let maxHeatmapRows = 36
 
-    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+    /// The cohort options the report runs with.
+    static func options(_ o: ReportOptions) -> CohortOptions {
         var opts = CohortOptions()
         opts.period = o.cohortPeriod
         opts.forecast = o.forecastPeriods
+        return opts
+    }
+
+    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        make(Result { try CohortAnalysis.run(ds, options: options(o)) })
+    }
+
+    /// The section of a result computed elsewhere (or why there is none).
+    static func make(_ result: Result<CohortResult, Error>) -> (section: ReportSection, result: NamedResult?) {
         let r: CohortResult
-        do { r = try CohortAnalysis.run(ds, options: opts) } catch {
-            return (ReportBuilder.unavailable(id: "cohorts", title: title, error), nil)
+        switch result {
+        case .success(let x): r = x
+        case .failure(let error): return (ReportBuilder.unavailable(id: "cohorts", title: title, error), nil)
         }
         guard let g = r.groups.first, !g.cohorts.isEmpty || !(g.contractual ?? []).isEmpty else {
             return (ReportSection(id: "cohorts", title: title, unavailable: "no cohort could be formed from this data"), NamedResult(key: "cohorts", result: r))

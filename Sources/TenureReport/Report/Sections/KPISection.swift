@@ -10,6 +10,11 @@ enum KPISection {
                            "csat", "nps", "ces", "clv", "clv_subscription", "cac", "clv_cac_ratio", "cac_payback_months",
                            "engaged_share", "first_response_median_hours", "lead_conversion_rate", "sales_close_rate"]
 
+    /// The section when the KPIs could not be computed.
+    static func unavailable(_ error: Error) -> (section: ReportSection, result: NamedResult?) {
+        (ReportBuilder.unavailable(id: "kpis", title: title, error), nil)
+    }
+
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
         var opts = KPIOptions(period: .month, churnAfterDays: o.churnAfterDays, grossMargin: o.grossMargin)
         opts.clvHorizonDays = o.horizonDays

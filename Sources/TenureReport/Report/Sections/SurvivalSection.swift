@@ -6,17 +6,29 @@ import TenureSurvival
 enum SurvivalSection {
     static let title = "Churn survival"
 
-    static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
+    /// The survival options the report runs with: contractual churn when there are subscriptions,
+    /// else churn after `churnAfterDays` without a purchase; curves by `by`.
+    static func options(_ o: ReportOptions, contractual: Bool, by: String?) -> SurvivalOptions {
         var opts = SurvivalOptions()
-        opts.churn = ds.subscriptions != nil ? .contractual : .inactivity(TimeSpan(value: Double(o.churnAfterDays), unit: .day))
+        opts.churn = contractual ? .contractual : .inactivity(TimeSpan(value: Double(o.churnAfterDays), unit: .day))
         opts.unit = .day
         opts.by = by
+        return opts
+    }
+
+    static func make(_ ds: Dataset, _ o: ReportOptions, by: String?) -> (section: ReportSection, result: NamedResult?) {
+        let opts = options(o, contractual: ds.subscriptions != nil, by: by)
+        return make(grouped: { try SurvivalAnalysis.run(ds, options: opts) }, ungrouped: { try SurvivalAnalysis.run(ds, options: { var x = opts; x.by = nil; return x }()) }, by: by)
+    }
+
+    /// The section from a run by `by` and, should that fail, a run for all customers: the curves
+    /// are then shown for all customers with the reason first, rather than leaving survival out.
+    static func make(grouped: () throws -> SurvivalResult, ungrouped all: () throws -> SurvivalResult,
+                     by: String?) -> (section: ReportSection, result: NamedResult?) {
         let r: SurvivalResult
-        // When the curves cannot be grouped by `by`, the section shows them for all customers and
-        // says so (the reason first), rather than leaving survival out.
         var ungrouped: String?
-        do { r = try SurvivalAnalysis.run(ds, options: opts) } catch {
-            if let by, let again = try? SurvivalAnalysis.run(ds, options: { var x = opts; x.by = nil; return x }()) {
+        do { r = try grouped() } catch {
+            if let by, let again = try? all() {
                 r = again
                 ungrouped = "Not grouped by \(by): \(ReportBuilder.describe(error)). The curves below are for all customers."
             } else {
