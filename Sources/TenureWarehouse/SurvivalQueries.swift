@@ -1,28 +1,76 @@
 import TenureData
 import TenureSurvival
 
-/// The survival reduction (SPEC §6) in SQL for churn read from purchases (`--churn-after G`):
-/// the engine returns the event table (per lifetime in whole days since the first purchase, how
-/// many customers churned and how many are censored there), the sufficient statistic of
-/// Kaplan–Meier, never per-customer rows. The definition is `ChurnDefinition.inactivity`'s: a customer
-/// churns at the first gap of more than G days between purchase days, G days after the purchase
-/// before it, or G days after the last purchase when that is more than G days before the end of
-/// observation; otherwise they are censored at the end of observation.
+/// The survival reduction (SPEC §6) in SQL: the engine returns event tables (per lifetime in whole
+/// days, how many customers churned and how many are censored there, per `--by` group and
+/// `--strata` stratum), the sufficient statistic of Kaplan–Meier and the log-rank test, never
+/// per-customer rows. The definitions are `ChurnDefinition`'s:
+/// - churn from purchases (`--churn-after G`): a customer churns at the first gap of more than G
+///   days between purchase days, G days after the purchase before it, or G days after the last
+///   purchase when that is more than G days before the end of observation; otherwise they are
+///   censored at the end of observation;
+/// - contractual (subscriptions): the lifetime runs from the first start_date on or before the end
+///   of observation to the last end_date once no subscription is open (an empty end_date or one
+///   after the end of observation is open: censored at the end of observation). An end_date before
+///   its start_date is a data error, as on CSV.
 public struct SurvivalQueries: Sendable {
     public var transactions: TransactionQueries
-    /// G, in days (may be fractional).
-    public var gapDays: Double
+    /// G in days (may be fractional) for churn from purchases; nil: contractual churn.
+    public var gapDays: Double?
 
-    public init(transactions: TransactionQueries, gapDays: Double) {
+    public init(transactions: TransactionQueries, gapDays: Double?) {
         self.transactions = transactions; self.gapDays = gapDays
     }
 
-    /// Per (base, churned): customers. A churned customer's lifetime is base + G days, a censored one's base.
+    public var definition: ChurnDefinition { gapDays.map { .inactivity(gapDays: $0) } ?? .contractual }
+
+    /// `e`: per customer `c`, `base` (days) and `churned` (1, 0; 2 for an end before its start).
+    func lifetimes(_ obs: Day) -> String {
+        let q = transactions.dialect
+        guard let gapDays else {
+            let t = transactions.tables
+            func col(_ c: String) -> String { q.identifier(t.column(c, in: "subscriptions")) }
+            let start = q.epochDay(q.date(col("start_date"))), end = q.epochDay(q.date(col("end_date")))
+            return """
+            sb AS (
+              SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(start) AS st, \(end) AS en
+              FROM \(q.identifier(t.table("subscriptions")))
+              WHERE \(col("customer_id")) IS NOT NULL AND \(col("start_date")) IS NOT NULL AND \(q.date(col("start_date"))) <= \(transactions.dateLiteral(obs))
+            ),
+            cu \(q.cteAs(materialized: true)) (
+              SELECT c, MIN(st) AS a, MAX(CASE WHEN en IS NULL OR en > \(obs) THEN 1 ELSE 0 END) AS open_subs,
+                     MAX(CASE WHEN en IS NOT NULL AND en <= \(obs) THEN en END) AS last_end, MAX(CASE WHEN en < st THEN 1 ELSE 0 END) AS bad
+              FROM sb GROUP BY c
+            ),
+            e AS (
+              SELECT c, CASE WHEN bad = 1 THEN 0 WHEN open_subs = 1 THEN \(obs) - a ELSE last_end - a END AS base,
+                     CASE WHEN bad = 1 THEN 2 WHEN open_subs = 1 THEN 0 ELSE 1 END AS churned
+              FROM cu
+            )
+            """
+        }
+        let g = gapDays == gapDays.rounded() ? String(Int(gapDays)) : String(gapDays)
+        return """
+        \(transactions.rows(upTo: obs)),
+        dd \(q.cteAs(materialized: true)) (SELECT c, d FROM t GROUP BY c, d),
+        gp AS (SELECT c, d, LAG(d) OVER (PARTITION BY c ORDER BY d) AS prev FROM dd),
+        s AS (
+          SELECT c, MIN(d) AS a, MAX(d) AS l, MIN(CASE WHEN prev IS NOT NULL AND d - prev > \(g) THEN prev END) AS gap_prev
+          FROM gp GROUP BY c
+        ),
+        e AS (
+          SELECT c, CASE WHEN gap_prev IS NOT NULL THEN gap_prev - a WHEN \(obs) - l > \(g) THEN l - a ELSE \(obs) - a END AS base,
+                 CASE WHEN gap_prev IS NOT NULL OR \(obs) - l > \(g) THEN 1 ELSE 0 END AS churned
+          FROM s
+        )
+        """
+    }
+
+    /// Per (base, churned): customers. A customer's lifetime is base days, + G when churned from purchases.
     /// With `by` (and `strata`) also per value of those attributes (`by_value`, `strata_value`; NULL
     /// for customers without one).
     public func events(observationEnd obs: Day, by: AttributeQueries? = nil, strata: AttributeQueries? = nil) -> StatisticQuery {
         let q = transactions.dialect, b = q.bigint
-        let g = gapDays == gapDays.rounded() ? String(Int(gapDays)) : String(gapDays)
         var ctes = "", joins = "", keys = "", selects = "", order = ""
         var columns: [(String, StatisticQuery.ColumnType)] = [("base", .int), ("churned", .int)]
         for (alias, name, attribute) in [("gb", "by_value", by), ("gs", "strata_value", strata)] {
@@ -35,18 +83,7 @@ public struct SurvivalQueries: Sendable {
             order += ", \(columns.count)"
         }
         return StatisticQuery(name: "survival_events", sql: """
-            WITH \(transactions.rows(upTo: obs)),
-            dd \(q.cteAs(materialized: true)) (SELECT c, d FROM t GROUP BY c, d),
-            gp AS (SELECT c, d, LAG(d) OVER (PARTITION BY c ORDER BY d) AS prev FROM dd),
-            s AS (
-              SELECT c, MIN(d) AS a, MAX(d) AS l, MIN(CASE WHEN prev IS NOT NULL AND d - prev > \(g) THEN prev END) AS gap_prev
-              FROM gp GROUP BY c
-            ),
-            e AS (
-              SELECT c, CASE WHEN gap_prev IS NOT NULL THEN gap_prev - a WHEN \(obs) - l > \(g) THEN l - a ELSE \(obs) - a END AS base,
-                     CASE WHEN gap_prev IS NOT NULL OR \(obs) - l > \(g) THEN 1 ELSE 0 END AS churned
-              FROM s
-            )\(ctes)
+            WITH \(lifetimes(obs))\(ctes)
             SELECT \(q.cast("base", b)) AS base, \(q.cast("churned", b)) AS churned\(selects), \(q.cast("COUNT(*)", b)) AS customers
             FROM e\(joins) GROUP BY base, churned\(keys)
             ORDER BY 1, 2\(order)
@@ -63,12 +100,16 @@ public struct SurvivalQueries: Sendable {
         // cells 0..<ns*k: (stratum, group); then k cells without a stratum; then the customers without a group
         var cells = [[Double: (events: Int, censored: Int)]](repeating: [:], count: ns * k + k + 1)
         for i in 0..<t.rowCount {
-            guard let b = base[i], let c = churned[i], let m = n[i], b >= 0, m >= 0 else {
-                throw WarehouseError.data("statistic \(t.name): row \(i + 1) has a NULL or negative value", hint: nil)
+            guard let b = base[i], let c = churned[i], let m = n[i], b >= 0, m >= 0, c <= 2 else {
+                throw WarehouseError.data("statistic \(t.name): row \(i + 1) has a NULL, negative or unknown value", hint: nil)
+            }
+            if c == 2 {
+                throw WarehouseError.data("\(m) customer(s) in \(transactions.tables.table("subscriptions")) have a subscription whose end_date is before its start_date",
+                                          hint: "fix the dates, or leave such rows out with a view (mapping key subscriptions.end_date)")
             }
             let g = Int(group[i]), s = Int(stratum[i])
             let cell = g < 0 ? ns * k + k : s < 0 ? ns * k + g : s * k + g
-            let time = c == 1 ? Double(b) + gapDays : Double(b)
+            let time = c == 1 ? Double(b) + (gapDays ?? 0) : Double(b)
             var e = cells[cell][time] ?? (0, 0)
             if c == 1 { e.events += Int(m) } else { e.censored += Int(m) }
             cells[cell][time] = e

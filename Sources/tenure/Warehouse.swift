@@ -127,14 +127,15 @@ struct WarehouseRun {
         return result
     }
 
-    /// `tenure survival` with churn after `churnAfterDays` without a purchase, from the event tables
-    /// per `options.by` group and `options.strata` stratum reduced in the engine.
-    func survival(churnAfterDays gap: Double, options: SurvivalOptions) throws -> SurvivalResult {
+    /// `tenure survival` with churn after `churnAfterDays` without a purchase, or contractual churn
+    /// from the subscriptions (nil), from the event tables per `options.by` group and
+    /// `options.strata` stratum reduced in the engine.
+    func survival(churnAfterDays gap: Double?, options: SurvivalOptions) throws -> SurvivalResult {
         let byQ = try attribute(options.by), strataQ = try attribute(options.strata)
         let queries = SurvivalQueries(transactions: source.queries, gapDays: gap)
         let grouped = try queries.tables(try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ)),
                                          by: byQ, strata: strataQ)
-        var result = try SurvivalAnalysis.run(grouped: grouped, definition: .inactivity(gapDays: gap), asOf: observationEnd, options: options)
+        var result = try SurvivalAnalysis.run(grouped: grouped, definition: queries.definition, asOf: observationEnd, options: options)
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
                             + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
         return result
@@ -221,39 +222,36 @@ extension Cohorts {
 }
 
 extension Survival {
-    /// `tenure survival --churn-after G` over `postgres://`, `--emit-sql` or `--aggregates`: the
-    /// event tables per `--by` group and `--strata` stratum (`SurvivalQueries`) are reduced in the
-    /// engine; Kaplan–Meier, median, RMST, horizons, the log-rank test and rendering are the CSV
-    /// path's. Contractual churn and Cox need each customer's rows or covariates and are refused.
-    /// Returns false for a CSV directory.
+    /// `tenure survival` over `postgres://`, `--emit-sql` or `--aggregates`: the event tables per
+    /// `--by` group and `--strata` stratum (`SurvivalQueries`; churn from purchases with
+    /// `--churn-after`, else contractual from the subscriptions) are reduced in the engine;
+    /// Kaplan–Meier, median, RMST, horizons, the log-rank test and rendering are the CSV path's. Cox
+    /// needs each customer's covariates and is refused. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        guard let churnAfter else {
-            throw ValidationError("survival in warehouse mode reads churn from purchases: give --churn-after DURATION (e.g. 90d); contractual churn is not reduced in SQL yet.")
-        }
         if covariates != nil {
             throw ValidationError("--covariates (Cox) is not available in warehouse mode yet: the Cox fit needs each customer's covariates, which are not reduced in SQL.")
         }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
-        settings["churn_after_days"] = String(churnAfter.days)
+        settings["churn_after_days"] = churnAfter.map { String($0.days) } ?? "contractual"
         settings["by"] = by ?? ""
         settings["strata"] = strata ?? ""
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "survival", queries: { q, end in
-            [SurvivalQueries(transactions: q, gapDays: churnAfter.days)
+            [SurvivalQueries(transactions: q, gapDays: churnAfter?.days)
                 .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q))]
         }) else { return true }
-        let result = try run.survival(churnAfterDays: churnAfter.days, options: options)
+        let result = try run.survival(churnAfterDays: churnAfter?.days, options: options)
         try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true
     }
 }
 
 extension Report {
-    /// `tenure report postgres://…`: cohorts (by first purchase), survival (churn after
-    /// `--churn-after` without a purchase) and CLV are reduced in the engine and fitted here with the
+    /// `tenure report postgres://…`: cohorts (by first purchase), survival (contractual when there
+    /// is a subscriptions table, else churn after `--churn-after` without a purchase) and CLV are reduced in the engine and fitted here with the
     /// report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's); KPIs and ROI need the
     /// CSV tables and their sections say so.
     func warehouseDocument(_ o: ReportOptions, progress: (String) -> Void) throws -> ReportDocument {
@@ -273,14 +271,11 @@ extension Report {
             return r
         }
         progress("cohorts")
-        let gap = Double(o.churnAfterDays)
-        let subscriptions = try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty == false
+        // contractual churn when there are subscriptions, as the CSV report reads it
+        let contractual = try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty == false
         func survival(by: String?) throws -> SurvivalResult {
-            var r = try run.survival(churnAfterDays: gap, options: ReportBuilder.survivalOptions(o, contractual: false, by: by))
-            if subscriptions {
-                r.notes.append("\(tables.table("subscriptions")) exists, but contractual churn is not reduced in SQL yet: churn here is \(o.churnAfterDays) days without a purchase (the CSV report uses the subscriptions).")
-            }
-            return r
+            try run.survival(churnAfterDays: contractual ? nil : Double(o.churnAfterDays),
+                             options: ReportBuilder.survivalOptions(o, contractual: contractual, by: by))
         }
         let grouped = Result { try survival(by: by) }
         progress("survival")

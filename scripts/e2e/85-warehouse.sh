@@ -7,8 +7,9 @@
 #      several time units, holdouts and models;
 #   1b. `tenure cohorts postgres://…` equals `tenure cohorts DIR` (transactions only) for every period and
 #      window, brackets and the sBG forecast, and per --by value (customers table or first purchase);
-#   1c. `tenure survival postgres://… --churn-after G` equals the CSV path (Kaplan–Meier from the event tables),
-#       also with --by and --strata (curves per group, stratified log-rank); `clv --by segment` too;
+#   1c. `tenure survival postgres://…` equals the CSV path (Kaplan–Meier from the event tables), churn from
+#       purchases and contractual, also with --by and --strata (curves per group, stratified log-rank);
+#       `clv --by segment` too; 1d. `tenure report postgres://…` equals the CSV report's cohorts, survival, CLV;
 #   2. EXPLAIN (VERBOSE) on the coordinator shows the customer GROUP BY in the shards' remote SQL;
 #   3. the emitted duckdb and spark SQL, run by DuckDB and by a local pyspark (ANSI mode) on the CSV
 #      files, fed back with --aggregates, equal the CSV path; the bigquery and snowflake SQL parse with sqlglot;
@@ -160,22 +161,37 @@ done
 python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabilistic']['segments']; assert len(s) >= 2, s" "$tmp/pg-clv-by.json" \
   || fail "clv --by over postgres:// has no segments"
 echo "85-warehouse: $n clv --by segment runs over postgres:// equal the CSV path"
-if "$BIN" survival "$PLAIN" --as-of "$ASOF" 2>"$tmp/err" >/dev/null; then fail "survival without --churn-after ran in warehouse mode"; fi
-grep -q -- "--churn-after" "$tmp/err" || { cat "$tmp/err"; fail "survival without --churn-after: unclear refusal"; }
+# contractual churn from the subscriptions table (no --churn-after), also by segment
+n=0
+for args in "" "--by segment --unit month --horizons 90d,365d"; do
+  # shellcheck disable=SC2086
+  "$BIN" survival "$tmp/gen" --as-of "$ASOF" $args --format json -o "$tmp/csv-surv.json"
+  for src in PLAIN RAW SHARDED; do
+    # shellcheck disable=SC2086
+    "$BIN" survival "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-surv.json"
+    survival_same "$tmp/pg-surv.json" "$tmp/csv-surv.json" "contractual survival $src $args"
+    n=$((n + 1))
+  done
+done
+grep -q '"churn_definition" *: *"contractual' "$tmp/pg-surv.json" || fail "survival without --churn-after is not contractual"
+echo "85-warehouse: $n contractual survival runs over postgres:// equal the CSV path"
 
 # 1d. tenure report over postgres://: cohorts, survival and CLV reduced in the engine equal the CSV
 # report's on the same tables; KPIs and ROI say why they are not there
 "$BIN" report "$PLAIN" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json
 "$BIN" report "$tmp/tx-cust" --as-of "$ASOF" --out "$tmp/report-csv" --formats json --no-roi
-python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" <<'PY' || fail "report over postgres:// differs from the CSV report"
+"$BIN" report "$tmp/gen" --as-of "$ASOF" --out "$tmp/report-csv-subs" --formats json --no-roi
+python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" <<'PY' || fail "report over postgres:// differs from the CSV report"
 import json, sys
-a, b = (json.load(open(f))["results"] for f in sys.argv[1:3])
+a, b, subs = (json.load(open(f))["results"] for f in sys.argv[1:4])
 assert sorted(a) == ["clv", "cohorts", "survival"], sorted(a)
 # cohorts: the same groups and cells (the CSV report forms cohorts by signup date, equal here to the first purchase)
 assert a["cohorts"]["groups"] == b["cohorts"]["groups"], "cohort groups differ"
-# survival: equal but for the notes saying where it ran and that contractual churn is not reduced
+# survival: contractual from the subscriptions table, equal to the CSV report on the tables with
+# subscriptions but for the note saying where it ran
 keep = lambda r: {k: v for k, v in r.items() if k != "notes"}
-assert keep(a["survival"]) == keep(b["survival"]), "survival differs"
+assert keep(a["survival"]) == keep(subs["survival"]), "survival differs"
+assert a["survival"]["churn_definition"].startswith("contractual")
 assert a["survival"]["by"] == "segment" and len(a["survival"]["groups"]) >= 2
 # CLV: the probabilistic models equal to 1e-9 (the regression comparison needs per-customer features)
 bad = []
@@ -192,7 +208,7 @@ walk(a["clv"]["probabilistic"], b["clv"]["probabilistic"], "clv")
 assert not bad, bad[:5]
 PY
 grep -q "KPIs are not reduced in SQL yet" "$tmp/report-pg/report.html" || fail "the report over postgres:// does not say why KPIs are missing"
-echo "85-warehouse: tenure report over postgres:// (cohorts, survival by segment, CLV by segment) equals the CSV report; KPIs and ROI say why not"
+echo "85-warehouse: tenure report over postgres:// (cohorts, contractual survival by segment, CLV by segment) equals the CSV report; KPIs and ROI say why not"
 
 # 2. the shards run the GROUP BY
 "$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
@@ -310,6 +326,10 @@ expect 65 'region' "unknown --by column" -- survival "$PLAIN" --as-of "$ASOF" --
 "${PSQL[@]}" -p 55432 -c "CREATE SCHEMA bad; CREATE TABLE bad.transactions AS SELECT * FROM raw.transactions;
   INSERT INTO bad.transactions (customer_id, date, amount) VALUES ('C1', '2024-13-45', '10.00');"
 expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm?schema=bad"
+"${PSQL[@]}" -p 55432 -c "CREATE SCHEMA badsubs; CREATE TABLE badsubs.transactions AS SELECT * FROM crm.transactions;
+  CREATE TABLE badsubs.subscriptions AS SELECT * FROM crm.subscriptions;
+  INSERT INTO badsubs.subscriptions VALUES ('C1', DATE '2024-05-01', DATE '2024-04-01', 'basic', 10);"
+expect 65 'end_date is before its start_date' "subscription ending before it starts" -- survival "postgres://tenure@127.0.0.1:55432/crm?schema=badsubs" --as-of "$ASOF"
 "${PSQL[@]}" -p 55432 -c "CREATE SCHEMA nulls; CREATE TABLE nulls.transactions AS SELECT * FROM crm.transactions;
   INSERT INTO nulls.transactions (customer_id, date, amount) VALUES (NULL, DATE '2024-01-01', 5), (NULL, DATE '2024-01-02', 6);"
 "$BIN" clv "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF" --format json -o "$tmp/nulls.json" 2>"$tmp/err"
