@@ -243,6 +243,11 @@ extension Survival {
             [SurvivalQueries(transactions: q, gapDays: churnAfter?.days)
                 .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q))]
         }) else { return true }
+        if churnAfter == nil, run.executor is PostgresExecutor,
+           try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty {
+            throw WarehouseError.data("survival without --churn-after reads contractual churn from \(tables.table("subscriptions")), which \(run.executor.sourceDescription) does not have",
+                                      hint: "say how long a customer may go without buying: --churn-after 90d; or map the table in --schema: `subscriptions: {table: schema.name}`")
+        }
         let result = try run.survival(churnAfterDays: churnAfter?.days, options: options)
         try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true

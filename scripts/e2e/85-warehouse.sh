@@ -319,6 +319,7 @@ expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm
 expect 65 'end_date is before its start_date' "subscription ending before it starts" -- survival "postgres://tenure@127.0.0.1:55432/crm?schema=badsubs" --as-of "$ASOF"
 "${PSQL[@]}" -p 55432 -c "CREATE SCHEMA nulls; CREATE TABLE nulls.transactions AS SELECT * FROM crm.transactions;
   INSERT INTO nulls.transactions (customer_id, date, amount) VALUES (NULL, DATE '2024-01-01', 5), (NULL, DATE '2024-01-02', 6);"
+expect 65 'churn-after 90d' "contractual survival without subscriptions" -- survival "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF"
 "$BIN" clv "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF" --format json -o "$tmp/nulls.json" 2>"$tmp/err"
 grep -q "2 of .* rows of nulls.transactions have no customer_id" "$tmp/err" || { cat "$tmp/err"; fail "NULL ids not reported"; }
 compare "$tmp/csv-default.json" "$tmp/nulls.json" "NULL ids left out"
