@@ -16,10 +16,15 @@ public struct CohortQueries: Sendable {
     public var orderColumn: String?
     /// The `--by` attribute: every statistic is then also per its value (`by_value`, NULL = none).
     public var by: AttributeQueries?
+    /// Acquisition by `signup_date` in the customers table instead of the first purchase.
+    public var signup: Bool
 
-    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?, by: AttributeQueries? = nil) {
-        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn; self.by = by
+    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?, by: AttributeQueries? = nil, signup: Bool = false) {
+        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn; self.by = by; self.signup = signup
     }
+
+    /// The result's `cohort_basis`.
+    public var basis: String { signup ? "signup_date" : "first_purchase" }
 
     var q: Dialect { transactions.dialect }
 
@@ -48,11 +53,29 @@ public struct CohortQueries: Sendable {
         if order != nil {
             out += "\nod \(m) (SELECT c, \(unit.select), o, COUNT(*) AS n FROM t WHERE o IS NOT NULL AND o <> '' GROUP BY \(unit.group), o),"
         }
-        let f = "SELECT c, MIN(dt0) AS adt, MIN(d0) AS a, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c"
-        guard let by else { return out + "\nf AS (\(f))" }
-        return out + """
+        if signup {
+            // acquired at the signup date (on or before the end of observation); the last purchase
+            // is NULL for a customer without one
+            let t = transactions.tables
+            func col(_ c: String) -> String { q.identifier(t.column(c, in: "customers")) }
+            let sd = q.date(col("signup_date"))
+            out += """
 
-        f0 AS (\(f)),
+            fa AS (
+              SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(sd)) AS adt, MIN(\(q.epochDay(sd))) AS a
+              FROM \(q.identifier(t.table("customers")))
+              WHERE \(col("customer_id")) IS NOT NULL AND \(col("signup_date")) IS NOT NULL AND \(sd) <= \(transactions.dateLiteral(obs))
+              GROUP BY \(q.cast(col("customer_id"), q.text))
+            ),
+            fl AS (SELECT c, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c),
+            f0 AS (SELECT fa.c, fa.adt, fa.a, fl.ldt, fl.l FROM fa LEFT JOIN fl ON fl.c = fa.c)
+            """
+        } else {
+            out += "\nf0 AS (SELECT c, MIN(dt0) AS adt, MIN(d0) AS a, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c)"
+        }
+        guard let by else { return out + ",\nf AS (SELECT * FROM f0)" }
+        return out + """
+        ,
         \(by.cte("gb", observationEnd: obs)),
         f AS (SELECT f0.c, f0.adt, f0.a, f0.ldt, f0.l, gb.v AS v FROM f0 LEFT JOIN gb ON gb.c = f0.c)
         """
@@ -72,7 +95,7 @@ public struct CohortQueries: Sendable {
         }
         return """
         \(customers(obs, order: orderColumn)),
-        r AS (\(rows("cd", "x.cents AS cents, x.loose AS loose")))\(orderColumn == nil ? "" : ",\nro AS (\(rows("od", "x.o AS o")))")
+        r AS (\(rows("cd", "x.cents AS cents, x.loose AS loose, x.n AS n")))\(orderColumn == nil ? "" : ",\nro AS (\(rows("od", "x.o AS o")))")
         """
     }
 
@@ -103,7 +126,7 @@ public struct CohortQueries: Sendable {
         let b = q.bigint
         let distinctOrders = orderColumn == nil ? "" : """
             ,
-            oa AS (SELECT cohort, age\(v), o FROM ro GROUP BY cohort, age\(v), o),
+            oa AS (SELECT cohort, age\(v), o FROM ro WHERE age >= 0 GROUP BY cohort, age\(v), o),
             oc AS (SELECT cohort, age\(v), COUNT(*) AS n FROM oa GROUP BY cohort, age\(v))
             """
         let orders = orderColumn == nil ? "cl.loose" : "cl.loose + COALESCE(oc.n, 0)"
@@ -112,7 +135,7 @@ public struct CohortQueries: Sendable {
         let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age\(sameValue)"
         return StatisticQuery(name: "cohort_cells", sql: """
             WITH \(customerRows(obs)),
-            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, SUM(loose) AS loose FROM r GROUP BY c, cohort, age\(v)),
+            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, SUM(loose) AS loose FROM r WHERE age >= 0 GROUP BY c, cohort, age\(v)),
             cl AS (SELECT cohort, age\(v), COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age\(v))\(distinctOrders)
             SELECT \(q.cast("cl.cohort", b)) AS cohort, \(q.cast("cl.age", b)) AS age, \(q.cast("cl.customers", b)) AS customers,
                    \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents\(by == nil ? "" : ", cl.v AS by_value")
@@ -158,9 +181,29 @@ public struct CohortQueries: Sendable {
             """, columns: [("row_count", .int)])
     }
 
+    /// With signup cohorts: transactions dated before their customer's acquisition (left out and
+    /// counted, as the CSV path counts them), and the customers-table rows without a signup date
+    /// or signed up after the end of observation (left out, said in notes).
+    public func signups(observationEnd obs: Day) -> StatisticQuery? {
+        guard signup else { return nil }
+        let b = q.bigint, t = transactions.tables
+        let sd = q.identifier(t.column("signup_date", in: "customers"))
+        return StatisticQuery(name: "cohort_signups", sql: """
+            WITH \(customerRows(obs))
+            SELECT \(q.cast("rb.n", b)) AS rows_before, \(q.cast("cs.missing", b)) AS without_signup, \(q.cast("cs.late", b)) AS signed_up_later
+            FROM (SELECT COALESCE(SUM(n), 0) AS n FROM r WHERE age < 0) rb
+            CROSS JOIN (
+              SELECT COALESCE(SUM(CASE WHEN \(sd) IS NULL THEN 1 ELSE 0 END), 0) AS missing,
+                     COALESCE(SUM(CASE WHEN \(sd) IS NOT NULL AND \(q.date(sd)) > \(transactions.dateLiteral(obs)) THEN 1 ELSE 0 END), 0) AS late
+              FROM \(q.identifier(t.table("customers")))
+            ) cs
+            """, columns: [("rows_before", .int), ("without_signup", .int), ("signed_up_later", .int)])
+    }
+
     /// Every query `statistics` runs, in order (for `--emit-sql`).
     public func all(observationEnd obs: Day) -> [StatisticQuery] {
-        [rowsAfter(observationEnd: obs), cells(observationEnd: obs), lastAges(observationEnd: obs)] + [brackets(observationEnd: obs)].compactMap { $0 }
+        [rowsAfter(observationEnd: obs), cells(observationEnd: obs), lastAges(observationEnd: obs)]
+            + [brackets(observationEnd: obs), signups(observationEnd: obs)].compactMap { $0 }
     }
 
     /// Runs the reduction and decodes it into the CSV path's `CohortStatistics`.
@@ -169,7 +212,16 @@ public struct CohortQueries: Sendable {
         let cells = try executor.run(self.cells(observationEnd: obs))
         let last = try executor.run(lastAges(observationEnd: obs))
         let br = try brackets(observationEnd: obs).map { try executor.run($0) }
-        return try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by)
+        var st = try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by)
+        if let q = signups(observationEnd: obs) {
+            let t = try executor.run(q)
+            func one(_ c: String) throws -> Int { Int(try t.ints(c).first.flatMap { $0 } ?? 0) }
+            st.rowsBeforeAcquisition = try one("rows_before")
+            // the CSV path's notes, in its order
+            if try one("without_signup") > 0 { st.notes.append("\(try one("without_signup")) customer(s) without a signup_date were left out.") }
+            if try one("signed_up_later") > 0 { st.notes.append("\(try one("signed_up_later")) customer(s) signed up after the end of observation were left out.") }
+        }
+        return st
     }
 
     /// The statistics from the query results (`cohort_last_ages` fixes the layout and, with `by`, the
@@ -225,7 +277,8 @@ public struct CohortQueries: Sendable {
             let k = try key(lastAges, lc[i], i)
             let n = Int32(try need(ln[i], lastAges, "customers", i))
             st.size[k] += n
-            st.unbounded[try cell(lastAges, k, la[i], i)] += n
+            // no purchase, or only before the signup: counted in the size, never active
+            if let a = la[i], a >= 0 { st.unbounded[try cell(lastAges, k, a, i)] += n }
             st.firstAcquired[k] = min(st.firstAcquired[k], Day(try need(lf[i], lastAges, "first_acquired", i)))
             st.lastAcquired[k] = max(st.lastAcquired[k], Day(try need(ll[i], lastAges, "last_acquired", i)))
         }

@@ -111,19 +111,21 @@ struct WarehouseRun {
         return (CLVResult(model: headline, probabilistic: out.result, regression: nil, modelComparison: comparison), out.scores)
     }
 
-    /// `tenure cohorts` from the cohort statistics reduced in the engine (by first purchase; orders
-    /// are distinct `orderColumn` values, or an `order_id` column the live engine's table has).
-    func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?) throws -> CohortResult {
+    /// `tenure cohorts` from the cohort statistics reduced in the engine (by first purchase, or by
+    /// the customers table's signup date; orders are distinct `orderColumn` values, or an
+    /// `order_id` column the live engine's table has).
+    func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?, signup: Bool) throws -> CohortResult {
         var orderColumn = mapped
         if orderColumn == nil, executor is PostgresExecutor,
            try SourceCheck.columns(executor, table: source.queries.tables.table("transactions")).contains("order_id") {
             orderColumn = "order_id"
         }
         let byQ = try attribute(by)
-        let queries = CohortQueries(transactions: source.queries, options: o, orderColumn: orderColumn, by: byQ)
+        let queries = CohortQueries(transactions: source.queries, options: o, orderColumn: orderColumn, by: byQ, signup: signup)
         let st = try queries.statistics(executor, observationEnd: observationEnd)
-        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: observationEnd, source: source.queries.tables.table("transactions"))
-        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by first purchase\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
+        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: observationEnd, basis: queries.basis,
+                                            source: source.queries.tables.table("transactions"))
+        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(signup ? "signup date" : "first purchase")\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
         return result
     }
 
@@ -139,6 +141,14 @@ struct WarehouseRun {
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
                             + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
         return result
+    }
+
+    /// Whether cohorts are by signup date: asked for, or `auto` and the live engine's customers
+    /// table has a signup_date column (the CSV path's rule); from `--aggregates`, only when asked.
+    func signup(_ cohortBy: CohortOptions.CohortBy, tables: WarehouseTables) throws -> Bool {
+        if cohortBy == .signup { return true }
+        guard cohortBy == .auto, executor is PostgresExecutor else { return false }
+        return try SourceCheck.columns(executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers"))
     }
 
     /// The settings every analysis's manifest records: as-of, the source and the transactions mapping.
@@ -189,16 +199,18 @@ extension CLV {
 extension Cohorts {
     /// `tenure cohorts` over `postgres://`, `--emit-sql` or `--aggregates`: the cohort reduction runs
     /// in the engine (`CohortQueries`); the matrices, averages, brackets and sBG forecast are the CSV
-    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase, per `--by` value when
-    /// asked; the contractual part (subscriptions) is not reduced in SQL yet. Returns false for a CSV directory.
+    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase or signup date (auto:
+    /// signup when the live engine's customers table has signup dates, as on CSV; emitted SQL needs
+    /// `--cohort-by signup` said), per `--by` value when asked; subscription cohorts and the
+    /// contractual part are not reduced in SQL yet. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        guard cohortBy == .auto || cohortBy == .firstPurchase else {
-            throw ValidationError("cohorts in warehouse mode are by first purchase; --cohort-by \(cohortBy.rawValue) is not reduced in SQL yet.")
+        guard cohortBy != .subscription else {
+            throw ValidationError("cohorts in warehouse mode are by first purchase or signup date; --cohort-by subscription is not reduced in SQL yet.")
         }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
-        var o = options; o.cohortBy = .firstPurchase
+        let o = options
         // Orders: the mapped order_id column; over a live engine also an order_id column found in the table.
         let orderColumn = tables.schema.tables["transactions"]?["order_id"]
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
@@ -207,16 +219,18 @@ extension Cohorts {
         settings["brackets"] = brackets.map { $0.map(\.description).joined(separator: ",") } ?? ""
         settings["orders"] = orderColumn ?? ""
         settings["by"] = by ?? ""
+        settings["cohort_by"] = cohortBy.rawValue
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "cohorts", queries: { q, end in
-            CohortQueries(transactions: q, options: o, orderColumn: orderColumn, by: WarehouseRun.attribute(by, q)).all(observationEnd: end)
+            CohortQueries(transactions: q, options: o, orderColumn: orderColumn, by: WarehouseRun.attribute(by, q),
+                          signup: cohortBy == .signup).all(observationEnd: end)
         }) else {
             if orderColumn == nil {
                 Terminal.note("the emitted queries count each row as an order; to count distinct orders, map the column in --schema: `transactions: {order_id: your_column}`")
             }
             return true
         }
-        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by))
+        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by, signup: try run.signup(cohortBy, tables: tables)))
         return true
     }
 }
@@ -266,14 +280,10 @@ extension Report {
         guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
                                               settings: [:], command: "report", queries: { _, _ in [] }) else { preconditionFailure("a live engine") }
         let by = o.by ?? ((try? run.attribute("segment")) != nil ? "segment" : nil)
-        var cohortOptions = ReportBuilder.cohortOptions(o); cohortOptions.cohortBy = .firstPurchase
-        let signup = try SourceCheck.columns(run.executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers"))
+        let cohortOptions = ReportBuilder.cohortOptions(o)
         let cohorts = Result {
-            var r = try run.cohorts(cohortOptions, orderColumn: tables.schema.tables["transactions"]?["order_id"], by: nil)
-            if signup {
-                r.notes.append("\(tables.table("customers")) has signup dates, but signup cohorts are not reduced in SQL yet: cohorts here are by first purchase (the CSV report forms them by signup date).")
-            }
-            return r
+            try run.cohorts(cohortOptions, orderColumn: tables.schema.tables["transactions"]?["order_id"], by: nil,
+                            signup: try run.signup(cohortOptions.cohortBy, tables: tables))
         }
         progress("cohorts")
         // contractual churn when there are subscriptions, as the CSV report reads it
