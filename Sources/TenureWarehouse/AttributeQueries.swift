@@ -75,18 +75,13 @@ public struct AttributeQueries: Sendable {
             )
             """
         case .transactions, .subscriptions:
+            // the rows as loading keeps them: an id and a date (and, for transactions, an amount)
             let day = table == .transactions ? "date" : "start_date"
-            let from = table == .transactions
-                ? """
+            let amount = table == .transactions ? " AND \(col("amount")) IS NOT NULL" : ""
+            let from = """
                   SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(q.epochDay(q.date(col(day)))) AS d, \(value) AS v
-                  FROM \(q.identifier(t.table("transactions")))
-                  WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL AND \(col("amount")) IS NOT NULL
-                    AND \(q.date(col(day))) <= \(queries.dateLiteral(obs))
-                  """
-                : """
-                  SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(q.epochDay(q.date(col(day)))) AS d, \(value) AS v
-                  FROM \(q.identifier(t.table("subscriptions")))
-                  WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL AND \(q.date(col(day))) <= \(queries.dateLiteral(obs))
+                  FROM \(q.identifier(t.table(table.rawValue)))
+                  WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL\(amount) AND \(q.date(col(day))) <= \(queries.dateLiteral(obs))
                   """
             return """
             \(alias)_rows AS (

@@ -218,8 +218,9 @@ public struct CohortQueries: Sendable {
             func one(_ c: String) throws -> Int { Int(try t.ints(c).first.flatMap { $0 } ?? 0) }
             st.rowsBeforeAcquisition = try one("rows_before")
             // the CSV path's notes, in its order
-            if try one("without_signup") > 0 { st.notes.append("\(try one("without_signup")) customer(s) without a signup_date were left out.") }
-            if try one("signed_up_later") > 0 { st.notes.append("\(try one("signed_up_later")) customer(s) signed up after the end of observation were left out.") }
+            let missing = try one("without_signup"), late = try one("signed_up_later")
+            if missing > 0 { st.notes.append("\(missing) customer(s) without a signup_date were left out.") }
+            if late > 0 { st.notes.append("\(late) customer(s) signed up after the end of observation were left out.") }
         }
         return st
     }
@@ -243,8 +244,14 @@ public struct CohortQueries: Sendable {
             for (v, c) in zip(values, code) where c >= 0 { groupOf[v] = Int(c) }
             if values.contains(where: { $0 == nil }) { groupOf[nil] = levels.count; levels.append(CustomerAttribute.missingLabel) }
         }
+        // each statistic's by_value column, read once
+        var values: [String: [String?]] = [:]
         func group(_ t: StatisticTable, _ row: Int) throws -> Int {
-            let v = by == nil ? nil : try t.texts("by_value")[row]
+            var v: String? = nil
+            if by != nil {
+                if values[t.name] == nil { values[t.name] = try t.texts("by_value") }
+                v = values[t.name]![row]
+            }
             guard let g = groupOf[v] else {
                 throw WarehouseError.data("statistic \(t.name): --by value \(v ?? "NULL") in row \(row + 1) has no customer in cohort_last_ages", hint: nil)
             }

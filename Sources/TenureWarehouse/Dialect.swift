@@ -89,6 +89,15 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
         return cast("12 * (\(yoe) + 400 * (\(z) / 146097)) + \(mp) + 2", bigint)
     }
 
+    /// year × 4 + quarter − 1 and the year of a date given as a DATE expression and its epoch day
+    /// (on PostgreSQL ⌊month index / 3⌋ and ⌊/ 12⌋ of `monthIndex(date:epochDay:)`, shippable).
+    public func quarterIndex(date: String, epochDay day: String) -> String {
+        self == .postgres ? "(\(monthIndex(date: date, epochDay: day)) / 3)" : quarterIndex(date)
+    }
+    public func yearIndex(date: String, epochDay day: String) -> String {
+        self == .postgres ? "(\(monthIndex(date: date, epochDay: day)) / 12)" : cast("EXTRACT(YEAR FROM \(date))", bigint)
+    }
+
     /// year × 4 + quarter − 1 of a DATE expression.
     public func quarterIndex(_ date: String) -> String {
         cast("EXTRACT(YEAR FROM \(date)) * 4 + \(floorDiv("EXTRACT(MONTH FROM \(date)) - 1", 3))", bigint)

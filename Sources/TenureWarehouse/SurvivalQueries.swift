@@ -114,10 +114,7 @@ public struct SurvivalQueries: Sendable {
             if c == 1 { e.events += Int(m) } else { e.censored += Int(m) }
             cells[cell][time] = e
         }
-        let tables = cells.map { byTime in
-            let times = byTime.keys.sorted()
-            return EventTable(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
-        }
+        let tables = cells.map(EventTable.init(counts:))
         return GroupedEventTables(levels: levels, strata: (0..<ns).map { s in Array(tables[(s * k)..<(s * k + k)]) },
                                   unstratified: Array(tables[(ns * k)..<(ns * k + k)]), missingGroup: tables[ns * k + k])
     }

@@ -45,8 +45,8 @@ public struct TransactionQueries: Sendable {
         case .day: return day
         case .week: return q.floorDiv("\(day) + 3", 7)   // Monday 1969-12-29, day −3, starts week 0
         case .month: return q.monthIndex(date: date, epochDay: day)
-        case .quarter: return q == .postgres ? "(\(q.monthIndex(date: date, epochDay: day)) / 3)" : q.quarterIndex(date)
-        case .year: return q == .postgres ? "(\(q.monthIndex(date: date, epochDay: day)) / 12)" : q.cast("EXTRACT(YEAR FROM \(date))", q.bigint)
+        case .quarter: return q.quarterIndex(date: date, epochDay: day)
+        case .year: return q.yearIndex(date: date, epochDay: day)
         }
     }
 

@@ -36,6 +36,12 @@ public struct EventTable: Sendable, Equatable {
         self.times = times; self.events = events; self.censored = censored
     }
 
+    /// The table of counts keyed by time (times sorted ascending).
+    public init(counts byTime: [Double: (events: Int, censored: Int)]) {
+        let times = byTime.keys.sorted()
+        self.init(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
+    }
+
     /// The table of the subjects of all `tables` together (counts at equal times added).
     public static func merged(_ tables: [EventTable]) -> EventTable {
         var byTime: [Double: (events: Int, censored: Int)] = [:]
@@ -46,8 +52,7 @@ public struct EventTable: Sendable, Equatable {
                 byTime[t.times[i]] = e
             }
         }
-        let times = byTime.keys.sorted()
-        return EventTable(times: times, events: times.map { byTime[$0]!.events }, censored: times.map { byTime[$0]!.censored })
+        return EventTable(counts: byTime)
     }
 
     /// Tabulates the subjects `indices` (all when nil). Integral times in a compact range are
