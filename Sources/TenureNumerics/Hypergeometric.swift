@@ -36,6 +36,12 @@ extension Special {
         return r.sign > 0 ? r.log : .nan
     }
 
+    /// `₂F₁(a, b; c; z)` as `(log |₂F₁|, sign)`: never overflows, and keeps the sign where the
+    /// function can be negative (e.g. c < 0 with z near 1). Same method and accuracy as `hyp2f1`.
+    public static func logHyp2f1Signed(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> (log: Double, sign: Double) {
+        hyp2f1Scaled(a, b, c, z)
+    }
+
     /// `₂F₁ = sign · exp(log)`.
     static func hyp2f1Scaled(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> (log: Double, sign: Double) {
         if a.isNaN || b.isNaN || c.isNaN || z.isNaN || z > 1 { return (.nan, 1) }

@@ -47,8 +47,8 @@ public struct WarehouseSource {
     public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries? = nil)
         throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?) {
         let cal = options.calibrationEnd ?? obs
-        let customers = try executor.run(queries.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs, by: by))
-        let activity = try executor.run(queries.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs))
+        let customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
+        let activity = try executor.run(queries.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs))
         let st = try TransactionQueries.rfmStatistics(customers: customers, activity: activity)
         var o = options; o.observationEnd = obs
         let summary = try RFMSummary(statistics: st, options: o, calibrationEnd: cal, observationEnd: obs,
@@ -63,7 +63,7 @@ public struct WarehouseSource {
     /// Every query `rfmSummary` runs, for `--emit-sql`.
     public static func rfmQueries(_ q: TransactionQueries, options: RFMOptions, observationEnd obs: Day, by: AttributeQueries? = nil) -> [StatisticQuery] {
         let cal = options.calibrationEnd ?? obs
-        return [q.sourceSummary(), q.rfmCustomers(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs, by: by),
-                q.rfmActivity(unit: options.timeUnit, calibrationEnd: cal, observationEnd: obs)]
+        return [q.sourceSummary(), q.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by),
+                q.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs)]
     }
 }

@@ -23,6 +23,15 @@ struct CLV: ParsableCommand {
         Only customers with a purchase on or before --calibration-end are \
         modelled; transactions after it (up to --as-of) are the holdout.
 
+        --time-scale continuous is the BTYD papers' and R BTYD's clock instead: purchases are \
+        grouped by day (frequency = distinct purchase days − 1) and recency, T and the horizon are \
+        days / 7 for week (/ 30.4375 for month, / 365.25 for year), as lifetimes with freq="D", \
+        freq_multiplier=7. The two differ most for short lives and few purchases: on the calendar \
+        scale a purchase on Sunday and one on the next Monday are a week apart and two on one week's \
+        Monday and Sunday are one period; on the continuous scale they are 1/7 and 6/7 of a week. \
+        Parameters are per week either way, but only continuous-time estimates compare with the \
+        papers' (e.g. CDNOW's r = 0.243, alpha = 4.41 per week).
+
         Models (maximum likelihood on the distinct (frequency, recency, T) patterns, analytic gradients, \
         standard errors from the Hessian): bgnbd (BG/NBD), pareto-nbd (Pareto/NBD), mbgnbd (MBG/NBD), \
         bgbb (BG/BB: each period is one transaction opportunity; use week or month). pareto-nbd uses the \
@@ -37,6 +46,13 @@ struct CLV: ParsableCommand {
         CLV = expected spend × Σ purchases expected in each month-long step of the horizon, discounted \
         at --discount-rate (annual) to the end of the step. Durations: 30d, 26w, 12m, 2y (m = 365.25/12 \
         days, y = 365.25 days).
+
+        Intervals: the segment table's "95%" intervals are customer-to-customer variation given the \
+        fitted parameters. The "parameters" intervals carry the estimation uncertainty of the \
+        parameters: --draws sets of BG/NBD (or --model's) and Gamma-Gamma parameters are drawn from \
+        the asymptotic normal of their log-parameters (inverse Hessian), every customer's CLV is \
+        recomputed per draw, and the 2.5th and 97.5th percentiles of each segment's mean and total \
+        are reported (with --scores also per customer: clv_lower, clv_upper). --draws 0 skips them.
 
         With a holdout: per-customer errors, the cumulative repeat-purchase tracking curve (forecast vs \
         actual), mean holdout purchases by calibration frequency, and the regression models (OLS, \
@@ -53,6 +69,7 @@ struct CLV: ParsableCommand {
           tenure clv data/ --model pareto-nbd --discount-rate 0.08 --scores scores.csv --format json -o clv.json
           tenure clv data/ --calibration-end 2024-06-30 --model regression --format md
           tenure clv data/ --calibration-end 2024-06-30 --compare-models
+          tenure clv data/ --time-scale continuous --draws 500 --seed 7 --by segment
         """)
 
     @OptionGroup var data: DataOptions
@@ -71,6 +88,11 @@ struct CLV: ParsableCommand {
     @Option(name: .customLong("time-unit"), help: "Period of the RFM summary and the models.")
     var timeUnit: TimeUnit = .week
 
+    @Option(name: .customLong("time-scale"), help: "calendar: periods of --time-unit (lifetimes' default); continuous: days / the unit's length (the BTYD papers).")
+    var timeScale: TimeScale = .calendar
+
+    enum TimeScale: String, CaseIterable, ExpressibleByArgument { case calendar, continuous }
+
     @OptionGroup var value: ValueOptions
 
     @Option(help: "Aggregate per segment of this column (customers.csv, or segment/channel/category/product of the first transaction).")
@@ -85,7 +107,10 @@ struct CLV: ParsableCommand {
     @Option(help: "Write per-customer scores (RFM, P(alive), expected purchases, CLV, holdout errors) to this CSV file.")
     var scores: String?
 
-    @Option(help: "Seed of the regression train/test split and CV folds.")
+    @Option(help: "Parameter draws for the CLV intervals that carry parameter uncertainty (0: none).")
+    var draws: Int = 200
+
+    @Option(help: "Seed of the parameter draws, the regression train/test split and CV folds.")
     var seed: UInt64 = 2024
 
     @OptionGroup var timing: TimingOptions
@@ -137,6 +162,9 @@ struct CLV: ParsableCommand {
         if model == .regression && regression == .off {
             throw ValidationError("--model regression needs the regression comparison; drop --regression off.")
         }
+        if draws < 0 || draws > 100_000 {
+            throw ValidationError("--draws \(draws): give 0 (no parameter-uncertainty intervals) to 100000; 200 is plenty for 95% intervals.")
+        }
         if (model == .regression || regression == .on) && calibrationEnd == nil {
             throw ValidationError("regression CLV is trained on holdout spend: give --calibration-end (a date before the end of the data).")
         }
@@ -155,22 +183,22 @@ struct CLV: ParsableCommand {
             o.lifetime.horizonDays = value.horizonDays
             o.lifetime.annualDiscountRate = value.discountRate
             o.lifetime.segmentColumn = by
-            o.lifetime.rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd, observationEnd: dataset.asOf)
+            o.lifetime.rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd, observationEnd: dataset.asOf,
+                                        continuous: timeScale == .continuous)
             o.regression = model == .regression ? .required : regression.setting
             o.compareModels = compareModels
             o.seed = seed
+            o.lifetime.uncertainty = ParameterDrawOptions(draws: draws, seed: seed, perCustomer: scores != nil)
             if let c = o.lifetime.rfm.calibrationEnd, c >= dataset.asOf {
                 throw ValidationError("--calibration-end \(Civil.iso(c)) must be before the end of observation \(Civil.iso(dataset.asOf)) (the holdout would be empty).")
             }
             let summary = try RFMSummary(dataset: dataset, options: o.lifetime.rfm)
             let segments = try by.map { try CustomerSegments(dataset: dataset, column: $0) }
             clock.lap("rfm summary (\(summary.count) customers)")
-            // A fit that runs longer than a second shows its Newton iterations on a terminal's stderr.
+            // Fits and parameter draws that run longer than a second show their progress on a terminal's stderr.
             let progress = ProgressBar(total: 1, mode: ProgressBar.mode(whenNotTerminal: .silent))
-            let r = try FitProgress.reporting(to: { model, iteration, nll, seconds in
-                if seconds > 1 {
-                    progress.note("fitting \(model): Newton iteration \(iteration), −log L per customer \(String(format: "%.6f", nll))")
-                }
+            let r = try FitProgress.reporting(to: { message, seconds in
+                if seconds > 1 { progress.note(message) }
             }) {
                 try CLVAnalysis.run(summary: summary, dataset: dataset, segments: segments, options: o)
             }

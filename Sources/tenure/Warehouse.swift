@@ -168,9 +168,10 @@ extension CLV {
         }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
-        var rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd)
+        var rfm = RFMOptions(timeUnit: timeUnit, calibrationEnd: calibrationEnd, continuous: timeScale == .continuous)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["time_unit"] = timeUnit.rawValue
+        settings["time_scale"] = timeScale.rawValue
         settings["calibration_end"] = calibrationEnd.map(Civil.iso) ?? ""
         settings["by"] = by ?? ""
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
@@ -189,6 +190,7 @@ extension CLV {
         o.annualDiscountRate = value.discountRate
         o.rfm = rfm
         o.segmentColumn = by
+        o.uncertainty = ParameterDrawOptions(draws: draws, seed: seed, perCustomer: scores != nil)
         let (result, scores) = try run.clv(o, headline: model.name, compareModels: compareModels)
         if let path = self.scores { try AtomicFile.write(CLVScoresCSV.render(scores), to: path) }
         try output.emit(result)

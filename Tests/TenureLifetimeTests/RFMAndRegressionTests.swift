@@ -6,9 +6,10 @@ import TenureNumerics
 @testable import TenureRegression
 
 /// Loads Tests/Fixtures/lifetime/transactions/transactions.csv (lifetimes' example transactions with
-/// seeded amounts) into columns without the dataset loader, so this suite tests RFM logic alone.
-func exampleTransactions() throws -> (ids: [String], customer: [Int32], day: [Day], amount: [Double]) {
-    let c = try Fixture.csv("transactions/transactions.csv")
+/// seeded amounts; or another fixture file of the same columns) into columns without the dataset
+/// loader, so this suite tests RFM logic alone.
+func exampleTransactions(_ file: String = "transactions/transactions.csv") throws -> (ids: [String], customer: [Int32], day: [Day], amount: [Double]) {
+    let c = try Fixture.csv(file)
     var index = [String: Int32](), ids = [String]()
     var cust = [Int32](), day = [Day](), amt = [Double]()
     for (i, id) in c["customer_id"]!.enumerated() {
@@ -55,6 +56,40 @@ func exampleTransactions() throws -> (ids: [String], customer: [Int32], day: [Da
     @Test func weekly() throws { try compare(unit: .week, key: "W", holdout: false) }
     @Test func dailyHoldout() throws { try compare(unit: .day, key: "D_holdout", holdout: true) }
     @Test func weeklyHoldout() throws { try compare(unit: .week, key: "W_holdout", holdout: true) }
+
+    /// The continuous clock (days / 7) on CDNOW's raw purchases equals lifetimes with `freq="D",
+    /// freq_multiplier=7` (whose calibration part is its published `load_cdnow_summary`), and BG/NBD
+    /// fitted on it gives Fader, Hardie & Lee's (2005) estimates.
+    @Test func continuousWeeksOnCDNOW() throws {
+        let ref = Fixture.dict(try Fixture.json("cdnow_continuous.json"))
+        let t = try exampleTransactions("cdnow_transactions/transactions.csv")
+        let o = RFMOptions(timeUnit: .week, calibrationEnd: Civil.day(year: 1997, month: 9, day: 30),
+                           observationEnd: Civil.day(year: 1998, month: 6, day: 30), continuous: true)
+        let s = try RFMSummary.build(customer: t.customer, day: t.day, amount: t.amount, customers: t.ids.count, options: o, asOf: t.day.max()!)
+        let ids = (ref["id"] as! [Any]).map { "\($0)" }
+        #expect(ids.count == 2357 && s.count == 2357)
+        var row = [String: Int]()
+        for i in 0..<s.count { row[t.ids[Int(s.customer[i])]] = i }
+        let f = Fixture.doubles(ref["frequency_cal"]), r = Fixture.doubles(ref["recency_cal"]), T = Fixture.doubles(ref["T_cal"])
+        let m = Fixture.doubles(ref["monetary_value_cal"]), fh = Fixture.doubles(ref["frequency_holdout"])
+        let dh = Fixture.doubles(ref["duration_holdout"])
+        var bad = 0
+        for (k, id) in ids.enumerated() {
+            guard let i = row[id] else { bad += 1; continue }
+            if Double(s.frequency[i]) != f[k] || abs(s.recency[i] - r[k]) > 1e-12 * max(1, r[k]) || abs(s.T[i] - T[k]) > 1e-12 * T[k]
+                || abs(s.monetaryValue[i] - m[k]) > 1e-9 * max(1, m[k]) || Double(s.frequencyHoldout[i]) != fh[k]
+                || abs(s.durationHoldout - dh[k]) > 1e-12 * dh[k] { bad += 1 }
+        }
+        #expect(bad == 0, "\(bad) customers differ from lifetimes")
+        let bg = try BGNBDModel.fit(s.patterns)
+        for (got, paper, name) in [(bg.r, 0.243, "r"), (bg.alpha, 4.414, "alpha"), (bg.a, 0.793, "a"), (bg.b, 2.426, "b")] {
+            #expect(abs(got - paper) < 6e-4, "\(name) = \(got), published \(paper)")
+        }
+        // the calendar clock is a different summary (whole ISO weeks), with other estimates
+        var calendar = o; calendar.continuous = false
+        let w = try RFMSummary.build(customer: t.customer, day: t.day, amount: t.amount, customers: t.ids.count, options: calendar, asOf: t.day.max()!)
+        #expect(w.T.allSatisfy { $0 == $0.rounded() } && s.T.contains { $0 != $0.rounded() })
+    }
 
     @Test func patternsCompress() throws {
         let t = try exampleTransactions()

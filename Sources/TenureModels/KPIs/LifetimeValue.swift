@@ -26,6 +26,7 @@ enum LifetimeValue {
         o.rfm = RFMOptions(timeUnit: .week, calibrationEnd: nil, observationEnd: cx.ds.asOf)
         o.horizonDays = cx.opt.clvHorizonDays
         o.annualDiscountRate = cx.opt.annualDiscountRate
+        o.uncertainty.draws = 0   // the KPI is the point estimate
         do {
             let out = try LifetimeAnalysis.run(dataset: cx.ds, options: o)
             guard let v = out.scores.clv else { return ([], "no spend model could be fitted") }

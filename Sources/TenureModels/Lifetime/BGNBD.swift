@@ -8,6 +8,8 @@ public protocol RepeatPurchaseModel: Sendable {
     /// Short name used in output (`bgnbd`, `pareto-nbd`, `mbgnbd`, `bgbb`).
     static var name: String { get }
     var fit: MLEFit { get }
+    /// The model at `fit.estimates` (how parameter draws make a model of each draw).
+    init(fit: MLEFit)
     /// P(the customer is still active at the end of calibration | x, tx, T).
     func probabilityAlive(x: Int32, tx: Double, T: Double) -> Double
     /// E[repeat purchases in (T, T + t] | x, tx, T].
@@ -343,14 +345,14 @@ public struct BGNBDModel: RepeatPurchaseModel, BetaGeometricFamily, Codable, Equ
     }
 
     /// `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+tx))^(r+x))`.
-    /// Requires a > 1 for a finite mean (as in the paper); otherwise returns +∞.
+    /// For a < 1 the factors (a+b+x−1)/(a−1) and the bracket are both negative (and for x = 0 with
+    /// a + b < 1 the ₂F₁ changes sign): `oneMinusScaledHyp2f1` keeps the sign.
     public func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double {
         guard t > 0 else { return 0 }
         let xd = Double(x)
         let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
-        let lhyp = logHyp2f1(ca, cb, cc, z)
         let first = (a + b + xd - 1) / (a - 1)
-        let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+        let second = oneMinusScaledHyp2f1(ca, cb, cc, z, logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
         let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
         return first * second / den
     }
@@ -358,8 +360,7 @@ public struct BGNBDModel: RepeatPurchaseModel, BetaGeometricFamily, Codable, Equ
     /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · ₂F₁(r, b; a+b−1; t/(α+t))]`.
     public func expectedPurchases(_ t: Double) -> Double {
         guard t > 0 else { return 0 }
-        let lhyp = logHyp2f1(r, b, a + b - 1, t / (alpha + t))
-        return (a + b - 1) / (a - 1) * -Foundation.expm1(lhyp + r * Foundation.log(alpha / (alpha + t)))
+        return (a + b - 1) / (a - 1) * oneMinusScaledHyp2f1(r, b, a + b - 1, t / (alpha + t), logFactor: r * Foundation.log(alpha / (alpha + t)))
     }
 }
 
@@ -389,4 +390,18 @@ func logHyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
     let v = Special.logHyp2f1(a, b, c, z)
     if v.isFinite { return v }
     return Special.logHyp2f1(c - a, c - b, c, z) + (c - a - b) * Foundation.log1p(-z)
+}
+
+/// `1 − ρ ₂F₁(a, b; c; z)` for ρ = exp(`logFactor`) > 0, 0 ≤ z < 1: BG/NBD's bracket. ₂F₁ is
+/// negative for some z when c < 0 (x = 0 with a + b < 1, which fits and parameter draws can
+/// reach), so it is taken with its sign (`Special.logHyp2f1Signed`, Euler's transformation when
+/// the direct value is not finite) instead of through its logarithm alone.
+func oneMinusScaledHyp2f1(_ a: Double, _ b: Double, _ c: Double, _ z: Double, logFactor: Double) -> Double {
+    if z == 0 { return -Foundation.expm1(logFactor) }
+    var h = Special.logHyp2f1Signed(a, b, c, z)
+    if !h.log.isFinite {
+        let e = Special.logHyp2f1Signed(c - a, c - b, c, z)
+        h = (e.log + (c - a - b) * Foundation.log1p(-z), e.sign)
+    }
+    return h.sign > 0 ? -Foundation.expm1(h.log + logFactor) : 1 + Foundation.exp(h.log + logFactor)
 }

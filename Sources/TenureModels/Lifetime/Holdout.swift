@@ -75,7 +75,7 @@ public struct HoldoutValidation: Sendable, Codable, Equatable {
         // tracking curve
         let span = s.repeatPurchasesByPeriod.count
         var e = [Double](repeating: 0, count: span)
-        for k in 1..<max(span, 1) { e[k] = expected(Double(k)) }
+        for k in 1..<max(span, 1) { e[k] = expected(Double(k) * s.options.periodLength) }
         var tracking: [TrackingPoint] = []
         var cum = 0.0
         for k in 0..<span {
@@ -83,7 +83,7 @@ public struct HoldoutValidation: Sendable, Codable, Equatable {
             var pred = 0.0
             for b in 0...k where s.newCustomersByPeriod[b] > 0 { pred += s.newCustomersByPeriod[b] * e[k - b] }
             let p = s.firstPeriod + Int32(k)
-            tracking.append(TrackingPoint(period: k, start: Civil.iso(s.timeUnit.start(ofPeriod: p)), actualCumulative: cum,
+            tracking.append(TrackingPoint(period: k, start: Civil.iso(s.options.periodUnit.start(ofPeriod: p)), actualCumulative: cum,
                                           predictedCumulative: pred, holdout: p > s.calibrationEndPeriod))
         }
         // calibration table

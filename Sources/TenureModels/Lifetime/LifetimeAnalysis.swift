@@ -29,6 +29,8 @@ public struct LifetimeOptions: Sendable {
     public var annualDiscountRate = 0.10
     /// Column for per-segment aggregation.
     public var segmentColumn: String?
+    /// Intervals carrying parameter uncertainty (with a spend model; `draws` 0: none).
+    public var uncertainty = ParameterDrawOptions()
     public init() {}
 }
 
@@ -79,6 +81,8 @@ public struct LifetimeSettings: Sendable, Codable, Equatable {
     public var model: String
     public var spendModel: String?
     public var timeUnit: TimeUnit
+    /// "calendar" (periods of the unit, lifetimes' default) or "continuous" (days / the unit's days).
+    public var timeScale: String
     public var calibrationEnd: String
     public var observationEnd: String
     public var horizonDays: Double
@@ -88,9 +92,14 @@ public struct LifetimeSettings: Sendable, Codable, Equatable {
     public var conventions: String
     enum CodingKeys: String, CodingKey {
         case model, horizon, discounting, conventions
-        case spendModel = "spend_model", timeUnit = "time_unit", calibrationEnd = "calibration_end"
+        case spendModel = "spend_model", timeUnit = "time_unit", timeScale = "time_scale", calibrationEnd = "calibration_end"
         case observationEnd = "observation_end", horizonDays = "horizon_days", annualDiscountRate = "annual_discount_rate"
     }
+}
+
+extension LifetimeSettings {
+    /// The periods of the holdout tracking curve: the unit's, or days on the continuous scale.
+    public var trackingUnit: TimeUnit { timeScale == "continuous" ? .day : timeUnit }
 }
 
 /// Shape of the calibration data.
@@ -122,10 +131,15 @@ public struct LifetimeResult: Sendable, Codable, Equatable {
     public var segmentColumn: String?
     public var segments: [SegmentSummary]
     public var holdout: HoldoutValidation?
+    /// How the segments' `parameter_uncertainty` intervals were drawn; nil when they were not.
+    public var parameterUncertainty: ParameterUncertainty?
+    /// Why there are no parameter-uncertainty intervals although they were asked for.
+    public var parameterUncertaintyUnavailable: String?
     enum CodingKeys: String, CodingKey {
         case settings, data, overall, segments, holdout
         case purchaseModel = "purchase_model", spendModel = "spend_model", spendModelExcluded = "spend_model_excluded"
-        case segmentColumn = "segment_column"
+        case segmentColumn = "segment_column", parameterUncertainty = "parameter_uncertainty"
+        case parameterUncertaintyUnavailable = "parameter_uncertainty_unavailable"
     }
 }
 
@@ -143,6 +157,9 @@ public struct CustomerScores: Sendable {
     public var expectedSpend: [Double]?
     public var expectedRevenue: [Double]?
     public var clv: [Double]?
+    /// The CLV's interval over the parameter draws (`ParameterDrawOptions.perCustomer`).
+    public var clvLower: [Double]?
+    public var clvUpper: [Double]?
     public var holdoutActualPurchases: [Double]?
     public var holdoutPredictedPurchases: [Double]?
     public var holdoutActualValue: [Double]?
@@ -224,23 +241,44 @@ public enum LifetimeAnalysis {
             holdout = HoldoutValidation.build(summary: summary, predictedPurchases: pred, predictedValue: predValue,
                                               expected: { model.expectedPurchases($0) })
         }
-        // segments
-        let overall = SegmentSummary.summarise("all", pAlive: sc.pAlive, expected: sc.expectedPurchases, clv: sc.clv ?? [])
-        var segRows: [SegmentSummary] = []
+        // segments: group[i] = segment code of summary row i, the missing ones last (−1 without --by)
+        var group = [Int32](repeating: -1, count: n)
+        var groupNames: [String] = []
         if let segments {
-            var groups = [[Int]](repeating: [], count: segments.levels.count + 1)
             var labels = [String](); labels.reserveCapacity(n)
             for i in 0..<n {
                 let c = segments.codes[Int(summary.customer[i])]
-                groups[c < 0 ? segments.levels.count : Int(c)].append(i)
+                group[i] = c < 0 ? Int32(segments.levels.count) : c
                 labels.append(c < 0 ? "" : segments.levels[Int(c)])
             }
             sc.segment = labels
-            for (g, members) in groups.enumerated() where !members.isEmpty {
-                let name = g == segments.levels.count ? CustomerAttribute.missingLabel : segments.levels[g]
-                segRows.append(SegmentSummary.summarise(name, pAlive: members.map { sc.pAlive[$0] },
-                                                        expected: members.map { sc.expectedPurchases[$0] },
-                                                        clv: sc.clv.map { c in members.map { c[$0] } } ?? []))
+            groupNames = segments.levels + [CustomerAttribute.missingLabel]
+        }
+        // parameter uncertainty
+        var drawn: CLVParameterDraws.Output? = nil, unavailable: String? = nil
+        if let gg, options.uncertainty.draws > 0, n > 0 {
+            do {
+                drawn = try CLVParameterDraws.run(model: model, modelName: options.model.rawValue, spend: gg,
+                                                  frequency: summary.frequency, monetary: summary.monetaryValue, patterns: pat,
+                                                  schedule: schedule, group: group, groupCount: groupNames.count,
+                                                  options: options.uncertainty)
+                sc.clvLower = drawn?.customerLower; sc.clvUpper = drawn?.customerUpper
+            } catch {
+                unavailable = "\(error)"
+            }
+        }
+        var overall = SegmentSummary.summarise("all", pAlive: sc.pAlive, expected: sc.expectedPurchases, clv: sc.clv ?? [])
+        overall.parameterInterval = drawn?.intervals.last ?? nil
+        var segRows: [SegmentSummary] = []
+        if !groupNames.isEmpty {
+            var members = [[Int]](repeating: [], count: groupNames.count)
+            for i in 0..<n { members[Int(group[i])].append(i) }
+            for (g, rows) in members.enumerated() where !rows.isEmpty {
+                var row = SegmentSummary.summarise(groupNames[g], pAlive: rows.map { sc.pAlive[$0] },
+                                                   expected: rows.map { sc.expectedPurchases[$0] },
+                                                   clv: sc.clv.map { c in rows.map { c[$0] } } ?? [])
+                row.parameterInterval = drawn?.intervals[g] ?? nil
+                segRows.append(row)
             }
             segRows.sort { $0.segment < $1.segment }
         }
@@ -252,6 +290,7 @@ public enum LifetimeAnalysis {
                                    meanRecency: summary.recency.reduce(0, +) / nd, meanT: summary.T.reduce(0, +) / nd)
         let settings = LifetimeSettings(
             model: options.model.rawValue, spendModel: gg == nil ? nil : GammaGammaModel.name, timeUnit: unit,
+            timeScale: summary.options.timeScale,
             calibrationEnd: Civil.iso(summary.calibrationEnd), observationEnd: Civil.iso(summary.observationEnd),
             horizonDays: options.horizonDays, horizon: schedule.horizon, annualDiscountRate: options.annualDiscountRate,
             discounting: "CLV = E[spend per transaction] × Σ_i (1 + \(options.annualDiscountRate))^(−t_i/365.25 days) × (E[X(t_i)] − E[X(t_{i−1})]), \(schedule.times.count) equal steps of \(formatShort(options.horizonDays / Double(schedule.times.count))) days over the horizon",
@@ -261,7 +300,8 @@ public enum LifetimeAnalysis {
             purchaseModel: ModelFitSummary(model: options.model.rawValue, fit: model.fit),
             spendModel: gg.map { ModelFitSummary(model: GammaGammaModel.name, fit: $0.fit) },
             spendModelExcluded: gg?.excluded, overall: overall, segmentColumn: segments?.column,
-            segments: segRows, holdout: holdout)
+            segments: segRows, holdout: holdout, parameterUncertainty: drawn?.info,
+            parameterUncertaintyUnavailable: unavailable)
         return LifetimeOutput(result: result, scores: sc, summary: summary, patterns: pat, purchaseModel: model,
                               spendModel: gg, schedule: schedule)
     }

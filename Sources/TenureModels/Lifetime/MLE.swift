@@ -57,10 +57,11 @@ public struct MLEFit: Sendable, Codable, Equatable {
     }
 }
 
-/// Reports fit progress (model, Newton iteration, −log L per customer, seconds since the fit
-/// started) to a handler the CLI installs for the duration of a command; analyses never print.
+/// Reports the progress of long model work (a fit's Newton iterations, parameter draws) as a line
+/// and the seconds since that work started, to a handler the CLI installs for the duration of a
+/// command; analyses never print.
 public final class FitProgress: @unchecked Sendable {
-    public typealias Handler = @Sendable (_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) -> Void
+    public typealias Handler = @Sendable (_ message: String, _ seconds: Double) -> Void
     private static let shared = FitProgress()
     private let lock = NSLock()
     private var handler: Handler?
@@ -72,9 +73,9 @@ public final class FitProgress: @unchecked Sendable {
         return try body()
     }
 
-    static func report(_ model: String, _ iteration: Int, _ meanNLL: Double, _ seconds: Double) {
+    static func report(_ message: @autoclosure () -> String, since started: Date) {
         shared.lock.lock(); let h = shared.handler; shared.lock.unlock()
-        h?(model, iteration, meanNLL, seconds)
+        h?(message(), Date().timeIntervalSince(started))
     }
 }
 
@@ -187,7 +188,8 @@ enum MLE {
             while iters < 200 {
                 act = active(phi, cur.g)
                 let gn = freeNorm()
-                FitProgress.report(model, iters, cur.v, Date().timeIntervalSince(started))
+                FitProgress.report("fitting \(model): Newton iteration \(iters), −log L per customer \(String(format: "%.6f", cur.v))",
+                                   since: started)
                 if gn < 1e-12 { converged = true; break }
                 // Crawling along a flat ridge (two parameters growing together towards a limit):
                 // three steps in a row that lower the mean −log L by less than 1e-13 relative end it.

@@ -4,7 +4,10 @@ import TenureData
 // calendar periods (ISO weeks Monday to Sunday, as pandas' `W`/`W-SUN` periods that lifetimes uses;
 // calendar months and years, durations being whole periods between period starts; lifetimes 0.11.3
 // cannot summarise by month with pandas 2, its older behaviour divided days by 30.44), and recency,
-// T and forecast horizons are counted in it.
+// T and forecast horizons are counted in it. On the continuous scale (`RFMOptions.continuous`, the
+// BTYD papers' and R BTYD's clock) purchases are grouped by day and recency, T and horizons are
+// days / the unit's length in days (weeks = days / 7), as lifetimes with `freq="D",
+// freq_multiplier=7`.
 
 /// What to summarise: the clock, where calibration ends and where observation ends.
 public struct RFMOptions: Sendable, Codable, Equatable {
@@ -13,15 +16,26 @@ public struct RFMOptions: Sendable, Codable, Equatable {
     public var calibrationEnd: Day?
     /// Last day (inclusive) observed; nil = the dataset's `asOf`. Later transactions are ignored.
     public var observationEnd: Day?
-    public init(timeUnit: TimeUnit = .week, calibrationEnd: Day? = nil, observationEnd: Day? = nil) {
+    /// Continuous time: periods are days, durations days / `timeUnit.days` (not calendar periods).
+    public var continuous: Bool
+    public init(timeUnit: TimeUnit = .week, calibrationEnd: Day? = nil, observationEnd: Day? = nil, continuous: Bool = false) {
         self.timeUnit = timeUnit; self.calibrationEnd = calibrationEnd; self.observationEnd = observationEnd
+        self.continuous = continuous
     }
+
+    /// The periods purchases are grouped by (frequency counts distinct ones): days on the continuous scale.
+    public var periodUnit: TimeUnit { continuous ? .day : timeUnit }
+    /// Model time units per period: 1, or 1 / the unit's days on the continuous scale.
+    public var periodLength: Double { continuous ? 1 / timeUnit.days : 1 }
+    /// "calendar" or "continuous".
+    public var timeScale: String { continuous ? "continuous" : "calendar" }
 }
 
 /// Per-customer recency / frequency / monetary summary with an optional holdout, following the
 /// conventions of lifetimes' `summary_data_from_transaction_data` and `calibration_and_holdout_data`:
 ///
-/// - transactions are bucketed into periods of `timeUnit`; amounts in the same period are summed;
+/// - transactions are bucketed into periods of `timeUnit` (days on the continuous scale, durations
+///   then × `periodLength`); amounts in the same period are summed;
 /// - `frequency` = number of distinct periods with a purchase, minus one (repeat purchase periods);
 /// - `recency` = last purchase period − first purchase period (0 when frequency is 0);
 /// - `T` = period of the calibration end − first purchase period (the customer's age);
@@ -84,7 +98,7 @@ public struct RFMSummary: Sendable {
             throw DataError(.other, file: source, column: "--calibration-end", value: Civil.iso(calEnd),
                             expected: "a date on or before the end of observation \(Civil.iso(obsEnd))")
         }
-        let unit = options.timeUnit
+        let unit = options.periodUnit, len = options.periodLength
         var s = RFMSummary(options: options, calibrationEnd: calEnd, observationEnd: obsEnd,
                            hasHoldout: options.calibrationEnd != nil && calEnd < obsEnd)
         let n = cust.count
@@ -125,7 +139,7 @@ public struct RFMSummary: Sendable {
         let start = start32.map { Int($0) }
         let calP = unit.period(calEnd), obsP = unit.period(obsEnd)
         s.calibrationEndPeriod = calP; s.observationEndPeriod = obsP
-        s.durationHoldout = s.hasHoldout ? Double(obsP - calP) : 0
+        s.durationHoldout = s.hasHoldout ? Double(obsP - calP) * len : 0
         s.customer.reserveCapacity(customers)
         for arr in [\RFMSummary.recency, \.T, \.monetaryValue, \.totalValue] { s[keyPath: arr].reserveCapacity(customers) }
         var minFirstPeriod = Int32.max
@@ -168,8 +182,8 @@ public struct RFMSummary: Sendable {
                     let x = periods - 1
                     s.customer.append(Int32(c))
                     s.frequency.append(Int32(x))
-                    s.recency.append(Double(lastP - firstP))
-                    s.T.append(Double(calP - firstP))
+                    s.recency.append(Double(lastP - firstP) * len)
+                    s.T.append(Double(calP - firstP) * len)
                     s.monetaryValue.append(x > 0 ? repeatSum / Double(x) : 0)
                     s.totalValue.append(total)
                     s.firstDay.append(sd[lo])

@@ -44,20 +44,20 @@ extension RFMSummary {
             throw DataError(.other, file: source, column: "--calibration-end", value: Civil.iso(calEnd),
                             expected: "a date on or before the end of observation \(Civil.iso(obsEnd))")
         }
-        let unit = options.timeUnit
+        let unit = options.periodUnit, len = options.periodLength
         self.init(options: options, calibrationEnd: calEnd, observationEnd: obsEnd,
                   hasHoldout: options.calibrationEnd != nil && calEnd < obsEnd)
         let calP = unit.period(calEnd), obsP = unit.period(obsEnd)
         calibrationEndPeriod = calP; observationEndPeriod = obsP
-        durationHoldout = hasHoldout ? Double(obsP - calP) : 0
+        durationHoldout = hasHoldout ? Double(obsP - calP) * len : 0
         var minFirst = Int32.max
         for i in 0..<st.count {
             guard let fp = st.firstPeriod[i] else { customersFirstSeenInHoldout += 1; continue }
             let x = Int(st.periods[i]) - 1
             customer.append(Int32(i))
             frequency.append(Int32(x))
-            recency.append(Double(st.lastPeriod[i] - fp))
-            T.append(Double(calP - fp))
+            recency.append(Double(st.lastPeriod[i] - fp) * len)
+            T.append(Double(calP - fp) * len)
             let repeatCents = st.totalCents[i] - st.firstPeriodCents[i]
             monetaryValue.append(x > 0 ? Double(repeatCents) / 100 / Double(x) : 0)
             totalValue.append(Double(st.totalCents[i]) / 100)

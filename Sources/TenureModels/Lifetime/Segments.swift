@@ -23,10 +23,12 @@ public struct CustomerSegments: Sendable {
 
 /// CLV and activity of one segment (or of all customers).
 ///
-/// Intervals are 95 % and describe customer-to-customer sampling variation given the fitted models
-/// (not parameter uncertainty): mean ± 1.96·sd/√n (normal interval for the mean; the total's is n
-/// times it); the median's is the distribution-free order-statistic interval (ranks
-/// n/2 ∓ 1.96·√n/2, rounded outward).
+/// The `mean_clv_*`, `median_clv_*` and `total_clv_*` intervals are 95 % and describe
+/// customer-to-customer sampling variation given the fitted models (not parameter uncertainty):
+/// mean ± 1.96·sd/√n (normal interval for the mean; the total's is n times it); the median's is the
+/// distribution-free order-statistic interval (ranks n/2 ∓ 1.96·√n/2, rounded outward).
+/// `parameterInterval` carries the estimation uncertainty of the parameters instead
+/// (`CLVParameterDraws`).
 public struct SegmentSummary: Sendable, Codable, Equatable {
     public var segment: String
     public var customers: Int
@@ -42,6 +44,8 @@ public struct SegmentSummary: Sendable, Codable, Equatable {
     public var totalCLV: Double
     public var totalCLVLower: Double
     public var totalCLVUpper: Double
+    /// Mean and total CLV over draws of the models' parameters (nil: not computed).
+    public var parameterInterval: CLVParameterInterval?
 
     enum CodingKeys: String, CodingKey {
         case segment, customers
@@ -50,6 +54,7 @@ public struct SegmentSummary: Sendable, Codable, Equatable {
         case meanCLV = "mean_clv", meanCLVLower = "mean_clv_lower", meanCLVUpper = "mean_clv_upper"
         case medianCLV = "median_clv", medianCLVLower = "median_clv_lower", medianCLVUpper = "median_clv_upper"
         case totalCLV = "total_clv", totalCLVLower = "total_clv_lower", totalCLVUpper = "total_clv_upper"
+        case parameterInterval = "parameter_uncertainty"
     }
 
     /// Summarises one group of customers (`clv` may be empty when no spend model was fitted: CLV fields NaN).

@@ -118,9 +118,8 @@ public enum Valuation {
                     let xd = Double(ux[u]), T = uT[u]
                     for (i, t) in schedule.times.enumerated() {
                         let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
-                        let lhyp = logHyp2f1(ca, cb, cc, z)
                         let first = (a + b + xd - 1) / (a - 1)
-                        let second = -Foundation.expm1(lhyp + (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+                        let second = oneMinusScaledHyp2f1(ca, cb, cc, z, logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
                         tb[u * steps + i] = first * second
                     }
                 }

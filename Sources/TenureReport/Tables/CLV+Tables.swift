@@ -37,24 +37,44 @@ extension CLVResult: Reportable {
 
     static func segmentTable(_ p: LifetimeResult) -> ReportTable {
         let s = p.settings
+        let drawn = p.parameterUncertainty
         let rows = ([p.overall] + p.segments).map { g -> [Cell] in
-            [.text(g.segment), .int(g.customers), .percent(g.meanPAlive, decimals: 1),
-             .number(g.expectedPurchases, decimals: 1), .number(g.meanExpectedPurchases, decimals: 3),
-             money(g.meanCLV), money(g.meanCLVLower), money(g.meanCLVUpper),
-             money(g.medianCLV), money(g.medianCLVLower), money(g.medianCLVUpper),
-             money(g.totalCLV), money(g.totalCLVLower), money(g.totalCLVUpper)]
+            var row: [Cell] = [.text(g.segment), .int(g.customers), .percent(g.meanPAlive, decimals: 1),
+                               .number(g.expectedPurchases, decimals: 1), .number(g.meanExpectedPurchases, decimals: 3),
+                               money(g.meanCLV), money(g.meanCLVLower), money(g.meanCLVUpper)]
+            if drawn != nil {
+                let iv = g.parameterInterval
+                row += [money(iv?.meanLower ?? .nan), money(iv?.meanUpper ?? .nan)]
+            }
+            row += [money(g.medianCLV), money(g.medianCLVLower), money(g.medianCLVUpper),
+                    money(g.totalCLV), money(g.totalCLVLower), money(g.totalCLVUpper)]
+            if drawn != nil {
+                let iv = g.parameterInterval
+                row += [money(iv?.totalLower ?? .nan), money(iv?.totalUpper ?? .nan)]
+            }
+            return row
         }
         let unit = s.timeUnit.rawValue
+        let level = drawn?.levelText ?? ""
+        var columns: [ReportTable.Column] = [
+            .init(p.segmentColumn ?? "segment"), .init("customers"), .init("mean P(alive)"),
+            .init("expected purchases"), .init("expected purchases per customer"),
+            .init("mean CLV"), .init("mean CLV 95% low"), .init("mean CLV 95% high")]
+        if drawn != nil { columns += [.init("mean CLV parameters \(level) low"), .init("mean CLV parameters \(level) high")] }
+        columns += [.init("median CLV"), .init("median CLV 95% low"), .init("median CLV 95% high"),
+                    .init("total CLV"), .init("total CLV 95% low"), .init("total CLV 95% high")]
+        if drawn != nil { columns += [.init("total CLV parameters \(level) low"), .init("total CLV parameters \(level) high")] }
+        var note = "The first row is all customers. Expected purchases are repeat purchase \(unit)s over the horizon; CLV is expected spend discounted at \(formatFixed(100 * s.annualDiscountRate, decimals: 1))% a year. The \"95%\" intervals describe customer-to-customer variation given the fitted models (mean: normal interval; median: order-statistic interval; total: customers × the mean's interval), not parameter uncertainty."
+        if let d = drawn {
+            note += " The \"parameters\" intervals carry the uncertainty of the estimated parameters instead: \(d.method)."
+        } else if let why = p.parameterUncertaintyUnavailable {
+            note += " No parameter-uncertainty intervals: \(why)."
+        }
+        note += " A customer whose segment is missing is in \"(missing)\"."
         return ReportTable(
             id: "clv_segments",
             title: "CLV \(p.segmentColumn.map { "by \($0)" } ?? "of all customers"): \(horizonText(s)) horizon, \(s.model)\(s.spendModel.map { " + \($0)" } ?? ""), calibration to \(s.calibrationEnd)",
-            columns: [.init(p.segmentColumn ?? "segment"), .init("customers"), .init("mean P(alive)"),
-                      .init("expected purchases"), .init("expected purchases per customer"),
-                      .init("mean CLV"), .init("mean CLV 95% low"), .init("mean CLV 95% high"),
-                      .init("median CLV"), .init("median CLV 95% low"), .init("median CLV 95% high"),
-                      .init("total CLV"), .init("total CLV 95% low"), .init("total CLV 95% high")],
-            rows: rows,
-            note: "The first row is all customers. Expected purchases are repeat purchase \(unit)s over the horizon; CLV is expected spend discounted at \(formatFixed(100 * s.annualDiscountRate, decimals: 1))% a year. Intervals are 95% and describe customer-to-customer variation given the fitted models (mean: normal interval; median: order-statistic interval; total: customers × the mean's interval), not parameter uncertainty. A customer whose segment is missing is in \"(missing)\".")
+            columns: columns, rows: rows, note: note)
     }
 
     static func horizonText(_ s: LifetimeSettings) -> String {
@@ -130,7 +150,7 @@ extension CLVResult: Reportable {
             columns: [.init("period"), .init("start"), .init("actual cumulative"), .init("forecast cumulative"), .init("holdout")],
             rows: h.tracking.map { [.int($0.period), .text($0.start), .number($0.actualCumulative, decimals: 0),
                                     .number($0.predictedCumulative, decimals: 1), .text($0.holdout ? "yes" : "")] },
-            note: "Per \(p.settings.timeUnit.rawValue), repeat purchases of the calibration customers; the forecast is Σ over acquisition \(p.settings.timeUnit.rawValue)s of the customers acquired × E[X(age)], the model's unconditional expectation fitted on the calibration period only.")
+            note: "Per \(p.settings.trackingUnit.rawValue), repeat purchases of the calibration customers; the forecast is Σ over acquisition \(p.settings.trackingUnit.rawValue)s of the customers acquired × E[X(age)], the model's unconditional expectation fitted on the calibration period only.")
     }
 
     static func calibrationTable(_ p: LifetimeResult, _ h: HoldoutValidation) -> ReportTable {
@@ -198,6 +218,7 @@ extension CLVResult: Reportable {
             [.text("repeat-purchase model"), .text(s.model)],
             [.text("spend model"), .text(s.spendModel ?? "none")],
             [.text("time unit"), .text(s.timeUnit.rawValue)],
+            [.text("time scale"), .text(s.timeScale)],
             [.text("calibration end"), .text(s.calibrationEnd)],
             [.text("observation end"), .text(s.observationEnd)],
             [.text("horizon (days)"), .number(s.horizonDays, decimals: 2)],
@@ -233,6 +254,7 @@ public enum CLVScoresCSV {
         if let v = s.expectedSpend { num("expected_spend_per_purchase", v) }
         if let v = s.expectedRevenue { num("expected_revenue", v) }
         if let v = s.clv { num("clv", v) }
+        if let lo = s.clvLower, let hi = s.clvUpper { num("clv_lower", lo); num("clv_upper", hi) }
         if let a = s.holdoutActualPurchases, let p = s.holdoutPredictedPurchases {
             num("holdout_actual_purchases", a); num("holdout_forecast_purchases", p)
             num("holdout_purchases_error", zip(p, a).map { $0 - $1 })

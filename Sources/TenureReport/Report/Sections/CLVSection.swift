@@ -68,7 +68,12 @@ enum CLVSection {
         var highlights: [String] = []
         let o1 = p.overall
         if o1.meanCLV.isFinite {
-            highlights.append("Mean \(horizon) CLV, forecast from the calibration end \(s.calibrationEnd), is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (95% CI \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
+            let spread = "customer-to-customer 95% interval \(Format.grouped(o1.meanCLVLower, decimals: 2)) to \(Format.grouped(o1.meanCLVUpper, decimals: 2))"
+            if let iv = o1.parameterInterval, let d = p.parameterUncertainty {
+                highlights.append("Mean \(horizon) CLV, forecast from the calibration end \(s.calibrationEnd), is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer: \(Format.grouped(iv.meanLower, decimals: 2)) to \(Format.grouped(iv.meanUpper, decimals: 2)) with the parameters' estimation uncertainty (\(d.levelText), \(d.draws) draws; \(spread)). \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)) (\(Format.grouped(iv.totalLower, decimals: 0)) to \(Format.grouped(iv.totalUpper, decimals: 0))).")
+            } else {
+                highlights.append("Mean \(horizon) CLV, forecast from the calibration end \(s.calibrationEnd), is \(Format.grouped(o1.meanCLV, decimals: 2)) per customer (\(spread)); \(Format.count(o1.customers)) customers, total \(Format.grouped(o1.totalCLV, decimals: 0)).")
+            }
         }
         highlights.append("Mean P(alive) is \(pct(o1.meanPAlive)); \(Format.grouped(o1.expectedPurchases, decimals: 0)) repeat purchases are expected over the horizon.")
         let params = Format.parameters(p.purchaseModel.modelFit, decimals: 3)
@@ -81,13 +86,22 @@ enum CLVSection {
         // CLV by segment
         let segs = p.segments.isEmpty ? [p.overall] : p.segments
         if segs.contains(where: { $0.meanCLV.isFinite }) {
+            // The interval a reader of "mean CLV of this segment" wants is the parameters' uncertainty when drawn.
+            let drawn = p.parameterUncertainty != nil && segs.allSatisfy { $0.parameterInterval != nil }
+            let level = p.parameterUncertainty?.levelText ?? "95%"
             blocks.append(.chart(.intervals(IntervalChart(
                 id: "clv_by_segment", title: "Mean \(horizon) CLV per customer" + (p.segmentColumn.map { " by \($0)" } ?? ""),
-                caption: "Discounted expected revenue per customer over the horizon, mean with its 95% interval; the note gives the customers in each group.",
+                caption: drawn
+                    ? "Discounted expected revenue per customer over the horizon, mean with its \(level) interval over draws of the models' parameters (the uncertainty of the estimate); the note gives the customers in each group."
+                    : "Discounted expected revenue per customer over the horizon, mean with its 95% interval of customer-to-customer variation (without the parameters' uncertainty); the note gives the customers in each group.",
                 axis: Axis("CLV per customer", unit: "currency", format: .number(decimals: 0)),
-                rows: segs.map { .init(label: $0.segment, estimate: $0.meanCLV, lower: $0.meanCLVLower, upper: $0.meanCLVUpper,
-                                       note: "n = \(Format.count($0.customers)) · P(alive) \(pct($0.meanPAlive, 0))") },
-                style: .bar, estimateLabel: "mean CLV", intervalLabel: "95% interval"))))
+                rows: segs.map { g in
+                    .init(label: g.segment, estimate: g.meanCLV,
+                          lower: drawn ? g.parameterInterval!.meanLower : g.meanCLVLower,
+                          upper: drawn ? g.parameterInterval!.meanUpper : g.meanCLVUpper,
+                          note: "n = \(Format.count(g.customers)) · P(alive) \(pct(g.meanPAlive, 0))")
+                },
+                style: .bar, estimateLabel: "mean CLV", intervalLabel: drawn ? "\(level) interval (parameters)" : "95% interval"))))
         }
 
         if let h = p.holdout {
@@ -98,8 +112,8 @@ enum CLVSection {
                 let cal = DateParser.day(from: s.calibrationEnd).map(Double.init)
                 blocks.append(.chart(.lines(LineChart(
                     id: "clv_tracking", title: "Cumulative repeat purchases: actual vs \(modelName(s.model))",
-                    caption: "Repeat purchases of the calibration customers, cumulated by \(s.timeUnit.rawValue); the model line is its unconditional expectation, fitted on the calibration period only. Right of the marker is the holdout.",
-                    xAxis: Axis(s.timeUnit.rawValue, format: .date(monthOnly: true)),
+                    caption: "Repeat purchases of the calibration customers, cumulated by \(s.trackingUnit.rawValue); the model line is its unconditional expectation, fitted on the calibration period only. Right of the marker is the holdout.",
+                    xAxis: Axis(s.trackingUnit.rawValue, format: .date(monthOnly: true)),
                     yAxis: Axis("cumulative repeat purchases", unit: "purchases", format: .number(decimals: 0), min: 0),
                     series: [Series(name: "actual", x: x, y: pts.map(\.1.actualCumulative), color: 6),
                              Series(name: modelName(s.model) + " forecast", x: x, y: pts.map(\.1.predictedCumulative), style: .dashed, color: 1)],
