@@ -5,6 +5,8 @@
 # discounting: lifetimes' 12 monthly steps of 30 days at 1%/month = tenure's --horizon 360d at the
 # equivalent annual rate 1.01^(365.25/30) − 1. The row also gives the relative difference of the
 # total CLV and of BG/NBD's r (lifetimes' BFGS stops at gtol 1e-7, so expect ~1e-4).
+# tenure runs with --draws 0 (lifetimes has no parameter-uncertainty intervals); one more run with
+# the default 200 draws gives their cost.
 # Wall times depend on how busy the machine is; the row also gives tenure's CPU time (user + sys).
 # CLV_SIZES overrides the sizes (e.g. CLV_SIZES=300000); CLV_PEER_MAX skips lifetimes above it.
 # Each tool runs REPEAT times (default 3; lifetimes once above 1M customers, where one run takes
@@ -27,7 +29,7 @@ for n in ${CLV_SIZES:-300000 3000000}; do
   best="" pbest=""
   for k in $(seq "$repeat"); do
     /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DATA/clv-$n.run" "$TENURE_BIN" clv "$data" --time-unit day --horizon 360d \
-      --discount-rate "$annual" --regression off --timings --format json -o "$BENCH_DATA/clv-$n.json" 2> "$BENCH_DATA/clv-$n.run.err"
+      --discount-rate "$annual" --regression off --draws 0 --timings --format json -o "$BENCH_DATA/clv-$n.json" 2> "$BENCH_DATA/clv-$n.run.err"
     read -r t _ _ _ < "$BENCH_DATA/clv-$n.run"
     if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$t" "$best"; then
       best=$t; cp "$BENCH_DATA/clv-$n.run" "$BENCH_DATA/clv-$n.time"; cp "$BENCH_DATA/clv-$n.run.err" "$BENCH_DATA/clv-$n.err"
@@ -63,5 +65,9 @@ print(f" | lifetimes {ptotal:.2f} s ({prss // 1024} MB; RFM {peer['rfm_s']:.1f} 
 PY
 )
   fi
+  /usr/bin/time -f "%e %M" -o "$BENCH_DATA/clv-$n-draws.time" "$TENURE_BIN" clv "$data" --time-unit day --horizon 360d \
+    --discount-rate "$annual" --regression off --format json -o "$BENCH_DATA/clv-$n-draws.json" 2>/dev/null
+  read -r dtotal drss < "$BENCH_DATA/clv-$n-draws.time"
+  line+=" | with the default 200 parameter draws: ${dtotal} s, $((drss / 1024)) MB"
   echo "$line"
 done

@@ -103,6 +103,29 @@ import TenureNumerics
         }
     }
 
+    /// The draws' inner loop (`Valuation.discountedPurchases`, the hypergeometric part once per run of
+    /// equal (x, T)) gives the point forecast's discounted purchases, in any pattern order.
+    @Test func discountedPurchasesEqualThePointForecast() {
+        var rng = RNG(seed: 3)
+        let s = Self.simulate(2_000, &rng)
+        let pat = RFMPatterns(x: s.x, tx: s.tx.map { ($0 * 7).rounded() / 7 }, T: s.T)
+        let schedule = DiscountSchedule.annual(horizonDays: 365, unit: .week, annualRate: 0.1)
+        let order = (0..<pat.count).sorted { (pat.x[$0], pat.T[$0], pat.tx[$0]) < (pat.x[$1], pat.T[$1], pat.tx[$1]) }
+        let byXT = RFMPatterns(x: order.map { pat.x[$0] }, tx: order.map { pat.tx[$0] }, T: order.map { pat.T[$0] },
+                               weight: order.map { pat.weight[$0] })
+        let t = Self.truth
+        let models: [any RepeatPurchaseModel] = [BGNBDModel(r: t.r, alpha: t.alpha, a: t.a, b: t.b),
+                                                 ParetoNBDModel(r: 0.55, alpha: 10.6, s: 0.61, beta: 11.7)]
+        for m in models {
+            for d in [pat, byXT] {
+                let want = Valuation.patternForecasts(m, d, schedule: schedule).discounted
+                let got = Valuation.discountedPurchases(m, d, schedule: schedule)
+                let worst = zip(got, want).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? .nan
+                #expect(worst < 1e-12, "\(type(of: m)): worst relative difference \(worst)")
+            }
+        }
+    }
+
     /// Draws follow the covariance they are drawn from: on log scale, mean ≈ log θ̂ and the sample
     /// covariance ≈ the inverse information; a parameter on a bound is held at its estimate.
     @Test func drawsFollowTheInformationAndHoldBoundParameters() throws {

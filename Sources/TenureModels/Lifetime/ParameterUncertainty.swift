@@ -147,67 +147,76 @@ public enum CLVParameterDraws {
         for k in 0..<K { start[k + 1] += start[k] }
         var members = [Int32](repeating: 0, count: n), fill = start
         for i in 0..<n { let k = Int(pat.pattern[i]); members[fill[k]] = Int32(i); fill[k] += 1 }
-        var cellPattern: [Int32] = [], cellGroup: [Int32] = [], cellN: [Double] = [], cellM: [Double] = []
+        // Cells: per (pattern, group) the customers and Σ m', those of pattern k at cellStart[k] ..< cellStart[k + 1].
+        var cellGroup: [Int32] = [], cellN: [Double] = [], cellM: [Double] = []
+        var cellStart = [Int](repeating: 0, count: K + 1)
         var cellOf = [Int](repeating: -1, count: groupCount + 1)
         for k in 0..<K {
+            cellStart[k] = cellGroup.count
             for j in start[k]..<start[k + 1] {
                 let i = Int(members[j]), g = group[i] < 0 ? groupCount : Int(group[i])
-                if cellOf[g] < 0 || cellPattern[cellOf[g]] != Int32(k) {
-                    cellOf[g] = cellPattern.count
-                    cellPattern.append(Int32(k)); cellGroup.append(Int32(g)); cellN.append(0); cellM.append(0)
+                if cellOf[g] < cellStart[k] {
+                    cellOf[g] = cellGroup.count
+                    cellGroup.append(Int32(g)); cellN.append(0); cellM.append(0)
                 }
                 cellN[cellOf[g]] += 1
                 cellM[cellOf[g]] += frequency[i] > 0 ? monetary[i] : 0
             }
         }
+        cellStart[K] = cellGroup.count
         var totals = [Double](repeating: 0, count: (groupCount + 2) * B)   // groups, ungrouped, all
         var lower: [Double]? = options.perCustomer ? [Double](repeating: .nan, count: n) : nil
         var upper = lower
         let (qLo, qHi) = ((1 - options.level) / 2, (1 + options.level) / 2)
-        // Patterns in blocks: every draw's forecast of a block on one thread, then the block's cells.
+        // Patterns in blocks, taken in (x, T, tₓ) order so that a block shares the forecasts'
+        // hypergeometric part (per distinct (x, T)): every draw's forecast of a block on one thread,
+        // then the block's cells and customers.
+        let order = (0..<K).sorted { (pat.x[$0], pat.T[$0], pat.tx[$0]) < (pat.x[$1], pat.T[$1], pat.tx[$1]) }
         let blockLength = 8_192
         var d = [Double](repeating: 0, count: B * min(blockLength, max(K, 1)))
-        var cell = 0
-        for k0 in stride(from: 0, to: K, by: blockLength) {
-            let k1 = min(K, k0 + blockLength), len = k1 - k0
-            let sub = RFMPatterns(x: Array(pat.x[k0..<k1]), tx: Array(pat.tx[k0..<k1]), T: Array(pat.T[k0..<k1]),
-                                  weight: Array(pat.weight[k0..<k1]))
-            d.withUnsafeMutableBufferPointer { dp in
-                let dp = dp
+        for b0 in stride(from: 0, to: K, by: blockLength) {
+            let b1 = min(K, b0 + blockLength), len = b1 - b0, block = order[b0..<b1]
+            let sub = RFMPatterns(x: block.map { pat.x[$0] }, tx: block.map { pat.tx[$0] }, T: block.map { pat.T[$0] },
+                                  weight: block.map { pat.weight[$0] })
+            // Each draw on its own thread: its forecast of the block, then its column of the totals
+            // (summed in the block's order, so the result does not depend on the cores).
+            d.withUnsafeMutableBufferPointer { dp in totals.withUnsafeMutableBufferPointer { tp in
+                let dp = dp, tp = tp
                 Parallel.forEach(B) { b in
-                    let f = Valuation.patternForecasts(models[b], sub, schedule: schedule).discounted
-                    for k in 0..<len { dp[b * len + k] = f[k] }
+                    let f = Valuation.discountedPurchases(models[b], sub, schedule: schedule)
+                    let pb = pop[b], wb = b * (maxX + 1), all = (groupCount + 1) * B + b
+                    for j in 0..<len {
+                        dp[b * len + j] = f[j]
+                        let k = order[b0 + j], x = Int(pat.x[k])
+                        for c in cellStart[k]..<cellStart[k + 1] {
+                            let v = f[j] * (cellN[c] * pb + w[wb + x] * (cellM[c] - cellN[c] * pb))
+                            tp[Int(cellGroup[c]) * B + b] += v
+                            tp[all] += v
+                        }
+                    }
                 }
-            }
-            while cell < cellPattern.count && Int(cellPattern[cell]) < k1 {
-                let k = Int(cellPattern[cell]) - k0, x = Int(pat.x[k + k0]), g = Int(cellGroup[cell])
-                let cn = cellN[cell], cm = cellM[cell]
-                for b in 0..<B {
-                    let v = d[b * len + k] * (cn * pop[b] + w[b * (maxX + 1) + x] * (cm - cn * pop[b]))
-                    totals[g * B + b] += v
-                    totals[(groupCount + 1) * B + b] += v
-                }
-                cell += 1
-            }
+            }}
             if options.perCustomer {
-                let from = start[k0], to = start[k1]
                 lower!.withUnsafeMutableBufferPointer { lo in upper!.withUnsafeMutableBufferPointer { hi in
                     let lo = lo, hi = hi
                     d.withUnsafeBufferPointer { dp in
                         let dp = dp
-                        Parallel.forEachBlock(count: to - from, minimumPerBlock: 2_048) { _, range in
+                        Parallel.forEachBlock(count: len, minimumPerBlock: 512) { _, range in
                             var values = [Double](repeating: 0, count: B)
                             for j in range {
-                                let i = Int(members[from + j]), k = Int(pat.pattern[i]) - k0, x = Int(frequency[i])
-                                let m = x > 0 ? monetary[i] : 0
-                                for b in 0..<B { values[b] = dp[b * len + k] * (pop[b] + w[b * (maxX + 1) + x] * (m - pop[b])) }
-                                (lo[i], hi[i]) = percentiles(&values, qLo, qHi)
+                                let k = order[b0 + j]
+                                for mj in start[k]..<start[k + 1] {
+                                    let i = Int(members[mj]), x = Int(frequency[i])
+                                    let m = x > 0 ? monetary[i] : 0
+                                    for b in 0..<B { values[b] = dp[b * len + j] * (pop[b] + w[b * (maxX + 1) + x] * (m - pop[b])) }
+                                    (lo[i], hi[i]) = percentiles(&values, qLo, qHi)
+                                }
                             }
                         }
                     }
                 }}
             }
-            FitProgress.report("parameter draws: \(k1) of \(K) patterns × \(B) draws", since: started)
+            FitProgress.report("parameter draws: \(b1) of \(K) patterns × \(B) draws", since: started)
         }
         var groupSize = [Double](repeating: 0, count: groupCount + 1)
         for g in group { groupSize[g < 0 ? groupCount : Int(g)] += 1 }

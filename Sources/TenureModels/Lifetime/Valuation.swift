@@ -85,6 +85,38 @@ public enum Valuation {
         return (pa, ex, dc)
     }
 
+    /// Discounted expected purchases per pattern, only that (the parameter draws' inner loop; the
+    /// same quantity as `patternForecasts(…).discounted`, equal to rounding). For BG/NBD it is
+    /// S(x, T) / D(x, tₓ, T) with S = Σᵢ fᵢ [A(x, T, tᵢ) − A(x, T, tᵢ₋₁)] computed once per run of
+    /// equal (x, T) in the patterns' order — sort them by (x, T) to share it — and no P(alive);
+    /// other models go through `patternForecasts`. One thread.
+    public static func discountedPurchases(_ model: any RepeatPurchaseModel, _ d: RFMPatterns, schedule: DiscountSchedule) -> [Double] {
+        guard let m = model as? BGNBDModel else { return patternForecasts(model, d, schedule: schedule).discounted }
+        let r = m.r, alpha = m.alpha, a = m.a, b = m.b, count = d.count
+        var out = [Double](repeating: 0, count: count)
+        var k = 0
+        while k < count {
+            let x = d.x[k], T = d.T[k]
+            var e = k + 1
+            while e < count && d.x[e] == x && d.T[e] == T { e += 1 }
+            let xd = Double(x)
+            let first = (a + b + xd - 1) / (a - 1)
+            var prev = 0.0, sum = 0.0
+            for (t, f) in zip(schedule.times, schedule.factors) {
+                let z = t / (alpha + T + t)
+                let v = t > 0 ? first * oneMinusScaledHyp2f1(r + xd, b + xd, a + b + xd - 1, z,
+                                                             logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T))) : 0
+                sum += f * (v - prev); prev = v
+            }
+            for j in k..<e {
+                let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + d.tx[j]))) : 1
+                out[j] = sum / den
+            }
+            k = e
+        }
+        return out
+    }
+
     /// BG/NBD's conditional expectation is `A(x, T, t) / D(x, tx, T)`: the hypergeometric part A
     /// does not depend on recency. It is computed once per distinct (x, T) and step, and each
     /// pattern divides by its own D — the same operations as `conditionalExpectedPurchases`, so
