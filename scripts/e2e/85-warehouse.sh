@@ -64,7 +64,8 @@ PY
 # 1. postgres:// equals the CSV directory
 CAL=$(python3 -c "import datetime,sys; d=datetime.date.fromisoformat(sys.argv[1]); print(d - datetime.timedelta(days=180))" "$ASOF")
 configs=("default::" "holdout::--calibration-end $CAL" "month::--time-unit month --calibration-end $CAL"
-         "day::--time-unit day" "pareto::--model pareto-nbd" "compare::--compare-models --calibration-end $CAL")
+         "day::--time-unit day" "pareto::--model pareto-nbd" "compare::--compare-models --calibration-end $CAL"
+         "continuous::--time-scale continuous --calibration-end $CAL")
 "$BIN" clv "$tmp/gen" --as-of "$ASOF" --regression off --format json -o "$tmp/csv-default.json"
 n=0
 for c in "${configs[@]}"; do
