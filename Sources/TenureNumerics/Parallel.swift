@@ -49,12 +49,14 @@ public enum Parallel {
     /// A sum over `0 ..< n` of `width` terms. `body(range, acc)` adds the terms of `range` into
     /// `acc[0 ..< width]` (zeroed before the call); the block sums are added in block order, so the
     /// rounding is the same on one core or many, and with one block exactly a serial loop's.
-    public static func blockSum(count n: Int, width: Int, _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
-        let k = blockCount(n)
+    /// `minimumPerBlock` as in `forEachBlock` (lower it when each item is costly).
+    public static func blockSum(count n: Int, width: Int, minimumPerBlock m: Int = minimumPerBlock,
+                                _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+        let k = blockCount(n, minimumPerBlock: m)
         let acc = UnsafeMutablePointer<Double>.allocate(capacity: k * width)
         defer { acc.deallocate() }
         acc.initialize(repeating: 0, count: k * width)
-        forEachBlock(count: n) { b, range in body(range, acc + b * width) }
+        forEachBlock(count: n, minimumPerBlock: m) { b, range in body(range, acc + b * width) }
         var total = [Double](repeating: 0, count: width)
         for b in 0 ..< k { for j in 0 ..< width { total[j] += acc[b * width + j] } }
         return total

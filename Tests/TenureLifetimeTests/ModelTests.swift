@@ -119,6 +119,36 @@ import TenureNumerics
         try predictions(at, ref, f, x, tx, T)
     }
 
+    /// BG/BB on long histories (n up to 150 opportunities, as weekly data give): the likelihood from
+    /// the ratio recurrence equals the paper's sum term by term (`Special.logBeta` per term), and
+    /// its gradient the central difference of that sum.
+    @Test func bgbbLongHistories() {
+        let th = [1.3, 4.2, 0.7, 3.1]
+        let x: [Int32] = [0, 2, 5, 40, 1], tx = [0.0, 3, 60, 120, 149], n = [150.0, 150, 100, 140, 150]
+        func direct(_ t: [Double], _ k: Int) -> Double {
+            let (al, be, ga, de) = (t[0], t[1], t[2], t[3]), xd = Double(x[k])
+            let lbab = Special.logBeta(al, be), lbgd = Special.logBeta(ga, de)
+            var terms = [Special.logBeta(al + xd, be + n[k] - xd) - lbab + Special.logBeta(ga, de + n[k]) - lbgd]
+            for j in 0..<Int(n[k] - tx[k]) {
+                let jd = Double(j)
+                terms.append(Special.logBeta(al + xd, be + tx[k] - xd + jd) - lbab + Special.logBeta(ga + 1, de + tx[k] + jd) - lbgd)
+            }
+            let m = terms.max()!
+            return m + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - m) })
+        }
+        let d = RFMPatterns(x: x, tx: tx, T: n, weight: [1, 2, 1, 3, 1])
+        var g = [Double](repeating: 0, count: 4)
+        let nll = BGBBModel.negLogLikelihood(th, d, &g)
+        func total(_ t: [Double]) -> Double { (0..<x.count).reduce(0) { $0 - d.weight[$1] * direct(t, $1) } }
+        #expect(relErr(nll, total(th)) < 1e-12, "\(nll) vs \(total(th))")
+        for i in 0..<4 {
+            var up = th, dn = th
+            up[i] += 1e-6; dn[i] -= 1e-6
+            let fd = (total(up) - total(dn)) / 2e-6
+            #expect(abs(g[i] - fd) < 1e-6 * max(1, abs(fd)), "∂/∂θ\(i): \(g[i]) vs \(fd)")
+        }
+    }
+
     @Test func bgbbDonations() throws {
         let ref = try Fixture.json("donations_bgbb.json")
         let c = try Fixture.csv("donations.csv")
