@@ -344,17 +344,28 @@ public struct BGNBDModel: RepeatPurchaseModel, BetaGeometricFamily, Codable, Equ
         return 1 / (1 + Foundation.exp(lo))
     }
 
-    /// `(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + 1{x>0}·a/(b+x−1)·((α+T)/(α+tx))^(r+x))`.
-    /// For a < 1 the factors (a+b+x−1)/(a−1) and the bracket are both negative (and for x = 0 with
-    /// a + b < 1 the ₂F₁ changes sign): `oneMinusScaledHyp2f1` keeps the sign.
+    /// `A(t | x, T) / D(x, tx, T)` (`hypergeometricPart`, `recencyDivisor`).
     public func conditionalExpectedPurchases(_ t: Double, x: Int32, tx: Double, T: Double) -> Double {
         guard t > 0 else { return 0 }
+        return hypergeometricPart(t, x: x, T: T) / recencyDivisor(x: x, tx: tx, T: T)
+    }
+
+    /// `A = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]` (0 for
+    /// t ≤ 0): the part of the conditional expectation that does not depend on recency, so forecasts
+    /// compute it once per distinct (x, T). For a < 1 the factor and the bracket are both negative
+    /// (and for x = 0 with a + b < 1 the ₂F₁ changes sign): `oneMinusScaledHyp2f1` keeps the sign.
+    func hypergeometricPart(_ t: Double, x: Int32, T: Double) -> Double {
+        guard t > 0 else { return 0 }
         let xd = Double(x)
-        let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
         let first = (a + b + xd - 1) / (a - 1)
-        let second = oneMinusScaledHyp2f1(ca, cb, cc, z, logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
-        let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
-        return first * second / den
+        return first * oneMinusScaledHyp2f1(r + xd, b + xd, a + b + xd - 1, t / (alpha + T + t),
+                                            logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
+    }
+
+    /// `D = 1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+tx))^(r+x)`.
+    func recencyDivisor(x: Int32, tx: Double, T: Double) -> Double {
+        let xd = Double(x)
+        return x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
     }
 
     /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · ₂F₁(r, b; a+b−1; t/(α+t))]`.

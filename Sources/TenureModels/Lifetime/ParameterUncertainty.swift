@@ -56,8 +56,7 @@ extension MLEFit {
     /// `valid` is drawn again (the normal truncated to the valid region), at most 100 × `count` times.
     /// nil when the information is not positive definite or too few draws are valid.
     func draws(_ count: Int, _ rng: inout RNG, valid: ([Double]) -> Bool = { _ in true }) -> (draws: [[Double]], redrawn: Int)? {
-        let p = estimates.count
-        let free = (0..<p).filter { covariance[$0, $0].isFinite && covariance[$0, $0] > 0 }
+        let free = freeParameters
         var s = Matrix(rows: free.count, cols: free.count)
         for (u, i) in free.enumerated() {
             for (v, j) in free.enumerated() { s[u, v] = covariance[i, j] / (estimates[i] * estimates[j]) }
@@ -81,10 +80,11 @@ extension MLEFit {
         return (out, redrawn)
     }
 
+    /// Indexes of the parameters with a variance (the others ended on a bound).
+    var freeParameters: [Int] { names.indices.filter { covariance[$0, $0].isFinite && covariance[$0, $0] > 0 } }
+
     /// Names of the parameters a draw holds fixed (no standard error: on a bound).
-    var heldFixed: [String] {
-        names.indices.filter { !(covariance[$0, $0].isFinite && covariance[$0, $0] > 0) }.map { names[$0] }
-    }
+    var heldFixed: [String] { names.indices.filter { !freeParameters.contains($0) }.map { names[$0] } }
 }
 
 /// CLV intervals that carry parameter uncertainty: the repeat-purchase and the Gamma-Gamma
@@ -170,10 +170,11 @@ public enum CLVParameterDraws {
         let (qLo, qHi) = ((1 - options.level) / 2, (1 + options.level) / 2)
         // Patterns in blocks, taken in (x, T, tₓ) order so that a block shares the forecasts'
         // hypergeometric part (per distinct (x, T)): every draw's forecast of a block on one thread,
-        // then the block's cells and customers.
+        // then the block's cells (and customers).
         let order = (0..<K).sorted { (pat.x[$0], pat.T[$0], pat.tx[$0]) < (pat.x[$1], pat.T[$1], pat.tx[$1]) }
         let blockLength = 8_192
-        var d = [Double](repeating: 0, count: B * min(blockLength, max(K, 1)))
+        // the block's forecasts per draw, kept only for the per-customer intervals
+        var d = [Double](repeating: 0, count: options.perCustomer ? B * min(blockLength, max(K, 1)) : 0)
         for b0 in stride(from: 0, to: K, by: blockLength) {
             let b1 = min(K, b0 + blockLength), len = b1 - b0, block = order[b0..<b1]
             let sub = RFMPatterns(x: block.map { pat.x[$0] }, tx: block.map { pat.tx[$0] }, T: block.map { pat.T[$0] },
@@ -185,8 +186,8 @@ public enum CLVParameterDraws {
                 Parallel.forEach(B) { b in
                     let f = Valuation.discountedPurchases(models[b], sub, schedule: schedule)
                     let pb = pop[b], wb = b * (maxX + 1), all = (groupCount + 1) * B + b
+                    if options.perCustomer { for j in 0..<len { dp[b * len + j] = f[j] } }
                     for j in 0..<len {
-                        dp[b * len + j] = f[j]
                         let k = order[b0 + j], x = Int(pat.x[k])
                         for c in cellStart[k]..<cellStart[k + 1] {
                             let v = f[j] * (cellN[c] * pb + w[wb + x] * (cellM[c] - cellN[c] * pb))

@@ -92,26 +92,19 @@ public enum Valuation {
     /// other models go through `patternForecasts`. One thread.
     public static func discountedPurchases(_ model: any RepeatPurchaseModel, _ d: RFMPatterns, schedule: DiscountSchedule) -> [Double] {
         guard let m = model as? BGNBDModel else { return patternForecasts(model, d, schedule: schedule).discounted }
-        let r = m.r, alpha = m.alpha, a = m.a, b = m.b, count = d.count
+        let count = d.count
         var out = [Double](repeating: 0, count: count)
         var k = 0
         while k < count {
             let x = d.x[k], T = d.T[k]
             var e = k + 1
             while e < count && d.x[e] == x && d.T[e] == T { e += 1 }
-            let xd = Double(x)
-            let first = (a + b + xd - 1) / (a - 1)
             var prev = 0.0, sum = 0.0
             for (t, f) in zip(schedule.times, schedule.factors) {
-                let z = t / (alpha + T + t)
-                let v = t > 0 ? first * oneMinusScaledHyp2f1(r + xd, b + xd, a + b + xd - 1, z,
-                                                             logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T))) : 0
+                let v = m.hypergeometricPart(t, x: x, T: T)
                 sum += f * (v - prev); prev = v
             }
-            for j in k..<e {
-                let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + d.tx[j]))) : 1
-                out[j] = sum / den
-            }
+            for j in k..<e { out[j] = sum / m.recencyDivisor(x: x, tx: d.tx[j], T: T) }
             k = e
         }
         return out
@@ -124,7 +117,6 @@ public enum Valuation {
     static func bgnbdForecasts(_ m: BGNBDModel, _ d: RFMPatterns, schedule: DiscountSchedule)
         -> (pAlive: [Double], expected: [Double], discounted: [Double]) {
         let steps = schedule.times.count, count = d.count
-        let r = m.r, alpha = m.alpha, a = m.a, b = m.b
         // distinct (x, T), first seen first; slot[k] = pattern k's
         var index = [UInt64: Int32](minimumCapacity: 1024)
         var ux: [Int32] = [], uT: [Double] = []
@@ -147,13 +139,7 @@ public enum Valuation {
             let tb = tb
             Parallel.forEachBlock(count: ux.count, minimumPerBlock: 8_192) { _, range in
                 for u in range {
-                    let xd = Double(ux[u]), T = uT[u]
-                    for (i, t) in schedule.times.enumerated() {
-                        let ca = r + xd, cb = b + xd, cc = a + b + xd - 1, z = t / (alpha + T + t)
-                        let first = (a + b + xd - 1) / (a - 1)
-                        let second = oneMinusScaledHyp2f1(ca, cb, cc, z, logFactor: (r + xd) * Foundation.log((alpha + T) / (alpha + t + T)))
-                        tb[u * steps + i] = first * second
-                    }
+                    for (i, t) in schedule.times.enumerated() { tb[u * steps + i] = m.hypergeometricPart(t, x: ux[u], T: uT[u]) }
                 }
             }
             pa.withUnsafeMutableBufferPointer { pap in ex.withUnsafeMutableBufferPointer { exp in dc.withUnsafeMutableBufferPointer { dcp in
@@ -162,8 +148,7 @@ public enum Valuation {
                     for k in range {
                         let x = d.x[k], T = d.T[k], tx = d.tx[k]
                         pap[k] = m.probabilityAlive(x: x, tx: tx, T: T)
-                        let xd = Double(x)
-                        let den = x > 0 ? 1 + (a / (b + xd - 1)) * Foundation.exp((r + xd) * Foundation.log((alpha + T) / (alpha + tx))) : 1
+                        let den = m.recencyDivisor(x: x, tx: tx, T: T)
                         let base = Int(slot[k]) * steps
                         var prev = 0.0, sum = 0.0
                         for i in 0..<steps {
