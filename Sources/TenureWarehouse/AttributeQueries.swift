@@ -112,3 +112,30 @@ public struct AttributeQueries: Sendable {
         return (a.levels, codes.map { $0 < 0 ? -1 : a.codes[Int($0)] })
     }
 }
+
+/// The `--by` groups of the values statistics returned: `AttributeQueries.groups(of:)`'s levels,
+/// `(missing)` last when some customer has no value; without `--by` the one group `all`.
+public struct ValueGroups: Sendable {
+    public let levels: [String]
+    let index: [String?: Int]
+    let by: AttributeQueries?
+
+    public init(by: AttributeQueries?, values: [String?]) throws {
+        self.by = by
+        guard let by else { levels = ["all"]; index = [nil: 0]; return }
+        let (named, code) = try by.groups(of: values)
+        var levels = named, index: [String?: Int] = [:]
+        for (v, c) in zip(values, code) where c >= 0 { index[v] = Int(c) }
+        if values.contains(where: { $0 == nil }) { index[nil] = levels.count; levels.append(CustomerAttribute.missingLabel) }
+        self.levels = levels; self.index = index
+    }
+
+    /// The group of row `row` of `t` (its `by_value`; the one group without `--by`).
+    func group(_ t: StatisticTable, row: Int) throws -> Int {
+        let v = by == nil ? nil : try t.texts("by_value")[row]
+        guard let g = index[v] else {
+            throw WarehouseError.data("statistic \(t.name): --by value \(v ?? "NULL") in row \(row + 1) is not among the values the cohort statistics returned", hint: nil)
+        }
+        return g
+    }
+}

@@ -16,20 +16,26 @@ public struct CohortQueries: Sendable {
     public var orderColumn: String?
     /// The `--by` attribute: every statistic is then also per its value (`by_value`, NULL = none).
     public var by: AttributeQueries?
-    /// Acquisition by `signup_date` in the customers table instead of the first purchase.
-    public var signup: Bool
+    /// What acquisition is: the first purchase, `signup_date` in the customers table, or the first
+    /// subscription `start_date` (`auto` is resolved by the caller; it counts as the first purchase).
+    public var acquisition: CohortOptions.CohortBy
 
-    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?, by: AttributeQueries? = nil, signup: Bool = false) {
-        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn; self.by = by; self.signup = signup
+    public init(transactions: TransactionQueries, options: CohortOptions, orderColumn: String?, by: AttributeQueries? = nil,
+                acquisition: CohortOptions.CohortBy = .firstPurchase) {
+        self.transactions = transactions; self.options = options; self.orderColumn = orderColumn; self.by = by
+        self.acquisition = acquisition == .auto ? .firstPurchase : acquisition
     }
 
     /// The result's `cohort_basis`.
-    public var basis: String { signup ? "signup_date" : "first_purchase" }
+    public var basis: String {
+        switch acquisition { case .signup: return "signup_date"; case .subscription: return "subscription_start"; default: return "first_purchase" }
+    }
 
     var q: Dialect { transactions.dialect }
 
     /// The first reduction, where the rows are: `cd`, per customer and calendar period (calendar
-    /// windows) or day (rolling windows, whose ages count days): key `k`, first and last date and
+    /// windows by first purchase) or day (rolling windows, whose ages count days, and acquisition on
+    /// another table's day, before which rows are left out): key `k`, first and last date and
     /// epoch day (`dt0`, `d0`, `dt1`, `d1`), cents, rows `n` and rows without an order id `loose`.
     /// It groups by the customer, so a table partitioned by customer runs it on its shards, and it
     /// is materialized (`Dialect.cteAs`) so PostgreSQL plans it on its own and pushes it down.
@@ -38,11 +44,15 @@ public struct CohortQueries: Sendable {
     func customers(_ obs: Day, order: String?) -> String {
         let m = q.cteAs(materialized: true)
         let unit: (select: String, group: String)
-        switch options.window {
-        case .calendar:
+        switch (options.window, acquisition) {
+        case (.calendar, .firstPurchase):
             let p = transactions.period(options.period, date: "dt", day: "d")
             unit = ("\(p) AS k, MIN(dt) AS dt0, MIN(d) AS d0, MAX(dt) AS dt1, MAX(d) AS d1", "c, \(p)")
-        case .rolling:
+        case (.calendar, _):
+            // acquired on another table's day: rows of the acquisition period dated before it are
+            // left out, so the rows are kept per day
+            unit = ("\(transactions.period(options.period, date: "dt", day: "d")) AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
+        case (.rolling, _):
             unit = ("d AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
         }
         let loose = order == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
@@ -53,24 +63,26 @@ public struct CohortQueries: Sendable {
         if order != nil {
             out += "\nod \(m) (SELECT c, \(unit.select), o, COUNT(*) AS n FROM t WHERE o IS NOT NULL AND o <> '' GROUP BY \(unit.group), o),"
         }
-        if signup {
-            // acquired at the signup date (on or before the end of observation); the last purchase
-            // is NULL for a customer without one
+        switch acquisition {
+        case .signup, .subscription:
+            // acquired at the signup date or the first subscription start (on or before the end of
+            // observation); the last purchase is NULL for a customer without one
             let t = transactions.tables
-            func col(_ c: String) -> String { q.identifier(t.column(c, in: "customers")) }
-            let sd = q.date(col("signup_date"))
+            let table = acquisition == .signup ? "customers" : "subscriptions", day = acquisition == .signup ? "signup_date" : "start_date"
+            func col(_ c: String) -> String { q.identifier(t.column(c, in: table)) }
+            let sd = q.date(col(day))
             out += """
 
             fa AS (
               SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(sd)) AS adt, MIN(\(q.epochDay(sd))) AS a
-              FROM \(q.identifier(t.table("customers")))
-              WHERE \(col("customer_id")) IS NOT NULL AND \(col("signup_date")) IS NOT NULL AND \(sd) <= \(transactions.dateLiteral(obs))
+              FROM \(q.identifier(t.table(table)))
+              WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL AND \(sd) <= \(transactions.dateLiteral(obs))
               GROUP BY \(q.cast(col("customer_id"), q.text))
             ),
             fl AS (SELECT c, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c),
             f0 AS (SELECT fa.c, fa.adt, fa.a, fl.ldt, fl.l FROM fa LEFT JOIN fl ON fl.c = fa.c)
             """
-        } else {
+        default:
             out += "\nf0 AS (SELECT c, MIN(dt0) AS adt, MIN(d0) AS a, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c)"
         }
         guard let by else { return out + ",\nf AS (SELECT * FROM f0)" }
@@ -101,22 +113,31 @@ public struct CohortQueries: Sendable {
 
     /// The age of a `cd`/`od` row `x` for its customer acquired on `f.adt` / `f.a`.
     func age(of x: String) -> String {
-        switch options.window {
-        case .calendar: return "(\(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")))"
-        case .rolling: return age(date: "\(x).dt0", day: "\(x).d0")
+        switch (options.window, acquisition) {
+        case (.calendar, .firstPurchase): return "(\(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")))"
+        case (.calendar, _): return "CASE WHEN \(x).d0 < f.a THEN -1 ELSE \(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")) END"
+        case (.rolling, _): return age(date: "\(x).dt0", day: "\(x).d0")
         }
     }
 
     /// The age of the day (`date`, epoch day `day`) for the customer acquired on `f.adt` / `f.a`.
     func age(date: String, day: String) -> String {
-        let cal = options.period
-        switch (options.window, cal.months) {
+        let age = Self.age(transactions, period: options.period, window: options.window, date: date, day: day, acquired: ("f.adt", "f.a"))
+        return acquisition == .firstPurchase ? age : "CASE WHEN \(day) < f.a THEN -1 ELSE \(age) END"
+    }
+
+    /// The age of the day (`date`, epoch day `day`) for a customer acquired on `acquired` (a date
+    /// and its epoch day), as `CohortAge.of` counts it in `period` and `window`.
+    static func age(_ tq: TransactionQueries, period cal: CalendarPeriod, window: CohortWindow, date: String, day: String,
+                    acquired: (date: String, day: String)) -> String {
+        let q = tq.dialect
+        switch (window, cal.months) {
         case (.calendar, _):
-            return "(\(transactions.period(cal, date: date, day: day)) - \(transactions.period(cal, date: "f.adt", day: "f.a")))"
+            return "(\(tq.period(cal, date: date, day: day)) - \(tq.period(cal, date: acquired.date, day: acquired.day)))"
         case (.rolling, 0):
-            return q.floorDiv("\(day) - f.a", cal.fixedDays)
+            return q.floorDiv("\(day) - \(acquired.day)", cal.fixedDays)
         case (.rolling, let m):
-            let whole = "(\(q.monthIndex(date)) - \(q.monthIndex("f.adt")) - CASE WHEN \(q.dayOfMonth(date)) < \(q.dayOfMonth("f.adt")) THEN 1 ELSE 0 END)"
+            let whole = "(\(q.monthIndex(date)) - \(q.monthIndex(acquired.date)) - CASE WHEN \(q.dayOfMonth(date)) < \(q.dayOfMonth(acquired.date)) THEN 1 ELSE 0 END)"
             return q.floorDiv(whole, m)
         }
     }
@@ -181,11 +202,18 @@ public struct CohortQueries: Sendable {
             """, columns: [("row_count", .int)])
     }
 
-    /// With signup cohorts: transactions dated before their customer's acquisition (left out and
-    /// counted, as the CSV path counts them), and the customers-table rows without a signup date
-    /// or signed up after the end of observation (left out, said in notes).
+    /// With signup or subscription cohorts: transactions dated before their customer's acquisition
+    /// (left out and counted, as the CSV path counts them); with signup cohorts also the
+    /// customers-table rows without a signup date or signed up after the end of observation (left
+    /// out, said in notes).
     public func signups(observationEnd obs: Day) -> StatisticQuery? {
-        guard signup else { return nil }
+        guard acquisition != .firstPurchase else { return nil }
+        if acquisition == .subscription {
+            return StatisticQuery(name: "cohort_rows_before", sql: """
+                WITH \(customerRows(obs))
+                SELECT \(q.cast("COALESCE(SUM(n), 0)", q.bigint)) AS rows_before FROM r WHERE age < 0
+                """, columns: [("rows_before", .int)])
+        }
         let b = q.bigint, t = transactions.tables
         let sd = q.identifier(t.column("signup_date", in: "customers"))
         return StatisticQuery(name: "cohort_signups", sql: """
@@ -208,55 +236,47 @@ public struct CohortQueries: Sendable {
 
     /// Runs the reduction and decodes it into the CSV path's `CohortStatistics`.
     public func statistics(_ executor: any StatisticExecutor, observationEnd obs: Day) throws -> CohortStatistics {
+        try reduce(executor, observationEnd: obs).statistics
+    }
+
+    /// `statistics`, and the `--by` groups it used: those of the acquired customers' values and
+    /// `moreValues` (other statistics' values, e.g. the subscribers').
+    public func reduce(_ executor: any StatisticExecutor, observationEnd obs: Day, moreValues: [String?] = []) throws
+        -> (statistics: CohortStatistics, groups: ValueGroups) {
         let after = try executor.run(rowsAfter(observationEnd: obs))
         let cells = try executor.run(self.cells(observationEnd: obs))
         let last = try executor.run(lastAges(observationEnd: obs))
         let br = try brackets(observationEnd: obs).map { try executor.run($0) }
-        var st = try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by)
+        let groups = try ValueGroups(by: by, values: by == nil ? [] : try last.texts("by_value") + moreValues)
+        var st = try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by,
+                                 groups: groups)
         if let q = signups(observationEnd: obs) {
             let t = try executor.run(q)
             func one(_ c: String) throws -> Int { Int(try t.ints(c).first.flatMap { $0 } ?? 0) }
             st.rowsBeforeAcquisition = try one("rows_before")
             // the CSV path's notes, in its order
+            guard acquisition == .signup else { return (st, groups) }
             let missing = try one("without_signup"), late = try one("signed_up_later")
             if missing > 0 { st.notes.append("\(missing) customer(s) without a signup_date were left out.") }
             if late > 0 { st.notes.append("\(late) customer(s) signed up after the end of observation were left out.") }
         }
-        return st
+        return (st, groups)
     }
 
     /// The statistics from the query results (`cohort_last_ages` fixes the layout and, with `by`, the
-    /// groups: `CustomerAttribute`'s levels of the acquired customers' values, `(missing)` last when
-    /// some have none; the cells and brackets fill it). Values outside the layout are a data error
+    /// groups unless `groups` gives them: `CustomerAttribute`'s levels of the acquired customers'
+    /// values, `(missing)` last when some have none; the cells and brackets fill it). Values outside the layout are a data error
     /// naming the statistic.
     public static func decode(after: StatisticTable, cells: StatisticTable, lastAges: StatisticTable, brackets: StatisticTable?,
-                              options o: CohortOptions, observationEnd obs: Day, by: AttributeQueries? = nil) throws -> CohortStatistics {
+                              options o: CohortOptions, observationEnd obs: Day, by: AttributeQueries? = nil,
+                              groups: ValueGroups? = nil) throws -> CohortStatistics {
         func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
             guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
             return v
         }
-        var levels = ["all"], groupOf: [String?: Int] = [nil: 0]
-        if let by {
-            let values = try lastAges.texts("by_value")
-            let (named, code) = try by.groups(of: values)
-            levels = named
-            groupOf = [:]
-            for (v, c) in zip(values, code) where c >= 0 { groupOf[v] = Int(c) }
-            if values.contains(where: { $0 == nil }) { groupOf[nil] = levels.count; levels.append(CustomerAttribute.missingLabel) }
-        }
-        // each statistic's by_value column, read once
-        var values: [String: [String?]] = [:]
-        func group(_ t: StatisticTable, _ row: Int) throws -> Int {
-            var v: String? = nil
-            if by != nil {
-                if values[t.name] == nil { values[t.name] = try t.texts("by_value") }
-                v = values[t.name]![row]
-            }
-            guard let g = groupOf[v] else {
-                throw WarehouseError.data("statistic \(t.name): --by value \(v ?? "NULL") in row \(row + 1) has no customer in cohort_last_ages", hint: nil)
-            }
-            return g
-        }
+        let groups = try groups ?? ValueGroups(by: by, values: by == nil ? [] : try lastAges.texts("by_value"))
+        let levels = groups.levels
+        func group(_ t: StatisticTable, _ row: Int) throws -> Int { try groups.group(t, row: row) }
         let lc = try lastAges.ints("cohort"), la = try lastAges.ints("last_age"), ln = try lastAges.ints("customers")
         let lf = try lastAges.ints("first_acquired"), ll = try lastAges.ints("last_acquired")
         var earliest = Int64.max

@@ -103,6 +103,16 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
         cast("EXTRACT(YEAR FROM \(date)) * 4 + \(floorDiv("EXTRACT(MONTH FROM \(date)) - 1", 3))", bigint)
     }
 
+    /// The DATE `n` days after a DATE expression.
+    public func addDays(_ date: String, _ n: Int) -> String {
+        switch self {
+        case .postgres, .duckdb: return "(\(date) + \(n))"
+        case .spark: return "date_add(\(date), \(n))"
+        case .bigquery: return "DATE_ADD(\(date), INTERVAL \(n) DAY)"
+        case .snowflake: return "DATEADD(day, \(n), \(date))"
+        }
+    }
+
     /// The day of the month (1–31) of a DATE expression.
     public func dayOfMonth(_ date: String) -> String { cast("EXTRACT(DAY FROM \(date))", bigint) }
 

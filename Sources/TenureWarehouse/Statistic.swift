@@ -41,6 +41,13 @@ public struct StatisticTable: Sendable {
         guard case .int(let v) = columns[try index(column)] else { throw WarehouseError.data("statistic \(name): column \(column) is not an integer", hint: nil) }
         return v
     }
+    public func doubles(_ column: String) throws -> [Double?] {
+        switch columns[try index(column)] {
+        case .double(let v): return v
+        case .int(let v): return v.map { $0.map(Double.init) }
+        case .text: throw WarehouseError.data("statistic \(name): column \(column) is not a number", hint: nil)
+        }
+    }
     public func texts(_ column: String) throws -> [String?] {
         guard case .text(let v) = columns[try index(column)] else { throw WarehouseError.data("statistic \(name): column \(column) is not text", hint: nil) }
         return v

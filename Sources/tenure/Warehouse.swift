@@ -50,6 +50,22 @@ struct WarehouseOptions: ParsableArguments {
     }
 }
 
+/// Which subscription statistics a cohort analysis reduces in warehouse mode.
+struct SubscriptionParts: Equatable {
+    var contractual: Bool
+    var mrr: Bool
+
+    /// For emitted SQL, where tenure cannot look at the tables: the contractual part when the mapping
+    /// file names a subscriptions table (or cohorts are by subscription start), MRR when it also
+    /// names the mrr column (`subscriptions: {table: crm.subs, mrr: monthly_amount}`).
+    static func emitted(_ tables: WarehouseTables, acquisition: CohortOptions.CohortBy) -> SubscriptionParts {
+        let mapped = tables.schema.tables["subscriptions"]
+        return SubscriptionParts(contractual: mapped != nil || acquisition == .subscription, mrr: mapped?["mrr"] != nil)
+    }
+
+    var setting: String { contractual ? (mrr ? "contractual,mrr" : "contractual") : "" }
+}
+
 /// One analysis's run in warehouse mode, up to the statistics: with `--emit-sql` the queries are
 /// written and nil is returned; otherwise the executor (a live engine or `--aggregates`, whose
 /// manifest must match `settings`), the source and the end of observation.
@@ -111,21 +127,36 @@ struct WarehouseRun {
         return (CLVResult(model: headline, probabilistic: out.result, regression: nil, modelComparison: comparison), out.scores)
     }
 
-    /// `tenure cohorts` from the cohort statistics reduced in the engine (by first purchase, or by
-    /// the customers table's signup date; orders are distinct `orderColumn` values, or an
-    /// `order_id` column the live engine's table has).
-    func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?, signup: Bool) throws -> CohortResult {
+    /// `tenure cohorts` from the cohort statistics reduced in the engine (acquisition by first
+    /// purchase, the customers table's signup date or the first subscription start; orders are
+    /// distinct `orderColumn` values, or an `order_id` column the live engine's table has), with the
+    /// contractual part and MRR movements from the subscriptions when `parts` asks for them.
+    func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?, acquisition: CohortOptions.CohortBy,
+                 subscriptions parts: SubscriptionParts) throws -> CohortResult {
         var orderColumn = mapped
         if orderColumn == nil, executor is PostgresExecutor,
            try SourceCheck.columns(executor, table: source.queries.tables.table("transactions")).contains("order_id") {
             orderColumn = "order_id"
         }
         let byQ = try attribute(by)
-        let queries = CohortQueries(transactions: source.queries, options: o, orderColumn: orderColumn, by: byQ, signup: signup)
-        let st = try queries.statistics(executor, observationEnd: observationEnd)
-        var result = try CohortAnalysis.run(statistics: st, options: o, asOf: observationEnd, basis: queries.basis,
+        let queries = CohortQueries(transactions: source.queries, options: o, orderColumn: orderColumn, by: byQ, acquisition: acquisition)
+        let subs = SubscriptionQueries(transactions: source.queries, options: o, by: byQ)
+        let subCohorts = parts.contractual ? try executor.run(subs.cohorts(observationEnd: observationEnd)) : nil
+        let moreValues = try subCohorts.map { try SubscriptionQueries.values($0, by: byQ) } ?? []
+        let (st, groups) = try queries.reduce(executor, observationEnd: observationEnd, moreValues: moreValues)
+        var contractual: ContractualStatistics? = nil, mrr: MRRStatistics? = nil
+        if let subCohorts {
+            contractual = try subs.contractual(cohorts: subCohorts, cells: try executor.run(subs.cells(observationEnd: observationEnd)),
+                                               groups: groups, observationEnd: observationEnd)
+        }
+        if parts.mrr {
+            mrr = try subs.mrr(movements: try executor.run(subs.mrrMovements(observationEnd: observationEnd)),
+                               levels: try executor.run(subs.mrrLevels(observationEnd: observationEnd)), observationEnd: observationEnd)
+        }
+        var result = try CohortAnalysis.run(statistics: st, contractual: contractual, mrr: mrr, options: o, asOf: observationEnd, basis: queries.basis,
                                             source: source.queries.tables.table("transactions"))
-        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(signup ? "signup date" : "first purchase")\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows").")
+        let from = parts.contractual ? "; contractual retention\(parts.mrr ? " and MRR movements" : "") from \(source.queries.tables.table("subscriptions"))" : ""
+        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(queries.basis.replacingOccurrences(of: "_", with: " "))\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows")\(from).")
         return result
     }
 
@@ -143,12 +174,23 @@ struct WarehouseRun {
         return result
     }
 
-    /// Whether cohorts are by signup date: asked for, or `auto` and the live engine's customers
-    /// table has a signup_date column (the CSV path's rule); from `--aggregates`, only when asked.
-    func signup(_ cohortBy: CohortOptions.CohortBy, tables: WarehouseTables) throws -> Bool {
-        if cohortBy == .signup { return true }
-        guard cohortBy == .auto, executor is PostgresExecutor else { return false }
-        return try SourceCheck.columns(executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers"))
+    /// What acquisition is: as asked, or for `auto` signup dates when the live engine's customers
+    /// table has a signup_date column (the CSV path's rule), else the first purchase; from
+    /// `--aggregates`, `auto` is the first purchase.
+    func acquisition(_ cohortBy: CohortOptions.CohortBy, tables: WarehouseTables) throws -> CohortOptions.CohortBy {
+        guard cohortBy == .auto else { return cohortBy }
+        guard executor is PostgresExecutor,
+              try SourceCheck.columns(executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers")) else { return .firstPurchase }
+        return .signup
+    }
+
+    /// The subscription statistics the cohorts reduce: over a live engine the contractual part when
+    /// the subscriptions table exists and MRR movements when it has the mrr column (the CSV path's
+    /// rule); from `--aggregates`, what `SubscriptionParts.emitted` wrote.
+    func subscriptionParts(_ tables: WarehouseTables, acquisition: CohortOptions.CohortBy) throws -> SubscriptionParts {
+        guard executor is PostgresExecutor else { return .emitted(tables, acquisition: acquisition) }
+        let columns = try SourceCheck.columns(executor, table: tables.table("subscriptions"))
+        return SubscriptionParts(contractual: !columns.isEmpty, mrr: columns.contains(tables.column("mrr", in: "subscriptions")))
     }
 
     /// The settings every analysis's manifest records: as-of, the source and the transactions mapping.
@@ -200,39 +242,46 @@ extension CLV {
 
 extension Cohorts {
     /// `tenure cohorts` over `postgres://`, `--emit-sql` or `--aggregates`: the cohort reduction runs
-    /// in the engine (`CohortQueries`); the matrices, averages, brackets and sBG forecast are the CSV
-    /// path's, from the same `CohortStatistics`. Cohorts are by first purchase or signup date (auto:
+    /// in the engine (`CohortQueries`, and `SubscriptionQueries` for the contractual part and MRR
+    /// movements); the matrices, averages, brackets and sBG forecast are the CSV path's, from the
+    /// same statistics. Cohorts are by first purchase, signup date or first subscription start (auto:
     /// signup when the live engine's customers table has signup dates, as on CSV; emitted SQL needs
-    /// `--cohort-by signup` said), per `--by` value when asked; subscription cohorts and the
-    /// contractual part are not reduced in SQL yet. Returns false for a CSV directory.
+    /// `--cohort-by signup` said), per `--by` value when asked. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        guard cohortBy != .subscription else {
-            throw ValidationError("cohorts in warehouse mode are by first purchase or signup date; --cohort-by subscription is not reduced in SQL yet.")
-        }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         let o = options
         // Orders: the mapped order_id column; over a live engine also an order_id column found in the table.
         let orderColumn = tables.schema.tables["transactions"]?["order_id"]
+        let emitted = SubscriptionParts.emitted(tables, acquisition: cohortBy)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["period"] = period.rawValue
         settings["window"] = window.rawValue
+        settings["contractual_window"] = o.contractualWindow.rawValue
         settings["brackets"] = brackets.map { $0.map(\.description).joined(separator: ",") } ?? ""
         settings["orders"] = orderColumn ?? ""
         settings["by"] = by ?? ""
         settings["cohort_by"] = cohortBy.rawValue
+        settings["subscriptions"] = emitted.setting
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "cohorts", queries: { q, end in
-            CohortQueries(transactions: q, options: o, orderColumn: orderColumn, by: WarehouseRun.attribute(by, q),
-                          signup: cohortBy == .signup).all(observationEnd: end)
+            let byQ = WarehouseRun.attribute(by, q)
+            let subs = SubscriptionQueries(transactions: q, options: o, by: byQ)
+            return CohortQueries(transactions: q, options: o, orderColumn: orderColumn, by: byQ, acquisition: cohortBy).all(observationEnd: end)
+                + (emitted.contractual ? subs.all(observationEnd: end, mrr: emitted.mrr) : [])
         }) else {
             if orderColumn == nil {
                 Terminal.note("the emitted queries count each row as an order; to count distinct orders, map the column in --schema: `transactions: {order_id: your_column}`")
             }
+            if !emitted.contractual {
+                Terminal.note("no contractual retention or MRR queries: name the subscriptions table in --schema to get them: `subscriptions: {table: schema.name, mrr: your_column}`")
+            }
             return true
         }
-        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by, signup: try run.signup(cohortBy, tables: tables)))
+        let acquisition = try run.acquisition(cohortBy, tables: tables)
+        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by, acquisition: acquisition,
+                                        subscriptions: try run.subscriptionParts(tables, acquisition: acquisition)))
         return true
     }
 }
@@ -285,7 +334,8 @@ extension Report {
         let cohortOptions = ReportBuilder.cohortOptions(o)
         let cohorts = Result {
             try run.cohorts(cohortOptions, orderColumn: tables.schema.tables["transactions"]?["order_id"], by: nil,
-                            signup: try run.signup(cohortOptions.cohortBy, tables: tables))
+                            acquisition: try run.acquisition(cohortOptions.cohortBy, tables: tables),
+                            subscriptions: try run.subscriptionParts(tables, acquisition: cohortOptions.cohortBy))
         }
         progress("cohorts")
         // contractual churn when there are subscriptions, as the CSV report reads it

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs the SQL that `tenure … --emit-sql spark` wrote on a local Spark (pyspark, local[2], ANSI
-mode on, UI off), over a CSV dataset loaded as tables crm.transactions and crm.customers, and saves
+mode on, UI off), over a CSV dataset loaded as tables crm.transactions, crm.customers and
+crm.subscriptions (those the dataset has), and saves
 each query's result as NAME.csv beside NAME.sql (NULL as an empty field), for `--aggregates`.
 
   python3 scripts/spark/run-emitted.py DATASET_DIR SQL_DIR [SQL_DIR ...]
@@ -34,6 +35,11 @@ customers = os.path.join(data, "customers.csv")
 if os.path.exists(customers):
     # every column as text, as a raw load leaves them
     spark.read.csv(customers, header=True).write.saveAsTable("crm.customers")
+subscriptions = os.path.join(data, "subscriptions.csv")
+if os.path.exists(subscriptions):
+    subs = StructType([StructField("customer_id", text), StructField("start_date", DateType()), StructField("end_date", DateType()),
+                       StructField("plan", text), StructField("mrr", DecimalType(14, 2))])
+    spark.read.csv(subscriptions, header=True, schema=subs).write.saveAsTable("crm.subscriptions")
 for d in dirs:
     for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
         sql = "\n".join(l for l in open(f).read().splitlines() if not l.startswith("--")).strip().rstrip(";")

@@ -35,13 +35,24 @@ public enum CohortAnalysis {
         try Engine(ds, o).reduce().0
     }
 
-    /// The fit alone: the result from purchase statistics reduced elsewhere, with the end of
-    /// observation they were reduced for. Equal to `run` on the dataset they came from, but for the
-    /// contractual part and MRR movements, which need subscriptions.
-    public static func run(statistics: CohortStatistics, options o: CohortOptions, asOf: Day, basis: String = "first_purchase",
-                           source: String) throws -> CohortResult {
+    /// The subscription reductions of `ds` (what a warehouse's SQL returns for the same data): the
+    /// contractual statistics and the MRR statistics, each nil when the data has none.
+    public static func subscriptionStatistics(_ ds: Dataset, options o: CohortOptions = CohortOptions()) throws -> (ContractualStatistics?, MRRStatistics?) {
+        guard let s = ds.subscriptions, s.count > 0 else { return (nil, nil) }
+        let e = Engine(ds, o)
+        e.group = try Grouping.resolve(by: o.by, dataset: ds)
+        return (try e.contractualStatistics(s), e.mrrStatistics(s))
+    }
+
+    /// The fit alone: the result from statistics reduced elsewhere, with the end of observation they
+    /// were reduced for. Equal to `run` on the dataset they came from. Without purchase statistics
+    /// the cohorts are by first subscription start (the contractual statistics are then required).
+    public static func run(statistics: CohortStatistics?, contractual: ContractualStatistics? = nil, mrr: MRRStatistics? = nil,
+                           options o: CohortOptions, asOf: Day, basis: String = "first_purchase", source: String) throws -> CohortResult {
         let empty = Dataset(source: source, customers: CustomerIndex(), transactions: Transactions(), asOf: asOf)
-        return try Engine(empty, o).assemble(statistics, basis: basis)
+        let e = Engine(empty, o)
+        guard let statistics else { return try e.runContractualOnly(contractual, mrr: mrr) }
+        return try e.assemble(statistics, basis: basis, contractual: contractual, mrr: mrr)
     }
 }
 
@@ -116,12 +127,18 @@ final class Engine {
     var ages = 0                 // A: ages per cohort row
     var lo: Day = 0              // first day of the day table
     var table: DayTable!
-    var contractualLayout: (pMin: Int32, slots: Int)?
 
     func run() throws -> CohortResult {
-        if !ds.hasTransactions { return try runContractualOnly() }
+        if !ds.hasTransactions {
+            try ds.require(.subscriptions, for: "cohorts",
+                           hint: "cohorts need transactions.csv (purchases) or subscriptions.csv (contractual retention)")
+            group = try Grouping.resolve(by: o.by, dataset: ds)
+            let s = ds.subscriptions!
+            return try runContractualOnly(try contractualStatistics(s), mrr: mrrStatistics(s))
+        }
         let (st, basis) = try reduce()
-        return try assemble(st, basis: basis)
+        let subs = ds.subscriptions.flatMap { $0.count > 0 ? $0 : nil }
+        return try assemble(st, basis: basis, contractual: try subs.flatMap { try contractualStatistics($0) }, mrr: subs.flatMap { mrrStatistics($0) })
     }
 
     /// The purchase statistics of the dataset's transactions and the acquisition basis.
@@ -262,22 +279,19 @@ final class Engine {
         return (st, basis)
     }
 
-    /// The result from the purchase statistics (either path): matrices, averages, brackets, then the
-    /// contractual part when the dataset has subscriptions, the forecasts and the MRR movements.
-    func assemble(_ st: CohortStatistics, basis: String) throws -> CohortResult {
+    /// The result from the statistics (either path): matrices, averages, brackets, then the
+    /// contractual part when there are subscriptions, the forecasts and the MRR movements.
+    func assemble(_ st: CohortStatistics, basis: String, contractual: ContractualStatistics?, mrr: MRRStatistics?) throws -> CohortResult {
         pMin = st.firstCohort; slots = st.cohorts; ages = st.ages
         if st.rowsAfterEnd > 0 { notes.append("\(st.rowsAfterEnd) transaction(s) after the end of observation (\(Civil.iso(asOf))) were left out.") }
         notes += st.notes
         if st.rowsBeforeAcquisition > 0 { notes.append("\(st.rowsBeforeAcquisition) transaction(s) dated before their customer's acquisition (\(basis)) were left out.") }
         var groups = buildGroups(st)
-        if let subs = ds.subscriptions, subs.count > 0 {
-            try addContractual(&groups, subs)
-        }
+        if let contractual { addContractual(&groups, levels: st.groups, contractual) }
         dropEmpty(&groups)
         if o.forecast > 0 { try addForecasts(&groups) }
-        let mrr = ds.subscriptions.flatMap { s in s.mrr == nil ? nil : mrrMovements(s) }
-
-        return CohortResult(settings: settings(cohortBy: o.cohortBy), asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups, mrr: mrr, notes: notes)
+        return CohortResult(settings: settings(cohortBy: o.cohortBy), asOf: Civil.iso(asOf), cohortBasis: basis, groups: groups,
+                            mrr: mrr.map(mrrMovements), notes: notes)
     }
 
     /// `--by` groups without an acquired customer (a value only customers outside the cohorts have)
@@ -288,31 +302,26 @@ final class Engine {
         groups.removeAll { $0.cohorts.isEmpty && ($0.contractual ?? []).isEmpty }
     }
 
-    /// Without transactions.csv: cohorts by first subscription start, contractual retention and the
+    /// Without transactions: cohorts by first subscription start, contractual retention and the
     /// sBG forecast on it; the purchase matrices (`CohortGroup.cohorts`, `average`) are empty, and a
     /// note says so.
-    func runContractualOnly() throws -> CohortResult {
-        try ds.require(.subscriptions, for: "cohorts",
-                       hint: "cohorts need transactions.csv (purchases) or subscriptions.csv (contractual retention)")
+    func runContractualOnly(_ contractual: ContractualStatistics?, mrr: MRRStatistics?) throws -> CohortResult {
         guard o.cohortBy == .auto || o.cohortBy == .subscription else {
             throw DataError(.missingFile, file: DatasetLoader.path(ds.source, "transactions.csv"),
                             expected: "transactions.csv for cohorts --cohort-by \(o.cohortBy.rawValue)",
                             hint: "without purchases, cohorts are formed by the first subscription start: --cohort-by subscription")
         }
-        let s = ds.subscriptions!
-        group = try Grouping.resolve(by: o.by, dataset: ds)
-        var groups = group.levels.map { CohortGroup(name: o.by == nil ? nil : $0, cohorts: [], average: []) }
-        try addContractual(&groups, s)
+        var groups: [CohortGroup] = []
+        if let contractual { addContractual(&groups, levels: [], contractual) }
         dropEmpty(&groups)
         guard groups.contains(where: { !($0.contractual ?? []).isEmpty }) else {
             throw DataError(.other, file: DatasetLoader.path(ds.source, "subscriptions.csv"),
                             expected: "a subscription starting on or before the end of observation \(Civil.iso(asOf))")
         }
         if o.forecast > 0 { try addForecasts(&groups) }
-        let mrr = s.mrr == nil ? nil : mrrMovements(s)
         notes.append("No transactions.csv: retention is contractual (a subscription covers the period); purchase, order and revenue cohorts need transactions.")
         return CohortResult(settings: settings(cohortBy: .subscription), asOf: Civil.iso(asOf), cohortBasis: "subscription_start",
-                            groups: groups, mrr: mrr, notes: notes)
+                            groups: groups, mrr: mrr.map(mrrMovements), notes: notes)
     }
 
     func settings(cohortBy: CohortOptions.CohortBy) -> CohortSettings {

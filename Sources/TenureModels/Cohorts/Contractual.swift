@@ -1,32 +1,29 @@
 import TenureData
 
 extension Engine {
-    /// Contractual retention: cohort = period of the customer's earliest subscription start; a customer is
-    /// active at an age when one of their subscriptions covers at least one day of it. A subscription
-    /// covers the days `start ..< end` (`end_date` is the first day no longer covered; an end on or
-    /// before the start covers the start day only; an open subscription covers through the end of
-    /// observation). Ages are counted in `CohortOptions.contractualWindow` (anniversaries by default).
-    /// Survivors at age k = customers whose first spell (back-to-back subscriptions from the first
-    /// start) covers age k: a comeback after a gap is retention again, not survival.
-    func addContractual(_ groups: inout [CohortGroup], _ s: Subscriptions) throws {
+    /// Contractual retention's reduction: cohort = period of the customer's earliest subscription
+    /// start; a customer is active at an age when one of their subscriptions covers at least one day
+    /// of it. A subscription covers the days `start ..< end` (`end_date` is the first day no longer
+    /// covered; an end on or before the start covers the start day only; an open subscription covers
+    /// through the end of observation). Ages are counted in `CohortOptions.contractualWindow`
+    /// (anniversaries by default). A customer's first spell is their first run of covered ages
+    /// (back-to-back subscriptions from the first start): a comeback after a gap is retention again,
+    /// not survival. nil when no subscription starts on or before the end of observation.
+    func contractualStatistics(_ s: Subscriptions) throws -> ContractualStatistics? {
         let cw = o.contractualWindow
         let n = ds.customers.count
         let start = firstSubscriptionStart(s)
         var minAcq = Int32.max
         for c in 0..<n where start[c] != Day.missing { minAcq = min(minAcq, start[c]) }
-        guard minAcq != .max else { return }
-        let pMinS = cal.index(of: minAcq)
-        let slotsS = Int(cal.index(of: asOf) - pMinS) + 1
-        let agesS = cw == .calendar ? slotsS : ageOf(acquired: minAcq, day: asOf, window: cw) + 1
-        let G = group.levels.count
-        let keys = G * slotsS
+        guard minAcq != .max else { return nil }
+        let layout = try ContractualStatistics.layout(groups: group.levels.count, earliestStart: minAcq, asOf: asOf, options: o)
+        var st = ContractualStatistics(groups: group.levels, firstCohort: layout.firstCohort, cohorts: layout.cohorts, ages: layout.ages)
+        let slotsS = st.cohorts, agesS = st.ages
         var keyOf = [Int32](repeating: -1, count: n)
-        var sizeS = [Int](repeating: 0, count: keys)
-        var kMin = [Int32](repeating: .max, count: keys), kMax = [Int32](repeating: .min, count: keys)
         for c in 0..<n where start[c] != Day.missing {
-            let k = Int(group.code[c]) * slotsS + Int(cal.index(of: start[c]) - pMinS)
-            keyOf[c] = Int32(k); sizeS[k] += 1
-            kMin[k] = min(kMin[k], start[c]); kMax[k] = max(kMax[k], start[c])
+            let k = Int(group.code[c]) * slotsS + Int(cal.index(of: start[c]) - st.firstCohort)
+            keyOf[c] = Int32(k); st.size[k] += 1
+            st.firstAcquired[k] = min(st.firstAcquired[k], start[c]); st.lastAcquired[k] = max(st.lastAcquired[k], start[c])
         }
         // Covered age ranges, merged per customer.
         var spans: [(c: Int32, a0: Int32, a1: Int32)] = []
@@ -41,8 +38,7 @@ extension Engine {
                           Int32(ageOf(acquired: start[c], day: lastDay, window: cw))))
         }
         spans.sort { $0.c != $1.c ? $0.c < $1.c : $0.a0 < $1.a0 }
-        var diff = [Int32](repeating: 0, count: keys * (agesS + 1))
-        var survHist = [Int32](repeating: 0, count: keys * agesS)
+        var diff = [Int32](repeating: 0, count: st.keys * (agesS + 1))
         var i = 0
         while i < spans.count {
             let c = spans[i].c
@@ -59,34 +55,46 @@ extension Engine {
                 i += 1
             }
             flush()
-            survHist[k * agesS + Int(firstSpellHi)] += 1
+            st.firstSpellEnds[k * agesS + Int(firstSpellHi)] += 1
         }
-        for g in 0..<G where g < groups.count {
+        for k in 0..<st.keys {
+            var run: Int32 = 0
+            for a in 0..<agesS { run += diff[k * (agesS + 1) + a]; st.active[k * agesS + a] = run }
+        }
+        return st
+    }
+
+    /// Contractual retention from its statistics into `groups`, whose `levels[g]` is the `--by`
+    /// value of `groups[g]`; a level the purchase part does not have is appended.
+    func addContractual(_ groups: inout [CohortGroup], levels: [String], _ st: ContractualStatistics) {
+        let cw = o.contractualWindow
+        let slotsS = st.cohorts, agesS = st.ages
+        var levels = levels
+        for (g, name) in st.groups.enumerated() {
             var rows: [ContractualRow] = []
             var avgN = [Int](repeating: 0, count: agesS), avgSize = avgN, avgAct = avgN, avgSurv = avgN
             for slot in 0..<slotsS {
                 let k = g * slotsS + slot
-                let sz = sizeS[k]
+                let sz = Int(st.size[k])
                 guard sz > 0 else { continue }
                 var cells: [ContractualCell] = []
-                var run: Int32 = 0
                 var surv = [Int](repeating: 0, count: agesS)
                 var acc = 0
-                for a in stride(from: agesS - 1, through: 0, by: -1) { acc += Int(survHist[k * agesS + a]); surv[a] = acc }
+                for a in stride(from: agesS - 1, through: 0, by: -1) { acc += Int(st.firstSpellEnds[k * agesS + a]); surv[a] = acc }
                 var prev = 0
                 for a in 0..<agesS {
-                    guard let st = status(pMin: pMinS, slot: slot, minAcq: kMin[k], maxAcq: kMax[k], age: a, window: cw) else { break }
-                    run += diff[k * (agesS + 1) + a]
-                    let act = Int(run)
+                    guard let status = status(pMin: st.firstCohort, slot: slot, minAcq: st.firstAcquired[k], maxAcq: st.lastAcquired[k],
+                                              age: a, window: cw) else { break }
+                    let act = Int(st.active[k * agesS + a])
                     let (l, u) = wilson(act, sz)
-                    cells.append(ContractualCell(age: a, period: periodLabel(slot: slot, age: a, pMin: pMinS, window: cw), status: st,
+                    cells.append(ContractualCell(age: a, period: periodLabel(slot: slot, age: a, pMin: st.firstCohort, window: cw), status: status,
                                                  customers: act, retention: Double(act) / Double(sz), retentionLower: l, retentionUpper: u,
                                                  survivors: surv[a], survival: Double(surv[a]) / Double(sz),
                                                  retentionVsPrevious: a > 0 && prev > 0 ? Double(act) / Double(prev) : nil))
                     prev = act
-                    if st == .complete { avgN[a] += 1; avgSize[a] += sz; avgAct[a] += act; avgSurv[a] += surv[a] }
+                    if status == .complete { avgN[a] += 1; avgSize[a] += sz; avgAct[a] += act; avgSurv[a] += surv[a] }
                 }
-                rows.append(ContractualRow(cohort: cal.label(of: pMinS + Int32(slot)), start: Civil.iso(cal.start(of: pMinS + Int32(slot))),
+                rows.append(ContractualRow(cohort: cal.label(of: st.firstCohort + Int32(slot)), start: Civil.iso(cal.start(of: st.firstCohort + Int32(slot))),
                                            size: sz, cells: cells))
             }
             var average: [AverageCell] = []
@@ -96,40 +104,38 @@ extension Engine {
                                            retention: Double(avgAct[a]) / Double(avgSize[a]), retentionLower: l, retentionUpper: u,
                                            unbounded: Double(avgSurv[a]) / Double(avgSize[a]), revenueRetention: nil))
             }
-            groups[g].contractual = rows
-            groups[g].contractualAverage = average
+            var index = levels.firstIndex(of: name)
+            if index == nil {
+                guard !rows.isEmpty else { continue }
+                index = groups.count; levels.append(name)
+                groups.append(CohortGroup(name: o.by == nil ? nil : name, cohorts: [], average: []))
+            }
+            groups[index!].contractual = rows
+            groups[index!].contractualAverage = average
         }
-        contractualLayout = (pMinS, slotsS)
     }
 
-    /// MRR movements per calendar period of `--period`. A customer's MRR at a snapshot day is the sum of
-    /// `mrr` over their subscriptions covering that day (`start ≤ day < end`, open = no end). Between
-    /// consecutive snapshots each customer's change is one movement: new (0 → >0, never had MRR before),
-    /// reactivation (0 → >0, had MRR before), expansion (up), contraction (down, still > 0), churn (>0 → 0).
-    /// Snapshots are each period's last day, or the end of observation inside the last period (partial).
-    func mrrMovements(_ s: Subscriptions) -> MRRMovements? {
+    /// MRR movements' reduction, per calendar period of `--period`. A customer's MRR at a snapshot
+    /// day is the sum of `mrr` over their subscriptions covering that day (`start ≤ day < end`, open =
+    /// no end). Between consecutive snapshots each customer's change is one movement: new (0 → >0,
+    /// never had MRR before), reactivation (0 → >0, had MRR before), expansion (up), contraction
+    /// (down, still > 0), churn (>0 → 0). Snapshots are each period's last day, or the end of
+    /// observation inside the last period (partial). nil without MRR starting by the end.
+    func mrrStatistics(_ s: Subscriptions) -> MRRStatistics? {
         guard let mrr = s.mrr else { return nil }
-        let n = ds.customers.count
         var minStart = Int32.max
         for r in 0..<s.count where s.startDay[r] != Day.missing && s.startDay[r] <= asOf && mrr[r].isFinite { minStart = min(minStart, s.startDay[r]) }
         guard minStart != .max else { return nil }
         let p0 = cal.index(of: minStart), p1 = cal.index(of: asOf)
         let P = Int(p1 - p0) + 1
-        // Snapshot days; index 0 is the day before the first period (opening MRR 0).
-        let snap: [Day] = (0...P).map { i in i == 0 ? cal.start(of: p0) - 1 : min(cal.end(of: p0 + Int32(i - 1)), asOf) }
-        /// First snapshot index whose day is ≥ d.
-        func firstSnap(atOrAfter d: Day) -> Int {
-            var lo = 0, hi = P + 1
-            while lo < hi { let mid = (lo + hi) / 2; if snap[mid] < d { lo = mid + 1 } else { hi = mid } }
-            return lo
-        }
+        var st = MRRStatistics(firstPeriod: p0, periods: P)
+        /// Index of the first snapshot on or after `d`: snapshot i ≥ 1 is the last day of period
+        /// p0 + i − 1 (≤ 0 before the first period, P + 1 after the end of observation).
+        func firstSnap(atOrAfter d: Day) -> Int { d > asOf ? P + 1 : Int(cal.index(of: d) - p0) + 1 }
         // Subscriptions by customer.
         var order = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf && mrr[$0].isFinite }
         order.sort { s.customer[$0] != s.customer[$1] ? s.customer[$0] < s.customer[$1] : $0 < $1 }
-        var new = [Double](repeating: 0, count: P + 1), exp = new, con = new, churn = new, react = new, closing = new
-        var customers = [Int](repeating: 0, count: P + 1)
         var i = 0
-        _ = n
         while i < order.count {
             let c = s.customer[order[i]]
             var j = i
@@ -148,29 +154,30 @@ extension Engine {
             for (e, t) in events.enumerated() {
                 var cur = 0.0
                 for sub in subs where sub.from <= t && t < sub.to { cur += sub.mrr }
-                if cur > 0 {
-                    let next = e + 1 < events.count ? events[e + 1] : P + 1
-                    for u in t..<min(next, P + 1) { customers[u] += 1; closing[u] += cur }
-                }
-                if t == 0 { prev = cur; had = cur > 0; continue }
-                if prev <= 0 && cur > 0 { if had { react[t] += cur } else { new[t] += cur } }
-                else if prev > 0 && cur <= 0 { churn[t] += prev }
-                else if cur > prev { exp[t] += cur - prev }
-                else if cur < prev { con[t] += prev - cur }
+                if cur > 0 { st.addLevel(cur, from: t, to: e + 1 < events.count ? events[e + 1] : P + 1) }
+                st.addMovement(from: prev, to: cur, had: had, at: t)
                 if cur > 0 { had = true }
                 prev = cur
             }
         }
+        return st
+    }
+
+    /// The MRR movements table from its statistics.
+    func mrrMovements(_ st: MRRStatistics) -> MRRMovements {
+        let p0 = st.firstPeriod, P = st.periods
+        let closing = st.closing, customers = st.customers
         var periods: [MRRPeriod] = []
         for t in 1...P {
             let q = p0 + Int32(t - 1)
             let opening = closing[t - 1]
-            periods.append(MRRPeriod(period: cal.label(of: q), snapshot: Civil.iso(snap[t]),
+            let con = st.contraction[t], churn = st.churn[t], exp = st.expansion[t]
+            periods.append(MRRPeriod(period: cal.label(of: q), snapshot: Civil.iso(min(cal.end(of: q), asOf)),
                                      status: cal.end(of: q) <= asOf ? .complete : .partial,
-                                     opening: opening, new: new[t], expansion: exp[t], contraction: con[t], churn: churn[t],
-                                     reactivation: react[t], closing: closing[t], customers: customers[t],
-                                     grossRevenueRetention: opening > 0 ? (opening - con[t] - churn[t]) / opening : nil,
-                                     netRevenueRetention: opening > 0 ? (opening + exp[t] - con[t] - churn[t]) / opening : nil))
+                                     opening: opening, new: st.new[t], expansion: exp, contraction: con, churn: churn,
+                                     reactivation: st.reactivation[t], closing: closing[t], customers: customers[t],
+                                     grossRevenueRetention: opening > 0 ? (opening - con - churn) / opening : nil,
+                                     netRevenueRetention: opening > 0 ? (opening + exp - con - churn) / opening : nil))
         }
         return MRRMovements(periods: periods, note: "MRR is a snapshot on each period's last day (end of observation for a partial period); movements compare consecutive snapshots per customer.")
     }
