@@ -46,6 +46,14 @@ public struct WarehouseSource {
     /// `summary.customer` indexes and, with `by`, each of those customers' group.
     public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries? = nil)
         throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?) {
+        let r = try rfmSummary(options: options, observationEnd: obs, by: by, moreValues: [])
+        return (r.summary, r.ids, r.segments)
+    }
+
+    /// `rfmSummary`, with the `by` groups made from the customers' values and `moreValues` (other
+    /// statistics' values), whose groups come back as `moreCodes` (−1: no value).
+    public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries?, moreValues: [String?])
+        throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?, moreCodes: [Int32]) {
         let cal = options.calibrationEnd ?? obs
         let customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
         let activity = try executor.run(queries.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs))
@@ -53,11 +61,14 @@ public struct WarehouseSource {
         var o = options; o.observationEnd = obs
         let summary = try RFMSummary(statistics: st, options: o, calibrationEnd: cal, observationEnd: obs,
                                      source: queries.tables.table("transactions"))
+        var moreCodes: [Int32] = []
         let segments = try by.map { by in
-            let (levels, group) = try by.groups(of: try customers.texts("by_value"))
-            return CustomerSegments(column: by.name, codes: group, levels: levels)
+            let values = try customers.texts("by_value")
+            let (levels, group) = try by.groups(of: values + moreValues)
+            moreCodes = Array(group[values.count...])
+            return CustomerSegments(column: by.name, codes: Array(group[..<values.count]), levels: levels)
         }
-        return (summary, st.ids, segments)
+        return (summary, st.ids, segments, moreCodes)
     }
 
     /// Every query `rfmSummary` runs, for `--emit-sql`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import TenureData
 import TenureReport
 import TenureROI
+import TenureWarehouse
 
 struct ROI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,16 +51,22 @@ struct ROI: ParsableCommand {
         try reportingErrors {
             let clock = timing.clock()
             let file = try ScenarioFile.load(path: scenarios)
-            let dataset = try data.load(rejectsNextTo: output.output)
-            clock.lap("load")
-            let builder = try BaselineBuilder(data: dataset)
+            let inputs: ROIInputs
+            if PostgresLocation.isPostgres(data.data) {
+                inputs = try warehouseInputs()
+                clock.lap("reductions (in the engine)")
+            } else {
+                let dataset = try data.load(rejectsNextTo: output.output)
+                clock.lap("load")
+                inputs = try ROIInputs(dataset: dataset, windowDays: retentionWindow)
+            }
+            let builder = BaselineBuilder(inputs: inputs)
             var fitted: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
             for s in file.scenarios where fitted[s.segment ?? ""] == nil {
                 fitted[s.segment ?? ""] = try builder.build(segment: s.segment, months: ROIAnalysis.reachNeeded(file, segment: s.segment))
             }
             clock.lap("baselines")
-            let result = try ROIAnalysis.run(file, data: dataset,
-                                             options: .init(simulations: simulations, seed: seed, retentionWindowDays: retentionWindow),
+            let result = try ROIAnalysis.run(file, inputs: builder.inputs, options: .init(simulations: simulations, seed: seed),
                                              baselineFor: { segment, _ in fitted[segment ?? ""]! })
             clock.lap("scenarios (\(simulations) simulations × \(file.scenarios.count))")
             try output.emit(result)

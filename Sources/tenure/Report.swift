@@ -27,9 +27,10 @@ struct Report: ParsableCommand {
         Each file is written atomically. An analysis that cannot run on the data (a missing table,
         a failed fit) is listed with the reason; the rest of the report is still written.
 
-        Over postgres://… (warehouse mode) cohorts (by first purchase), survival (contractual from
-        the subscriptions table, else churn after --churn-after without a purchase) and CLV are
-        reduced in the engine and fitted here; KPIs and ROI need the CSV tables and say so.
+        Over postgres://… (warehouse mode) cohorts (with contractual retention and MRR movements when
+        there is a subscriptions table), survival (contractual from the subscriptions table, else
+        churn after --churn-after without a purchase) and CLV are reduced in the engine and fitted
+        here; KPIs and ROI need the CSV tables and say so.
 
         Examples:
           tenure report data/ --out out/report

@@ -6,6 +6,7 @@ import TenureLifetime
 import TenureRegression
 import TenureSurvival
 import TenureReport
+import TenureROI
 import TenureWarehouse
 
 
@@ -174,6 +175,40 @@ struct WarehouseRun {
         return result
     }
 
+    /// The ROI analysis's reduced data from the engine: the RFM summary in weeks per segment (when
+    /// there is a segment column), the subscription books when the subscriptions table has an mrr
+    /// column, and the past initiatives when the customers table has an `initiative` column (live
+    /// engine only).
+    func roiInputs(windowDays: Int) throws -> ROIInputs {
+        let tables = source.queries.tables
+        let segment = try? attribute("segment")   // nil: no segment column
+        let q = ROIQueries(transactions: source.queries, segment: segment)
+        let subs = try SourceCheck.columns(executor, table: tables.table("subscriptions"))
+        let customers = try SourceCheck.columns(executor, table: tables.table("customers"))
+        var tenures: StatisticTable? = nil, spells: StatisticTable? = nil
+        if subs.contains(tables.column("mrr", in: "subscriptions")) {
+            tenures = try executor.run(q.tenures(observationEnd: observationEnd))
+            spells = try executor.run(q.spells(observationEnd: observationEnd))
+        }
+        let more = segment == nil ? [] : try (tenures?.texts("by_value") ?? []) + (spells?.texts("by_value") ?? [])
+        let (summary, _, segments, moreCodes) = try source.rfmSummary(options: RFMOptions(timeUnit: BaselineBuilder.unit), observationEnd: observationEnd,
+                                                                     by: segment, moreValues: more)
+        var books: SubscriptionBooks? = nil
+        if let tenures, let spells {
+            let levels = segments?.levels.count ?? 0
+            var code: [String?: Int] = [:]
+            for (v, c) in zip(more, moreCodes) { code[v] = c < 0 ? levels : Int(c) }
+            books = try ROIQueries.books(tenures: tenures, spells: spells, levels: levels, groupOf: { code[$0] ?? levels })
+        }
+        var initiatives: [UpliftCounts] = []
+        if customers.contains(tables.column("initiative", in: "customers")) {
+            initiatives = try ROIQueries.uplift(try executor.run(q.initiatives(observationEnd: observationEnd, windowDays: windowDays,
+                                                                               hasGroup: customers.contains(tables.column("group", in: "customers")))))
+        }
+        return ROIInputs(asOf: observationEnd, summary: summary, segments: segments, subscriptions: books, initiatives: initiatives,
+                         retentionWindowDays: windowDays)
+    }
+
     /// What acquisition is: as asked, or for `auto` signup dates when the live engine's customers
     /// table has a signup_date column (the CSV path's rule), else the first purchase; from
     /// `--aggregates`, `auto` is the first purchase.
@@ -320,7 +355,8 @@ extension Survival {
 }
 
 extension Report {
-    /// `tenure report postgres://…`: cohorts (by first purchase), survival (contractual when there
+    /// `tenure report postgres://…`: cohorts (with the contractual part and MRR movements when there
+    /// is a subscriptions table), survival (contractual when there
     /// is a subscriptions table, else churn after `--churn-after` without a purchase) and CLV are reduced in the engine and fitted here with the
     /// report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's); KPIs and ROI need the
     /// CSV tables and their sections say so.
@@ -350,14 +386,28 @@ extension Report {
         let clvOptions = ReportBuilder.clvOptions(o, firstPurchase: first, asOf: run.observationEnd, by: by)
         let clv = Result { try run.clv(clvOptions.lifetime, headline: clvOptions.headline ?? clvOptions.lifetime.model.rawValue, compareModels: false).0 }
         progress("CLV")
-        let csvOnly = { (what: String) in
-            WarehouseError.data("\(what) \(what == "KPIs" ? "are" : "is") not reduced in SQL yet", hint: "run `tenure report` on a CSV export of the tables for this section")
-        }
+        let kpis = WarehouseError.data("KPIs are not reduced in SQL yet", hint: "run `tenure report` on a CSV export of the tables for this section")
         let facts: [(String, String)] = [("source", run.executor.sourceDescription), ("transactions", Format.count(run.source.rows)),
                                          ("first purchase", Civil.iso(first)), ("observed to", Civil.iso(run.observationEnd))]
-        return ReportBuilder.build(computed: ComputedAnalyses(asOf: run.observationEnd, facts: facts, by: by, kpis: csvOnly("KPIs"),
-                                                              cohorts: cohorts, survival: grouped, survivalForAll: { try survival(by: nil) },
-                                                              clv: clv, roi: csvOnly("ROI")),
-                                   options: o)
+        let doc = ReportBuilder.build(computed: ComputedAnalyses(asOf: run.observationEnd, facts: facts, by: by, kpis: kpis,
+                                                                 cohorts: cohorts, survival: grouped, survivalForAll: { try survival(by: nil) },
+                                                                 clv: clv, roi: { try run.roiInputs(windowDays: 90) }),
+                                      options: o)
+        if !o.skipROI { progress("ROI") }
+        return doc
+    }
+}
+
+extension ROI {
+    /// `tenure roi postgres://…`: the RFM summary per segment, the subscription books and the past
+    /// initiatives' counts are reduced in the engine (`ROIQueries`); the baselines, scenarios and
+    /// simulations are the CSV path's.
+    func warehouseInputs() throws -> ROIInputs {
+        let loadOptions = try data.loadOptions()
+        let w = try WarehouseOptions.parse([])   // a live engine
+        let tables = try w.tables(data: data.data, schema: loadOptions.schema)
+        guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
+                                              settings: [:], command: "roi", queries: { _, _ in [] }) else { preconditionFailure("a live engine") }
+        return try run.roiInputs(windowDays: retentionWindow)
     }
 }

@@ -25,6 +25,29 @@ import TenureData
         #expect(String(decoding: try enc.encode(split), as: UTF8.self) == String(decoding: try enc.encode(direct), as: UTF8.self))
     }
 
+    /// With subscriptions: the purchase, contractual and MRR statistics (each through JSON) give the
+    /// one-step run's result, contractual cells and MRR movements included, for every configuration
+    /// (cohorts by subscription start too).
+    @Test(arguments: FixtureTests.configs)
+    func resultFromEveryStatisticEqualsDirectRun(_ cfg: FixtureTests.Config) throws {
+        let ds = try FixtureData.dataset(withSubscriptions: true)
+        var o = cfg.options
+        o.forecast = 3
+        let direct = try CohortAnalysis.run(ds, options: o)
+        let st = try CohortAnalysis.statistics(ds, options: o)
+        let (contractual, mrr) = try CohortAnalysis.subscriptionStatistics(ds, options: o)
+        #expect(contractual != nil && mrr != nil)
+        #expect((contractual?.active.reduce(0, +) ?? 0) > 0 && (mrr?.closing.reduce(0, +) ?? 0) > 0)
+        func roundTrip<T: Codable>(_ v: T) throws -> T { try JSONDecoder().decode(T.self, from: JSONEncoder().encode(v)) }
+        #expect(try roundTrip(contractual) == contractual && roundTrip(mrr) == mrr)
+        let split = try CohortAnalysis.run(statistics: roundTrip(st), contractual: roundTrip(contractual), mrr: roundTrip(mrr),
+                                           options: o, asOf: ds.asOf, basis: direct.cohortBasis, source: ds.source)
+        #expect(direct.groups.contains { !($0.contractual ?? []).isEmpty } && direct.mrr != nil)
+        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        #expect(String(decoding: try enc.encode(split), as: UTF8.self) == String(decoding: try enc.encode(direct), as: UTF8.self))
+    }
+
     /// The statistics hold every purchase cell: changing one transaction's amount changes exactly the
     /// revenue of its cell (so the equality above is not of two empty results).
     @Test func statisticsMoveWithTheData() throws {

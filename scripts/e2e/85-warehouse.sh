@@ -86,21 +86,31 @@ python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabili
   || fail "without --as-of the observation end is not the last transaction"
 echo "85-warehouse: $n clv runs over postgres:// (typed, all-text, sharded) equal the CSV path"
 
-# 1b. cohorts over postgres:// equal the CSV path on the same transactions (no subscriptions: the
-# contractual part is not reduced in SQL), every period and window, brackets and the sBG forecast
-mkdir -p "$tmp/tx-only" && cp "$tmp/gen/transactions.csv" "$tmp/tx-only/"
-cohort_same() { # a.json b.json label: equal but for the note saying where the reduction ran
+# 1b. cohorts over postgres:// equal the CSV path on the same tables (transactions and subscriptions,
+# with or without customers), every period and window, brackets and the sBG forecast
+mkdir -p "$tmp/tx-only" && cp "$tmp/gen/transactions.csv" "$tmp/gen/subscriptions.csv" "$tmp/tx-only/"
+cohort_same() { # a.json b.json label: equal but for the note saying where the reduction ran (floats, such
+  # as MRR summed in the engine's order, to 1e-9 relative; everything else exactly)
   python3 - "$1" "$2" <<'PY' || fail "$3: warehouse cohorts differ from the CSV path"
 import json, sys
 a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
 na = [n for n in a.pop("notes") if not n.startswith("Reduced in ")]
-if na != b.pop("notes") or a != b:
-    import difflib
-    print("".join(list(difflib.unified_diff(json.dumps(b, indent=1, sort_keys=True).splitlines(True),
-                                            json.dumps(a, indent=1, sort_keys=True).splitlines(True)))[:40])); sys.exit(1)
+bad = [] if na == b.pop("notes") else [("notes", na)]
+def walk(x, y, p):
+    if isinstance(x, dict):
+        if not isinstance(y, dict) or set(x) != set(y): bad.append((p, "keys")); return
+        for k in x: walk(x[k], y[k], p + "." + k)
+    elif isinstance(x, list):
+        if not isinstance(y, list) or len(x) != len(y): bad.append((p, "length")); return
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{p}[{i}]")
+    elif isinstance(x, float) and isinstance(y, (int, float)) and not isinstance(y, bool):
+        if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
+    elif x != y or type(x) != type(y): bad.append((p, x, y))
+walk(a, b, "")
+if bad: print(bad[:10]); sys.exit(1)
 PY
 }
-mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/tx-cust/"
+mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/gen/subscriptions.csv" "$tmp/tx-cust/"
 n=0
 for c in "tx-only::" "tx-only::--period week" "tx-only::--period day" "tx-only::--period quarter --forecast 4" "tx-only::--period year" \
          "tx-only::--window rolling --forecast 6" "tx-only::--window rolling --period week --brackets 0,1-3,4-7,8-14" \
@@ -234,27 +244,29 @@ python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['result']['probabili
   || fail "clv --by over postgres:// has no segments"
 echo "85-warehouse: $n clv --by segment runs over postgres:// equal the CSV path"
 
-# 1d. tenure report over postgres://: cohorts, survival and CLV reduced in the engine equal the CSV
-# report's on the same tables; KPIs and ROI say why they are not there
-"$BIN" report "$PLAIN" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json
-"$BIN" report "$tmp/tx-cust" --as-of "$ASOF" --out "$tmp/report-csv" --formats json --no-roi
+# tenure roi over postgres://: the baselines' RFM summary per segment, subscription books and the past
+# initiative's counts reduced in the engine give the CSV path's scenarios, simulations and uplift
+n=0
+"$BIN" roi "$tmp/tx-cust" --as-of "$ASOF" --scenarios datasets/scenarios.yaml --simulations 300 --format json -o "$tmp/csv-roi.json"
+for src in PLAIN RAW SHARDED; do
+  "$BIN" roi "${!src}" --as-of "$ASOF" --scenarios datasets/scenarios.yaml --simulations 300 --format json -o "$tmp/pg-roi.json"
+  compare "$tmp/csv-roi.json" "$tmp/pg-roi.json" "roi $src"
+  n=$((n + 1))
+done
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; assert len(r['scenarios']) == 4 and r['past_initiatives'] and any(b['active_subscriptions'] > 0 for b in r['baselines']), r.keys()" "$tmp/pg-roi.json" \
+  || fail "roi over postgres:// lacks scenarios, the past initiative or the subscription book"
+echo "85-warehouse: $n roi runs over postgres:// (4 scenarios by segment, subscription books, past initiative) equal the CSV path"
+
+# 1d. tenure report over postgres://: cohorts, survival, CLV and ROI reduced in the engine equal the
+# CSV report's on the same tables; KPIs say why they are not there
+"$BIN" report "$PLAIN" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json --simulations 300
+"$BIN" report "$tmp/tx-cust" --as-of "$ASOF" --out "$tmp/report-csv" --formats json --simulations 300
 "$BIN" report "$tmp/gen" --as-of "$ASOF" --out "$tmp/report-csv-subs" --formats json --no-roi
 python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" <<'PY' || fail "report over postgres:// differs from the CSV report"
 import json, sys
 a, b, subs = (json.load(open(f))["results"] for f in sys.argv[1:4])
-assert sorted(a) == ["clv", "cohorts", "survival"], sorted(a)
-# cohorts: by signup date on both (the customers table has it), equal but for the note saying where they ran
-a["cohorts"]["notes"] = [n for n in a["cohorts"]["notes"] if not n.startswith("Reduced in ")]
-assert a["cohorts"] == b["cohorts"], "cohorts differ"
-assert a["cohorts"]["cohort_basis"] == "signup_date"
-# survival: contractual from the subscriptions table, equal to the CSV report on the tables with
-# subscriptions but for the note saying where it ran
-keep = lambda r: {k: v for k, v in r.items() if k != "notes"}
-assert keep(a["survival"]) == keep(subs["survival"]), "survival differs"
-assert a["survival"]["churn_definition"].startswith("contractual")
-assert a["survival"]["by"] == "segment" and len(a["survival"]["groups"]) >= 2
-# CLV: the probabilistic models equal to 1e-9 (the regression comparison needs per-customer features)
-bad = []
+assert sorted(a) == ["clv", "cohorts", "roi", "survival"], sorted(a)
+# floats to 1e-9 relative (sums in the engine's order), everything else exactly
 def walk(x, y, p):
     if isinstance(x, dict):
         for k in x: walk(x[k], y.get(k) if isinstance(y, dict) else None, p + "." + k)
@@ -264,11 +276,27 @@ def walk(x, y, p):
     elif isinstance(x, float) and isinstance(y, (int, float)):
         if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
     elif x != y: bad.append((p, x, y))
+# cohorts: by signup date on both (the customers table has it), with the contractual part and MRR
+# movements of the subscriptions table, equal but for the note saying where they ran
+a["cohorts"]["notes"] = [n for n in a["cohorts"]["notes"] if not n.startswith("Reduced in ")]
+bad = []
+walk(a["cohorts"], subs["cohorts"], "cohorts")
+assert not bad and sorted(a["cohorts"]) == sorted(subs["cohorts"]), bad[:5]
+assert a["cohorts"]["cohort_basis"] == "signup_date" and a["cohorts"]["groups"][0]["contractual"] and a["cohorts"]["mrr"]["periods"]
+# survival: contractual from the subscriptions table, equal to the CSV report on the tables with
+# subscriptions but for the note saying where it ran
+keep = lambda r: {k: v for k, v in r.items() if k != "notes"}
+assert keep(a["survival"]) == keep(subs["survival"]), "survival differs"
+assert a["survival"]["churn_definition"].startswith("contractual")
+assert a["survival"]["by"] == "segment" and len(a["survival"]["groups"]) >= 2
+# CLV: the probabilistic models equal (the regression comparison needs per-customer features); ROI
 walk(a["clv"]["probabilistic"], b["clv"]["probabilistic"], "clv")
+walk(a["roi"], b["roi"], "roi")
+assert a["roi"]["scenarios"] and a["roi"]["past_initiatives"]
 assert not bad, bad[:5]
 PY
 grep -q "KPIs are not reduced in SQL yet" "$tmp/report-pg/report.html" || fail "the report over postgres:// does not say why KPIs are missing"
-echo "85-warehouse: tenure report over postgres:// (cohorts, contractual survival by segment, CLV by segment) equals the CSV report; KPIs and ROI say why not"
+echo "85-warehouse: tenure report over postgres:// (cohorts with contractual retention and MRR, contractual survival by segment, CLV by segment, ROI) equals the CSV report; KPIs say why not"
 
 # 2. the shards run the GROUP BY
 "$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
@@ -297,6 +325,7 @@ con = duckdb.connect()
 con.execute("CREATE SCHEMA crm")
 con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)', 'order_id': 'VARCHAR'}})")
 con.execute(f"CREATE TABLE crm.customers AS SELECT * FROM read_csv('{gen}/customers.csv', header=true, all_varchar=true)")
+con.execute(f"CREATE TABLE crm.subscriptions AS SELECT * FROM read_csv('{gen}/subscriptions.csv', header=true, types={{'customer_id': 'VARCHAR', 'start_date': 'DATE', 'end_date': 'DATE', 'plan': 'VARCHAR', 'mrr': 'DECIMAL(14,2)'}})")
 for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
     con.execute(f"COPY ({open(f).read().strip().rstrip(';')}) TO '{f[:-4]}.csv' (HEADER, DELIMITER ',')")
 PY
@@ -310,20 +339,32 @@ if "$BIN" clv "crm" --aggregates "$tmp/sql-duck" --as-of "$ASOF" --format json -
   fail "--aggregates accepted settings that differ from --emit-sql's"
 fi
 grep -q "calibration_end" "$tmp/err" || { cat "$tmp/err"; fail "mismatched --aggregates settings not explained"; }
-COH=(--as-of "$ASOF" --period week --brackets 0,1-3,4-7 --by segment --cohort-by first-purchase)
+printf 'subscriptions: {table: crm.subscriptions, mrr: mrr}\n' > "$tmp/subs-mapping.yaml"
+COH=(--as-of "$ASOF" --period week --brackets 0,1-3,4-7 --by segment --cohort-by first-purchase --schema "$tmp/subs-mapping.yaml")
 "$BIN" cohorts "crm" --emit-sql duckdb --out "$tmp/sql-duck-cohorts" "${COH[@]}"
 duck_run "$tmp/sql-duck-cohorts"
 "$BIN" cohorts "crm" --aggregates "$tmp/sql-duck-cohorts" "${COH[@]}" --format json -o "$tmp/duck-cohorts.json"
-"$BIN" cohorts "$tmp/tx-cust" "${COH[@]}" --format json -o "$tmp/csv-cohorts-week.json"
+"$BIN" cohorts "$tmp/subs" "${COH[@]:0:10}" --format json -o "$tmp/csv-cohorts-week.json"
+ls "$tmp/sql-duck-cohorts/mrr_levels.sql" >/dev/null || fail "mapping the subscriptions table did not emit the contractual and MRR queries"
 cohorts_but_orders() { # a.json b.json label: no mapping names order_id, so the emitted queries count rows as orders
   python3 - "$1" "$2" <<'PY' || fail "$3 cohorts differ from the CSV path"
 import json, sys
 a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
-def strip(x):
-    if isinstance(x, dict): return {k: strip(v) for k, v in x.items() if k not in ("orders", "notes")}
-    if isinstance(x, list): return [strip(v) for v in x]
-    return x
-assert strip(a) == strip(b)
+bad = []
+def walk(x, y, p):   # integers and text exactly, floats (MRR sums in the engine's order) to 1e-9 relative
+    if isinstance(x, dict):
+        x, y = ({k: v for k, v in z.items() if k not in ("orders", "notes")} for z in (x, y))
+        if set(x) != set(y): bad.append((p, sorted(x), sorted(y))); return
+        for k in x: walk(x[k], y[k], p + "." + k)
+    elif isinstance(x, list):
+        if len(x) != len(y): bad.append((p, len(x), len(y))); return
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{p}[{i}]")
+    elif isinstance(x, float) and isinstance(y, (int, float)):
+        if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
+    elif x != y: bad.append((p, x, y))
+walk(a, b, "")
+assert not bad, bad[:5]
+assert a["groups"][0]["contractual"] and a["mrr"]["periods"], "no contractual part or MRR movements"
 PY
 }
 cohorts_but_orders "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" "duckdb --aggregates"
@@ -342,7 +383,7 @@ CLVS=(--as-of "$ASOF" --calibration-end "$CAL" --by segment)
 "$BIN" clv "crm" --emit-sql spark --out "$tmp/spark-clv" "${CLVS[@]}"
 "$BIN" cohorts "crm" --emit-sql spark --out "$tmp/spark-cohorts" "${COH[@]}"
 "$BIN" survival "crm" --emit-sql spark --out "$tmp/spark-surv" "${SURV[@]}"
-python3 scripts/spark/run-emitted.py "$tmp/tx-cust" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" \
+python3 scripts/spark/run-emitted.py "$tmp/subs" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" \
   || fail "Spark could not run the emitted spark SQL"
 "$BIN" clv "crm" --aggregates "$tmp/spark-clv" "${CLVS[@]}" --format json -o "$tmp/spark-clv.json"
 "$BIN" clv "$tmp/gen" "${CLVS[@]}" --regression off --format json -o "$tmp/csv-clv-spark.json"
@@ -354,7 +395,7 @@ survival_same "$tmp/spark-surv.json" "$tmp/csv-surv-45.json" "spark --aggregates
 echo "85-warehouse: emitted spark SQL (clv, cohorts, survival with --by) run by pyspark in ANSI mode equals the CSV path"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
-  "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment
+  "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment --schema "$tmp/subs-mapping.yaml"
   "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" "${SURV[@]}"
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot

@@ -186,14 +186,14 @@ extension Engine {
 /// The survivor series an sBG fit takes from subscriptions, outside the cohort matrix (ROI baselines).
 public enum SubscriptionSurvivors {
     /// First-spell lengths in whole anniversary months: for each customer with a subscription starting
-    /// on or before `asOf` (and `include(customer)`), the months from their first start to the end of
-    /// their first spell (back-to-back subscriptions; a gap of a day or more ends it), and whether it is
-    /// still open at `asOf`. The same rule as contractual retention's survivors with rolling windows.
-    public static func firstSpells(_ s: Subscriptions, customers n: Int, asOf: Day,
-                                   include: (Int) -> Bool = { _ in true }) -> [(start: Day, months: Int, open: Bool)] {
-        var rows = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf && include(Int(s.customer[$0])) }
+    /// on or before `asOf`, the months from their first start to the end of their first spell
+    /// (back-to-back subscriptions; a gap of a day or more ends it), and whether it is still open at
+    /// `asOf`. The same rule as contractual retention's survivors with rolling windows (an end on the
+    /// start day covers that day).
+    public static func firstSpells(_ s: Subscriptions, customers n: Int, asOf: Day) -> [(customer: Int, start: Day, months: Int, open: Bool)] {
+        var rows = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf }
         rows.sort { s.customer[$0] != s.customer[$1] ? s.customer[$0] < s.customer[$1] : s.startDay[$0] < s.startDay[$1] }
-        var out: [(start: Day, months: Int, open: Bool)] = []
+        var out: [(customer: Int, start: Day, months: Int, open: Bool)] = []
         var i = 0
         while i < rows.count {
             let c = s.customer[rows[i]]
@@ -208,20 +208,10 @@ public enum SubscriptionSurvivors {
                 j += 1
             }
             let open = end == nil || end! > asOf
-            let last = open ? asOf : end! - 1
-            out.append((start, Civil.wholeMonths(from: start, to: last), open))
+            let last = open ? asOf : max(start, end! - 1)   // an end on the start day covers that day, as in the matrices
+            out.append((Int(c), start, Civil.wholeMonths(from: start, to: last), open))
             i = j
         }
         return out
-    }
-
-    /// The balanced survivor series of customers observed for at least `K` anniversary months:
-    /// survivors[t] = customers whose first spell covers month t, t = 0…K.
-    public static func balanced(_ spells: [(start: Day, months: Int, open: Bool)], asOf: Day, K: Int) -> [Double] {
-        var survivors = [Double](repeating: 0, count: K + 1)
-        for sp in spells where Civil.wholeMonths(from: sp.start, to: asOf) >= K {
-            for t in 0...min(K, sp.months) { survivors[t] += 1 }
-        }
-        return survivors
     }
 }

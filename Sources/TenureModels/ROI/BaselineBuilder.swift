@@ -4,43 +4,24 @@ import TenureData
 import TenureLifetime
 import TenureNumerics
 
-/// Builds a segment's `Baseline` from the data: the RFM summary in weeks, BG/NBD and Gamma-Gamma
-/// fitted on the segment's customers, an sBG fitted on subscriptions, and the curves the scenario
-/// effects act upon (see `Baseline`).
+/// Builds a segment's `Baseline` from the reduced data (`ROIInputs`): BG/NBD and Gamma-Gamma fitted
+/// on the segment's RFM summary in weeks, an sBG fitted on its subscriptions' first spells, and the
+/// curves the scenario effects act upon (see `Baseline`).
 public struct BaselineBuilder {
-    public let data: Dataset
-    let summary: RFMSummary
-    /// Segment code of every customer (−1 = none) and the labels.
-    let segmentCode: [Int32]
-    public let segmentLevels: [String]
+    public let inputs: ROIInputs
+    var summary: RFMSummary { inputs.summary }
+    /// The segment labels (`CustomerAttribute`'s order; empty without a segment column).
+    public var segmentLevels: [String] { inputs.segments?.levels ?? [] }
 
     /// Grid step of the curves, in months.
     public var step = 0.5
-    static let unit = TimeUnit.week
+    public static let unit = TimeUnit.week
     static let unitsPerMonth = Civil.daysPerMonth / 7
 
-    public init(data: Dataset) throws {
-        try data.require(.transactions, for: "roi (the baseline's purchase and spend models are fitted to purchases)")
-        self.data = data
-        summary = try RFMSummary(dataset: data, options: RFMOptions(timeUnit: Self.unit))
-        (segmentCode, segmentLevels) = Self.segments(data)
-    }
+    public init(inputs: ROIInputs) { self.inputs = inputs }
 
-    /// The customer's segment: customers.csv `segment` when present, else the segment of their first transaction row.
-    static func segments(_ data: Dataset) -> ([Int32], [String]) {
-        var code = [Int32](repeating: -1, count: data.customers.count)
-        if let t = data.customerTable, let seg = t.segment {
-            for row in 0..<t.count { code[Int(t.customer[row])] = seg.codes[row] }
-            return (code, seg.levels)
-        }
-        if let seg = data.transactions.segment {
-            for row in 0..<data.transactions.count where code[Int(data.transactions.customer[row])] < 0 {
-                code[Int(data.transactions.customer[row])] = seg.codes[row]
-            }
-            return (code, seg.levels)
-        }
-        return (code, [])
-    }
+    /// The CSV path: `ROIInputs(dataset:)`.
+    public init(data: Dataset) throws { self.init(inputs: try ROIInputs(dataset: data)) }
 
     /// The baseline of `segment` (nil = every customer) with curves reaching `months` months.
     public func build(segment: String?, months: Double) throws -> (Baseline, ROIResult.BaselineSummary) {
@@ -57,10 +38,11 @@ public struct BaselineBuilder {
         // rows of the RFM summary in the segment
         var xs: [Int32] = [], txs: [Double] = [], Ts: [Double] = [], ms: [Double] = []
         var newLastYear = 0
-        for i in 0..<summary.customer.count where wanted == nil || segmentCode[Int(summary.customer[i])] == wanted {
+        let codes = inputs.segments?.codes
+        for i in 0..<summary.customer.count where wanted == nil || codes?[Int(summary.customer[i])] == wanted {
             xs.append(summary.frequency[i]); txs.append(summary.recency[i]); Ts.append(summary.T[i])
             ms.append(summary.monetaryValue[i])
-            if Int(data.asOf) - Int(summary.firstDay[i]) < 365 { newLastYear += 1 }
+            if Int(inputs.asOf) - Int(summary.firstDay[i]) < 365 { newLastYear += 1 }
         }
         guard xs.count >= 10 else {
             throw FitError(model: "ROI baseline", reason: "segment '\(label)' has \(xs.count) customers with purchases; at least 10 are needed to fit BG/NBD")
@@ -234,29 +216,19 @@ public struct BaselineBuilder {
     /// the balanced cohort the sBG likelihood of Fader & Hardie takes). nil when there are no
     /// subscriptions with MRR.
     func subscriptionBook(segment: Int32?, firstIndex: Int) throws -> (book: Baseline.SubscriptionBook, fit: SBGFit)? {
-        guard let subs = data.subscriptions, let mrr = subs.mrr, subs.count > 0 else { return nil }
-        let asOf = Int(data.asOf)
-        let monthDays = Civil.daysPerMonth
+        guard let books = inputs.subscriptions else { return nil }
+        let include = { (g: Int) in segment == nil || g == Int(segment!) }
         var byTenure: [Int: (mrr: Double, count: Double)] = [:]
-        var maxAge = 0
-        for i in 0..<subs.count where segment == nil || segmentCode[Int(subs.customer[i])] == segment {
-            let start = Int(subs.startDay[i])
-            guard start <= asOf else { continue }
-            let age = Int(Double(asOf - start) / monthDays)
-            maxAge = max(maxAge, age)
-            if subs.endDay[i] == Day.missing || Int(subs.endDay[i]) > asOf {
-                byTenure[age, default: (0, 0)].mrr += mrr[i].isFinite ? mrr[i] : 0
-                byTenure[age, default: (0, 0)].count += 1
-            }
+        for t in books.active where include(t.group) {
+            byTenure[t.age, default: (0, 0)].mrr += t.mrr
+            byTenure[t.age, default: (0, 0)].count += t.count
         }
         guard !byTenure.isEmpty else { return nil }
-        let K = min(24, maxAge)
+        let maxAge = (0..<books.groups).filter(include).map { books.maxAge[$0] }.max() ?? -1
+        let K = min(SubscriptionBooks.maxMonths, maxAge)
         guard K >= 2 else { return nil }
         // Survivors on anniversaries of the first start, first spells only (a plan change is not a loss).
-        let spells = SubscriptionSurvivors.firstSpells(subs, customers: data.customers.count, asOf: data.asOf,
-                                                       include: { segment == nil || segmentCode[$0] == segment })
-        let survivors = SubscriptionSurvivors.balanced(spells, asOf: data.asOf, K: K)
-        let fit = try SBG.fit(survivors: survivors)
+        let fit = try SBG.fit(survivors: books.balanced(K: K, include: include))
         let tenures = byTenure.keys.sorted()
         return (Baseline.SubscriptionBook(alpha: fit.alpha, beta: fit.beta, tenures: tenures,
                                           mrr: tenures.map { byTenure[$0]!.mrr }, count: tenures.map { byTenure[$0]!.count },

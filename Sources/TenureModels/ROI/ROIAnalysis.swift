@@ -67,10 +67,8 @@ public enum ROIAnalysis {
     public struct Options: Sendable {
         public var simulations = 10_000
         public var seed: UInt64 = 1
-        /// Days without purchase after which a customer of a past initiative counts as not retained.
-        public var retentionWindowDays = 90
-        public init(simulations: Int = 10_000, seed: UInt64 = 1, retentionWindowDays: Int = 90) {
-            self.simulations = simulations; self.seed = seed; self.retentionWindowDays = retentionWindowDays
+        public init(simulations: Int = 10_000, seed: UInt64 = 1) {
+            self.simulations = simulations; self.seed = seed
         }
     }
 
@@ -86,7 +84,7 @@ public enum ROIAnalysis {
 
     /// Runs the scenarios. `baselineFor(segment, months)` builds the baseline of a segment (nil = all
     /// customers) with curves reaching at least `months` months.
-    public static func run(_ file: ScenarioFile, data: Dataset, options: Options,
+    public static func run(_ file: ScenarioFile, inputs: ROIInputs, options: Options,
                            baselineFor: (String?, Double) throws -> (Baseline, ROIResult.BaselineSummary)) throws -> ROIResult {
         var cache: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
         var results: [ROIResult.ScenarioResult] = []
@@ -120,8 +118,8 @@ public enum ROIAnalysis {
         }
         for (rank, i) in order.enumerated() { results[i].rank = rank + 1 }
         let costs = Dictionary(file.pastInitiatives.map { ($0.name, $0.cost) }, uniquingKeysWith: { a, _ in a })
-        let uplift = InitiativeUplift.measure(data, windowDays: options.retentionWindowDays, grossMargin: file.grossMargin, costs: costs)
-        let recorded = InitiativeUplift.recorded(data)
+        let uplift = InitiativeUplift.measure(inputs.initiatives, grossMargin: file.grossMargin, costs: costs)
+        let recorded = InitiativeUplift.recorded(inputs.initiatives)
         for p in file.pastInitiatives where !uplift.contains(where: { $0.initiative == p.name }) {
             let known = recorded.contains(p.name)
             throw DataError(.badSchema, file: p.file ?? "scenario file", line: p.line ?? 0, column: "past_initiatives", value: p.name,
@@ -129,10 +127,10 @@ public enum ROIAnalysis {
                                             : "an initiative recorded in customers.csv (its `initiative` and `group` columns)",
                             hint: recorded.isEmpty ? "customers.csv records no initiative" : "recorded: \(recorded.joined(separator: ", "))")
         }
-        return ROIResult(asOf: Civil.iso(data.asOf), simulations: options.simulations, seed: options.seed,
+        return ROIResult(asOf: Civil.iso(inputs.asOf), simulations: options.simulations, seed: options.seed,
                          costTiming: file.costTiming.rawValue, marginTiming: file.marginTiming.rawValue,
                          baselines: cache.keys.sorted().map { cache[$0]!.1 }, scenarios: results,
-                         pastInitiatives: uplift, retentionWindowDays: options.retentionWindowDays, method: method)
+                         pastInitiatives: uplift, retentionWindowDays: inputs.retentionWindowDays, method: method)
     }
 
     /// Months the baseline curves of `segment` must reach for every scenario targeting it.

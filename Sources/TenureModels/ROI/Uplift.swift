@@ -42,43 +42,28 @@ public struct InitiativeUplift: Sendable, Codable, Equatable {
     static let treatmentLabels: Set<String> = ["treatment", "treated", "test", "variant", "t"]
     static let controlLabels: Set<String> = ["control", "holdout", "c"]
 
-    /// The initiatives customers.csv records (its `initiative` column), whether or not they can be measured.
-    public static func recorded(_ data: Dataset) -> [String] {
-        guard case .categorical(let initiative)? = data.customerTable?.attributes["initiative"] else { return [] }
-        return initiative.levels
+    /// The initiatives the customers table records (its `initiative` column), whether or not they can be measured.
+    public static func recorded(_ counts: [UpliftCounts]) -> [String] {
+        var seen = Set<String>()
+        return counts.map(\.initiative).filter { seen.insert($0).inserted }
     }
 
-    /// Every initiative found in the data; empty when customers.csv lacks the columns.
-    public static func measure(_ data: Dataset, windowDays: Int = 90, grossMargin: Double,
-                               costs: [String: Double], confidence: Double = 0.95) -> [InitiativeUplift] {
-        guard let table = data.customerTable,
-              case .categorical(let initiative)? = table.attributes["initiative"],
-              case .categorical(let group)? = table.attributes["group"] else { return [] }
-        let n = data.customers.count
-        var revenue = [Double](repeating: 0, count: n)
-        var lastDay = [Day](repeating: Day.min, count: n)
-        let tx = data.transactions
-        for i in 0..<tx.count where tx.day[i] <= data.asOf {   // rows after the end of observation are not seen
-            let c = Int(tx.customer[i])
-            revenue[c] += tx.amount[i]
-            if tx.day[i] > lastDay[c] { lastDay[c] = tx.day[i] }
-        }
-        let groupIsTreatment = group.levels.map { treatmentLabels.contains($0.lowercased()) }
-        let groupIsControl = group.levels.map { controlLabels.contains($0.lowercased()) }
+    /// Every initiative of `counts` (`UpliftCounts`, in initiative order) with at least 2 treatment
+    /// and 2 control customers; group labels are matched case-insensitively (`treatmentLabels`,
+    /// `controlLabels`), others ignored.
+    public static func measure(_ counts: [UpliftCounts], grossMargin: Double, costs: [String: Double],
+                               confidence: Double = 0.95) -> [InitiativeUplift] {
         let z = Normal.quantile(0.5 + confidence / 2)
         var out: [InitiativeUplift] = []
-        for (code, name) in initiative.levels.enumerated() {
+        for name in recorded(counts) {
             var nT = 0, nC = 0, rT = 0, rC = 0
             var sumT = 0.0, sumC = 0.0, sqT = 0.0, sqC = 0.0
-            for row in 0..<table.count where initiative.codes[row] == Int32(code) {
-                let g = Int(group.codes[row])
-                guard g >= 0 else { continue }
-                let c = Int(table.customer[row])
-                let retained = lastDay[c] != Day.min && Int(data.asOf) - Int(lastDay[c]) < windowDays
-                if groupIsTreatment[g] {
-                    nT += 1; rT += retained ? 1 : 0; sumT += revenue[c]; sqT += revenue[c] * revenue[c]
-                } else if groupIsControl[g] {
-                    nC += 1; rC += retained ? 1 : 0; sumC += revenue[c]; sqC += revenue[c] * revenue[c]
+            for u in counts where u.initiative == name {
+                guard let label = u.group?.lowercased() else { continue }
+                if treatmentLabels.contains(label) {
+                    nT += u.customers; rT += u.retained; sumT += u.revenue; sqT += u.revenueSquares
+                } else if controlLabels.contains(label) {
+                    nC += u.customers; rC += u.retained; sumC += u.revenue; sqC += u.revenueSquares
                 }
             }
             guard nT > 1 && nC > 1 else { continue }

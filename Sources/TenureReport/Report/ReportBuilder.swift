@@ -93,7 +93,7 @@ public enum ReportBuilder {
         var out = [KPISection.unavailable(c.kpis), CohortSection.make(c.cohorts),
                    SurvivalSection.make(grouped: { try c.survival.get() }, ungrouped: c.survivalForAll, by: c.by),
                    CLVSection.make(c.clv)]
-        if !options.skipROI { out.append((ReportBuilder.unavailable(id: "roi", title: ROISection.title, c.roi), nil)) }
+        if !options.skipROI { out.append(ROISection.make(inputs: c.roi, options)) }
         return document(options, asOf: c.asOf, facts: c.facts, sections: out)
     }
 
@@ -163,11 +163,12 @@ public struct ComputedAnalyses {
     public var survival: Result<SurvivalResult, Error>
     public var survivalForAll: () throws -> SurvivalResult
     public var clv: Result<CLVResult, Error>
-    public var roi: Error
+    /// The ROI section's reduced data (called only when the section is wanted).
+    public var roi: () throws -> ROIInputs
 
     public init(asOf: Day, facts: [(String, String)], by: String?, kpis: Error, cohorts: Result<CohortResult, Error>,
                 survival: Result<SurvivalResult, Error>, survivalForAll: @escaping () throws -> SurvivalResult,
-                clv: Result<CLVResult, Error>, roi: Error) {
+                clv: Result<CLVResult, Error>, roi: @escaping () throws -> ROIInputs) {
         self.asOf = asOf; self.facts = facts; self.by = by; self.kpis = kpis; self.cohorts = cohorts
         self.survival = survival; self.survivalForAll = survivalForAll; self.clv = clv; self.roi = roi
     }

@@ -16,6 +16,11 @@ enum ROISection {
     }
 
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        make(inputs: { try ROIInputs(dataset: ds) }, o)
+    }
+
+    /// The section from the reduced data `inputs` gives (the CSV tables', or a warehouse's).
+    static func make(inputs: () throws -> ROIInputs, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
         var file: ScenarioFile
         let source: String
         if let given = o.scenarios {
@@ -32,7 +37,7 @@ enum ROISection {
         var warnings: [String] = []
         let r: ROIResult
         do {
-            let builder = try BaselineBuilder(data: ds)
+            let builder = BaselineBuilder(inputs: try inputs())
             var fitted: [String: (Baseline, ROIResult.BaselineSummary)] = [:]
             var failed: Set<String> = []
             for s in file.scenarios where fitted[s.segment ?? ""] == nil && !failed.contains(s.segment ?? "") {
@@ -48,7 +53,7 @@ enum ROISection {
             guard !file.scenarios.isEmpty else {
                 return (ReportSection(id: "roi", title: title, unavailable: warnings.joined(separator: " ")), nil)
             }
-            r = try ROIAnalysis.run(file, data: ds, options: .init(simulations: o.simulations, seed: o.seed),
+            r = try ROIAnalysis.run(file, inputs: builder.inputs, options: .init(simulations: o.simulations, seed: o.seed),
                                     baselineFor: { segment, months in
                                         if let b = fitted[segment ?? ""] { return b }
                                         return try builder.build(segment: segment, months: months)
