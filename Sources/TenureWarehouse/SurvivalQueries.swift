@@ -68,12 +68,16 @@ public struct SurvivalQueries: Sendable {
 
     /// Per (base, churned): customers. A customer's lifetime is base days, + G when churned from purchases.
     /// With `by` (and `strata`) also per value of those attributes (`by_value`, `strata_value`; NULL
-    /// for customers without one).
-    public func events(observationEnd obs: Day, by: AttributeQueries? = nil, strata: AttributeQueries? = nil) -> StatisticQuery {
+    /// for customers without one), and with Cox `covariates` per value of each (`cov_0`, `cov_1`, …):
+    /// then one row per covariate pattern, the Cox model's sufficient statistic (`coxPatterns`).
+    public func events(observationEnd obs: Day, by: AttributeQueries? = nil, strata: AttributeQueries? = nil,
+                       covariates: [AttributeQueries] = []) -> StatisticQuery {
         let q = transactions.dialect, b = q.bigint
         var ctes = "", joins = "", keys = "", selects = "", order = ""
         var columns: [(String, StatisticQuery.ColumnType)] = [("base", .int), ("churned", .int)]
-        for (alias, name, attribute) in [("gb", "by_value", by), ("gs", "strata_value", strata)] {
+        let attributes = [("gb", "by_value", by), ("gs", "strata_value", strata)]
+            + covariates.enumerated().map { ("gc\($0.offset)", "cov_\($0.offset)", Optional($0.element)) }
+        for (alias, name, attribute) in attributes {
             guard let attribute else { continue }
             ctes += ",\n" + attribute.cte(alias, observationEnd: obs)
             joins += " LEFT JOIN \(alias) ON e.c = \(alias).c"
@@ -117,5 +121,34 @@ public struct SurvivalQueries: Sendable {
         let tables = cells.map(EventTable.init(counts:))
         return GroupedEventTables(levels: levels, strata: (0..<ns).map { s in Array(tables[(s * k)..<(s * k + k)]) },
                                   unstratified: Array(tables[(ns * k)..<(ns * k + k)]), missingGroup: tables[ns * k + k])
+    }
+}
+
+extension SurvivalQueries {
+    /// The Cox patterns from `survival_events` reduced with `covariates`: per row its lifetime (base
+    /// days, + G when churned from purchases), churned, customers, stratum and covariate values
+    /// (text, typed as `CustomerAttribute` types a customers-table column: numeric when every value
+    /// is a number).
+    public func coxPatterns(_ t: StatisticTable, strata: AttributeQueries?, covariates: [AttributeQueries]) throws -> CoxPatterns {
+        let base = try t.ints("base"), churned = try t.ints("churned"), n = try t.ints("customers")
+        var time: [Double] = [], event: [Bool] = [], count: [Int] = []
+        for i in 0..<t.rowCount {
+            guard let b = base[i], let c = churned[i], let m = n[i], c <= 1 else {
+                throw WarehouseError.data("statistic \(t.name): row \(i + 1) has a NULL or unknown value", hint: nil)
+            }
+            time.append(c == 1 ? Double(b) + (gapDays ?? 0) : Double(b)); event.append(c == 1); count.append(Int(m))
+        }
+        let strataCodes = try strata.map { try $0.groups(of: try t.texts("strata_value")).group }
+        let columns = try covariates.enumerated().map { (k, a) -> (name: String, column: AttributeColumn) in
+            var index: [String: Int32] = [:], levels: [String] = []
+            let codes: [Int32] = try t.texts("cov_\(k)").map { v in
+                guard let v else { return -1 }
+                if let c = index[v] { return c }
+                index[v] = Int32(levels.count); levels.append(v)
+                return Int32(levels.count - 1)
+            }
+            return (a.name, AttributeColumn.inferred(CategoricalColumn(codes: codes, levels: levels)))
+        }
+        return CoxPatterns(time: time, event: event, count: count, strata: strataCodes, columns: columns)
     }
 }

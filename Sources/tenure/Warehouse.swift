@@ -166,12 +166,15 @@ struct WarehouseRun {
     /// `options.strata` stratum reduced in the engine.
     func survival(churnAfterDays gap: Double?, options: SurvivalOptions) throws -> SurvivalResult {
         let byQ = try attribute(options.by), strataQ = try attribute(options.strata)
+        let covariates = try options.cox.map { try attribute($0)! }
         let queries = SurvivalQueries(transactions: source.queries, gapDays: gap)
-        let grouped = try queries.tables(try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ)),
-                                         by: byQ, strata: strataQ)
-        var result = try SurvivalAnalysis.run(grouped: grouped, definition: queries.definition, asOf: observationEnd, options: options)
+        let events = try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ, covariates: covariates))
+        let grouped = try queries.tables(events, by: byQ, strata: strataQ)
+        let patterns = covariates.isEmpty ? nil : try queries.coxPatterns(events, strata: strataQ, covariates: covariates)
+        var result = try SurvivalAnalysis.run(grouped: grouped, cox: patterns, definition: queries.definition, asOf: observationEnd, options: options)
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
-                            + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and")) + ".")
+                            + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and"))
+                            + (patterns.map { "; the Cox model on \(Format.count($0.count.count)) covariate patterns" } ?? "") + ".")
         return result
     }
 
@@ -325,23 +328,23 @@ extension Survival {
     /// `tenure survival` over `postgres://`, `--emit-sql` or `--aggregates`: the event tables per
     /// `--by` group and `--strata` stratum (`SurvivalQueries`; churn from purchases with
     /// `--churn-after`, else contractual from the subscriptions) are reduced in the engine;
-    /// Kaplan–Meier, median, RMST, horizons, the log-rank test and rendering are the CSV path's. Cox
-    /// needs each customer's covariates and is refused. Returns false for a CSV directory.
+    /// Kaplan–Meier, median, RMST, horizons, the log-rank test, the Cox model (on the subjects per
+    /// covariate pattern, with `--covariates`) and rendering are the CSV path's. Returns false for a
+    /// CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
-        if covariates != nil {
-            throw ValidationError("--covariates (Cox) is not available in warehouse mode yet: the Cox fit needs each customer's covariates, which are not reduced in SQL.")
-        }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
         settings["churn_after_days"] = churnAfter.map { String($0.days) } ?? "contractual"
         settings["by"] = by ?? ""
         settings["strata"] = strata ?? ""
+        settings["covariates"] = options.cox.joined(separator: ",")
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "survival", queries: { q, end in
             [SurvivalQueries(transactions: q, gapDays: churnAfter?.days)
-                .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q))]
+                .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q),
+                        covariates: options.cox.compactMap { WarehouseRun.attribute($0, q) })]
         }) else { return true }
         if churnAfter == nil, run.executor is PostgresExecutor,
            try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty {

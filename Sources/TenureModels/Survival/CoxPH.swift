@@ -584,7 +584,20 @@ final class CoxEngine {
     }
 
     /// Harrell's C on the linear predictor, within strata (see `Concordance`).
+    /// Harrell's C of the linear predictor at `beta`. Each subject's xᵢᵀβ is summed in the same
+    /// order with the same operations (not BLAS, whose kernels round a row differently by its
+    /// position), so subjects with equal covariates have equal risk and count as tied, whatever
+    /// the row order.
     func concordance(_ beta: [Double]) -> Concordance {
-        Concordance.compute(risk: xs.times(beta), event: ev, groups: groups)
+        let n = xs.rows, p = xs.cols
+        var risk = [Double](repeating: 0, count: n)
+        xs.data.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                var eta = 0.0
+                for j in 0..<p { eta += x[j * n + i] * beta[j] }
+                risk[i] = eta
+            }
+        }
+        return Concordance.compute(risk: risk, event: ev, groups: groups)
     }
 }

@@ -135,32 +135,7 @@ public enum SurvivalAnalysis {
             // covariates per customer id, read into the design through each subject's customer
             var cols: [(name: String, column: AttributeColumn)] = []
             for name in o.cox { cols.append((name, try CustomerAttribute.values(d, column: name).0)) }
-            var design = try CoxDesign.build(cols, count: sample.count, events: sample.event, subjects: churn.customer)
-            var rows = design.rows
-            var strata: [Int32]? = nil
-            if let sc = strataCodes {
-                let keep = rows.filter { sc[$0] >= 0 }
-                if keep.count != rows.count {
-                    // leave out subjects without a stratum: rebuild on the kept rows
-                    design = try CoxDesign.build(cols, count: keep.count, events: keep.map { sample.event[$0] },
-                                                 subjects: keep.map { churn.customer[$0] })
-                    design.droppedRows = sample.count - design.rows.count
-                    rows = design.rows.map { keep[$0] }
-                }
-                strata = rows.map { sc[$0] }
-            }
-            let sub = design.droppedRows == 0 ? sample
-                : SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
-            var x = Matrix(rows: 0, cols: 0)
-            swap(&x, &design.x)   // the fit centres the design in place
-            var (model, concordance) = try CoxPH.fitted(x: consume x, names: design.names, sample: sub, strata: strata,
-                                                        options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel))
-            lap("cox")
-            // Harrell's C is its own stage (lifelines computes it lazily, after the fit).
-            model.concordance = concordance()
-            cox = CoxReport(model: model, columns: o.cox, referenceLevels: design.referenceLevels,
-                            strataColumn: o.strata, droppedSubjects: design.droppedRows)
-            lap("concordance")
+            cox = try coxReport(cols, sample: sample, subjects: churn.customer, strata: strataCodes, options: o, finished: lap)
         }
         var r = SurvivalResult(churnDefinition: churn.definition.description, unit: o.unit, asOf: Civil.iso(d.asOf),
                                subjects: sample.count, events: sample.eventCount, byColumn: o.by, strataColumn: o.strata,
@@ -168,6 +143,39 @@ public enum SurvivalAnalysis {
                                groups: groups, logRank: logRank, cox: cox)
         r.notes = notes
         return r
+    }
+
+    /// The Cox model of `o.cox` on `sample`: subject i's covariate values are entry `subjects[i]` of
+    /// each column, its stratum `strata[i]` (−1: none, left out). Subjects missing a covariate or a
+    /// stratum are left out and counted.
+    static func coxReport(_ cols: [(name: String, column: AttributeColumn)], sample: SurvivalSample, subjects: [Int32], strata strataCodes: [Int32]?,
+                          options o: SurvivalOptions, finished lap: (String) -> Void) throws -> CoxReport {
+        var design = try CoxDesign.build(cols, count: sample.count, events: sample.event, subjects: subjects)
+        var rows = design.rows
+        var strata: [Int32]? = nil
+        if let sc = strataCodes {
+            let keep = rows.filter { sc[$0] >= 0 }
+            if keep.count != rows.count {
+                // leave out subjects without a stratum: rebuild on the kept rows
+                design = try CoxDesign.build(cols, count: keep.count, events: keep.map { sample.event[$0] },
+                                             subjects: keep.map { subjects[$0] })
+                design.droppedRows = sample.count - design.rows.count
+                rows = design.rows.map { keep[$0] }
+            }
+            strata = rows.map { sc[$0] }
+        }
+        let sub = design.droppedRows == 0 ? sample
+            : SurvivalSample(time: rows.map { sample.time[$0] }, event: rows.map { sample.event[$0] })
+        var x = Matrix(rows: 0, cols: 0)
+        swap(&x, &design.x)   // the fit centres the design in place
+        var (model, concordance) = try CoxPH.fitted(x: consume x, names: design.names, sample: sub, strata: strata,
+                                                    options: CoxOptions(ties: o.ties, penalty: o.penalty, confidenceLevel: o.confidenceLevel))
+        lap("cox")
+        // Harrell's C is its own stage (lifelines computes it lazily, after the fit).
+        model.concordance = concordance()
+        lap("concordance")
+        return CoxReport(model: model, columns: o.cox, referenceLevels: design.referenceLevels,
+                         strataColumn: o.strata, droppedSubjects: design.droppedRows)
     }
 
     /// Per group with subjects: the curve in `o.unit`, its median and RMST (τ = `o.tau`, else the
@@ -208,10 +216,10 @@ public enum SurvivalAnalysis {
     }
 
     /// The fit alone, from event tables reduced elsewhere (a warehouse): the Kaplan–Meier curve of
-    /// each group and its summaries, and with two or more groups the (stratified) log-rank test,
-    /// equal to `run` on the data the tables came from. Cox needs each subject's covariates and is
-    /// not fitted here.
-    public static func run(grouped g: GroupedEventTables, definition: ChurnDefinition, asOf: Day, options o: SurvivalOptions) throws -> SurvivalResult {
+    /// each group and its summaries, with two or more groups the (stratified) log-rank test, and
+    /// with `o.cox` the Cox model on `patterns`, equal to `run` on the data the tables came from.
+    public static func run(grouped g: GroupedEventTables, cox patterns: CoxPatterns? = nil, definition: ChurnDefinition, asOf: Day,
+                           options o: SurvivalOptions) throws -> SurvivalResult {
         let all = EventTable.merged(g.strata.flatMap { $0 } + g.unstratified + [g.missingGroup])
         guard all.total > 0 else {
             throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(asOf))")
@@ -227,6 +235,19 @@ public enum SurvivalAnalysis {
                                subjects: all.total, events: all.events.reduce(0, +), byColumn: o.by, strataColumn: o.strata,
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: nil)
+        if !o.cox.isEmpty {
+            guard let p = patterns else { throw FitError(model: "Cox model", reason: "no covariate patterns were reduced") }
+            // each pattern's subjects, one after the other
+            var time: [Double] = [], event: [Bool] = [], subjects: [Int32] = [], strata: [Int32]? = p.strata == nil ? nil : []
+            for i in 0..<p.count.count {
+                for _ in 0..<p.count[i] {
+                    time.append(p.time[i]); event.append(p.event[i]); subjects.append(Int32(i))
+                    strata?.append(p.strata![i])
+                }
+            }
+            r.cox = try coxReport(p.columns, sample: SurvivalSample(time: time, event: event), subjects: subjects, strata: strata,
+                                  options: o, finished: { _ in })
+        }
         r.notes = groupNotes(missingGroup: g.missingGroup.total, subjects: all.total,
                              missingStratum: g.unstratified.reduce(0) { $0 + $1.total }, options: o)
         return r
@@ -252,5 +273,22 @@ public struct GroupedEventTables: Sendable, Equatable {
     /// One group ("all") of the subjects of `table`.
     public init(all table: EventTable) {
         self.init(levels: ["all"], strata: [[table]], unstratified: [EventTable()], missingGroup: EventTable())
+    }
+}
+
+/// The Cox model's sufficient statistic as a warehouse returns it: the subjects per distinct
+/// (lifetime, churned, stratum, covariate values) pattern. Expanded to its subjects, the fit is the
+/// one on the data the patterns came from (Efron's ties count subjects, not patterns).
+public struct CoxPatterns: Sendable {
+    /// Per pattern: lifetime in days, churned, subjects, and the stratum (−1: none; nil without `--strata`).
+    public var time: [Double]
+    public var event: [Bool]
+    public var count: [Int]
+    public var strata: [Int32]?
+    /// The covariates by name, entry i the value of pattern i.
+    public var columns: [(name: String, column: AttributeColumn)]
+
+    public init(time: [Double], event: [Bool], count: [Int], strata: [Int32]?, columns: [(name: String, column: AttributeColumn)]) {
+        self.time = time; self.event = event; self.count = count; self.strata = strata; self.columns = columns
     }
 }
