@@ -5,6 +5,8 @@ BG/NBD fit, Gamma-Gamma fit on repeat customers, per-customer CLV (customer_life
 `--months` steps of 30 days, monthly discount rate `--monthly-rate`).
 
     python3 clv_lifetimes.py DATA_DIR [--months 12] [--monthly-rate 0.01]
+    python3 clv_lifetimes.py --postgres "host=… port=… dbname=… user=…" --table crm.transactions
+        (the rows read with pandas.read_sql through psycopg2 instead: the warehouse benchmark's peer)
 
 Prints one JSON line: per-phase seconds, the fitted parameters, the total CLV.
 """
@@ -17,15 +19,23 @@ from lifetimes import BetaGeoFitter, GammaGammaFitter
 from lifetimes.utils import summary_data_from_transaction_data
 
 ap = argparse.ArgumentParser()
-ap.add_argument("data")
+ap.add_argument("data", nargs="?")
+ap.add_argument("--postgres", help="a libpq connection string (password from PGPASSWORD)")
+ap.add_argument("--table", default="crm.transactions")
 ap.add_argument("--months", type=int, default=12)
 ap.add_argument("--monthly-rate", type=float, default=0.01)
 a = ap.parse_args()
 
 t = {}
 t0 = time.perf_counter()
-tx = pd.read_csv(os.path.join(a.data, "transactions.csv"), usecols=["customer_id", "date", "amount"],
-                 dtype={"customer_id": "string"}, parse_dates=["date"])
+if a.postgres:
+    import psycopg2
+    with psycopg2.connect(a.postgres) as con:
+        tx = pd.read_sql(f"SELECT customer_id, date, amount FROM {a.table}", con, parse_dates=["date"])
+    tx["amount"] = tx["amount"].astype(float)
+else:
+    tx = pd.read_csv(os.path.join(a.data, "transactions.csv"), usecols=["customer_id", "date", "amount"],
+                     dtype={"customer_id": "string"}, parse_dates=["date"])
 t1 = time.perf_counter(); t["load_s"] = t1 - t0
 s = summary_data_from_transaction_data(tx, "customer_id", "date", monetary_value_col="amount", freq="D")
 t2 = time.perf_counter(); t["rfm_s"] = t2 - t1

@@ -67,17 +67,24 @@ public final class PostgresExecutor: StatisticExecutor {
         try? group.syncShutdownGracefully()
     }
 
+    /// What each query returned: rows, bytes of cell data received, seconds (for `--timings`).
+    public private(set) var received: [(query: String, rows: Int, bytes: Int, seconds: Double)] = []
+
     public func run(_ query: StatisticQuery) throws -> StatisticTable {
         // One array per column and type; the callback runs on the event loop, one row after another.
         final class Sink: @unchecked Sendable {
             var ints: [[Int64?]], doubles: [[Double?]], texts: [[String?]]
+            var rows = 0, bytes = 0
             init(_ n: Int) { ints = Array(repeating: [], count: n); doubles = ints.map { _ in [] }; texts = ints.map { _ in [] } }
         }
         let types = query.columns.map(\.type)
         let sink = Sink(types.count)
+        let started = DispatchTime.now().uptimeNanoseconds
         do {
             _ = try connection.query(PostgresQuery(unsafeSQL: query.sql), logger: logger) { row in
+                sink.rows += 1
                 for (k, cell) in row.enumerated() where k < types.count {
+                    sink.bytes += cell.bytes?.readableBytes ?? 0
                     switch types[k] {
                     case .int: sink.ints[k].append(try cell.decode(Int64?.self))
                     case .double: sink.doubles[k].append(try cell.decode(Double?.self))
@@ -98,6 +105,7 @@ public final class PostgresExecutor: StatisticExecutor {
             }
             throw WarehouseError.data("statistic \(query.name) failed on \(location): \(Self.serverMessage(error))", hint: hint)
         }
+        received.append((query.name, sink.rows, sink.bytes, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         let columns: [StatisticTable.Column] = types.indices.map { k in
             switch types[k] { case .int: return .int(sink.ints[k]); case .double: return .double(sink.doubles[k]); case .text: return .text(sink.texts[k]) }
         }

@@ -26,8 +26,12 @@ struct ROI: ParsableCommand {
 
         \(ScenarioFile.example.trimmingCharacters(in: .newlines))
 
+        Over postgres://… the RFM summary per segment, the subscription books and the past \
+        initiatives' counts are reduced in the engine; the baselines and simulations run here.
+
         Examples:
           tenure roi data/ --scenarios scenarios.yaml
+          tenure roi "postgres://analyst@db/crm?schema=crm" --scenarios scenarios.yaml   (reduced in the engine)
           tenure roi data/ --scenarios scenarios.yaml --simulations 100000 --seed 7 --format json -o roi.json
         """)
 

@@ -46,6 +46,7 @@ struct Survival: ParsableCommand {
           tenure survival data/ --covariates age,plan --format json -o cox.json
           tenure survival data/ --curve --format csv -o km.csv
           tenure survival "postgres://analyst@db/crm?schema=crm" --churn-after 90d   (reduced in the engine)
+          tenure survival "postgres://analyst@db/crm?schema=crm" --covariates segment,age   (Cox on covariate patterns)
         """)
 
     @OptionGroup var data: DataOptions

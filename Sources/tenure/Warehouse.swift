@@ -104,6 +104,14 @@ struct WarehouseRun {
         return WarehouseRun(source: source, executor: executor, observationEnd: end)
     }
 
+    /// With `--timings`: each query's rows, bytes received and seconds, to stderr.
+    func printReceived(_ enabled: Bool) {
+        guard enabled, let pg = executor as? PostgresExecutor else { return }
+        for r in pg.received {
+            FileHandle.standardError.write(Data("timing: query \(r.query) \(r.rows) rows \(r.bytes) bytes \(String(format: "%.3f", r.seconds)) s\n".utf8))
+        }
+    }
+
     /// Where `--by`/`--strata` NAME is read in emitted SQL, where tenure cannot look at the tables:
     /// the customers table.
     static func attribute(_ name: String?, _ q: TransactionQueries) -> AttributeQueries? {
@@ -273,6 +281,7 @@ extension CLV {
         o.uncertainty = ParameterDrawOptions(draws: draws, seed: seed, perCustomer: scores != nil)
         let (result, scores) = try run.clv(o, headline: model.name, compareModels: compareModels)
         if let path = self.scores { try AtomicFile.write(CLVScoresCSV.render(scores), to: path) }
+        run.printReceived(timing.timings)
         try output.emit(result)
         return true
     }
@@ -318,8 +327,10 @@ extension Cohorts {
             return true
         }
         let acquisition = try run.acquisition(cohortBy, tables: tables)
-        try output.emit(try run.cohorts(o, orderColumn: orderColumn, by: by, acquisition: acquisition,
-                                        subscriptions: try run.subscriptionParts(tables, acquisition: acquisition)))
+        let result = try run.cohorts(o, orderColumn: orderColumn, by: by, acquisition: acquisition,
+                                     subscriptions: try run.subscriptionParts(tables, acquisition: acquisition))
+        run.printReceived(timing.timings)
+        try output.emit(result)
         return true
     }
 }
@@ -352,6 +363,7 @@ extension Survival {
                                       hint: "say how long a customer may go without buying: --churn-after 90d; or map the table in --schema: `subscriptions: {table: schema.name}`")
         }
         let result = try run.survival(churnAfterDays: churnAfter?.days, options: options)
+        run.printReceived(timing.timings)
         try output.emit(result, lead: curve ? "survival_curve" : nil)
         return true
     }
@@ -359,10 +371,10 @@ extension Survival {
 
 extension Report {
     /// `tenure report postgres://…`: cohorts (with the contractual part and MRR movements when there
-    /// is a subscriptions table), survival (contractual when there
-    /// is a subscriptions table, else churn after `--churn-after` without a purchase) and CLV are reduced in the engine and fitted here with the
-    /// report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's); KPIs and ROI need the
-    /// CSV tables and their sections say so.
+    /// is a subscriptions table), survival (contractual when there is a subscriptions table, else
+    /// churn after `--churn-after` without a purchase), CLV and ROI are reduced in the engine and
+    /// fitted here with the report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's);
+    /// KPIs need the CSV tables and their section says so.
     func warehouseDocument(_ o: ReportOptions, progress: (String) -> Void) throws -> ReportDocument {
         let loadOptions = try data.loadOptions()
         let w = try WarehouseOptions.parse([])   // a live engine: no --emit-sql, no --aggregates

@@ -205,20 +205,32 @@ echo "85-warehouse: $n cohort runs with contractual retention and MRR movements 
 # with --by and --strata (values from the customers table, or from each customer's first purchase
 # for --by category) also the curves per group, the stratified log-rank test and the notes
 survival_same() { # warehouse.json csv.json label: equal but for the note saying where the reduction ran
+  # (floats, e.g. the Cox model's sums over subjects in another order, to 1e-9 relative; the rest exactly)
   python3 - "$1" "$2" <<'PY' || fail "$3: warehouse survival differs from the CSV path"
 import json, sys
 a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
 a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
-if a != b:
-    for k in a:
-        if a[k] != b.get(k): print(k, str(a[k])[:200], "|", str(b.get(k))[:200])
-    sys.exit(1)
+bad = []
+def walk(x, y, p):
+    if isinstance(x, dict):
+        if not isinstance(y, dict) or set(x) != set(y): bad.append((p, "keys")); return
+        for k in x: walk(x[k], y[k], p + "." + k)
+    elif isinstance(x, list):
+        if not isinstance(y, list) or len(x) != len(y): bad.append((p, "length")); return
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{p}[{i}]")
+    elif isinstance(x, float) and isinstance(y, (int, float)) and not isinstance(y, bool):
+        if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
+    elif x != y or type(x) != type(y): bad.append((p, x, y))
+walk(a, b, "")
+if bad: print(bad[:10]); sys.exit(1)
 PY
 }
 n=0
 for c in "tx-only::--churn-after 90d" "tx-only::--churn-after 45.5d --unit week --horizons 30d,90d" "tx-only::--churn-after 6m --unit month --tau 12m" \
          "tx-cust::--churn-after 90d --by segment" "tx-cust::--churn-after 45.5d --by channel --strata segment --unit week" \
-         "tx-only::--churn-after 60d --by category" "gen::" "gen::--by segment --unit month --horizons 90d,365d"; do
+         "tx-only::--churn-after 60d --by category" "gen::" "gen::--by segment --unit month --horizons 90d,365d" \
+         "tx-cust::--covariates age,engagement_score,segment" "tx-cust::--churn-after 90d --covariates channel,age --strata segment --by channel --ties breslow" \
+         "tx-cust::--churn-after 45.5d --covariates engagement_score,segment --penalty 0.5"; do
   dir=${c%%::*}; args=${c#*::}
   # shellcheck disable=SC2086
   "$BIN" survival "$tmp/$dir" --as-of "$ASOF" $args --format json -o "$tmp/csv-surv.json"
@@ -226,13 +238,16 @@ for c in "tx-only::--churn-after 90d" "tx-only::--churn-after 45.5d --unit week 
     # shellcheck disable=SC2086
     "$BIN" survival "${!src}" --as-of "$ASOF" $args --format json -o "$tmp/pg-surv.json"
     survival_same "$tmp/pg-surv.json" "$tmp/csv-surv.json" "survival $src $args"
+    case "$args" in *--strata*--ties*) cp "$tmp/pg-surv.json" "$tmp/pg-surv-by.json" ;; esac
     n=$((n + 1))
   done
 done
-# the last run: contractual (no --churn-after: the subscriptions table) by segment
-python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; assert r['log_rank']['df'] >= 1 and len(r['groups']) >= 2 and r['churn_definition'].startswith('contractual'), r.keys()" "$tmp/pg-surv.json" \
-  || fail "survival --by over postgres:// has no log-rank test, or is not contractual without --churn-after"
-echo "85-warehouse: $n survival runs over postgres:// (typed, all-text, sharded; from purchases and contractual; --by and --strata) equal the CSV path"
+# the second last configuration: churn from purchases per channel, stratified, with a Cox model
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; assert r['log_rank']['df'] >= 1 and len(r['groups']) >= 2 and r['cox']['strata_column'] == 'segment', r.keys()" "$tmp/pg-surv-by.json" \
+  || fail "survival --by over postgres:// has no log-rank test or stratified Cox model"
+python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['result']['cox']['model']; assert len(c['coefficients']) == 3 and c['concordance']['value'] > 0, c.keys()" "$tmp/pg-surv.json" \
+  || fail "survival --covariates over postgres:// has no Cox model"
+echo "85-warehouse: $n survival runs over postgres:// (typed, all-text, sharded; from purchases and contractual; --by and --strata; Cox with numeric and text covariates, strata, ties, penalty) equal the CSV path"
 n=0
 "$BIN" clv "$tmp/gen" --as-of "$ASOF" --regression off --by segment --format json -o "$tmp/csv-clv-by.json"
 for src in PLAIN RAW SHARDED; do
@@ -368,7 +383,7 @@ assert a["groups"][0]["contractual"] and a["mrr"]["periods"], "no contractual pa
 PY
 }
 cohorts_but_orders "$tmp/duck-cohorts.json" "$tmp/csv-cohorts-week.json" "duckdb --aggregates"
-SURV=(--as-of "$ASOF" --churn-after 45.5d --by segment --strata channel)
+SURV=(--as-of "$ASOF" --churn-after 45.5d --by segment --strata channel --covariates age,engagement_score)
 "$BIN" survival "crm" --emit-sql duckdb --out "$tmp/sql-duck-surv" "${SURV[@]}"
 duck_run "$tmp/sql-duck-surv"
 "$BIN" survival "crm" --aggregates "$tmp/sql-duck-surv" "${SURV[@]}" --format json -o "$tmp/duck-surv.json"

@@ -13,6 +13,7 @@
 #   scripts/pg/cluster.sh load DIR DATA    COPY the CSV dataset DATA into database `crm`, schema `crm`,
 #                                          on the plain server and the sharded set; also a schema
 #                                          `raw` on the plain server whose columns are all text
+#                                          (LOAD_ONLY=sharded: the sharded set only)
 #   scripts/pg/cluster.sh stop DIR         stop every server started under DIR and remove DIR
 #
 # Every server accepts the role `tenure` with password `tenure-test` (scram-sha-256 over TCP) and
@@ -114,7 +115,8 @@ cmd_load() {
     local cols; cols=$(head -1 "$3" | sed 's/\bgroup\b/"group"/')
     "${q[@]}" -p "$1" -c "\\copy $2 ($cols) FROM '$3' WITH (FORMAT csv, HEADER true)"
   }
-  # plain server: typed schema crm and all-text schema raw
+  # plain server: typed schema crm and all-text schema raw (LOAD_ONLY=sharded skips it: benchmarks)
+  if [ "${LOAD_ONLY:-}" != sharded ]; then
   "${q[@]}" -p "$PG_PLAIN" -c "$TYPED_DDL CREATE TABLE crm.transactions ($TX_COLUMNS);"
   "${q[@]}" -p "$PG_PLAIN" -c "CREATE SCHEMA raw;
     CREATE TABLE raw.transactions (customer_id text, date text, amount text, order_id text, segment text, channel text, product text, category text);
@@ -125,6 +127,8 @@ cmd_load() {
     copy "$PG_PLAIN" "crm.$t" "$data/$t.csv"
     copy "$PG_PLAIN" "raw.$t" "$data/$t.csv"
   done
+  "${q[@]}" -p "$PG_PLAIN" -c 'ANALYZE crm.transactions; ANALYZE crm.customers; ANALYZE crm.subscriptions'
+  fi
   # sharded set: partitions on the shards, foreign partitions on the coordinator
   for s in 1 2; do
     local port; port=$([ $s = 1 ] && echo "$PG_SHARD1" || echo "$PG_SHARD2")
@@ -139,7 +143,6 @@ cmd_load() {
   for t in transactions customers subscriptions; do
     [ -f "$data/$t.csv" ] && copy "$PG_COORD" "crm.$t" "$data/$t.csv"
   done
-  "${q[@]}" -p "$PG_PLAIN" -c 'ANALYZE crm.transactions; ANALYZE crm.customers; ANALYZE crm.subscriptions'
   "${q[@]}" -p "$PG_SHARD1" -c 'ANALYZE crm.transactions_p0'
   "${q[@]}" -p "$PG_SHARD2" -c 'ANALYZE crm.transactions_p1'
   "${q[@]}" -p "$PG_COORD" -c 'ANALYZE crm.transactions; ANALYZE crm.customers; ANALYZE crm.subscriptions'
