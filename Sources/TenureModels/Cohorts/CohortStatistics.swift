@@ -56,12 +56,18 @@ public struct CohortStatistics: Sendable, Codable, Equatable {
     /// through the period of `asOf`, and ages through the end of observation for the earliest cohort.
     /// Throws `SizeLimitError` (naming `--period`) when the matrices would exceed `CohortAnalysis.maxCells`.
     public static func layout(groups: Int, earliestAcquisition a: Day, asOf: Day, options o: CohortOptions) throws -> (firstCohort: Int32, cohorts: Int, ages: Int) {
-        let cal = o.period
+        try layout(groups: groups, earliest: a, asOf: asOf, period: o.period, window: o.window, what: "cohort matrix")
+    }
+
+    /// Cohort slots from the period of `earliest` through that of `asOf`, and ages through the end
+    /// of observation for `earliest` in `window`; `what` names the matrix in the size error.
+    static func layout(groups: Int, earliest a: Day, asOf: Day, period cal: CalendarPeriod, window: CohortWindow,
+                       what: String) throws -> (firstCohort: Int32, cohorts: Int, ages: Int) {
         let first = cal.index(of: a)
         let slots = Int(cal.index(of: asOf) - first) + 1
-        let ages = o.window == .calendar ? slots : CohortAge.of(acquired: a, day: asOf, period: cal, window: o.window) + 1
+        let ages = window == .calendar ? slots : CohortAge.of(acquired: a, day: asOf, period: cal, window: window) + 1
         try SizeLimitError.check([groups, slots, ages], limit: CohortAnalysis.maxCells,
-                                 what: "the cohort matrix (\(groups) group(s) × \(slots) cohorts × \(ages) ages = \(groups * slots * ages) cells)",
+                                 what: "the \(what) (\(groups) group(s) × \(slots) cohorts × \(ages) ages = \(groups * slots * ages) cells)",
                                  option: "--period", hint: "use a coarser --period (week, month, quarter, year) or fewer --by groups")
         return (first, slots, ages)
     }

@@ -1,5 +1,4 @@
 import TenureData
-import TenureNumerics
 
 /// The contractual part of a cohort analysis reduced to counts (SPEC §6): what the contractual
 /// matrices, their average curve and survivors are computed from. The CSV path
@@ -38,14 +37,7 @@ public struct ContractualStatistics: Sendable, Codable, Equatable {
     /// Cohort slots from the period of the earliest first start through that of `asOf`; ages
     /// through the end of observation for the earliest start, in the contractual window.
     public static func layout(groups: Int, earliestStart a: Day, asOf: Day, options o: CohortOptions) throws -> (firstCohort: Int32, cohorts: Int, ages: Int) {
-        let cal = o.period
-        let first = cal.index(of: a)
-        let slots = Int(cal.index(of: asOf) - first) + 1
-        let ages = o.contractualWindow == .calendar ? slots : CohortAge.of(acquired: a, day: asOf, period: cal, window: o.contractualWindow) + 1
-        try SizeLimitError.check([groups, slots, ages], limit: CohortAnalysis.maxCells,
-                                 what: "the contractual matrix (\(groups) group(s) × \(slots) cohorts × \(ages) ages = \(groups * slots * ages) cells)",
-                                 option: "--period", hint: "use a coarser --period (week, month, quarter, year) or fewer --by groups")
-        return (first, slots, ages)
+        try CohortStatistics.layout(groups: groups, earliest: a, asOf: asOf, period: o.period, window: o.contractualWindow, what: "contractual matrix")
     }
 }
 
