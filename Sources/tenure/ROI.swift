@@ -43,6 +43,7 @@ struct ROI: ParsableCommand {
     var retentionWindow = 90
     @OptionGroup var timing: TimingOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Warehouse mode") var warehouse: WarehouseOptions
 
     func validate() throws {
         guard simulations >= 0 && simulations <= MonteCarlo.maxSimulations else {
@@ -56,8 +57,9 @@ struct ROI: ParsableCommand {
             let clock = timing.clock()
             let file = try ScenarioFile.load(path: scenarios)
             let inputs: ROIInputs
-            if PostgresLocation.isPostgres(data.data) {
-                inputs = try warehouseInputs()
+            if warehouse.applies(to: data.data) {
+                guard let reduced = try warehouseInputs(file) else { return }   // --emit-sql wrote the queries
+                inputs = reduced
                 clock.lap("reductions (in the engine)")
             } else {
                 let dataset = try data.load(rejectsNextTo: output.output)

@@ -67,6 +67,31 @@ struct SubscriptionParts: Equatable {
     var setting: String { contractual ? (mrr ? "contractual,mrr" : "contractual") : "" }
 }
 
+/// Which ROI reductions run in warehouse mode.
+struct ROIParts: Equatable {
+    var segment: Bool, books: Bool, initiatives: Bool, group: Bool
+
+    /// For emitted SQL, where tenure cannot look at the tables: segments (from the customers table)
+    /// when a scenario targets one, the subscription books when the mapping names the subscriptions'
+    /// mrr column (`subscriptions: {table: …, mrr: …}`), the initiatives (customers' `initiative`
+    /// and `group`) when the scenario file lists past initiatives.
+    static func emitted(_ tables: WarehouseTables, file: ScenarioFile) -> ROIParts {
+        ROIParts(segment: file.scenarios.contains { $0.segment != nil }, books: tables.schema.tables["subscriptions"]?["mrr"] != nil,
+                 initiatives: !file.pastInitiatives.isEmpty, group: !file.pastInitiatives.isEmpty)
+    }
+
+    var setting: String { [segment ? "segment" : nil, books ? "books" : nil, initiatives ? "initiatives" : nil].compactMap { $0 }.joined(separator: ",") }
+
+    /// Every query `roiInputs` runs, for `--emit-sql`.
+    func queries(_ q: TransactionQueries, observationEnd end: Day, windowDays: Int) -> [StatisticQuery] {
+        let segmentQ = segment ? WarehouseRun.attribute("segment", q) : nil
+        let roi = ROIQueries(transactions: q, segment: segmentQ)
+        return Array(WarehouseSource.rfmQueries(q, options: RFMOptions(timeUnit: BaselineBuilder.unit), observationEnd: end, by: segmentQ).dropFirst())
+            + (books ? [roi.tenures(observationEnd: end), roi.spells(observationEnd: end)] : [])
+            + (initiatives ? [roi.initiatives(observationEnd: end, windowDays: windowDays, hasGroup: group)] : [])
+    }
+}
+
 /// One analysis's run in warehouse mode, up to the statistics: with `--emit-sql` the queries are
 /// written and nil is returned; otherwise the executor (a live engine or `--aggregates`, whose
 /// manifest must match `settings`), the source and the end of observation.
@@ -102,6 +127,11 @@ struct WarehouseRun {
         let end = try source.endOfObservation(asOf: asOf)
         for n in source.notes { Terminal.note(n) }
         return WarehouseRun(source: source, executor: executor, observationEnd: end)
+    }
+
+    /// Notes on the subscriptions rows left out for a missing customer id or start date.
+    func subscriptionNotes() throws -> [String] {
+        try SubscriptionQueries.sourceNotes(try executor.run(SubscriptionQueries.sourceSummary(source.queries)), source.queries)
     }
 
     /// With `--timings`: each query's rows, bytes received and seconds, to stderr.
@@ -164,6 +194,7 @@ struct WarehouseRun {
         }
         var result = try CohortAnalysis.run(statistics: st, contractual: contractual, mrr: mrr, options: o, asOf: observationEnd, basis: queries.basis,
                                             source: source.queries.tables.table("transactions"))
+        if parts.contractual { result.notes += try subscriptionNotes() }
         let from = parts.contractual ? "; contractual retention\(parts.mrr ? " and MRR movements" : "") from \(source.queries.tables.table("subscriptions"))" : ""
         result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(queries.basis.replacingOccurrences(of: "_", with: " "))\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows")\(from).")
         return result
@@ -180,24 +211,33 @@ struct WarehouseRun {
         let grouped = try queries.tables(events, by: byQ, strata: strataQ)
         let patterns = covariates.isEmpty ? nil : try queries.coxPatterns(events, strata: strataQ, covariates: covariates)
         var result = try SurvivalAnalysis.run(grouped: grouped, cox: patterns, definition: queries.definition, asOf: observationEnd, options: options)
+        if gap == nil { result.notes += try subscriptionNotes() }
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
                             + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and"))
                             + (patterns.map { "; the Cox model on \(Format.count($0.count.count)) covariate patterns" } ?? "") + ".")
         return result
     }
 
-    /// The ROI analysis's reduced data from the engine: the RFM summary in weeks per segment (when
-    /// there is a segment column), the subscription books when the subscriptions table has an mrr
-    /// column, and the past initiatives when the customers table has an `initiative` column (live
-    /// engine only).
-    func roiInputs(windowDays: Int) throws -> ROIInputs {
-        let tables = source.queries.tables
-        let segment = try? attribute("segment")   // nil: no segment column
-        let q = ROIQueries(transactions: source.queries, segment: segment)
+    /// Which ROI reductions run: over a live engine as its tables allow (a segment column anywhere
+    /// `--by segment` would find one, subscriptions with an mrr column, a customers table with an
+    /// `initiative` column and perhaps `group`); for emitted SQL see `ROIParts.emitted`.
+    func roiParts(_ tables: WarehouseTables, file: ScenarioFile) throws -> ROIParts {
+        guard executor is PostgresExecutor else { return .emitted(tables, file: file) }
         let subs = try SourceCheck.columns(executor, table: tables.table("subscriptions"))
         let customers = try SourceCheck.columns(executor, table: tables.table("customers"))
+        return ROIParts(segment: (try? attribute("segment")) != nil, books: subs.contains(tables.column("mrr", in: "subscriptions")),
+                        initiatives: customers.contains(tables.column("initiative", in: "customers")),
+                        group: customers.contains(tables.column("group", in: "customers")))
+    }
+
+    /// The ROI analysis's reduced data from the engine or `--aggregates`: the RFM summary in weeks
+    /// (per segment with `parts.segment`), the subscription books and the past initiatives' counts
+    /// when `parts` has them.
+    func roiInputs(windowDays: Int, parts: ROIParts) throws -> ROIInputs {
+        let segment = parts.segment ? try attribute("segment") : nil
+        let q = ROIQueries(transactions: source.queries, segment: segment)
         var tenures: StatisticTable? = nil, spells: StatisticTable? = nil
-        if subs.contains(tables.column("mrr", in: "subscriptions")) {
+        if parts.books {
             tenures = try executor.run(q.tenures(observationEnd: observationEnd))
             spells = try executor.run(q.spells(observationEnd: observationEnd))
         }
@@ -211,11 +251,8 @@ struct WarehouseRun {
             for (v, c) in zip(more, moreCodes) { code[v] = c < 0 ? levels : Int(c) }
             books = try ROIQueries.books(tenures: tenures, spells: spells, levels: levels, groupOf: { code[$0] ?? levels })
         }
-        var initiatives: [UpliftCounts] = []
-        if customers.contains(tables.column("initiative", in: "customers")) {
-            initiatives = try ROIQueries.uplift(try executor.run(q.initiatives(observationEnd: observationEnd, windowDays: windowDays,
-                                                                               hasGroup: customers.contains(tables.column("group", in: "customers")))))
-        }
+        let initiatives = parts.initiatives
+            ? try ROIQueries.uplift(try executor.run(q.initiatives(observationEnd: observationEnd, windowDays: windowDays, hasGroup: parts.group))) : []
         return ROIInputs(asOf: observationEnd, summary: summary, segments: segments, subscriptions: books, initiatives: initiatives,
                          retentionWindowDays: windowDays)
     }
@@ -353,7 +390,7 @@ extension Survival {
         settings["covariates"] = options.cox.joined(separator: ",")
         guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf, settings: settings,
                                               command: "survival", queries: { q, end in
-            [SurvivalQueries(transactions: q, gapDays: churnAfter?.days)
+            (churnAfter == nil ? [SubscriptionQueries.sourceSummary(q)] : []) + [SurvivalQueries(transactions: q, gapDays: churnAfter?.days)
                 .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q),
                         covariates: options.cox.compactMap { WarehouseRun.attribute($0, q) })]
         }) else { return true }
@@ -404,9 +441,10 @@ extension Report {
         let kpis = WarehouseError.data("KPIs are not reduced in SQL yet", hint: "run `tenure report` on a CSV export of the tables for this section")
         let facts: [(String, String)] = [("source", run.executor.sourceDescription), ("transactions", Format.count(run.source.rows)),
                                          ("first purchase", Civil.iso(first)), ("observed to", Civil.iso(run.observationEnd))]
+        let scenarios = try o.scenarios ?? ScenarioFile.parse(ScenarioFile.example, file: "example scenarios")
         let doc = ReportBuilder.build(computed: ComputedAnalyses(asOf: run.observationEnd, facts: facts, by: by, kpis: kpis,
                                                                  cohorts: cohorts, survival: grouped, survivalForAll: { try survival(by: nil) },
-                                                                 clv: clv, roi: { try run.roiInputs(windowDays: 90) }),
+                                                                 clv: clv, roi: { try run.roiInputs(windowDays: 90, parts: try run.roiParts(tables, file: scenarios)) }),
                                       options: o)
         if !o.skipROI { progress("ROI") }
         return doc
@@ -414,15 +452,24 @@ extension Report {
 }
 
 extension ROI {
-    /// `tenure roi postgres://…`: the RFM summary per segment, the subscription books and the past
-    /// initiatives' counts are reduced in the engine (`ROIQueries`); the baselines, scenarios and
-    /// simulations are the CSV path's.
-    func warehouseInputs() throws -> ROIInputs {
+    /// `tenure roi` over `postgres://`, `--emit-sql` or `--aggregates`: the RFM summary per segment,
+    /// the subscription books and the past initiatives' counts are reduced in the engine
+    /// (`ROIQueries`); the baselines, scenarios and simulations are the CSV path's. nil after
+    /// `--emit-sql` (the queries are written); not called for a CSV directory.
+    func warehouseInputs(_ file: ScenarioFile) throws -> ROIInputs? {
         let loadOptions = try data.loadOptions()
-        let w = try WarehouseOptions.parse([])   // a live engine
-        let tables = try w.tables(data: data.data, schema: loadOptions.schema)
-        guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
-                                              settings: [:], command: "roi", queries: { _, _ in [] }) else { preconditionFailure("a live engine") }
-        return try run.roiInputs(windowDays: retentionWindow)
+        let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
+        let emitted = ROIParts.emitted(tables, file: file)
+        var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
+        settings["retention_window"] = String(retentionWindow)
+        settings["roi"] = emitted.setting
+        let window = retentionWindow
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
+                                              settings: settings, command: "roi", queries: { q, end in
+            emitted.queries(q, observationEnd: end, windowDays: window)
+        }) else { return nil }
+        let inputs = try run.roiInputs(windowDays: retentionWindow, parts: try run.roiParts(tables, file: file))
+        run.printReceived(timing.timings)
+        return inputs
     }
 }

@@ -199,7 +199,14 @@ for args in "" "--contractual-window calendar --period week" "--by segment --per
 done
 python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['result']['mrr']['periods']; assert all(sum(p[k] for p in m) > 0 for k in ('new','expansion','contraction','churn','reactivation')), m[:2]" "$tmp/pg-cohorts.json" \
   || fail "the edge data does not exercise every kind of MRR movement"
-echo "85-warehouse: $n cohort runs with contractual retention and MRR movements over postgres:// (typed, all-text, sharded; edges) equal the CSV path"
+"${PSQL[@]}" -p 55432 -c "CREATE TABLE subedge.subs_nulls AS SELECT * FROM subedge.subscriptions;
+  INSERT INTO subedge.subs_nulls VALUES ('E9', NULL, NULL, 'basic', 10), (NULL, DATE '2024-01-01', NULL, 'basic', 10);"
+printf 'subscriptions: {table: subedge.subs_nulls}\n' > "$tmp/subs-nulls.yaml"
+"$BIN" cohorts "postgres://tenure@127.0.0.1:55432/crm?schema=subedge" --schema "$tmp/subs-nulls.yaml" --as-of "$ASOF" --format json -o "$tmp/pg-nulls.json"
+"$BIN" cohorts "$tmp/subedge" --as-of "$ASOF" --format json -o "$tmp/csv-edge.json"
+python3 -c "import json,sys; a, b = (json.load(open(f))['result'] for f in sys.argv[1:3]); n=' '.join(a['notes']); assert 'no customer_id' in n and 'no start_date' in n, n; assert a['groups'][0]['contractual'] == b['groups'][0]['contractual']" "$tmp/pg-nulls.json" "$tmp/csv-edge.json" \
+  || fail "subscriptions rows without a customer id or start date are not left out and counted in the notes"
+echo "85-warehouse: $n cohort runs with contractual retention and MRR movements over postgres:// (typed, all-text, sharded; edges) equal the CSV path; NULL ids and starts counted"
 
 # 1c. survival with churn from purchases: the event tables reduced in the engine give the CSV
 # path's Kaplan–Meier, median, RMST and horizons (fractional gaps put churn times off the day grid);
@@ -374,12 +381,18 @@ survival_same "$tmp/duck-surv.json" "$tmp/csv-surv-45.json" "duckdb --aggregates
 duck_run "$tmp/sql-duck-clv-by"
 "$BIN" clv "crm" --aggregates "$tmp/sql-duck-clv-by" --as-of "$ASOF" --by segment --format json -o "$tmp/duck-clv-by.json"
 compare "$tmp/csv-clv-by.json" "$tmp/duck-clv-by.json" "duckdb --aggregates clv --by segment"
+ROIS=(--as-of "$ASOF" --scenarios datasets/scenarios.yaml --simulations 300 --schema "$tmp/subs-mapping.yaml")
+"$BIN" roi "crm" --emit-sql duckdb --out "$tmp/sql-duck-roi" "${ROIS[@]}"
+duck_run "$tmp/sql-duck-roi"
+"$BIN" roi "crm" --aggregates "$tmp/sql-duck-roi" "${ROIS[@]}" --format json -o "$tmp/duck-roi.json"
+compare "$tmp/csv-roi.json" "$tmp/duck-roi.json" "duckdb --aggregates roi"
 # the emitted Spark SQL on a local pyspark (local[2], ANSI mode), read back with --aggregates
 CLVS=(--as-of "$ASOF" --calibration-end "$CAL" --by segment)
 "$BIN" clv "crm" --emit-sql spark --out "$tmp/spark-clv" "${CLVS[@]}"
 "$BIN" cohorts "crm" --emit-sql spark --out "$tmp/spark-cohorts" "${COH[@]}"
 "$BIN" survival "crm" --emit-sql spark --out "$tmp/spark-surv" "${SURV[@]}"
-python3 scripts/spark/run-emitted.py "$tmp/subs" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" \
+"$BIN" roi "crm" --emit-sql spark --out "$tmp/spark-roi" "${ROIS[@]}"
+python3 scripts/spark/run-emitted.py "$tmp/subs" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" "$tmp/spark-roi" \
   || fail "Spark could not run the emitted spark SQL"
 "$BIN" clv "crm" --aggregates "$tmp/spark-clv" "${CLVS[@]}" --format json -o "$tmp/spark-clv.json"
 "$BIN" clv "$tmp/gen" "${CLVS[@]}" --regression off --format json -o "$tmp/csv-clv-spark.json"
@@ -388,18 +401,22 @@ compare "$tmp/csv-clv-spark.json" "$tmp/spark-clv.json" "spark --aggregates clv"
 cohorts_but_orders "$tmp/spark-cohorts.json" "$tmp/csv-cohorts-week.json" "spark --aggregates"
 "$BIN" survival "crm" --aggregates "$tmp/spark-surv" "${SURV[@]}" --format json -o "$tmp/spark-surv.json"
 survival_same "$tmp/spark-surv.json" "$tmp/csv-surv-45.json" "spark --aggregates survival"
-echo "85-warehouse: emitted spark SQL (clv, cohorts, survival with --by) run by pyspark in ANSI mode equals the CSV path"
+"$BIN" roi "crm" --aggregates "$tmp/spark-roi" "${ROIS[@]}" --format json -o "$tmp/spark-roi.json"
+compare "$tmp/csv-roi.json" "$tmp/spark-roi.json" "spark --aggregates roi"
+echo "85-warehouse: emitted spark SQL (clv, cohorts with contractual and MRR, survival with --by and Cox, roi) run by pyspark in ANSI mode equals the CSV path"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment --schema "$tmp/subs-mapping.yaml"
   "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" "${SURV[@]}"
+  "$BIN" roi "crm" --emit-sql "$d" --out "$tmp/sql-$d-roi" "${ROIS[@]}"
+  mv "$tmp/sql-$d-roi"/roi_*.sql "$tmp/sql-$d/"
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot
 for f in glob.glob(sys.argv[1] + "/*.sql"):
     sqlglot.parse_one(open(f).read().strip().rstrip(";"), read=sys.argv[2])
 PY
 done
-echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
+echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival, roi) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
 
 # 4. bad input: one clear line, exit 69/65, no output
 expect() { # code pattern label -- args
