@@ -11,6 +11,7 @@
 #   (b) pandas           read_sql through psycopg2 + lifetimes (clv only; Benchmarks/peers/clv_lifetimes.py)
 # SIZES="8000000" by default; SIZES="50000000" loads for a long time (two shards + the plain server
 # are skipped: only the sharded set is loaded). Best of REPEAT (default 2) for tenure and the engine.
+# PARTS (default "engine export pandas") picks the comparisons to run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$here/.." && pwd)
@@ -34,7 +35,9 @@ for n in $SIZES; do
   echo "warehouse $label: loaded into the sharded set in $((SECONDS - start)) s"
   asof=$("${PSQL[@]}" -At -c "SELECT max(date) FROM crm.transactions")
   declare -A args=([clv]="--time-unit day --draws 0" [cohorts]="--period month --cohort-by first-purchase" [survival]="--churn-after 90d")
+  PARTS=${PARTS:-"engine export pandas"}
   for cmd in clv cohorts survival; do
+    [[ " $PARTS " == *" engine "* ]] || continue
     # shellcheck disable=SC2086
     "$TENURE_BIN" "$cmd" crm --emit-sql postgres --out "$out/sql-$cmd" --as-of "$asof" ${args[$cmd]} 2>/dev/null
     best=""; engine=""
@@ -57,9 +60,10 @@ for n in $SIZES; do
     echo "warehouse $label $cmd: tenure postgres:// $total s ($((rss / 1024)) MB; $rows rows, $((bytes / 1024)) KB received); engine alone $engine s ($(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$total" "$engine")x)"
   done
   # (a) export to CSV, then tenure on the CSV
+  if [[ " $PARTS " == *" export "* ]]; then
   mkdir -p "$out/export"
   s=$SECONDS
-  /usr/bin/time -f "%e" -o "$out/export.time" "${PSQL[@]}" -c "\\copy crm.transactions (customer_id, date, amount) TO '$out/export/transactions.csv' WITH (FORMAT csv, HEADER true)"
+  /usr/bin/time -f "%e" -o "$out/export.time" "${PSQL[@]}" -c "\\copy (SELECT customer_id, date, amount FROM crm.transactions) TO '$out/export/transactions.csv' WITH (FORMAT csv, HEADER true)"
   read -r export < "$out/export.time"
   for cmd in clv cohorts survival; do
     # shellcheck disable=SC2086
@@ -67,10 +71,13 @@ for n in $SIZES; do
     read -r t rss < "$out/$cmd-csv.time"
     echo "warehouse $label $cmd: (a) psql \\copy ${export} s ($(du -m "$out/export/transactions.csv" | cut -f1) MB) + tenure on the CSV $t s ($((rss / 1024)) MB)"
   done
+  fi
   # (b) pandas read_sql + lifetimes
+  if [[ " $PARTS " == *" pandas "* ]]; then
   /usr/bin/time -f "%e %M" -o "$out/pandas.time" python3 "$here/peers/clv_lifetimes.py" --postgres "host=127.0.0.1 port=55433 dbname=crm user=tenure" \
     --table crm.transactions > "$out/pandas.json"
   read -r t rss < "$out/pandas.time"
   echo "warehouse $label clv: (b) pandas read_sql + lifetimes $t s ($((rss / 1024)) MB; $(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"read_sql {d['load_s']} s\")" "$out/pandas.json"))"
+  fi
   rm -rf "$out/export"
 done
