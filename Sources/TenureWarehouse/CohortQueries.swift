@@ -270,10 +270,6 @@ public struct CohortQueries: Sendable {
     public static func decode(after: StatisticTable, cells: StatisticTable, lastAges: StatisticTable, brackets: StatisticTable?,
                               options o: CohortOptions, observationEnd obs: Day, by: AttributeQueries? = nil,
                               groups: ValueGroups? = nil) throws -> CohortStatistics {
-        func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
-            guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
-            return v
-        }
         let groups = try groups ?? ValueGroups(by: by, values: by == nil ? [] : try lastAges.texts("by_value"))
         let levels = groups.levels
         func group(_ t: StatisticTable, _ row: Int) throws -> Int { try groups.group(t, row: row) }

@@ -127,31 +127,19 @@ public struct ROIQueries: Sendable {
     /// The books from `roi_subscription_tenures` and `roi_first_spells`, in the segment groups of
     /// `segments` (codes by value through `groupOf`; the last group is no segment).
     public static func books(tenures: StatisticTable, spells: StatisticTable, levels: Int, groupOf: (String?) -> Int) throws -> SubscriptionBooks? {
-        func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int {
-            guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
-            return Int(v)
-        }
         guard tenures.rowCount > 0 else { return nil }
         var books = SubscriptionBooks(groups: levels + 1)
         let hasSegment = tenures.columnNames.contains("by_value")
         let tv = hasSegment ? try tenures.texts("by_value") : [], sv = hasSegment ? try spells.texts("by_value") : []
         let age = try tenures.ints("age"), active = try tenures.ints("active"), n = try tenures.ints("subscriptions"), mrr = try tenures.doubles("mrr")
-        var byTenure: [Int: (count: Double, mrr: Double)] = [:]
-        for i in 0..<tenures.rowCount {
-            let g = hasSegment ? groupOf(tv[i]) : levels, a = try need(age[i], tenures, "age", i)
-            books.maxAge[g] = max(books.maxAge[g], a)
-            if try need(active[i], tenures, "active", i) == 1 {
-                byTenure[g * 1_000_000 + a, default: (0, 0)].count += Double(try need(n[i], tenures, "subscriptions", i))
-                byTenure[g * 1_000_000 + a, default: (0, 0)].mrr += mrr[i] ?? 0
-            }
-        }
-        books.active = byTenure.keys.sorted().map {
-            SubscriptionBooks.Tenure(group: $0 / 1_000_000, age: $0 % 1_000_000, count: byTenure[$0]!.count, mrr: byTenure[$0]!.mrr)
-        }
+        try books.addSubscriptions((0..<tenures.rowCount).map { i in
+            (group: hasSegment ? groupOf(tv[i]) : levels, age: Int(try need(age[i], tenures, "age", i)),
+             active: try need(active[i], tenures, "active", i) == 1, count: Double(try need(n[i], tenures, "subscriptions", i)), mrr: mrr[i] ?? 0)
+        })
         let observed = try spells.ints("observed"), covered = try spells.ints("covered"), customers = try spells.ints("customers")
         for i in 0..<spells.rowCount {
-            books.addSpell(group: hasSegment ? groupOf(sv[i]) : levels, observed: try need(observed[i], spells, "observed", i),
-                           covered: try need(covered[i], spells, "covered", i), count: try need(customers[i], spells, "customers", i))
+            books.addSpell(group: hasSegment ? groupOf(sv[i]) : levels, observed: Int(try need(observed[i], spells, "observed", i)),
+                           covered: Int(try need(covered[i], spells, "covered", i)), count: Int(try need(customers[i], spells, "customers", i)))
         }
         return books
     }

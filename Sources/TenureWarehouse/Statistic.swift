@@ -54,6 +54,12 @@ public struct StatisticTable: Sendable {
     }
 }
 
+/// `v`, a value of column `col` in row `row` of `t`; a NULL there is a data error naming both.
+func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
+    guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
+    return v
+}
+
 /// Errors of warehouse mode, split by whose problem they are: the engine could not be reached or
 /// refused us (`unavailable`, exit 69), or the data or mapping is not what tenure needs (`data`, exit 65).
 public enum WarehouseError: Error, Sendable, CustomStringConvertible {

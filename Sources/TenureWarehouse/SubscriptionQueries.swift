@@ -213,10 +213,6 @@ public struct SubscriptionQueries: Sendable {
     /// The contractual statistics from `contractual_cohorts` and `contractual_cells` (nil when no
     /// subscription starts by the end of observation), in `groups`.
     public func contractual(cohorts: StatisticTable, cells: StatisticTable, groups: ValueGroups, observationEnd obs: Day) throws -> ContractualStatistics? {
-        func need(_ v: Int64?, _ t: StatisticTable, _ col: String, _ row: Int) throws -> Int64 {
-            guard let v else { throw WarehouseError.data("statistic \(t.name): \(col) is NULL in row \(row + 1)", hint: nil) }
-            return v
-        }
         let cc = try cohorts.ints("cohort"), cn = try cohorts.ints("customers")
         let cf = try cohorts.ints("first_acquired"), cl = try cohorts.ints("last_acquired")
         var earliest = Int64.max

@@ -58,7 +58,7 @@ import TenureSynth
         let books = try #require(inputs.subscriptions)
         let segments = try #require(inputs.segments)
         let subs = try #require(ds.subscriptions)
-        let spells = SubscriptionSurvivors.firstSpells(subs, customers: ds.customers.count, asOf: ds.asOf)
+        let spells = SubscriptionSurvivors.firstSpells(subs, asOf: ds.asOf)
         #expect(spells.count > 100)
         for K in [2, 6, 12, 24] {
             for segment in [nil] + (0..<segments.levels.count).map(Int32.init) {

@@ -190,7 +190,7 @@ public enum SubscriptionSurvivors {
     /// (back-to-back subscriptions; a gap of a day or more ends it), and whether it is still open at
     /// `asOf`. The same rule as contractual retention's survivors with rolling windows (an end on the
     /// start day covers that day).
-    public static func firstSpells(_ s: Subscriptions, customers n: Int, asOf: Day) -> [(customer: Int, start: Day, months: Int, open: Bool)] {
+    public static func firstSpells(_ s: Subscriptions, asOf: Day) -> [(customer: Int, start: Day, months: Int, open: Bool)] {
         var rows = (0..<s.count).filter { s.startDay[$0] != Day.missing && s.startDay[$0] <= asOf }
         rows.sort { s.customer[$0] != s.customer[$1] ? s.customer[$0] < s.customer[$1] : s.startDay[$0] < s.startDay[$1] }
         var out: [(customer: Int, start: Day, months: Int, open: Bool)] = []

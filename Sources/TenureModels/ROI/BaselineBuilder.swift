@@ -20,9 +20,6 @@ public struct BaselineBuilder {
 
     public init(inputs: ROIInputs) { self.inputs = inputs }
 
-    /// The CSV path: `ROIInputs(dataset:)`.
-    public init(data: Dataset) throws { self.init(inputs: try ROIInputs(dataset: data)) }
-
     /// The baseline of `segment` (nil = every customer) with curves reaching `months` months.
     public func build(segment: String?, months: Double) throws -> (Baseline, ROIResult.BaselineSummary) {
         var wanted: Int32? = nil

@@ -67,6 +67,22 @@ public struct SubscriptionBooks: Sendable, Codable, Equatable {
         spells = .init(repeating: 0, count: groups * (Self.maxMonths + 1) * (Self.maxMonths + 1))
     }
 
+    /// Adds subscriptions (a row may stand for `count` of them with Σ MRR `mrr`): each raises its
+    /// group's largest age; the active ones are summed per (group, age) into `active`.
+    public mutating func addSubscriptions(_ rows: [(group: Int, age: Int, active: Bool, count: Double, mrr: Double)]) {
+        var byTenure: [Int: Tenure] = [:]
+        for t in active { byTenure[t.group * 1_000_000 + t.age] = t }
+        for r in rows {
+            maxAge[r.group] = max(maxAge[r.group], r.age)
+            guard r.active else { continue }
+            let key = r.group * 1_000_000 + r.age
+            var t = byTenure[key] ?? Tenure(group: r.group, age: r.age, count: 0, mrr: 0)
+            t.count += r.count; t.mrr += r.mrr
+            byTenure[key] = t
+        }
+        active = byTenure.keys.sorted().map { byTenure[$0]! }
+    }
+
     /// Counts a first spell of `group`.
     public mutating func addSpell(group g: Int, observed: Int, covered: Int, count: Int = 1) {
         let m = Self.maxMonths + 1
@@ -83,20 +99,11 @@ public struct SubscriptionBooks: Sendable, Codable, Equatable {
         }
         self.init(groups: levels + 1)
         let asOf = Int(data.asOf)
-        var byTenure: [Int: (count: Double, mrr: Double)] = [:]   // key: group × 10⁶ + age
-        for i in 0..<subs.count {
-            let start = Int(subs.startDay[i])
-            guard start <= asOf else { continue }
-            let g = group(Int(subs.customer[i]))
-            let age = Int(Double(asOf - start) / Civil.daysPerMonth)
-            maxAge[g] = max(maxAge[g], age)
-            if subs.endDay[i] == Day.missing || Int(subs.endDay[i]) > asOf {
-                byTenure[g * 1_000_000 + age, default: (0, 0)].mrr += mrr[i].isFinite ? mrr[i] : 0
-                byTenure[g * 1_000_000 + age, default: (0, 0)].count += 1
-            }
-        }
-        active = byTenure.keys.sorted().map { Tenure(group: $0 / 1_000_000, age: $0 % 1_000_000, count: byTenure[$0]!.count, mrr: byTenure[$0]!.mrr) }
-        for sp in SubscriptionSurvivors.firstSpells(subs, customers: data.customers.count, asOf: data.asOf) {
+        addSubscriptions((0..<subs.count).filter { Int(subs.startDay[$0]) <= asOf }.map { i in
+            (group: group(Int(subs.customer[i])), age: Int(Double(asOf - Int(subs.startDay[i])) / Civil.daysPerMonth),
+             active: subs.endDay[i] == Day.missing || Int(subs.endDay[i]) > asOf, count: 1, mrr: mrr[i].isFinite ? mrr[i] : 0)
+        })
+        for sp in SubscriptionSurvivors.firstSpells(subs, asOf: data.asOf) {
             addSpell(group: group(sp.customer), observed: Civil.wholeMonths(from: sp.start, to: data.asOf), covered: sp.months)
         }
     }

@@ -583,19 +583,19 @@ final class CoxEngine {
         return Evaluation(loglik: ll, penalized: pen, gradient: grad, info: info)
     }
 
-    /// Harrell's C on the linear predictor, within strata (see `Concordance`).
-    /// Harrell's C of the linear predictor at `beta`. Each subject's xᵢᵀβ is summed in the same
-    /// order with the same operations (not BLAS, whose kernels round a row differently by its
-    /// position), so subjects with equal covariates have equal risk and count as tied, whatever
-    /// the row order.
+    /// Harrell's C of the linear predictor at `beta`, within strata (see `Concordance`). Every
+    /// subject's xᵢᵀβ is summed over the columns in order with the same operations (not BLAS, whose
+    /// kernels round a row differently by its position), so subjects with equal covariates have
+    /// equal risk and count as tied, whatever the row order.
     func concordance(_ beta: [Double]) -> Concordance {
-        let n = xs.rows, p = xs.cols
+        let n = xs.rows
         var risk = [Double](repeating: 0, count: n)
         xs.data.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                var eta = 0.0
-                for j in 0..<p { eta += x[j * n + i] * beta[j] }
-                risk[i] = eta
+            risk.withUnsafeMutableBufferPointer { r in
+                for (j, b) in beta.enumerated() {   // column by column: sequential, one add per subject
+                    let col = x.baseAddress! + j * n
+                    for i in 0..<n { r[i] += col[i] * b }
+                }
             }
         }
         return Concordance.compute(risk: risk, event: ev, groups: groups)

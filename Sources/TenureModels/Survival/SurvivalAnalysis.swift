@@ -239,6 +239,8 @@ public enum SurvivalAnalysis {
             guard let p = patterns else { throw FitError(model: "Cox model", reason: "no covariate patterns were reduced") }
             // each pattern's subjects, one after the other
             var time: [Double] = [], event: [Bool] = [], subjects: [Int32] = [], strata: [Int32]? = p.strata == nil ? nil : []
+            let total = p.count.reduce(0, +)
+            time.reserveCapacity(total); event.reserveCapacity(total); subjects.reserveCapacity(total); strata?.reserveCapacity(total)
             for i in 0..<p.count.count {
                 for _ in 0..<p.count[i] {
                     time.append(p.time[i]); event.append(p.event[i]); subjects.append(Int32(i))
