@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TenureROI", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "TenureCohorts", "Yams"],
                 path: "Sources/TenureModels/ROI", exclude: ["README.md"]),
         .target(name: "TenureWarehouse",
-                dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime", "TenureROI",
+                dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime", "TenureROI", "TenureKPIs",
                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log")],

@@ -113,6 +113,40 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z of a timestamp column (timestamp, timestamptz or ISO text;
+    /// a value without an offset is in the session's time zone, UTC unless `--timezone` says
+    /// otherwise), with its fraction, as a DOUBLE.
+    public func epochSeconds(_ e: String) -> String {
+        switch self {
+        case .postgres: return cast("EXTRACT(EPOCH FROM \(cast(e, "TIMESTAMPTZ")))", double)
+        case .duckdb: return "(" + cast("epoch_us(\(cast(e, "TIMESTAMPTZ")))", double) + " / 1000000.0)"
+        case .spark: return "(" + cast("unix_micros(\(cast(e, "TIMESTAMP")))", double) + " / 1000000.0)"
+        case .bigquery: return "(" + cast("UNIX_MICROS(\(cast(e, "TIMESTAMP")))", double) + " / 1000000.0)"
+        case .snowflake: return "(" + cast("DATE_PART(epoch_microsecond, \(cast(e, "TIMESTAMP_TZ")))", double) + " / 1000000.0)"
+        }
+    }
+
+    /// The DATE of an epoch day (a BIGINT expression).
+    public func dateFromEpochDay(_ d: String) -> String {
+        switch self {
+        case .postgres: return "(DATE '1970-01-01' + \(cast(d, "INTEGER")))"
+        case .duckdb: return "(DATE '1970-01-01' + \(cast(d, "INTEGER")))"
+        case .spark: return "date_add(DATE'1970-01-01', \(cast(d, "INT")))"
+        case .bigquery: return "DATE_ADD(DATE '1970-01-01', INTERVAL \(d) DAY)"
+        case .snowflake: return "DATEADD(day, \(d), '1970-01-01'::DATE)"
+        }
+    }
+
+    /// The `p` quantile of `x` over a group, interpolating linearly between order statistics
+    /// (R type 7, `Stats.quantile`), as an aggregate.
+    public func percentile(_ x: String, _ p: Double) -> String {
+        switch self {
+        case .spark: return "percentile(\(x), \(p))"
+        case .bigquery: return "PERCENTILE_CONT(\(x), \(p))"
+        default: return "PERCENTILE_CONT(\(p)) WITHIN GROUP (ORDER BY \(x))"
+        }
+    }
+
     /// The day of the month (1–31) of a DATE expression.
     public func dayOfMonth(_ date: String) -> String { cast("EXTRACT(DAY FROM \(date))", bigint) }
 

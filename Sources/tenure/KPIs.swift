@@ -83,13 +83,18 @@ struct KPIs: ParsableCommand {
         try reportingErrors {
             let clock = timing.clock()
             let goals = try targets.map { try KPITargets.load(path: $0) }
-            let dataset = try data.load(rejectsNextTo: output.output)
-            clock.lap("load")
             var opts = KPIOptions(period: period, churnAfterDays: activity.days, grossMargin: margin.grossMargin,
                                   slaResponseHours: slaResponseHours, slaResolutionHours: slaResolutionHours, minSample: minSample)
             opts.from = from
             opts.clvHorizonDays = value.horizonDays
             opts.annualDiscountRate = value.discountRate
+            if let result = try warehouseResult(opts, targets: goals) {
+                clock.lap("kpis")
+                try output.emit(result, only: all ? nil : ["kpis", "kpi_targets"])
+                return
+            }
+            let dataset = try data.load(rejectsNextTo: output.output)
+            clock.lap("load")
             let result = goals.map { KPIAnalysis.compute(dataset, options: opts, targets: $0) }
                 ?? KPIAnalysis.compute(dataset, options: opts)
             clock.lap("kpis")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TenureCohorts
 import TenureData
+import TenureKPIs
 import TenureLifetime
 import TenureRegression
 import TenureSurvival
@@ -411,7 +412,7 @@ extension Report {
     /// is a subscriptions table), survival (contractual when there is a subscriptions table, else
     /// churn after `--churn-after` without a purchase), CLV and ROI are reduced in the engine and
     /// fitted here with the report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's);
-    /// KPIs need the CSV tables and their section says so.
+    /// so are the KPIs of the surveys, leads, tickets and interactions (`WarehouseRun.kpis`).
     func warehouseDocument(_ o: ReportOptions, progress: (String) -> Void) throws -> ReportDocument {
         let loadOptions = try data.loadOptions()
         let w = try WarehouseOptions.parse([])   // a live engine: no --emit-sql, no --aggregates
@@ -438,7 +439,10 @@ extension Report {
         let clvOptions = ReportBuilder.clvOptions(o, firstPurchase: first, asOf: run.observationEnd, by: by)
         let clv = Result { try run.clv(clvOptions.lifetime, headline: clvOptions.headline ?? clvOptions.lifetime.model.rawValue, compareModels: false).0 }
         progress("CLV")
-        let kpis = WarehouseError.data("KPIs are not reduced in SQL yet", hint: "run `tenure report` on a CSV export of the tables for this section")
+        let kpis = Result {
+            try run.kpis(KPISection.options(o), tables: tables).withTargets(KPISection.targets(o))
+        }
+        progress("KPIs")
         let facts: [(String, String)] = [("source", run.executor.sourceDescription), ("transactions", Format.count(run.source.rows)),
                                          ("first purchase", Civil.iso(first)), ("observed to", Civil.iso(run.observationEnd))]
         let scenarios = try o.scenarios ?? ScenarioFile.parse(ScenarioFile.example, file: "example scenarios")
@@ -471,5 +475,53 @@ extension ROI {
         let inputs = try run.roiInputs(windowDays: retentionWindow, parts: try run.roiParts(tables, file: file))
         run.printReceived(timing.timings)
         return inputs
+    }
+}
+
+extension WarehouseRun {
+    /// Why the KPIs without a reduction are unavailable over a warehouse source.
+    static let unreducedKPIs = "not reduced in the engine yet (the purchase, subscription and value KPIs): run `tenure kpis` on a CSV export of the tables for it"
+
+    /// `tenure kpis` over a live engine: surveys, leads, tickets and interactions are reduced there
+    /// (`KPIQueries`) and the KPIs filled from the statistics by the CSV path's code; the purchase,
+    /// subscription and value KPIs say they are not reduced yet. A table the engine lacks makes its
+    /// KPIs unavailable, as a missing CSV file does; a required column missing is a data error.
+    func kpis(_ o: KPIOptions, tables: WarehouseTables) throws -> KPIResult {
+        var columns: [String: Set<String>] = [:]
+        // marketing_spend only for its channel names (spend itself is a value KPI, not reduced yet)
+        for spec in [Tables.customers, Tables.subscriptions, Tables.surveys, Tables.tickets, Tables.interactions, Tables.leads, Tables.marketingSpend] {
+            let source = tables.table(spec.table)
+            let found = Set(try SourceCheck.columns(executor, table: source))
+            guard !found.isEmpty else { continue }
+            var mine: Set<String> = []
+            for c in spec.columns {
+                if found.contains(tables.column(c.name, in: spec.table)) { mine.insert(c.name) } else if c.required && spec.table != "marketing_spend" {
+                    throw WarehouseError.data("\(source) has no column \(tables.column(c.name, in: spec.table)) (mapping key \(spec.table).\(c.name)); it has: \(found.sorted().joined(separator: ", "))",
+                                              hint: "map it in --schema, e.g. `\(spec.table): {\(c.name): your_column}`")
+                }
+            }
+            columns[spec.table] = mine
+        }
+        let queries = KPIQueries(transactions: source.queries, segment: try? attribute("segment"), channel: try? attribute("channel"), columns: columns)
+        let reduced = ["surveys", "leads", "tickets", "interactions"].filter { columns[$0] != nil }
+        let note = "Reduced in \(executor.sourceDescription): \(reduced.isEmpty ? "no survey, lead, ticket or interaction table" : reduced.joined(separator: ", ")) per period, segment and channel, and the customers acquired; the purchase, subscription and value KPIs are not reduced in the engine yet."
+        let (frame, statistics) = try queries.reduce(executor, options: o, observationEnd: observationEnd, notes: [note])
+        return KPIAnalysis.compute(frame: frame, statistics: statistics, unreduced: Self.unreducedKPIs)
+    }
+}
+
+extension KPIs {
+    /// `tenure kpis postgres://…`: see `WarehouseRun.kpis`. `--emit-sql`/`--aggregates` are not offered
+    /// for KPIs yet. Nil for a CSV directory.
+    func warehouseResult(_ o: KPIOptions, targets goals: [KPITarget]?) throws -> KPIResult? {
+        guard PostgresLocation.isPostgres(data.data) else { return nil }
+        let loadOptions = try data.loadOptions()
+        let w = try WarehouseOptions.parse([])
+        let tables = try w.tables(data: data.data, schema: loadOptions.schema)
+        guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
+                                              settings: [:], command: "kpis", queries: { _, _ in [] }) else { return nil }
+        let r = try run.kpis(o, tables: tables).withTargets(goals)
+        run.printReceived(timing.timings)
+        return r
     }
 }

@@ -104,7 +104,14 @@ SQL
 TYPED_DDL='
 CREATE TABLE crm.customers (customer_id text, signup_date date, segment text, channel text,
   acquisition_cost numeric(14,2), age integer, engagement_score double precision, initiative text, "group" text);
-CREATE TABLE crm.subscriptions (customer_id text, start_date date, end_date date, plan text, mrr numeric(14,2));'
+CREATE TABLE crm.subscriptions (customer_id text, start_date date, end_date date, plan text, mrr numeric(14,2));
+CREATE TABLE crm.surveys (customer_id text, date date, kind text, score numeric(6,2));
+CREATE TABLE crm.tickets (ticket_id text, customer_id text, opened_at timestamptz, first_response_at timestamptz, resolved_at timestamptz, channel text);
+CREATE TABLE crm.interactions (customer_id text, "timestamp" timestamptz, channel text);
+CREATE TABLE crm.leads (lead_id text, created_at date, source text, stage text, converted_at date, closed_at date, won boolean, customer_id text);
+CREATE TABLE crm.marketing_spend (period text, channel text, amount numeric(14,2));'
+# The tables loaded from a dataset directory (each when its CSV file is there).
+TABLES="transactions customers subscriptions surveys tickets interactions leads marketing_spend"
 TX_COLUMNS='customer_id text, date date, amount numeric(14,2), order_id text, segment text, channel text, product text, category text'
 
 cmd_load() {
@@ -112,7 +119,7 @@ cmd_load() {
   export PGPASSWORD=$PASSWORD
   local q=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U tenure -d crm)
   copy() { # port table file
-    local cols; cols=$(head -1 "$3" | sed 's/\bgroup\b/"group"/')
+    local cols; cols=$(head -1 "$3" | sed 's/\bgroup\b/"group"/; s/\btimestamp\b/"timestamp"/')
     "${q[@]}" -p "$1" -c "\\copy $2 ($cols) FROM '$3' WITH (FORMAT csv, HEADER true)"
   }
   # plain server: typed schema crm and all-text schema raw (LOAD_ONLY=sharded skips it: benchmarks)
@@ -121,8 +128,13 @@ cmd_load() {
   "${q[@]}" -p "$PG_PLAIN" -c "CREATE SCHEMA raw;
     CREATE TABLE raw.transactions (customer_id text, date text, amount text, order_id text, segment text, channel text, product text, category text);
     CREATE TABLE raw.customers (customer_id text, signup_date text, segment text, channel text, acquisition_cost text, age text, engagement_score text, initiative text, \"group\" text);
-    CREATE TABLE raw.subscriptions (customer_id text, start_date text, end_date text, plan text, mrr text);"
-  for t in transactions customers subscriptions; do
+    CREATE TABLE raw.subscriptions (customer_id text, start_date text, end_date text, plan text, mrr text);
+    CREATE TABLE raw.surveys (customer_id text, date text, kind text, score text);
+    CREATE TABLE raw.tickets (ticket_id text, customer_id text, opened_at text, first_response_at text, resolved_at text, channel text);
+    CREATE TABLE raw.interactions (customer_id text, \"timestamp\" text, channel text);
+    CREATE TABLE raw.leads (lead_id text, created_at text, source text, stage text, converted_at text, closed_at text, won text, customer_id text);
+    CREATE TABLE raw.marketing_spend (period text, channel text, amount text);"
+  for t in $TABLES; do
     [ -f "$data/$t.csv" ] || continue
     copy "$PG_PLAIN" "crm.$t" "$data/$t.csv"
     copy "$PG_PLAIN" "raw.$t" "$data/$t.csv"
@@ -140,7 +152,7 @@ cmd_load() {
       SERVER shard1 OPTIONS (schema_name 'crm', table_name 'transactions_p0');
     CREATE FOREIGN TABLE crm.transactions_p1 PARTITION OF crm.transactions FOR VALUES WITH (MODULUS 2, REMAINDER 1)
       SERVER shard2 OPTIONS (schema_name 'crm', table_name 'transactions_p1');"
-  for t in transactions customers subscriptions; do
+  for t in $TABLES; do
     [ -f "$data/$t.csv" ] && copy "$PG_COORD" "crm.$t" "$data/$t.csv"
   done
   "${q[@]}" -p "$PG_SHARD1" -c 'ANALYZE crm.transactions_p0'

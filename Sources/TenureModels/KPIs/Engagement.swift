@@ -2,28 +2,21 @@ import TenureData
 
 /// Interactions per active customer, share of customers engaged, DAU/MAU stickiness.
 enum Engagement {
-    static func run(_ cx: Context, _ b: inout Board) {
-        guard let it = cx.ds.interactions else {
-            b.unavailable(["interactions_per_active_customer", "engaged_share", "stickiness"], "needs interactions.csv"); return
-        }
+    /// Per group: interactions in the window (`interactions`; the interaction's own channel),
+    /// customers with one (`engaged`: per period those active in it, per channel those active in it),
+    /// customer-days with one (`dau`), and customer-months with one weighted by the month's observed
+    /// days (`mau`, so that `dau / mau` is the mean daily share of the month's active customers).
+    static let sums = ["interactions", "engaged", "dau", "mau"]
+
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
+        guard let it = cx.ds.interactions else { return }
+        st.tables.insert("interactions")
         let L = cx.L, ax = cx.axis
         let n = cx.ds.customers.count
         let chCodes = cx.channelCodes(it.channel)
         let byC = ByCustomer(customer: it.customer, customers: n, key: it.timestamp)
-
-        // Calendar months of the window: observed days overall and per period.
-        let m0 = Int(CalendarPeriod.month.index(of: ax.start[0])), m1 = Int(CalendarPeriod.month.index(of: ax.asOf))
-        let M = m1 - m0 + 1
-        var monthDays = [Double](repeating: 0, count: M)
-        var monthPeriods = [[(Int, Double)]](repeating: [], count: M)
-        var d = ax.start[0]
-        while d <= ax.asOf {
-            let m = Int(CalendarPeriod.month.index(of: d)) - m0, p = ax.index(d)
-            monthDays[m] += 1
-            if let last = monthPeriods[m].last, last.0 == p { monthPeriods[m][monthPeriods[m].count - 1].1 += 1 }
-            else { monthPeriods[m].append((p, 1)) }
-            d += 1
-        }
+        let months = KPIFrame.Months(ax)
+        let m0 = months.first, monthDays = months.days
 
         var count = Acc(L), engaged = Acc(L), dau = Acc(L), mau = Acc(L)
         var chanStampC = [Int32](repeating: -1, count: L.C)     // customer last seen in channel
@@ -53,9 +46,7 @@ enum Engagement {
                     }
                     if month != lastMonth {
                         lastMonth = month
-                        mau.v[0] += monthDays[month]
-                        if s >= 0 { mau.v[L.segment(Int(s))] += monthDays[month] }
-                        for (pp, dd) in monthPeriods[month] { mau.v[L.period(pp)] += dd }
+                        months.credit(&mau.v, cx.L, month: month, segment: s, 1)
                     }
                     if ch >= 0 {
                         let k = Int(ch)
@@ -73,14 +64,22 @@ enum Engagement {
                 }
             }
         }
-        let base = cx.base()
+        for (name, acc) in zip(sums, [count, engaged, dau, mau]) { st.put(name, acc) }
+    }
+
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board) {
+        guard st.tables.contains("interactions") else {
+            b.unavailable(["interactions_per_active_customer", "engaged_share", "stickiness"], "needs interactions.csv"); return
+        }
+        let L = f.L, base = st.acquired
         for g in 0..<L.G {
             let isChan = g >= 1 + L.P + L.S
-            b.set(g, "interactions_per_active_customer", engaged[g] > 0 ? count[g] / engaged[g] : .nan, n: Int(engaged[g]),
+            let engaged = st.sum("engaged", g), mau = st.sum("mau", g)
+            b.set(g, "interactions_per_active_customer", engaged > 0 ? st.sum("interactions", g) / engaged : .nan, n: Int(engaged),
                   why: "no interactions in this group")
             let denom = isChan ? base[0] : base[g]
-            b.share(g, "engaged_share", engaged[g], denom, z: cx.z, minSample: cx.opt.minSample, why: "no customers acquired yet")
-            b.set(g, "stickiness", mau[g] > 0 ? dau[g] / mau[g] : .nan, n: Int(engaged[g]), why: "no interactions in this group")
+            b.share(g, "engaged_share", engaged, denom, z: f.z, minSample: f.opt.minSample, why: "no customers acquired yet")
+            b.set(g, "stickiness", mau > 0 ? st.sum("dau", g) / mau : .nan, n: Int(engaged), why: "no interactions in this group")
         }
     }
 }

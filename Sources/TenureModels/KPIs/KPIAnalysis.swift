@@ -22,40 +22,45 @@ import TenureNumerics
 public enum KPIAnalysis {
     public static func compute(_ ds: Dataset, options: KPIOptions = KPIOptions()) -> KPIResult {
         let cx = Context(ds, options)
-        var board = Board(cx)
+        var board = Board(cx.L)
         let subscribers = Retention.run(cx, &board)
         Value.run(cx, &board, subscribers: subscribers)
-        Satisfaction.run(cx, &board)
-        Engagement.run(cx, &board)
-        Service.run(cx, &board)
-        Sales.run(cx, &board)
-        return board.result(cx)
+        fillReduced(cx.f, statistics(cx), &board)
+        return board.result(cx.f)
+    }
+
+    /// The statistics of the reduced families (`KPIStatistics`) from the rows.
+    static func statistics(_ cx: Context) -> KPIStatistics {
+        var s = KPIStatistics()
+        Satisfaction.reduce(cx, &s)
+        Sales.reduce(cx, &s)
+        Service.reduce(cx, &s)
+        Engagement.reduce(cx, &s)
+        s.acquired = cx.base()
+        return s
     }
 }
 
-/// Everything the families share: the period axis, the group layout, and per-customer
+/// Everything the families share: the frame (period axis, group layout, names), and per-customer
 /// segment, acquisition channel and acquisition day.
 struct Context {
     let ds: Dataset
-    let opt: KPIOptions
-    let axis: PeriodAxis
-    let L: Layout
-    let z: Double
-    let segLevels: [String]
-    let chanLevels: [String]
+    let f: KPIFrame
+    var opt: KPIOptions { f.opt }
+    var axis: PeriodAxis { f.axis }
+    var L: Layout { f.L }
+    var z: Double { f.z }
+    var monthsOfPeriod: [Double] { f.monthsOfPeriod }
     /// Segment code per customer (-1 = none).
     let seg: [Int32]
-    /// Acquisition-channel code per customer (-1 = none), in `chanLevels`.
+    /// Acquisition-channel code per customer (-1 = none), in `f.chanLevels`.
     let chan: [Int32]
     /// Acquisition day per customer: signup_date, else the first day they appear in any table.
     let acq: [Day]
-    let monthsOfPeriod: [Double]
-    let notes: [String]
 
     init(_ ds: Dataset, _ opt: KPIOptions) {
-        self.ds = ds; self.opt = opt
+        self.ds = ds
         let n = ds.customers.count
-        z = Normal.quantile(1 - (1 - opt.confidence) / 2)
 
         // First day of the window and acquisition days.
         var first = Day.max
@@ -90,39 +95,30 @@ struct Context {
         // months before any sale, e.g. of early leads), else at the first date in any table.
         if let from = opt.from { first = from } else if firstPurchase != .max { first = firstPurchase }
         if first == Day.max || first > ds.asOf { first = ds.asOf }
-        axis = PeriodAxis(period: opt.period, firstDay: first, asOf: ds.asOf)
         self.acq = acq
 
         // Segment and acquisition channel: `CustomerAttribute` (customers.csv, else the first transaction).
         var notes: [String] = []
-        let tx = ds.transactions
         func perCustomer(_ column: String) -> ([Int32], [String], String) {
             guard let a = try? CustomerAttribute(ds, column: column) else { return ([Int32](repeating: -1, count: n), [], "") }
             return (a.codes, a.levels, a.source.rawValue)
         }
         let (sg, sl, sgFrom) = perCustomer("segment")
-        seg = sg; segLevels = sl
-        notes.append(sl.isEmpty ? "no segment column (customers.csv or transactions.csv): no segment breakdown"
-                                : "segment of a customer from \(sgFrom)")
+        seg = sg
+        notes.append(KPIFrame.segmentNote(from: sl.isEmpty ? nil : sgFrom))
 
         // Channels: one namespace over every table's channel-like column.
         let (cc, cl, ccFrom) = perCustomer("channel")
-        var names = cl
+        let tableChannels = [ds.marketingSpend?.channel, ds.interactions?.channel, ds.tickets?.channel, ds.leads?.source]
+            .compactMap { $0?.levels }.flatMap { $0 }
+        let names = KPIFrame.channelLevels(customer: cl, tables: tableChannels)
         var index: [String: Int32] = [:]
-        for (i, s) in cl.enumerated() { index[s] = Int32(i) }
-        for col in [ds.marketingSpend?.channel, ds.interactions?.channel, ds.tickets?.channel, ds.leads?.source] {
-            guard let col else { continue }
-            for s in col.levels where index[s] == nil { index[s] = Int32(names.count); names.append(s) }
-        }
-        chan = cc; chanLevels = names
-        notes.append(cl.isEmpty ? "no acquisition channel (customers.csv or transactions.csv channel): customer KPIs have no channel breakdown"
-                                : "acquisition channel of a customer from \(ccFrom); engagement and service use the interaction's or ticket's channel, sales the lead's source, spend its channel")
+        for (i, s) in names.enumerated() where index[s] == nil { index[s] = Int32(i) }
+        chan = cc
+        notes.append(KPIFrame.channelNote(from: cl.isEmpty ? nil : ccFrom))
         self.chanIndexMap = index
-        L = Layout(P: axis.count, S: segLevels.count, C: chanLevels.count)
-        let ax = axis
-        monthsOfPeriod = (0..<ax.count).map { Double(ax.days($0)) / Civil.daysPerMonth }
-        self.notes = notes
-        txByCustomer = ByCustomer(customer: tx.customer, customers: n, key: tx.day)
+        f = KPIFrame(options: opt, firstDay: first, asOf: ds.asOf, segLevels: sl, chanLevels: names, notes: notes)
+        txByCustomer = ByCustomer(customer: ds.transactions.customer, customers: n, key: ds.transactions.day)
     }
 
     let chanIndexMap: [String: Int32]
@@ -167,8 +163,8 @@ struct Board {
     let K: Int
     var cells: [KPIValue?]
 
-    init(_ cx: Context) {
-        L = cx.L; K = KPICatalog.all.count
+    init(_ L: Layout) {
+        self.L = L; K = KPICatalog.all.count
         cells = [KPIValue?](repeating: nil, count: L.G * K)
     }
 
@@ -195,19 +191,19 @@ struct Board {
                                warning: Int(n) < minSample ? "only \(Int(n)) in the sample (< \(minSample)): too few to read" : nil)
     }
 
-    func result(_ cx: Context) -> KPIResult {
+    func result(_ f: KPIFrame) -> KPIResult {
         func group(_ g: Int) -> [KPIValue] {
             KPICatalog.all.enumerated().map { i, d in cells[g * K + i] ?? .missing(d.id, "not computed") }
         }
-        let ax = cx.axis
+        let ax = f.axis
         let periods = (0..<L.P).map { p in
             KPIGroup(key: ax.label(p), start: Civil.iso(ax.start[p]), end: Civil.iso(ax.end[p]),
                      partial: ax.isPartial(p), kpis: group(L.period(p)))
         }
-        let segs = cx.segLevels.enumerated().map { s, name in KPIGroup(key: name, kpis: group(L.segment(s))) }
-        let chans = cx.chanLevels.enumerated().map { c, name in KPIGroup(key: name, kpis: group(L.channel(c))) }
-        return KPIResult(asOf: Civil.iso(cx.ds.asOf), windowStart: Civil.iso(ax.start[0]), options: cx.opt,
+        let segs = f.segLevels.enumerated().map { s, name in KPIGroup(key: name, kpis: group(L.segment(s))) }
+        let chans = f.chanLevels.enumerated().map { c, name in KPIGroup(key: name, kpis: group(L.channel(c))) }
+        return KPIResult(asOf: Civil.iso(ax.asOf), windowStart: Civil.iso(ax.start[0]), options: f.opt,
                          definitions: KPICatalog.all, overall: group(0), byPeriod: periods, bySegment: segs,
-                         byChannel: chans, notes: cx.notes, targets: nil)
+                         byChannel: chans, notes: f.notes, targets: nil)
     }
 }

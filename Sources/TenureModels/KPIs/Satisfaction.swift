@@ -2,10 +2,14 @@ import TenureData
 
 /// CSAT (Wilson), NPS (trinomial normal interval) and CES (normal interval on the mean).
 enum Satisfaction {
-    static func run(_ cx: Context, _ b: inout Board) {
-        guard let sv = cx.ds.surveys else {
-            b.unavailable(["csat", "nps", "ces"], "needs surveys.csv"); return
-        }
+    /// Per group: responses (`csat_n`, `nps_n`, `ces_n`), satisfied CSAT (score ≥ 4, `csat_k`),
+    /// promoters (≥ 9, `nps_p`) and detractors (≤ 6, `nps_d`), Σ CES and Σ CES² (`ces_s`, `ces_q`);
+    /// responses dated in the window, with a score.
+    static let sums = ["csat_n", "csat_k", "nps_n", "nps_p", "nps_d", "ces_n", "ces_s", "ces_q"]
+
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
+        guard let sv = cx.ds.surveys else { return }
+        st.tables.insert("surveys")
         let L = cx.L
         var cN = Acc(L), cK = Acc(L), nN = Acc(L), nP = Acc(L), nD = Acc(L), eN = Acc(L), eS = Acc(L), eQ = Acc(L)
         for r in 0..<sv.count {
@@ -26,23 +30,31 @@ enum Satisfaction {
                 eN.add(p: p, s: s, c: ch, 1); eS.add(p: p, s: s, c: ch, x); eQ.add(p: p, s: s, c: ch, x * x)
             }
         }
-        let z = cx.z, minN = cx.opt.minSample
+        for (name, acc) in zip(sums, [cN, cK, nN, nP, nD, eN, eS, eQ]) { st.put(name, acc) }
+    }
+
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board) {
+        guard st.tables.contains("surveys") else {
+            b.unavailable(["csat", "nps", "ces"], "needs surveys.csv"); return
+        }
+        let z = f.z, minN = f.opt.minSample
         func warn(_ n: Double) -> String? { Int(n) < minN ? "only \(Int(n)) responses (< \(minN)): too few to read" : nil }
-        for g in 0..<L.G {
-            b.share(g, "csat", cK[g], cN[g], z: z, minSample: minN, why: "no csat responses in this group")
-            if cN[g] > 0 { b[g, "csat"]?.warning = warn(cN[g]) }
-            let n = nN[g]
+        for g in 0..<f.L.G {
+            let cN = st.sum("csat_n", g)
+            b.share(g, "csat", st.sum("csat_k", g), cN, z: z, minSample: minN, why: "no csat responses in this group")
+            if cN > 0 { b[g, "csat"]?.warning = warn(cN) }
+            let n = st.sum("nps_n", g)
             if n > 0 {
-                let pp = nP[g] / n, pd = nD[g] / n
+                let pp = st.sum("nps_p", g) / n, pd = st.sum("nps_d", g) / n
                 let nps = pp - pd
                 let se = max(0, (pp + pd - nps * nps) / n).squareRoot()
                 b[g, "nps"] = KPIValue(id: "nps", value: 100 * nps, n: Int(n), lower: max(-100, 100 * (nps - z * se)),
                                        upper: min(100, 100 * (nps + z * se)), warning: warn(n))
             } else { b[g, "nps"] = .missing("nps", "no nps responses in this group") }
-            let m = eN[g]
+            let m = st.sum("ces_n", g), sx = st.sum("ces_s", g), sq = st.sum("ces_q", g)
             if m > 0 {
-                let mean = eS[g] / m
-                let v = m > 1 ? max(0, (eQ[g] - eS[g] * eS[g] / m) / (m - 1)) : .nan
+                let mean = sx / m
+                let v = m > 1 ? max(0, (sq - sx * sx / m) / (m - 1)) : .nan
                 let se = (v / m).squareRoot()
                 b[g, "ces"] = KPIValue(id: "ces", value: mean, n: Int(m), lower: se.isFinite ? mean - z * se : nil,
                                        upper: se.isFinite ? mean + z * se : nil, warning: warn(m))
@@ -53,15 +65,19 @@ enum Satisfaction {
 
 /// Leads: lead conversion, sales conversion (of opportunities), close rate.
 enum Sales {
-    static func run(_ cx: Context, _ b: inout Board) {
-        guard let ld = cx.ds.leads else {
-            b.unavailable(["lead_conversion_rate", "sales_conversion_rate", "sales_close_rate"], "needs leads.csv"); return
-        }
+    /// Per group (the lead's creation period, its customer's segment, its source): leads
+    /// (`leads`), won (`leads_won`), closed (won known, `leads_closed`), opportunities (with
+    /// converted_at, `opportunities`) and those won (`opportunities_won`).
+    static let sums = ["leads", "leads_won", "leads_closed", "opportunities", "opportunities_won"]
+
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
+        guard let ld = cx.ds.leads else { return }
+        st.tables.insert("leads")
         let L = cx.L
         var leads = Acc(L), won = Acc(L), opp = Acc(L), oppWon = Acc(L), closed = Acc(L)
         let src = ld.source.map { cx.channelCodes($0) }
-        let anyConverted = ld.convertedDay.contains { $0 != Day.missing }
-        let anyClosed = ld.won.contains { $0 != nil }
+        if ld.convertedDay.contains(where: { $0 != Day.missing }) { st.flags.insert("leads_converted") }
+        if ld.won.contains(where: { $0 != nil }) { st.flags.insert("leads_closed") }
         for r in 0..<ld.count {
             let p = cx.axis.index(ld.createdDay[r])
             guard p >= 0 else { continue }
@@ -77,11 +93,20 @@ enum Sales {
                 if w { oppWon.add(p: p, s: s, c: ch, 1) }
             }
         }
-        for g in 0..<L.G {
-            b.share(g, "lead_conversion_rate", won[g], leads[g], z: cx.z, minSample: cx.opt.minSample, why: "no leads created in this group")
-            b.share(g, "sales_conversion_rate", oppWon[g], opp[g], z: cx.z, minSample: cx.opt.minSample,
+        for (name, acc) in zip(sums, [leads, won, closed, opp, oppWon]) { st.put(name, acc) }
+    }
+
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board) {
+        guard st.tables.contains("leads") else {
+            b.unavailable(["lead_conversion_rate", "sales_conversion_rate", "sales_close_rate"], "needs leads.csv"); return
+        }
+        let anyConverted = st.flags.contains("leads_converted"), anyClosed = st.flags.contains("leads_closed")
+        for g in 0..<f.L.G {
+            let won = st.sum("leads_won", g)
+            b.share(g, "lead_conversion_rate", won, st.sum("leads", g), z: f.z, minSample: f.opt.minSample, why: "no leads created in this group")
+            b.share(g, "sales_conversion_rate", st.sum("opportunities_won", g), st.sum("opportunities", g), z: f.z, minSample: f.opt.minSample,
                     why: anyConverted ? "no opportunities in this group" : "no lead has converted_at")
-            b.share(g, "sales_close_rate", won[g], closed[g], z: cx.z, minSample: cx.opt.minSample,
+            b.share(g, "sales_close_rate", won, st.sum("leads_closed", g), z: f.z, minSample: f.opt.minSample,
                     why: anyClosed ? "no closed leads in this group" : "no lead has won true/false")
         }
     }
@@ -93,8 +118,16 @@ enum Service {
                       "resolution_median_hours", "resolution_p90_hours", "resolution_mean_hours",
                       "sla_response_attainment", "sla_resolution_attainment", "tickets_per_customer"]
 
-    static func run(_ cx: Context, _ b: inout Board) {
-        guard let tk = cx.ds.tickets else { b.unavailable(ids, "needs tickets.csv"); return }
+    /// Per group (the ticket's opening period, its customer's segment, its channel): tickets opened
+    /// in the window (`tickets`); with an SLA threshold, tickets answered (resolved) within it
+    /// (`sla_response_met`, `sla_resolution_met`) out of those answered, or open longer than it by
+    /// the end of observation (`sla_response_n`, `sla_resolution_n`). `durations`: the hours to the
+    /// first response and to resolution of tickets answered / resolved by the end of observation.
+    static let sums = ["tickets", "sla_response_met", "sla_response_n", "sla_resolution_met", "sla_resolution_n"]
+
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
+        guard let tk = cx.ds.tickets else { return }
+        st.tables.insert("tickets")
         let L = cx.L
         let chCodes = tk.channel.map { cx.channelCodes($0) }
         let end = Double(cx.ds.asOf + 1) * 86400
@@ -126,33 +159,46 @@ enum Service {
                 else if st.isNaN && end - o > thr { slaSN.add(p: p, s: s, c: ch, 1) }
             }
         }
-        func summaries(_ x: [Double], _ P: [Int32], _ S: [Int32], _ C: [Int32]) -> [(n: Int, median: Double, p90: Double, mean: Double)] {
+        func summaries(_ x: [Double], _ P: [Int32], _ S: [Int32], _ C: [Int32]) -> [DurationSummary] {
             var out = groupedSummaries(x, keys: [Int32](repeating: 0, count: x.count), nKeys: 1)
             out += groupedSummaries(x, keys: P, nKeys: L.P)
             out += groupedSummaries(x, keys: S, nKeys: L.S)
             out += groupedSummaries(x, keys: C, nKeys: L.C)
             return out
         }
-        let hasResp = tk.firstResponseAt.contains { $0.isFinite }, hasResl = tk.resolvedAt.contains { $0.isFinite }
-        let rs = summaries(resp, respP, respS, respC), ss = summaries(resl, reslP, reslS, reslC)
-        let base = cx.base()
+        if tk.firstResponseAt.contains(where: { $0.isFinite }) { st.flags.insert("tickets_responded") }
+        if tk.resolvedAt.contains(where: { $0.isFinite }) { st.flags.insert("tickets_resolved") }
+        st.durations["first_response"] = summaries(resp, respP, respS, respC)
+        st.durations["resolution"] = summaries(resl, reslP, reslS, reslC)
+        for (name, acc) in zip(sums, [count, slaR, slaRN, slaS, slaSN]) { st.put(name, acc) }
+    }
+
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board) {
+        guard st.tables.contains("tickets") else { b.unavailable(ids, "needs tickets.csv"); return }
+        let L = f.L
+        let base = st.acquired
         for g in 0..<L.G {
             let isChan = g >= 1 + L.P + L.S
-            for (prefix, sm, has, col) in [("first_response", rs[g], hasResp, "first_response_at"), ("resolution", ss[g], hasResl, "resolved_at")] {
+            for (prefix, has, col) in [("first_response", st.flags.contains("tickets_responded"), "first_response_at"),
+                                       ("resolution", st.flags.contains("tickets_resolved"), "resolved_at")] {
+                let sm = st.durations[prefix]?[g] ?? .empty
                 let why = has ? "no \(prefix == "resolution" ? "resolved" : "answered") tickets in this group" : "no ticket has \(col)"
                 b.set(g, "\(prefix)_median_hours", sm.n > 0 ? sm.median : .nan, n: sm.n, why: why)
                 b.set(g, "\(prefix)_p90_hours", sm.n > 0 ? sm.p90 : .nan, n: sm.n, why: why)
                 b.set(g, "\(prefix)_mean_hours", sm.n > 0 ? sm.mean : .nan, n: sm.n, why: why)
             }
-            if thrR != nil {
-                b.share(g, "sla_response_attainment", slaR[g], slaRN[g], z: cx.z, minSample: cx.opt.minSample, why: "no tickets past the threshold or answered in this group")
+            if f.opt.slaResponseHours != nil {
+                b.share(g, "sla_response_attainment", st.sum("sla_response_met", g), st.sum("sla_response_n", g), z: f.z, minSample: f.opt.minSample,
+                        why: "no tickets past the threshold or answered in this group")
             } else { b[g, "sla_response_attainment"] = .missing("sla_response_attainment", "needs --sla-response HOURS") }
-            if thrS != nil {
-                b.share(g, "sla_resolution_attainment", slaS[g], slaSN[g], z: cx.z, minSample: cx.opt.minSample, why: "no tickets past the threshold or resolved in this group")
+            if f.opt.slaResolutionHours != nil {
+                b.share(g, "sla_resolution_attainment", st.sum("sla_resolution_met", g), st.sum("sla_resolution_n", g), z: f.z, minSample: f.opt.minSample,
+                        why: "no tickets past the threshold or resolved in this group")
             } else { b[g, "sla_resolution_attainment"] = .missing("sla_resolution_attainment", "needs --sla-resolution HOURS") }
             // ticket channel groups are divided by the whole customer base
             let denom = isChan ? base[0] : base[g]
-            b.set(g, "tickets_per_customer", denom > 0 ? count[g] / denom : .nan, n: Int(count[g]), why: "no customers acquired yet")
+            let count = st.sum("tickets", g)
+            b.set(g, "tickets_per_customer", denom > 0 ? count / denom : .nan, n: Int(count), why: "no customers acquired yet")
         }
     }
 }

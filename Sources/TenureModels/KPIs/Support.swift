@@ -70,25 +70,25 @@ struct ByCustomer {
 }
 
 /// Per-key count, median, p90 and mean of `values` grouped by `keys` (key < 0 = left out).
-func groupedSummaries(_ values: [Double], keys: [Int32], nKeys: Int) -> [(n: Int, median: Double, p90: Double, mean: Double)] {
+func groupedSummaries(_ values: [Double], keys: [Int32], nKeys: Int) -> [DurationSummary] {
     var counts = [Int](repeating: 0, count: nKeys + 1)
     for k in keys where k >= 0 { counts[Int(k) + 1] += 1 }
     for i in 0..<nKeys { counts[i + 1] += counts[i] }
     var next = counts
     var buf = [Double](repeating: 0, count: counts[nKeys])
     for (i, k) in keys.enumerated() where k >= 0 { buf[next[Int(k)]] = values[i]; next[Int(k)] += 1 }
-    var out: [(n: Int, median: Double, p90: Double, mean: Double)] = []
+    var out: [DurationSummary] = []
     out.reserveCapacity(nKeys)
     buf.withUnsafeMutableBufferPointer { b in
         for k in 0..<nKeys {
             let lo = counts[k], n = counts[k + 1] - lo
-            if n == 0 { out.append((0, .nan, .nan, .nan)); continue }
+            if n == 0 { out.append(.empty); continue }
             var slice = UnsafeMutableBufferPointer(rebasing: b[lo..<(lo + n)])
             slice.sort()
             var s = 0.0
             for v in slice { s += v }
             let sorted = UnsafeBufferPointer(slice)
-            out.append((n, Stats.quantile(sorted: sorted, 0.5), Stats.quantile(sorted: sorted, 0.9), s / Double(n)))
+            out.append(DurationSummary(n: n, median: Stats.quantile(sorted: sorted, 0.5), p90: Stats.quantile(sorted: sorted, 0.9), mean: s / Double(n)))
         }
     }
     return out

@@ -137,6 +137,15 @@ extension KPIAnalysis {
     }
 }
 
+extension KPIResult {
+    /// This result compared with `targets` (unchanged when nil).
+    public func withTargets(_ targets: [KPITarget]?) -> KPIResult {
+        var r = self
+        if let targets { r.targets = KPITargets.check(targets, against: r) }
+        return r
+    }
+}
+
 extension KPITargets {
     /// The KPIs of `ds` compared with `targets` (same as `KPIAnalysis.compute(_:options:targets:)`).
     public static func compute(_ ds: Dataset, options: KPIOptions = KPIOptions(), targets: [KPITarget]) -> KPIResult {

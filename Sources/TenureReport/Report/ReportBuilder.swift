@@ -90,7 +90,7 @@ public enum ReportBuilder {
     /// becomes a section saying why. `survivalForAll` is the survival run without `by`, used when
     /// the grouped one failed.
     public static func build(computed c: ComputedAnalyses, options: ReportOptions) -> ReportDocument {
-        var out = [KPISection.unavailable(c.kpis), CohortSection.make(c.cohorts),
+        var out = [KPISection.make(c.kpis, options), CohortSection.make(c.cohorts),
                    SurvivalSection.make(grouped: { try c.survival.get() }, ungrouped: c.survivalForAll, by: c.by),
                    CLVSection.make(c.clv)]
         if !options.skipROI { out.append(ROISection.make(inputs: c.roi, options)) }
@@ -158,7 +158,7 @@ public struct ComputedAnalyses {
     public var asOf: Day
     public var facts: [(String, String)]
     public var by: String?
-    public var kpis: Error
+    public var kpis: Result<KPIResult, Error>
     public var cohorts: Result<CohortResult, Error>
     public var survival: Result<SurvivalResult, Error>
     public var survivalForAll: () throws -> SurvivalResult
@@ -166,7 +166,7 @@ public struct ComputedAnalyses {
     /// The ROI section's reduced data (called only when the section is wanted).
     public var roi: () throws -> ROIInputs
 
-    public init(asOf: Day, facts: [(String, String)], by: String?, kpis: Error, cohorts: Result<CohortResult, Error>,
+    public init(asOf: Day, facts: [(String, String)], by: String?, kpis: Result<KPIResult, Error>, cohorts: Result<CohortResult, Error>,
                 survival: Result<SurvivalResult, Error>, survivalForAll: @escaping () throws -> SurvivalResult,
                 clv: Result<CLVResult, Error>, roi: @escaping () throws -> ROIInputs) {
         self.asOf = asOf; self.facts = facts; self.by = by; self.kpis = kpis; self.cohorts = cohorts

@@ -2,7 +2,7 @@ import TenureData
 import TenureKPIs
 
 /// KPIs: tiles of the headline KPIs (against `--targets` when given), revenue and churn per period.
-enum KPISection {
+public enum KPISection {
     static let title = "KPIs"
     /// Headline KPIs, in tile order; those the data cannot give are left out of the tiles.
     static let headline = ["revenue", "active_customers", "new_customers", "aov", "purchase_frequency",
@@ -15,12 +15,31 @@ enum KPISection {
         (ReportBuilder.unavailable(id: "kpis", title: title, error), nil)
     }
 
-    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+    /// The report's KPI settings (monthly periods, its churn-after, margin, CLV horizon and discount rate).
+    public static func options(_ o: ReportOptions) -> KPIOptions {
         var opts = KPIOptions(period: .month, churnAfterDays: o.churnAfterDays, grossMargin: o.grossMargin)
         opts.clvHorizonDays = o.horizonDays
         opts.annualDiscountRate = o.annualDiscountRate
-        let targets = o.targets ?? (try? ExampleTargets.parsed())
-        let r = targets.map { KPITargets.compute(ds, options: opts, targets: $0) } ?? KPIAnalysis.compute(ds, options: opts)
+        return opts
+    }
+
+    /// The targets the tiles are compared with: `--targets`, else tenure's example targets.
+    public static func targets(_ o: ReportOptions) -> [KPITarget]? { o.targets ?? (try? ExampleTargets.parsed()) }
+
+    static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        let opts = options(o)
+        return make(targets(o).map { KPITargets.compute(ds, options: opts, targets: $0) } ?? KPIAnalysis.compute(ds, options: opts), o)
+    }
+
+    /// The section of a KPI result computed elsewhere (or its failure).
+    static func make(_ r: Result<KPIResult, Error>, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
+        switch r {
+        case .success(let r): return make(r, o)
+        case .failure(let e): return unavailable(e)
+        }
+    }
+
+    static func make(_ r: KPIResult, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
         var blocks: [ReportBlock] = []
         blocks.append(.text("Every KPI tenure can compute from the tables in this dataset, over the whole window (\(r.windowStart) to \(r.asOf)) and per month. Shares carry a \(pct(r.options.confidence, 0)) interval; a KPI whose table is missing is listed as unavailable, never as zero."))
         if o.targets == nil {
