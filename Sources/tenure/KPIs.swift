@@ -37,6 +37,11 @@ struct KPIs: ParsableCommand {
           tenure kpis data/ --sla-response 4h --sla-resolution 2d --targets targets.yaml --format md
           tenure kpis data/ --all --format md -o kpis.md        # every breakdown
           tenure kpis data/ --format json -o kpis.json
+          tenure kpis postgres://analyst@db:5432/crm?schema=crm --sla-response 4h
+
+        Over postgres://… (warehouse mode) the KPIs of surveys, leads, tickets and interactions are \
+        computed in the engine; the purchase, subscription and value KPIs say they still need a CSV \
+        export of the tables.
         """)
 
     @OptionGroup var data: DataOptions

@@ -30,7 +30,8 @@ struct Report: ParsableCommand {
         Over postgres://… (warehouse mode) cohorts (with contractual retention and MRR movements when
         there is a subscriptions table), survival (contractual from the subscriptions table, else
         churn after --churn-after without a purchase), CLV and ROI are reduced in the engine and
-        fitted here; KPIs need the CSV tables and say so.
+        fitted here; so are the KPIs of surveys, leads, tickets and interactions (the purchase,
+        subscription and value KPIs still need the CSV tables and say so).
 
         Examples:
           tenure report data/ --out out/report
