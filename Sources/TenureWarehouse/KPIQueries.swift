@@ -74,9 +74,9 @@ public struct KPIQueries: Sendable {
                               columns: [("kind", .text), ("v", .text), ("n", .int)])
     }
 
-    /// Customers by acquisition period (`CalendarPeriod` index of the signup date, else of the first
-    /// day in any table, up to as-of), segment and channel.
-    public func acquired(period: CalendarPeriod, observationEnd obs: Day) -> StatisticQuery {
+    /// `acq`: per customer acquired by `obs`, the acquisition day `d`: the signup date (customers
+    /// table), else the first day in any table.
+    func acquisitionCTEs(observationEnd obs: Day) -> [String] {
         var seen = ["SELECT c, d FROM t"]
         func add(_ t: String, _ id: String, _ d: String, _ cond: String = "") {
             guard tables.contains(t) else { return }
@@ -101,13 +101,30 @@ public struct KPIQueries: Sendable {
             acq = "SELECT COALESCE(su.c, fs.c) AS c, COALESCE(su.d, fs.d) AS d FROM fs FULL OUTER JOIN su ON su.c = fs.c"
         }
         ctes.append("acq AS (\(acq))")
+        return ctes
+    }
+
+    /// Customers by acquisition period (`CalendarPeriod` index of the acquisition day), segment and
+    /// channel, with the Σ and count of their acquisition costs (customers table).
+    public func acquired(period: CalendarPeriod, observationEnd obs: Day) -> StatisticQuery {
+        var ctes = acquisitionCTEs(observationEnd: obs)
+        let hasCost = has("acquisition_cost", "customers")
+        if hasCost {
+            ctes.append("""
+                co AS (SELECT \(q.cast(col("customer_id", "customers"), q.text)) AS c, MIN(\(q.cast(col("acquisition_cost", "customers"), q.double))) AS cost
+                       FROM \(table("customers")) WHERE \(col("customer_id", "customers")) IS NOT NULL
+                       GROUP BY \(q.cast(col("customer_id", "customers"), q.text)))
+                """)
+        }
         ctes += attributes(observationEnd: obs)
         let p = periodOf(period, day: "acq.d")
         return StatisticQuery(name: "kpi_acquired", sql: with(ctes) + """
-            SELECT \(q.cast(p, q.bigint)) AS period, \(segValue) AS seg, \(chanValue) AS chan, \(q.cast("COUNT(*)", q.bigint)) AS n
-            FROM acq\(joins("acq.c"))
+            SELECT \(q.cast(p, q.bigint)) AS period, \(segValue) AS seg, \(chanValue) AS chan, \(q.cast("COUNT(*)", q.bigint)) AS n,
+                   \(hasCost ? q.cast("SUM(co.cost)", q.double) : q.cast("NULL", q.double)) AS cost,
+                   \(hasCost ? q.cast("COUNT(co.cost)", q.bigint) : "CAST(0 AS \(q.bigint))") AS cost_n
+            FROM acq\(joins("acq.c"))\(hasCost ? " LEFT JOIN co ON co.c = acq.c" : "")
             GROUP BY \(p), \(segValue), \(chanValue)
-            """, columns: [("period", .int), ("seg", .text), ("chan", .text), ("n", .int)])
+            """, columns: [("period", .int), ("seg", .text), ("chan", .text), ("n", .int), ("cost", .double), ("cost_n", .int)])
     }
 
     // MARK: the families
@@ -283,8 +300,9 @@ extension KPIQueries {
     /// Runs the KPI reductions on `executor` and folds them into the frame's groups: the frame (window
     /// from `options.from`, else the first purchase, to `obs`; segment and channel names) and the
     /// statistics `KPIAnalysis.compute(frame:statistics:unreduced:)` reads.
-    public func reduce(_ executor: any StatisticExecutor, options: KPIOptions, observationEnd obs: Day, notes: [String])
+    public func reduce(_ source: WarehouseSource, options: KPIOptions, observationEnd obs: Day, notes: [String])
         throws -> (frame: KPIFrame, statistics: KPIStatistics) {
+        let executor = source.executor
         let lv = try executor.run(levels(observationEnd: obs))
         let kinds = try lv.texts("kind"), values = try lv.texts("v"), ns = try lv.ints("n")
         var segValues: [String?] = [], chanValues: [String?] = [], tableChannels: [String] = []
@@ -405,22 +423,31 @@ extension KPIQueries {
                 }
             }
         }
-        // Customers acquired by the end of each group's window.
+        // Customers acquired by the end of each group's window; new customers and their costs.
         let a = try executor.run(acquired(period: period, observationEnd: obs))
         let aSeg = try a.texts("seg"), aChan = try a.texts("chan"), aN = try a.ints("n")
+        let aCost = try a.doubles("cost"), aCostN = try a.ints("cost_n")
         var base = [Double](repeating: 0, count: frame.groupCount)
         var newIn = [Double](repeating: 0, count: ax.count), before = 0.0
+        for name in ["new", "acq_cost", "acq_cost_n"] { st.sums[name] = [Double](repeating: 0, count: frame.groupCount) }
         for r in 0..<a.rowCount {
             let x = Double(aN[r] ?? 0), p = try periodIndex(a, r)
             base[0] += x
             let s = seg(aSeg[r]), c = custChannel(aChan[r])
             if s >= 0 { base[frame.segmentGroup(Int(s))] += x }
             if c >= 0 { base[frame.channelGroup(Int(c))] += x }
-            if p >= 0 && p < ax.count { newIn[p] += x } else if p < 0 { before += x }
+            if p >= 0 && p < ax.count {
+                newIn[p] += x
+                st.add("new", frame, period: p, segment: s, channel: c, x)
+                st.add("acq_cost", frame, period: p, segment: s, channel: c, aCost[r] ?? 0)
+                st.add("acq_cost_n", frame, period: p, segment: s, channel: c, Double(aCostN[r] ?? 0))
+            } else if p < 0 { before += x }
         }
+        if has("acquisition_cost", "customers") { st.flags.insert("acquisition_cost") }
         var run = before
         for p in 0..<ax.count { run += newIn[p]; base[frame.periodGroup(p)] = run }
         st.acquired = base
+        try reduceValue(source, frame, &st, segment: seg, customerChannel: custChannel, rowChannel: rowChannel)
         return (frame, st)
     }
 }

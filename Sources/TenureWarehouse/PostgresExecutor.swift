@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// Runs statistic queries over one PostgreSQL-wire connection (PostgreSQL, Citus, Redshift, …).
 /// The session's time zone is set once (`timeZone`, default UTC), so a timestamp becomes a date in
-/// the business's day. Rows are decoded as they arrive; only the statistic's columns are kept.
+/// the business's day; JIT compilation is off for the session. Rows are decoded as they arrive; only the statistic's columns are kept.
 public final class PostgresExecutor: StatisticExecutor {
     public let location: PostgresLocation
     public var sourceDescription: String { location.description }
@@ -55,6 +55,10 @@ public final class PostgresExecutor: StatisticExecutor {
             throw WarehouseError.data("time zone '\(timeZone)' was refused by \(location): \(Self.serverMessage(error))",
                                       hint: "give --timezone as an IANA name such as Europe/Berlin")
         }
+        // No JIT compilation: the reductions' long calendar expressions cost far more to compile than
+        // to evaluate (a KPI query on 3,000 customers: 1.7 s with JIT, 66 ms without). Engines without
+        // the setting (Redshift, older servers) refuse it, which changes nothing.
+        _ = try? connection.query(PostgresQuery(unsafeSQL: "SET jit = off"), logger: log).wait()
     }
 
     deinit { close() }

@@ -479,23 +479,20 @@ extension ROI {
 }
 
 extension WarehouseRun {
-    /// Why the KPIs without a reduction are unavailable over a warehouse source.
-    static let unreducedKPIs = "not reduced in the engine yet (the purchase, subscription and value KPIs): run `tenure kpis` on a CSV export of the tables for it"
-
-    /// `tenure kpis` over a live engine: surveys, leads, tickets and interactions are reduced there
-    /// (`KPIQueries`) and the KPIs filled from the statistics by the CSV path's code; the purchase,
-    /// subscription and value KPIs say they are not reduced yet. A table the engine lacks makes its
+    /// `tenure kpis` over a live engine: every table's reductions run there (`KPIQueries`) and the
+    /// KPIs are filled from the statistics by the CSV path's code. A table the engine lacks makes its
     /// KPIs unavailable, as a missing CSV file does; a required column missing is a data error.
     func kpis(_ o: KPIOptions, tables: WarehouseTables) throws -> KPIResult {
         var columns: [String: Set<String>] = [:]
-        // marketing_spend only for its channel names (spend itself is a value KPI, not reduced yet)
-        for spec in [Tables.customers, Tables.subscriptions, Tables.surveys, Tables.tickets, Tables.interactions, Tables.leads, Tables.marketingSpend] {
+        for spec in Tables.all {
             let source = tables.table(spec.table)
             let found = Set(try SourceCheck.columns(executor, table: source))
             guard !found.isEmpty else { continue }
             var mine: Set<String> = []
             for c in spec.columns {
-                if found.contains(tables.column(c.name, in: spec.table)) { mine.insert(c.name) } else if c.required && spec.table != "marketing_spend" {
+                if found.contains(tables.column(c.name, in: spec.table)) { mine.insert(c.name) }
+                // marketing_spend's date may be a `period` column (YYYY-MM), as in the CSV file
+                else if c.required && !(spec.table == "marketing_spend" && c.name == "date" && found.contains("period")) {
                     throw WarehouseError.data("\(source) has no column \(tables.column(c.name, in: spec.table)) (mapping key \(spec.table).\(c.name)); it has: \(found.sorted().joined(separator: ", "))",
                                               hint: "map it in --schema, e.g. `\(spec.table): {\(c.name): your_column}`")
                 }
@@ -503,16 +500,15 @@ extension WarehouseRun {
             columns[spec.table] = mine
         }
         let queries = KPIQueries(transactions: source.queries, segment: try? attribute("segment"), channel: try? attribute("channel"), columns: columns)
-        let reduced = ["surveys", "leads", "tickets", "interactions"].filter { columns[$0] != nil }
-        let note = "Reduced in \(executor.sourceDescription): \(reduced.isEmpty ? "no survey, lead, ticket or interaction table" : reduced.joined(separator: ", ")) per period, segment and channel, and the customers acquired; the purchase, subscription and value KPIs are not reduced in the engine yet."
-        let (frame, statistics) = try queries.reduce(executor, options: o, observationEnd: observationEnd, notes: [note])
-        return KPIAnalysis.compute(frame: frame, statistics: statistics, unreduced: Self.unreducedKPIs)
+        let note = "Reduced in \(executor.sourceDescription): \(columns.keys.sorted().joined(separator: ", ")) per period, segment and channel (activity runs, MRR levels and cohorts per customer first); the CLV model fitted on the RFM statistics."
+        let (frame, statistics) = try queries.reduce(source, options: o, observationEnd: observationEnd, notes: [note])
+        return KPIAnalysis.compute(frame: frame, statistics: statistics)
     }
 }
 
 extension KPIs {
     /// `tenure kpis postgres://…`: see `WarehouseRun.kpis`. `--emit-sql`/`--aggregates` are not offered
-    /// for KPIs yet. Nil for a CSV directory.
+    /// for KPIs (the queries embed the window, which the first statistic decides). Nil for a CSV directory.
     func warehouseResult(_ o: KPIOptions, targets goals: [KPITarget]?) throws -> KPIResult? {
         guard PostgresLocation.isPostgres(data.data) else { return nil }
         let loadOptions = try data.loadOptions()

@@ -22,16 +22,14 @@ import TenureNumerics
 public enum KPIAnalysis {
     public static func compute(_ ds: Dataset, options: KPIOptions = KPIOptions()) -> KPIResult {
         let cx = Context(ds, options)
-        var board = Board(cx.L)
-        let subscribers = Retention.run(cx, &board)
-        Value.run(cx, &board, subscribers: subscribers)
-        fillReduced(cx.f, statistics(cx), &board)
-        return board.result(cx.f)
+        return compute(frame: cx.f, statistics: statistics(cx))
     }
 
-    /// The statistics of the reduced families (`KPIStatistics`) from the rows.
+    /// The statistics of every family (`KPIStatistics`) from the rows.
     static func statistics(_ cx: Context) -> KPIStatistics {
         var s = KPIStatistics()
+        Retention.reduce(cx, &s)
+        Value.reduce(cx, &s)
         Satisfaction.reduce(cx, &s)
         Sales.reduce(cx, &s)
         Service.reduce(cx, &s)

@@ -18,24 +18,32 @@ import TenureLifetime
 ///   window that have completely observed age k−1, months without purchases counting as zero) reaches
 ///   the group's CAC. Unavailable, with the margin reached, when no observed k does.
 enum LifetimeValue {
+    /// The model CLV's Σ and count per group (`clv_sum`, `clv_n`; customers with a purchase, credited
+    /// to their segment and channel), or why there is none (`clvUnavailable`).
+    static func modelCLV(_ cx: Context, _ st: inout KPIStatistics) {
+        let (clv, why) = modelCLV(cx)
+        st.clvUnavailable = why
+        var sum = Acc(cx.L), n = Acc(cx.L)
+        for c in 0..<clv.count where clv[c].isFinite {
+            sum.add(p: -1, s: cx.seg[c], c: cx.chan[c], clv[c])
+            n.add(p: -1, s: cx.seg[c], c: cx.chan[c], 1)
+        }
+        st.put("clv_sum", sum); st.put("clv_n", n)
+    }
+
     /// Per-customer model CLV × margin (`nan` when a customer has none), or why there is none.
     static func modelCLV(_ cx: Context) -> (clv: [Double], why: String?) {
         let n = cx.ds.customers.count
         guard cx.ds.hasTransactions, cx.ds.transactions.count > 0 else { return ([], "needs transactions.csv") }
-        var o = LifetimeOptions()
-        o.rfm = RFMOptions(timeUnit: .week, calibrationEnd: nil, observationEnd: cx.ds.asOf)
-        o.horizonDays = cx.opt.clvHorizonDays
-        o.annualDiscountRate = cx.opt.annualDiscountRate
-        o.uncertainty.draws = 0   // the KPI is the point estimate
         do {
-            let out = try LifetimeAnalysis.run(dataset: cx.ds, options: o)
-            guard let v = out.scores.clv else { return ([], "no spend model could be fitted") }
+            let out = try LifetimeAnalysis.run(dataset: cx.ds, options: KPIAnalysis.clvOptions(cx.opt, asOf: cx.ds.asOf))
+            guard let v = out.scores.clv else { return ([], KPIAnalysis.noSpendModel) }
             var clv = [Double](repeating: .nan, count: n)
             let margin = cx.opt.grossMargin ?? 1
             for (k, c) in out.summary.customer.enumerated() { clv[Int(c)] = v[k] * margin }
             return (clv, nil)
         } catch {
-            return ([], "the CLV model could not be fitted: \(error)")
+            return ([], KPIAnalysis.clvNotFitted(error))
         }
     }
 
@@ -47,47 +55,26 @@ enum LifetimeValue {
         var customers: [[Double]]
     }
 
-    static func cohortRevenue(_ cx: Context) -> CohortRevenue {
-        let L = cx.L, CG = 1 + L.S + L.C
+    /// Month index (year × 12 + month − 1) of a day.
+    static func month(_ d: Day) -> Int { let c = Civil.date(d); return c.year * 12 + c.month - 1 }
+
+    /// The customers acquired in the window by acquisition month (`sizes`) and their revenue by
+    /// month of age (rows from the acquisition day to as-of, refunds included), per customer group.
+    static func cohortCells(_ cx: Context, _ st: inout KPIStatistics) {
         let asOf = cx.ds.asOf
-        func month(_ d: Day) -> Int { let c = Civil.date(d); return c.year * 12 + c.month - 1 }
-        // The last month whose every day is observed.
-        let lastComplete = month(asOf + 1) - 1
         let tx = cx.ds.transactions, byC = cx.txByCustomer
-        // Cohort (acquisition month) × age revenue and sizes, per group.
-        var sizes: [[Int: Double]] = Array(repeating: [:], count: CG)
-        var rev: [[Int: [Double]]] = Array(repeating: [:], count: CG)
         for c in 0..<cx.acq.count {
             let a = cx.acq[c]
             guard a != .max, cx.axis.index(a) >= 0 else { continue }
             let m0 = month(a)
-            guard m0 <= lastComplete else { continue }
-            let width = lastComplete - m0 + 1
-            let gs = Retention.groups(cx, c)
-            each3(gs) { g in
-                sizes[g][m0, default: 0] += 1
-                if rev[g][m0] == nil { rev[g][m0] = [Double](repeating: 0, count: width) }
-            }
+            st.addCohortSize(cx.f, cohortMonth: m0, segment: cx.seg[c], channel: cx.chan[c], 1)
             for i in byC.offsets[c]..<byC.offsets[c + 1] {
                 let r = Int(byC.rows[i])
                 let d = tx.day[r], x = tx.amount[r]
                 guard d != Day.missing, d >= a, d <= asOf, x.isFinite else { continue }
-                let age = month(d) - m0
-                guard age < width else { continue }
-                each3(gs) { g in rev[g][m0]![age] += x }
+                st.addCohortRevenue(cx.f, cohortMonth: m0, age: month(d) - m0, segment: cx.seg[c], channel: cx.chan[c], x)
             }
         }
-        var out = CohortRevenue(revenue: [], customers: [])
-        for g in 0..<CG {
-            let maxAge = (sizes[g].keys.min().map { lastComplete - $0 + 1 }) ?? 0
-            var cumRev = [Double](repeating: 0, count: maxAge), cust = cumRev
-            for (m0, n) in sizes[g] {
-                var run = 0.0
-                for (age, x) in rev[g][m0]!.enumerated() { run += x; cumRev[age] += run; cust[age] += n }
-            }
-            out.revenue.append(cumRev); out.customers.append(cust)
-        }
-        return out
     }
 
     /// CAC payback in months for customer group `cg` of `cohorts`, or why there is none.
@@ -102,4 +89,20 @@ enum LifetimeValue {
         return (.nan, "not reached within the data: cumulative gross margin per acquired customer is "
                     + "\(String(format: "%.2f", last)) after \(rev.count) months against a CAC of \(String(format: "%.2f", cac))")
     }
+}
+
+extension KPIAnalysis {
+    /// The settings of the `clv` KPI's model: `tenure clv`'s defaults (BG/NBD + Gamma-Gamma in weeks,
+    /// calibration on every purchase up to `asOf`) with the KPI options' horizon and discount rate,
+    /// point estimates only.
+    public static func clvOptions(_ opt: KPIOptions, asOf: Day) -> LifetimeOptions {
+        var o = LifetimeOptions()
+        o.rfm = RFMOptions(timeUnit: .week, calibrationEnd: nil, observationEnd: asOf)
+        o.horizonDays = opt.clvHorizonDays
+        o.annualDiscountRate = opt.annualDiscountRate
+        o.uncertainty.draws = 0   // the KPI is the point estimate
+        return o
+    }
+    public static let noSpendModel = "no spend model could be fitted"
+    public static func clvNotFitted(_ error: Error) -> String { "the CLV model could not be fitted: \(error)" }
 }

@@ -2,7 +2,7 @@ import TenureData
 
 /// Per-period stock counts of one activity definition, per customer group (overall, segment,
 /// acquisition channel): S (active at the period's start), E (at its end), N (new), lost.
-struct ActivityCounts {
+struct ActivityCounts: Sendable, Equatable {
     let K: Int          // periods
     let CG: Int         // customer groups: 0 overall, 1 + s, 1 + S + c
     var activeDiff: [Double]   // CG × (K + 2) difference array over time points
@@ -16,18 +16,23 @@ struct ActivityCounts {
         new = [Double](repeating: 0, count: CG * K)
     }
 
-    /// One customer active on time points `[a, b)` (a merged run), in groups `gs`.
-    @inline(__always) mutating func run(_ a: Int, _ b: Int, _ gs: (Int, Int, Int)) {
+    /// `k` customers active on time points `[a, b)` (a merged run each), in groups `gs`.
+    @inline(__always) mutating func run(_ a: Int, _ b: Int, _ gs: (Int, Int, Int), _ k: Double = 1) {
+        start(a, gs, k); end(b, gs, k)
+    }
+    @inline(__always) mutating func start(_ a: Int, _ gs: (Int, Int, Int), _ k: Double) {
+        each3(gs) { g in activeDiff[g * (K + 2) + a] += k }
+    }
+    @inline(__always) mutating func end(_ b: Int, _ gs: (Int, Int, Int), _ k: Double) {
         each3(gs) { g in
-            activeDiff[g * (K + 2) + a] += 1
-            activeDiff[g * (K + 2) + b] -= 1
-            if b <= K { lost[g * K + b - 1] += 1 }
+            activeDiff[g * (K + 2) + b] -= k
+            if b <= K { lost[g * K + b - 1] += k }
         }
     }
 
-    @inline(__always) mutating func newCustomer(_ p: Int, _ gs: (Int, Int, Int)) {
+    @inline(__always) mutating func newCustomer(_ p: Int, _ gs: (Int, Int, Int), _ k: Double = 1) {
         guard p >= 0 else { return }
-        each3(gs) { g in new[g * K + p] += 1 }
+        each3(gs) { g in new[g * K + p] += k }
     }
 
     /// Active counts at each time point for group g.
@@ -36,6 +41,52 @@ struct ActivityCounts {
         var run = 0.0
         for k in 0...K { run += activeDiff[g * (K + 2) + k]; out[k] = run }
         return out
+    }
+}
+
+/// MRR per customer group (0 overall, 1 + segment, 1 + S + channel) and period, from each
+/// customer's piecewise-constant MRR (the sum of their active subscriptions' mrr) on the time
+/// points: for the customers with MRR > 0 at a period's start, Σ MRR at its start and at its end,
+/// Σ min(start, end), their count and how many ended higher. `flat`/`flatN` are difference arrays
+/// over periods for the customers whose MRR does not change within a period; `integrated()` adds them.
+struct MRRSums: Sendable, Equatable {
+    let K: Int, CG: Int
+    var flatM: [Double], flatN: [Double]           // CG × (K + 1)
+    var start: [Double], end: [Double], low: [Double], paying: [Double], up: [Double]   // CG × K
+
+    init(K: Int, CG: Int) {
+        self.K = K; self.CG = CG
+        flatM = [Double](repeating: 0, count: CG * (K + 1)); flatN = flatM
+        start = [Double](repeating: 0, count: CG * K); end = start; low = start; paying = start; up = start
+    }
+
+    /// `k` customers holding level `m` through periods `[x, y)` without a change.
+    mutating func flat(_ x: Int, _ y: Int, _ gs: (Int, Int, Int), _ m: Double, _ k: Double) {
+        flatEdge(x, gs, m, k); flatEdge(y, gs, -m, -k)
+    }
+    mutating func flatEdge(_ x: Int, _ gs: (Int, Int, Int), _ m: Double, _ k: Double) {
+        each3(gs) { g in flatM[g * (K + 1) + x] += m; flatN[g * (K + 1) + x] += k }
+    }
+
+    /// Customers whose level changes in period `p` (from Σ `start` to Σ `end`).
+    mutating func change(_ p: Int, _ gs: (Int, Int, Int), start s: Double, end e: Double, min mn: Double, paying n: Double, up u: Double) {
+        each3(gs) { g in
+            start[g * K + p] += s; end[g * K + p] += e; low[g * K + p] += mn; paying[g * K + p] += n; up[g * K + p] += u
+        }
+    }
+
+    /// The per-period sums with the flat pieces added.
+    func integrated() -> MRRSums {
+        var o = self
+        for g in 0..<CG {
+            var runM = 0.0, runN = 0.0
+            for k in 0..<K {
+                runM += flatM[g * (K + 1) + k]; runN += flatN[g * (K + 1) + k]
+                o.start[g * K + k] += runM; o.end[g * K + k] += runM; o.low[g * K + k] += runM
+                o.paying[g * K + k] += runN
+            }
+        }
+        return o
     }
 }
 
@@ -53,8 +104,8 @@ enum Retention {
         (0, cx.seg[c] >= 0 ? 1 + Int(cx.seg[c]) : -1, cx.chan[c] >= 0 ? 1 + cx.L.S + Int(cx.chan[c]) : -1)
     }
 
-    /// Fills retention, churn, revenue retention and the MRR upsell rate; returns the subscription base.
-    static func run(_ cx: Context, _ b: inout Board) -> SubscriptionBase? {
+    /// The activity statistics (`purchase`, and `subscription` with subscriptions) and MRR sums.
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
         let L = cx.L, K = L.P, CG = 1 + L.S + L.C
         let ax = cx.axis
         let n = cx.ds.customers.count
@@ -84,24 +135,17 @@ enum Retention {
                 if runA >= 0 { purch.run(runA, runB, gs) }
             }
         } }
-        _ = fill(cx, &b, purch, retention: "purchase_retention_rate", churn: "purchase_churn_rate")
-        if !cx.ds.hasTransactions { b.unavailable(["purchase_retention_rate", "purchase_churn_rate"], "needs transactions.csv") }
+        if cx.ds.hasTransactions { st.tables.insert("transactions"); st.activity["purchase"] = purch }
 
-        guard let sub = cx.ds.subscriptions else {
-            b.unavailable(["retention_rate", "churn_rate", "gross_revenue_retention", "net_revenue_retention", "upsell_rate"],
-                          "needs subscriptions.csv")
-            return nil
-        }
+        guard let sub = cx.ds.subscriptions else { return }
+        st.tables.insert("subscriptions")
 
         // Contractual: active = some subscription with start <= t < end.
         let byS = ByCustomer(customer: sub.customer, customers: n, key: sub.startDay)
         var subs = ActivityCounts(K: K, CG: CG)
         let hasMRR = sub.mrr != nil
         let mrr = sub.mrr ?? []
-        // MRR sums per customer group × period: start, end, min(start, end), paying count, expanded count.
-        var flat = [Double](repeating: 0, count: CG * (K + 1))      // diff array: m on flat pairs
-        var flatN = [Double](repeating: 0, count: CG * (K + 1))
-        var startS = [Double](repeating: 0, count: CG * K), endS = startS, minS = startS, payN = startS, upN = startS
+        var sums = MRRSums(K: K, CG: CG)
         var ranges: [(Int, Int, Double)] = []
         var bps: [Int] = []
         var u: [Int] = []
@@ -147,45 +191,45 @@ enum Retention {
                 guard m > 0 else { continue }
                 // flat pairs k in [x, y-2] within periods 0..K-1
                 let fhi = min(y - 1, K)
-                if x < fhi {
-                    each3(gs) { g in
-                        flat[g * (K + 1) + x] += m; flat[g * (K + 1) + fhi] -= m
-                        flatN[g * (K + 1) + x] += 1; flatN[g * (K + 1) + fhi] -= 1
-                    }
-                }
+                if x < fhi { sums.flat(x, fhi, gs, m, 1) }
                 let k = y - 1
                 if k <= K - 1 {
                     let m2 = j + 1 < u.count - 1 ? level(y) : 0
-                    each3(gs) { g in
-                        startS[g * K + k] += m; endS[g * K + k] += m2; minS[g * K + k] += min(m, m2)
-                        payN[g * K + k] += 1
-                        if m2 > m * (1 + 1e-12) { upN[g * K + k] += 1 }
-                    }
+                    sums.change(k, gs, start: m, end: m2, min: min(m, m2), paying: 1, up: m2 > m * (1 + 1e-12) ? 1 : 0)
                 }
             }
         }
-        let subChurn = fill(cx, &b, subs, retention: "retention_rate", churn: "churn_rate")
-        var arpa: [Double]? = nil
+        st.activity["subscription"] = subs
+        if hasMRR { st.mrr = sums }
+    }
 
-        if hasMRR {
+    /// Retention, churn, revenue retention and the MRR upsell rate from the statistics; returns the
+    /// subscription base of the subscription CLV.
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board) -> SubscriptionBase? {
+        let L = f.L, K = L.P
+        if let purch = st.activity["purchase"] {
+            _ = fill(f, &b, purch, retention: "purchase_retention_rate", churn: "purchase_churn_rate")
+        } else {
+            b.unavailable(["purchase_retention_rate", "purchase_churn_rate"], "needs transactions.csv")
+        }
+        guard st.tables.contains("subscriptions"), let subs = st.activity["subscription"] else {
+            b.unavailable(["retention_rate", "churn_rate", "gross_revenue_retention", "net_revenue_retention", "upsell_rate"],
+                          "needs subscriptions.csv")
+            return nil
+        }
+        let subChurn = fill(f, &b, subs, retention: "retention_rate", churn: "churn_rate")
+        var arpa: [Double]? = nil
+        if let raw = st.mrr {
+            let m = raw.integrated()
             arpa = [Double](repeating: .nan, count: L.G)
-            // integrate the flat diff arrays into the per-period sums
-            for g in 0..<CG {
-                var runM = 0.0, runN = 0.0
-                for k in 0..<K {
-                    runM += flat[g * (K + 1) + k]; runN += flatN[g * (K + 1) + k]
-                    startS[g * K + k] += runM; endS[g * K + k] += runM; minS[g * K + k] += runM
-                    payN[g * K + k] += runN
-                }
-            }
             func emit(_ bg: Int, _ g: Int, _ range: Range<Int>) {
-                var st = 0.0, en = 0.0, mn = 0.0, pn = 0.0, up = 0.0
-                for k in range { st += startS[g * K + k]; en += endS[g * K + k]; mn += minS[g * K + k]; pn += payN[g * K + k]; up += upN[g * K + k] }
+                var s0 = 0.0, en = 0.0, mn = 0.0, pn = 0.0, up = 0.0
+                for k in range { s0 += m.start[g * K + k]; en += m.end[g * K + k]; mn += m.low[g * K + k]; pn += m.paying[g * K + k]; up += m.up[g * K + k] }
                 let why = "no customer with MRR > 0 at the start of a period"
-                b.set(bg, "gross_revenue_retention", st > 0 ? mn / st : .nan, n: Int(pn), why: why)
-                b.set(bg, "net_revenue_retention", st > 0 ? en / st : .nan, n: Int(pn), why: why)
-                b.share(bg, "upsell_rate", up, pn, z: cx.z, minSample: cx.opt.minSample, why: why)
-                arpa?[bg] = pn > 0 ? st / pn : .nan
+                b.set(bg, "gross_revenue_retention", s0 > 0 ? mn / s0 : .nan, n: Int(pn), why: why)
+                b.set(bg, "net_revenue_retention", s0 > 0 ? en / s0 : .nan, n: Int(pn), why: why)
+                b.share(bg, "upsell_rate", up, pn, z: f.z, minSample: f.opt.minSample, why: why)
+                arpa?[bg] = pn > 0 ? s0 / pn : .nan
             }
             emit(0, 0, 0..<K)
             for p in 0..<K { emit(L.period(p), 0, p..<(p + 1)) }
@@ -194,28 +238,28 @@ enum Retention {
         } else {
             b.unavailable(["gross_revenue_retention", "net_revenue_retention", "upsell_rate"], "needs an mrr column in subscriptions.csv")
         }
-        return SubscriptionBase(churn: subChurn, periodDays: periodDays(cx), arpa: arpa)
+        return SubscriptionBase(churn: subChurn, periodDays: periodDays(f), arpa: arpa)
     }
 
     /// Mean period length in days per group (period groups: their own length).
-    static func periodDays(_ cx: Context) -> [Double] {
-        let L = cx.L
-        let total = (0..<L.P).reduce(0.0) { $0 + Double(cx.axis.days($1)) }
+    static func periodDays(_ f: KPIFrame) -> [Double] {
+        let L = f.L
+        let total = (0..<L.P).reduce(0.0) { $0 + Double(f.axis.days($1)) }
         var out = [Double](repeating: total / Double(max(L.P, 1)), count: L.G)
-        for p in 0..<L.P { out[L.period(p)] = Double(cx.axis.days(p)) }
+        for p in 0..<L.P { out[L.period(p)] = Double(f.axis.days(p)) }
         return out
     }
 
     /// Writes retention and churn KPIs from activity counts; returns churn per board group.
-    static func fill(_ cx: Context, _ b: inout Board, _ a: ActivityCounts, retention: String, churn: String) -> [Double] {
-        let L = cx.L, K = L.P
+    static func fill(_ f: KPIFrame, _ b: inout Board, _ a: ActivityCounts, retention: String, churn: String) -> [Double] {
+        let L = f.L, K = L.P
         var out = [Double](repeating: .nan, count: L.G)
         func emit(_ bg: Int, _ g: Int, _ range: Range<Int>, _ act: [Double]) {
             var S = 0.0, E = 0.0, N = 0.0, lost = 0.0
             for p in range { S += act[p]; E += act[p + 1]; N += a.new[g * K + p]; lost += a.lost[g * K + p] }
             let why = "no active customers at the start of the period"
             b.set(bg, retention, S > 0 ? (E - N) / S : .nan, n: Int(S), why: why)
-            b.share(bg, churn, lost, S, z: cx.z, minSample: cx.opt.minSample, why: why)
+            b.share(bg, churn, lost, S, z: f.z, minSample: f.opt.minSample, why: why)
             out[bg] = S > 0 ? lost / S : .nan
         }
         let act0 = a.active(0)

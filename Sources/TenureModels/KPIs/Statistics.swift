@@ -15,7 +15,7 @@ public struct KPIFrame: Sendable {
     /// Where the segment and channel of a row come from, in words.
     public var notes: [String]
     /// Length of each period in (average) months.
-    let monthsOfPeriod: [Double]
+    public let monthsOfPeriod: [Double]
 
     /// `firstDay`: the window's first day (clamped to `asOf`).
     public init(options: KPIOptions, firstDay: Day, asOf: Day, segLevels: [String], chanLevels: [String], notes: [String]) {
@@ -103,6 +103,15 @@ public struct KPIStatistics: Sendable, Equatable {
     public var flags: Set<String> = []
     /// Customers acquired by the end of each group's window (signup, else first day in any table).
     public var acquired: [Double] = []
+    /// Activity runs over the frame's time points (`purchase`: a purchase within churn-after days;
+    /// `subscription`: an active subscription), per customer group (overall, segment, channel).
+    var activity: [String: ActivityCounts] = [:]
+    /// MRR per customer group and period (subscriptions with an mrr column).
+    var mrr: MRRSums?
+    /// Revenue by acquisition month and month of age, and cohort sizes (CAC payback).
+    var cohorts: CohortCells?
+    /// Why there is no model CLV (nil when `clv_sum`/`clv_n` hold it).
+    public var clvUnavailable: String?
 
     public init() {}
 
@@ -126,6 +135,63 @@ public struct KPIStatistics: Sendable, Equatable {
         sums[name, default: [Double](repeating: 0, count: f.L.G)][g] += x
     }
 
+    /// Number of customer groups of the activity and MRR statistics: overall, segments, channels.
+    static func customerGroups(_ f: KPIFrame) -> Int { 1 + f.L.S + f.L.C }
+    static func groups(_ f: KPIFrame, _ s: Int32, _ c: Int32) -> (Int, Int, Int) {
+        (0, s >= 0 ? 1 + Int(s) : -1, c >= 0 ? 1 + f.L.S + Int(c) : -1)
+    }
+
+    /// `k` customers whose merged run of `kind`'s activity starts at time point `a` (`ActivityCounts`).
+    public mutating func addActivityStart(_ kind: String, _ f: KPIFrame, at a: Int, segment s: Int32, channel c: Int32, _ k: Double) {
+        activity[kind, default: ActivityCounts(K: f.L.P, CG: Self.customerGroups(f))].start(a, Self.groups(f, s, c), k)
+    }
+
+    /// `k` customers whose merged run of `kind`'s activity ends at time point `b` (exclusive; `K + 1`:
+    /// still active after the last).
+    public mutating func addActivityEnd(_ kind: String, _ f: KPIFrame, at b: Int, segment s: Int32, channel c: Int32, _ k: Double) {
+        activity[kind, default: ActivityCounts(K: f.L.P, CG: Self.customerGroups(f))].end(b, Self.groups(f, s, c), k)
+    }
+
+    /// `k` customers whose first activity of `kind` is in period `p` (−1: outside the window).
+    public mutating func addActivityNew(_ kind: String, _ f: KPIFrame, period p: Int, segment s: Int32, channel c: Int32, _ k: Double) {
+        activity[kind, default: ActivityCounts(K: f.L.P, CG: Self.customerGroups(f))].newCustomer(p, Self.groups(f, s, c), k)
+    }
+
+    /// Marks `kind`'s activity as computed (also when no customer had any).
+    public mutating func touchActivity(_ kind: String, _ f: KPIFrame) {
+        if activity[kind] == nil { activity[kind] = ActivityCounts(K: f.L.P, CG: Self.customerGroups(f)) }
+    }
+
+    /// Σ MRR `m` of `k` customers whose unchanged level starts (`end: false`) or stops (`end: true`)
+    /// being counted at period `x` (`MRRSums.flat`, a difference array over periods).
+    public mutating func addMRRFlat(_ f: KPIFrame, at x: Int, end: Bool, segment s: Int32, channel c: Int32, mrr m: Double, customers k: Double) {
+        touchMRR(f)
+        mrr!.flatEdge(x, Self.groups(f, s, c), end ? -m : m, end ? -k : k)
+    }
+
+    /// Customers (`paying`) with MRR > 0 at the start of period `p` whose MRR changes in it: Σ MRR at
+    /// its start and end, Σ min of the two, and how many ended higher (`up`).
+    public mutating func addMRRChange(_ f: KPIFrame, period p: Int, segment s: Int32, channel c: Int32,
+                                      start: Double, end: Double, min: Double, paying: Double, up: Double) {
+        touchMRR(f)
+        mrr!.change(p, Self.groups(f, s, c), start: start, end: end, min: min, paying: paying, up: up)
+    }
+
+    /// Marks MRR as computed (also when no customer pays).
+    public mutating func touchMRR(_ f: KPIFrame) { if mrr == nil { mrr = MRRSums(K: f.L.P, CG: Self.customerGroups(f)) } }
+
+    /// Revenue `x` at month of age `age` of acquisition-month cohort `m0` (`CalendarPeriod.month`
+    /// index), per customer group; ignored past the last completely observed month.
+    public mutating func addCohortRevenue(_ f: KPIFrame, cohortMonth m0: Int, age: Int, segment s: Int32, channel c: Int32, _ x: Double) {
+        if cohorts == nil { cohorts = CohortCells(f) }
+        cohorts!.revenue(m0, age, Self.groups(f, s, c), x)
+    }
+    /// `k` customers acquired in the window in month `m0`, per customer group.
+    public mutating func addCohortSize(_ f: KPIFrame, cohortMonth m0: Int, segment s: Int32, channel c: Int32, _ k: Double) {
+        if cohorts == nil { cohorts = CohortCells(f) }
+        cohorts!.size(m0, Self.groups(f, s, c), k)
+    }
+
     /// Credits `k` customer-months of calendar month `month` (`CalendarPeriod.month` index) in segment
     /// `s` to `name` (`Engagement`'s `mau`): the overall group, the segment's and the periods'.
     public mutating func addCustomerMonths(_ name: String, _ f: KPIFrame, _ months: KPIFrame.Months, month: Int, segment s: Int32, _ k: Double) {
@@ -147,22 +213,62 @@ public struct DurationSummary: Sendable, Equatable {
 }
 
 extension KPIAnalysis {
-    /// The KPI families whose statistics `KPIStatistics` holds.
-    public static let reducedFamilies = ["satisfaction", "sales", "service", "engagement"]
-
-    /// The KPIs of the reduced families from their statistics alone; the other KPIs are unavailable
-    /// with `why` (e.g. "not reduced in the warehouse yet").
-    public static func compute(frame f: KPIFrame, statistics s: KPIStatistics, unreduced why: String) -> KPIResult {
+    /// Every KPI from the statistics alone (`KPIStatistics`, computed from the rows or in an engine).
+    public static func compute(frame f: KPIFrame, statistics s: KPIStatistics) -> KPIResult {
         var b = Board(f.L)
-        fillReduced(f, s, &b)
-        for id in KPICatalog.all.map(\.id) where b[0, id] == nil { b.unavailable([id], why) }
-        return b.result(f)
-    }
-
-    static func fillReduced(_ f: KPIFrame, _ s: KPIStatistics, _ b: inout Board) {
+        let subscribers = Retention.fill(f, s, &b)
+        Value.fill(f, s, &b, subscribers: subscribers)
         Satisfaction.fill(f, s, &b)
         Sales.fill(f, s, &b)
         Service.fill(f, s, &b)
         Engagement.fill(f, s, &b)
+        return b.result(f)
+    }
+}
+
+/// Cohort sizes and revenue by month of age per customer group, for CAC payback: only cohorts whose
+/// acquisition month is completely observed, only ages up to the last completely observed month.
+struct CohortCells: Sendable, Equatable {
+    /// The last month (`LifetimeValue.month`) whose every day is observed.
+    let lastComplete: Int
+    var sizes: [[Int: Double]]
+    var revenue: [[Int: [Double]]]
+
+    init(_ f: KPIFrame) {
+        lastComplete = LifetimeValue.month(f.axis.asOf + 1) - 1
+        let CG = KPIStatistics.customerGroups(f)
+        sizes = Array(repeating: [:], count: CG); revenue = Array(repeating: [:], count: CG)
+    }
+
+    mutating func size(_ m0: Int, _ gs: (Int, Int, Int), _ k: Double) {
+        guard m0 <= lastComplete else { return }
+        each3(gs) { g in
+            sizes[g][m0, default: 0] += k
+            if revenue[g][m0] == nil { revenue[g][m0] = [Double](repeating: 0, count: lastComplete - m0 + 1) }
+        }
+    }
+
+    mutating func revenue(_ m0: Int, _ age: Int, _ gs: (Int, Int, Int), _ x: Double) {
+        guard m0 <= lastComplete, age >= 0, age < lastComplete - m0 + 1 else { return }
+        each3(gs) { g in
+            if revenue[g][m0] == nil { revenue[g][m0] = [Double](repeating: 0, count: lastComplete - m0 + 1) }
+            revenue[g][m0]![age] += x
+        }
+    }
+
+    /// Revenue of ages 0 … k and customers, summed over the cohorts that have completely observed age k.
+    func cumulative() -> LifetimeValue.CohortRevenue {
+        var out = LifetimeValue.CohortRevenue(revenue: [], customers: [])
+        for g in sizes.indices {
+            let maxAge = (sizes[g].keys.min().map { lastComplete - $0 + 1 }) ?? 0
+            var cumRev = [Double](repeating: 0, count: maxAge), cust = cumRev
+            for m0 in sizes[g].keys.sorted() {
+                let n = sizes[g][m0]!
+                var run = 0.0
+                for (age, x) in revenue[g][m0]!.enumerated() { run += x; cumRev[age] += run; cust[age] += n }
+            }
+            out.revenue.append(cumRev); out.customers.append(cust)
+        }
+        return out
     }
 }

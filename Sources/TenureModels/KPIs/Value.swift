@@ -5,7 +5,16 @@ import TenureData
 /// CAC, CLV:CAC, payback, ROI, and the transaction-based growth rates (product upsell, cross-sell).
 /// The forward-looking value KPIs are defined in `LifetimeValue`.
 enum Value {
-    static func run(_ cx: Context, _ b: inout Board, subscribers: SubscriptionBase?) {
+    /// Per group: Σ amounts (`revenue`) and rows (`rows`) dated up to as-of (before the window: in
+    /// the overall, segment and channel groups only); over purchase rows (amount ≥ 0) the orders
+    /// (`orders`: each customer's distinct order ids, credited where first seen, plus rows without
+    /// one; every row without an order_id column), customers with a purchase (`active`: per period in
+    /// it), Σ of the months of the periods they purchased in (`customer_months`), and the customers
+    /// with a repeat purchase (`repeat`), a repeat purchase of a category new to them (`cross`), and
+    /// of a product priced above every one they bought before (`up`); new customers (`new`) and their
+    /// acquisition costs (`acq_cost`, `acq_cost_n`); marketing spend (`spend`); the model CLV
+    /// (`LifetimeValue.modelCLV`) and the cohort revenue of CAC payback.
+    static func reduce(_ cx: Context, _ st: inout KPIStatistics) {
         let L = cx.L, ax = cx.axis
         let tx = cx.ds.transactions
         let n = cx.ds.customers.count
@@ -13,13 +22,14 @@ enum Value {
         var rev = Acc(L), rows = Acc(L), ord = Acc(L), act = Acc(L), cm = Acc(L)
         var rep = Acc(L), cross = Acc(L), up = Acc(L)
 
-        // Product price tiers: mean positive amount per product.
+        // Product price tiers: mean positive amount per product, in cents (Σ whole cents / rows, so
+        // products at the same price tie exactly, as the engine's integer sums do).
         var tier: [Double] = []
         if let prod = tx.product {
             var sum = [Double](repeating: 0, count: prod.levels.count), cnt = sum
             for r in 0..<tx.count {
                 let k = prod.codes[r], a = tx.amount[r], d = tx.day[r]
-                if k >= 0 && a > 0 && d != Day.missing && d <= ax.asOf { sum[Int(k)] += a; cnt[Int(k)] += 1 }
+                if k >= 0 && a > 0 && d != Day.missing && d <= ax.asOf { sum[Int(k)] += (a * 100).rounded(); cnt[Int(k)] += 1 }
             }
             tier = zip(sum, cnt).map { $1 > 0 ? $0 / $1 : .nan }
         }
@@ -29,7 +39,7 @@ enum Value {
         var catSeen = [Int32](repeating: -1, count: tx.category?.levels.count ?? 0)
         var dayCats: [Int32] = []
         let orderCodes = tx.orderId?.codes ?? []
-        var orderSeen = [Bool](repeating: false, count: tx.orderId?.count ?? 0)
+        var orderSeen = [Int32](repeating: -1, count: tx.orderId?.count ?? 0)   // customer who last saw it
         let hasOrder = tx.orderId != nil
         let months = cx.monthsOfPeriod
 
@@ -53,8 +63,8 @@ enum Value {
                     if a < 0 { continue }  // a refund is not a purchase
                     if hasOrder {
                         let o = orderCodes[r]
-                        if o < 0 { ord.add(p: p, s: s, c: ch, 1) } else if !orderSeen[Int(o)] {
-                            orderSeen[Int(o)] = true; ord.add(p: p, s: s, c: ch, 1)
+                        if o < 0 { ord.add(p: p, s: s, c: ch, 1) } else if orderSeen[Int(o)] != Int32(c) {
+                            orderSeen[Int(o)] = Int32(c); ord.add(p: p, s: s, c: ch, 1)
                         }
                     } else { ord.add(p: p, s: s, c: ch, 1) }
                     if p != lastP {
@@ -135,20 +145,35 @@ enum Value {
             }
         }
 
-        let margin = cx.opt.grossMargin ?? 1
-        let (modelCLV, modelWhy) = LifetimeValue.modelCLV(cx)
-        var clvSum = Acc(L), clvN = Acc(L)
-        for c in 0..<modelCLV.count where modelCLV[c].isFinite {
-            clvSum.add(p: -1, s: cx.seg[c], c: cx.chan[c], modelCLV[c])
-            clvN.add(p: -1, s: cx.seg[c], c: cx.chan[c], 1)
-        }
-        let cohorts = LifetimeValue.cohortRevenue(cx)
+        for (name, acc) in [("revenue", rev), ("rows", rows), ("orders", ord), ("active", act), ("customer_months", cm),
+                            ("repeat", rep), ("cross", cross), ("up", up), ("new", newC), ("acq_cost", acqCost),
+                            ("acq_cost_n", acqCostN), ("spend", spend)] { st.put(name, acc) }
+        if hasProd { st.flags.insert("product") }
+        if hasCat { st.flags.insert("category") }
+        if costCol != nil { st.flags.insert("acquisition_cost") }
+        if cx.ds.marketingSpend != nil { st.tables.insert("marketing_spend") }
+        if cx.ds.hasTransactions { st.tables.insert("transactions") }
+        LifetimeValue.modelCLV(cx, &st)
+        LifetimeValue.cohortCells(cx, &st)
+    }
+
+    static func fill(_ f: KPIFrame, _ st: KPIStatistics, _ b: inout Board, subscribers: SubscriptionBase?) {
+        let L = f.L
+        let margin = f.opt.grossMargin ?? 1
+        let hasProd = st.flags.contains("product"), hasCat = st.flags.contains("category")
+        let hasTx = st.tables.contains("transactions"), hasSpend = st.tables.contains("marketing_spend")
+        let hasCost = st.flags.contains("acquisition_cost")
+        func v(_ name: String) -> [Double] { st.sums[name] ?? [Double](repeating: 0, count: L.G) }
+        let rev = v("revenue"), rows = v("rows"), ord = v("orders"), act = v("active"), cm = v("customer_months")
+        let rep = v("repeat"), cross = v("cross"), up = v("up"), newC = v("new"), acqCost = v("acq_cost"), acqCostN = v("acq_cost_n")
+        let spend = v("spend"), clvSum = v("clv_sum"), clvN = v("clv_n")
+        let modelWhy = st.clvUnavailable
+        let cohorts = st.cohorts?.cumulative()
         for g in 0..<L.G {
             let isSeg = g >= 1 + L.P && g < 1 + L.P + L.S
             let isPeriod = g >= 1 && g < 1 + L.P
             /// The customer group of `LifetimeValue.cohortRevenue` (nil for periods).
             let cg: Int? = g == 0 ? 0 : isPeriod ? nil : g - L.P
-            let hasTx = cx.ds.hasTransactions
             let noTx = hasTx ? "no purchases in this group" : "needs transactions.csv"
             let noRows = hasTx ? "no transactions in this group" : "needs transactions.csv"
             let none = rows[g] == 0 ? Double.nan : 0  // a group without transactions has no revenue, not zero
@@ -161,9 +186,9 @@ enum Value {
             b.set(g, "purchase_frequency", act[g] > 0 ? ord[g] / act[g] : .nan, n: Int(act[g]), why: noTx)
             let arpc = cm[g] > 0 ? rev[g] / cm[g] : .nan
             b.set(g, "monthly_revenue_per_customer", arpc, n: Int(act[g]), why: noTx)
-            b.share(g, "upsell_rate_product", up[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
+            b.share(g, "upsell_rate_product", up[g], rep[g], z: f.z, minSample: f.opt.minSample,
                     why: hasProd ? "no repeat purchasers in this group" : hasTx ? "needs a product column in transactions.csv" : noTx)
-            b.share(g, "cross_sell_rate", cross[g], rep[g], z: cx.z, minSample: cx.opt.minSample,
+            b.share(g, "cross_sell_rate", cross[g], rep[g], z: f.z, minSample: f.opt.minSample,
                     why: hasCat ? "no repeat purchasers in this group" : hasTx ? "needs a category column in transactions.csv" : noTx)
             if !hasProd { b[g, "upsell_rate_product"] = .missing("upsell_rate_product", hasTx ? "needs a product column in transactions.csv" : noTx) }
             if !hasCat { b[g, "cross_sell_rate"] = .missing("cross_sell_rate", hasTx ? "needs a category column in transactions.csv" : noTx) }
@@ -196,20 +221,20 @@ enum Value {
             // CAC
             var cac = Double.nan
             var cacWhy = ""
-            if cx.ds.marketingSpend != nil && !isSeg {
+            if hasSpend && !isSeg {
                 cac = newC[g] > 0 ? spend[g] / newC[g] : .nan
                 cacWhy = "no new customers in this group"
-            } else if costCol != nil {
+            } else if hasCost {
                 cac = acqCostN[g] > 0 ? acqCost[g] / acqCostN[g] : .nan
                 cacWhy = "no new customers with an acquisition_cost in this group"
             } else {
-                cacWhy = cx.ds.marketingSpend != nil ? "marketing spend is not broken down by segment (give customers.acquisition_cost)"
+                cacWhy = hasSpend ? "marketing spend is not broken down by segment (give customers.acquisition_cost)"
                                                      : "needs marketing_spend.csv or an acquisition_cost column in customers.csv"
             }
             b.set(g, "cac", cac, n: Int(newC[g]), why: cacWhy)
             if cac.isFinite && cac > 0 {
                 b.set(g, "clv_cac_ratio", clv / cac, why: clvWhy)
-                if let cg {
+                if let cg, let cohorts {
                     let (months, why) = LifetimeValue.payback(cohorts, group: cg, cac: cac, margin: margin)
                     b.set(g, "cac_payback_months", months, why: why ?? noTx)
                 } else {
@@ -222,9 +247,9 @@ enum Value {
             }
 
             // ROI
-            if cx.opt.grossMargin == nil {
+            if f.opt.grossMargin == nil {
                 b[g, "roi"] = .missing("roi", "needs --gross-margin")
-            } else if cx.ds.marketingSpend == nil {
+            } else if !hasSpend {
                 b[g, "roi"] = .missing("roi", "needs marketing_spend.csv")
             } else if isSeg {
                 b[g, "roi"] = .missing("roi", "marketing spend is not broken down by segment")
