@@ -30,7 +30,7 @@ test: deps test-deps
 	@bash scripts/end-to-end.sh $(BIN)
 	@bash scripts/fuzz.sh --time $(FUZZ_TEST_TIME)
 
-## fuzz: long libFuzzer runs of the CSV and YAML readers (FUZZ_TIME seconds each; builds into .build-fuzz).
+## fuzz: long libFuzzer runs of the CSV, YAML and Arrow readers (FUZZ_TIME seconds each; builds into .build-fuzz).
 fuzz: deps
 	bash scripts/fuzz.sh --time $(FUZZ_TIME)
 

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TenureModels", targets: ["TenureCohorts", "TenureSurvival", "TenureLifetime",
                                                  "TenureRegression", "TenureKPIs", "TenureROI"]),
         .library(name: "TenureReport", targets: ["TenureReport"]),
+        .library(name: "TenureArrow", targets: ["TenureArrow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,9 @@ let package = Package(
                 path: "Sources/TenureModels/KPIs", exclude: ["README.md"], swiftSettings: fast),
         .target(name: "TenureROI", dependencies: ["TenureData", "TenureNumerics", "TenureLifetime", "TenureCohorts", "Yams"],
                 path: "Sources/TenureModels/ROI", exclude: ["README.md"]),
+        // Arrow IPC streams (Spark Connect results): reads untrusted bytes, so not `fast` (-Ounchecked
+        // would drop the overflow checks).
+        .target(name: "TenureArrow", exclude: ["README.md"]),
         .target(name: "TenureWarehouse",
                 dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime", "TenureROI", "TenureKPIs",
                                .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "TenureROITests", dependencies: ["TenureROI", "TenureSynth", "TenureCohorts", "TenureData", "TenureNumerics"]),
         .testTarget(name: "TenureReportTests", dependencies: ["TenureReport", "TenureSynth"]),
         .testTarget(name: "TenureWarehouseTests", dependencies: ["TenureWarehouse", "TenureSynth"]),
+        .testTarget(name: "TenureArrowTests", dependencies: ["TenureArrow"]),
         .testTarget(name: "TenureCLITests", dependencies: ["tenure"]),
     ],
     swiftLanguageModes: [.v5]

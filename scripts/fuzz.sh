@@ -2,10 +2,11 @@
 # Coverage-guided fuzzing (libFuzzer) of tenure's readers of untrusted files:
 #   FuzzCSV   the CSV reader and the checks of `tenure validate`, every table of SPEC §1
 #   FuzzYAML  the three YAML files: --schema, --targets, --scenarios
+#   FuzzArrow Arrow IPC streams (TenureArrow: Spark Connect's results)
 # The fuzz targets are their own package (Tests/Fuzz, depending on the root by path) built in
 # their own folder (.build-fuzz), so the normal build and `swift test` never see them.
 #
-#   scripts/fuzz.sh [--time SECONDS] [TARGET...]     (default: 60 s for each of FuzzCSV FuzzYAML)
+#   scripts/fuzz.sh [--time SECONDS] [TARGET...]     (default: 60 s for each of FuzzCSV FuzzYAML FuzzArrow)
 #
 # Each target starts from the committed seeds (Tests/Fuzz/corpus/<kind>) plus what earlier runs
 # on this machine found (.build-fuzz/corpus/<target>, not committed) and runs single-process for the
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzCSV FuzzYAML)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzCSV FuzzYAML FuzzArrow)
 SCRATCH=.build-fuzz
 OUT=${FUZZ_OUT:-$SCRATCH}
 SWIFT=${SWIFT:-swift}
@@ -50,6 +51,7 @@ fi
 status=0
 for t in "${TARGETS[@]}"; do
   case "$t" in FuzzCSV) kind=csv; extra=(-max_len=4096) ;; FuzzYAML) kind=yaml; extra=(-max_len=2048) ;;
+    FuzzArrow) kind=arrow; extra=(-max_len=4096) ;;
     *) echo "fuzz: unknown target $t"; exit 2 ;; esac
   bin="$SCRATCH/debug/$t"
   work="$OUT/corpus/$t"; art="$OUT/artifacts/$t"; log="$OUT/$t.log"

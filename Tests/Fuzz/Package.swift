@@ -20,6 +20,8 @@ let package = Package(
         // The three YAML files: --schema, --targets, --scenarios.
         .executableTarget(name: "FuzzYAML", dependencies: ["FuzzSupport", .product(name: "TenureData", package: "tenure"),
                                                            .product(name: "TenureModels", package: "tenure")]),
+        // Arrow IPC streams (Spark Connect's arrow_batch.data): ArrowStream.read lenient and strict, read(streams:).
+        .executableTarget(name: "FuzzArrow", dependencies: ["FuzzSupport", .product(name: "TenureArrow", package: "tenure")]),
     ],
     swiftLanguageModes: [.v5]
 )
