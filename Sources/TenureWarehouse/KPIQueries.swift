@@ -451,3 +451,49 @@ extension KPIQueries {
         return (frame, st)
     }
 }
+
+extension KPIQueries {
+    /// For emitted SQL, where tenure cannot look at the tables: the tables the mapping file names
+    /// (transactions always), each with its required columns and the optional ones the mapping names
+    /// (`leads: {table: crm.leads, won: is_won, customer_id: contact}`).
+    public static func emittedColumns(_ tables: WarehouseTables) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for spec in Tables.all {
+            let mapped = tables.schema.tables[spec.table]
+            guard spec.table == "transactions" || mapped != nil else { continue }
+            out[spec.table] = Set(spec.columns.filter { $0.required || mapped?[$0.name] != nil }.map(\.name))
+        }
+        return out
+    }
+
+    /// The KPI queries of emitted SQL (`emittedColumns`); segments and acquisition channels come
+    /// from the customers table when the mapping names those columns there.
+    public static func emitted(_ q: TransactionQueries) -> KPIQueries {
+        let columns = emittedColumns(q.tables)
+        func attribute(_ name: String) -> AttributeQueries? {
+            columns["customers"]?.contains(name) == true ? AttributeQueries(name: name, table: .customers, queries: q) : nil
+        }
+        return KPIQueries(transactions: q, segment: attribute("segment"), channel: attribute("channel"), columns: columns)
+    }
+
+    /// Every query `reduce` runs over a window known in advance (`--from`), in order, for `--emit-sql`
+    /// (the CLV's RFM statistics are `WarehouseSource.rfmQueries`).
+    public func all(_ f: KPIFrame) -> [StatisticQuery] {
+        let ax = f.axis, o = f.opt, window = ax.start[0]...ax.asOf
+        var list = [levels(observationEnd: ax.asOf)]
+        if tables.contains("surveys") { list.append(surveys(period: o.period, window: window)) }
+        if tables.contains("leads") { list.append(leads(period: o.period, window: window)) }
+        if tables.contains("tickets") {
+            list += [tickets(period: o.period, window: window, slaResponseHours: o.slaResponseHours, slaResolutionHours: o.slaResolutionHours),
+                     ticketDurations(period: o.period, window: window)]
+        }
+        if tables.contains("interactions") { list.append(interactions(period: o.period, window: window)) }
+        list += [acquired(period: o.period, observationEnd: ax.asOf), transactions(f), activity(f)]
+        if has("mrr", "subscriptions") { list.append(mrr(f)) }
+        list.append(cohorts(f))
+        if tables.contains("marketing_spend") { list.append(spend(f)) }
+        let clv = KPIAnalysis.clvOptions(o, asOf: ax.asOf)
+        return list + Array(WarehouseSource.rfmQueries(transactions, options: clv.rfm, observationEnd: ax.asOf).dropFirst())
+            + [customerValues(observationEnd: ax.asOf)]
+    }
+}

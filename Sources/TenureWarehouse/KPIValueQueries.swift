@@ -192,7 +192,7 @@ extension KPIQueries {
         let K = f.axis.count, b = q.bigint
         var ctes = [subscriptionRows(f)] + attributes(observationEnd: f.axis.asOf)
         ctes.append("rg AS (SELECT c, a, b, mrr FROM sr WHERE a < b)")
-        ctes.append("pts AS (SELECT c, a AS x FROM rg UNION SELECT c, b AS x FROM rg)")
+        ctes.append("pts AS (SELECT c, x FROM (SELECT c, a AS x FROM rg UNION ALL SELECT c, b AS x FROM rg) u GROUP BY c, x)")
         ctes.append("lv AS (SELECT p.c, p.x, SUM(CASE WHEN r.a <= p.x AND p.x < r.b THEN r.mrr ELSE 0 END) AS m FROM pts p JOIN rg r ON r.c = p.c GROUP BY p.c, p.x)")
         ctes.append("""
             pc AS (

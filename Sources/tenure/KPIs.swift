@@ -39,9 +39,10 @@ struct KPIs: ParsableCommand {
           tenure kpis data/ --format json -o kpis.json
           tenure kpis postgres://analyst@db:5432/crm?schema=crm --sla-response 4h
 
-        Over postgres://… (warehouse mode) the KPIs of surveys, leads, tickets and interactions are \
-        computed in the engine; the purchase, subscription and value KPIs say they still need a CSV \
-        export of the tables.
+        Over postgres://… (warehouse mode) every table's counts and sums are computed in the engine \
+        and only they come back. With --emit-sql DIALECT --out DIR the queries are written instead \
+        (they need --as-of and --from, which they embed; the mapping file names the tables and the \
+        optional columns to read), and --aggregates DIR reads their results back.
         """)
 
     @OptionGroup var data: DataOptions
@@ -78,6 +79,8 @@ struct KPIs: ParsableCommand {
 
     @OptionGroup var timing: TimingOptions
 
+    @OptionGroup var warehouse: WarehouseOptions
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -95,7 +98,7 @@ struct KPIs: ParsableCommand {
             opts.annualDiscountRate = value.discountRate
             if let result = try warehouseResult(opts, targets: goals) {
                 clock.lap("kpis")
-                try output.emit(result, only: all ? nil : ["kpis", "kpi_targets"])
+                if let result { try output.emit(result, only: all ? nil : ["kpis", "kpi_targets"]) }
                 return
             }
             let dataset = try data.load(rejectsNextTo: output.output)

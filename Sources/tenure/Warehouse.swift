@@ -483,6 +483,13 @@ extension WarehouseRun {
     /// KPIs are filled from the statistics by the CSV path's code. A table the engine lacks makes its
     /// KPIs unavailable, as a missing CSV file does; a required column missing is a data error.
     func kpis(_ o: KPIOptions, tables: WarehouseTables) throws -> KPIResult {
+        guard executor is PostgresExecutor else {
+            // --aggregates: the tables and columns the emitted SQL read
+            let queries = KPIQueries.emitted(source.queries)
+            let (frame, statistics) = try queries.reduce(source, options: o, observationEnd: observationEnd,
+                                                         notes: ["Reduced in \(executor.sourceDescription)."])
+            return KPIAnalysis.compute(frame: frame, statistics: statistics)
+        }
         var columns: [String: Set<String>] = [:]
         for spec in Tables.all {
             let source = tables.table(spec.table)
@@ -507,15 +514,26 @@ extension WarehouseRun {
 }
 
 extension KPIs {
-    /// `tenure kpis postgres://…`: see `WarehouseRun.kpis`. `--emit-sql`/`--aggregates` are not offered
-    /// for KPIs (the queries embed the window, which the first statistic decides). Nil for a CSV directory.
-    func warehouseResult(_ o: KPIOptions, targets goals: [KPITarget]?) throws -> KPIResult? {
-        guard PostgresLocation.isPostgres(data.data) else { return nil }
+    /// `tenure kpis` over `postgres://`, `--emit-sql` or `--aggregates`: see `WarehouseRun.kpis`.
+    /// Emitted queries embed the window, so they need `--from` as they need `--as-of`. Nil for a CSV
+    /// directory, or after `--emit-sql` (the queries are written).
+    func warehouseResult(_ o: KPIOptions, targets goals: [KPITarget]?) throws -> KPIResult?? {
+        guard warehouse.applies(to: data.data) else { return nil }
         let loadOptions = try data.loadOptions()
-        let w = try WarehouseOptions.parse([])
-        let tables = try w.tables(data: data.data, schema: loadOptions.schema)
-        guard let run = try WarehouseRun.open(w, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
-                                              settings: [:], command: "kpis", queries: { _, _ in [] }) else { return nil }
+        let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
+        var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)
+        let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
+        settings["kpi_options"] = String(decoding: try enc.encode(o), as: UTF8.self)
+        settings["from"] = o.from.map(Civil.iso) ?? ""
+        settings["kpi_tables"] = KPIQueries.emittedColumns(tables).sorted { $0.key < $1.key }
+            .map { "\($0.key)(\($0.value.sorted().joined(separator: ",")))" }.joined(separator: ";")
+        if warehouse.emitSQL != nil || warehouse.aggregates != nil, o.from == nil {
+            throw ValidationError("kpis with --emit-sql or --aggregates needs --from DATE: the queries embed the window's first day (over postgres:// it is the first purchase).")
+        }
+        guard let run = try WarehouseRun.open(warehouse, data: data.data, timeZone: data.timezone, tables: tables, asOf: loadOptions.asOf,
+                                              settings: settings, command: "kpis", queries: { q, end in
+            KPIQueries.emitted(q).all(KPIFrame(options: o, firstDay: o.from!, asOf: end, segLevels: [], chanLevels: [], notes: []))
+        }) else { return .some(nil) }
         let r = try run.kpis(o, tables: tables).withTargets(goals)
         run.printReceived(timing.timings)
         return r

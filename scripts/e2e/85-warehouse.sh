@@ -379,6 +379,8 @@ con.execute("CREATE SCHEMA crm")
 con.execute(f"CREATE TABLE crm.transactions AS SELECT * FROM read_csv('{gen}/transactions.csv', header=true, types={{'customer_id': 'VARCHAR', 'date': 'DATE', 'amount': 'DECIMAL(14,2)', 'order_id': 'VARCHAR'}})")
 con.execute(f"CREATE TABLE crm.customers AS SELECT * FROM read_csv('{gen}/customers.csv', header=true, all_varchar=true)")
 con.execute(f"CREATE TABLE crm.subscriptions AS SELECT * FROM read_csv('{gen}/subscriptions.csv', header=true, types={{'customer_id': 'VARCHAR', 'start_date': 'DATE', 'end_date': 'DATE', 'plan': 'VARCHAR', 'mrr': 'DECIMAL(14,2)'}})")
+for t in ("surveys", "tickets", "interactions", "leads", "marketing_spend"):   # as text, as a raw load leaves them
+    con.execute(f"CREATE TABLE crm.{t} AS SELECT * FROM read_csv('{gen}/{t}.csv', header=true, all_varchar=true)")
 for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
     con.execute(f"COPY ({open(f).read().strip().rstrip(';')}) TO '{f[:-4]}.csv' (HEADER, DELIMITER ',')")
 PY
@@ -436,13 +438,33 @@ ROIS=(--as-of "$ASOF" --scenarios datasets/scenarios.yaml --simulations 300 --sc
 duck_run "$tmp/sql-duck-roi"
 "$BIN" roi "crm" --aggregates "$tmp/sql-duck-roi" "${ROIS[@]}" --format json -o "$tmp/duck-roi.json"
 compare "$tmp/csv-roi.json" "$tmp/duck-roi.json" "duckdb --aggregates roi"
+# KPIs: the mapping names every table and the optional columns to read; the window starts at --from
+cat > "$tmp/kpi-mapping.yaml" <<'YAML'
+transactions: {table: crm.transactions, order_id: order_id, product: product, category: category}
+customers: {table: crm.customers, signup_date: signup_date, segment: segment, channel: channel, acquisition_cost: acquisition_cost}
+subscriptions: {table: crm.subscriptions, end_date: end_date, mrr: mrr}
+surveys: {table: crm.surveys}
+tickets: {table: crm.tickets, first_response_at: first_response_at, resolved_at: resolved_at, channel: channel}
+interactions: {table: crm.interactions}
+leads: {table: crm.leads, source: source, converted_at: converted_at, won: won, customer_id: customer_id}
+marketing_spend: {table: crm.marketing_spend, date: period}
+YAML
+KPIS=(--as-of "$ASOF" --from "$FROM" --sla-response 4h --sla-resolution 2d --gross-margin 0.4)
+"$BIN" kpis "crm" --emit-sql duckdb --out "$tmp/sql-duck-kpis" "${KPIS[@]}" --schema "$tmp/kpi-mapping.yaml"
+duck_run "$tmp/sql-duck-kpis"
+"$BIN" kpis "crm" --aggregates "$tmp/sql-duck-kpis" "${KPIS[@]}" --schema "$tmp/kpi-mapping.yaml" --format json -o "$tmp/duck-kpis.json"
+"$BIN" kpis "$tmp/gen" "${KPIS[@]}" --format json -o "$tmp/csv-kpis-from.json"
+same_kpis "$tmp/duck-kpis.json" "$tmp/csv-kpis-from.json" "duckdb --aggregates kpis"
+if "$BIN" kpis "crm" --emit-sql duckdb --out "$tmp/x" --as-of "$ASOF" 2>"$tmp/err"; then fail "kpis --emit-sql without --from was accepted"; fi
+grep -q -- "--from" "$tmp/err" || { cat "$tmp/err"; fail "kpis --emit-sql without --from not explained"; }
 # the emitted Spark SQL on a local pyspark (local[2], ANSI mode), read back with --aggregates
 CLVS=(--as-of "$ASOF" --calibration-end "$CAL" --by segment)
 "$BIN" clv "crm" --emit-sql spark --out "$tmp/spark-clv" "${CLVS[@]}"
 "$BIN" cohorts "crm" --emit-sql spark --out "$tmp/spark-cohorts" "${COH[@]}"
 "$BIN" survival "crm" --emit-sql spark --out "$tmp/spark-surv" "${SURV[@]}"
 "$BIN" roi "crm" --emit-sql spark --out "$tmp/spark-roi" "${ROIS[@]}"
-python3 scripts/spark/run-emitted.py "$tmp/subs" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" "$tmp/spark-roi" \
+"$BIN" kpis "crm" --emit-sql spark --out "$tmp/spark-kpis" "${KPIS[@]}" --schema "$tmp/kpi-mapping.yaml"
+python3 scripts/spark/run-emitted.py "$tmp/gen" "$tmp/spark-clv" "$tmp/spark-cohorts" "$tmp/spark-surv" "$tmp/spark-roi" "$tmp/spark-kpis" \
   || fail "Spark could not run the emitted spark SQL"
 "$BIN" clv "crm" --aggregates "$tmp/spark-clv" "${CLVS[@]}" --format json -o "$tmp/spark-clv.json"
 "$BIN" clv "$tmp/gen" "${CLVS[@]}" --regression off --format json -o "$tmp/csv-clv-spark.json"
@@ -453,20 +475,24 @@ cohorts_but_orders "$tmp/spark-cohorts.json" "$tmp/csv-cohorts-week.json" "spark
 survival_same "$tmp/spark-surv.json" "$tmp/csv-surv-45.json" "spark --aggregates survival"
 "$BIN" roi "crm" --aggregates "$tmp/spark-roi" "${ROIS[@]}" --format json -o "$tmp/spark-roi.json"
 compare "$tmp/csv-roi.json" "$tmp/spark-roi.json" "spark --aggregates roi"
-echo "85-warehouse: emitted spark SQL (clv, cohorts with contractual and MRR, survival with --by and Cox, roi) run by pyspark in ANSI mode equals the CSV path"
+"$BIN" kpis "crm" --aggregates "$tmp/spark-kpis" "${KPIS[@]}" --schema "$tmp/kpi-mapping.yaml" --format json -o "$tmp/spark-kpis.json"
+same_kpis "$tmp/spark-kpis.json" "$tmp/csv-kpis-from.json" "spark --aggregates kpis"
+echo "85-warehouse: emitted spark SQL (clv, cohorts with contractual and MRR, survival with --by and Cox, roi, kpis) run by pyspark in ANSI mode equals the CSV path"
 for d in bigquery snowflake spark; do
   "$BIN" clv "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --calibration-end "$CAL"
   "$BIN" cohorts "crm" --emit-sql "$d" --out "$tmp/sql-$d" --as-of "$ASOF" --window rolling --brackets 0,1-3 --by segment --schema "$tmp/subs-mapping.yaml"
   "$BIN" survival "crm" --emit-sql "$d" --out "$tmp/sql-$d" "${SURV[@]}"
   "$BIN" roi "crm" --emit-sql "$d" --out "$tmp/sql-$d-roi" "${ROIS[@]}"
   mv "$tmp/sql-$d-roi"/roi_*.sql "$tmp/sql-$d/"
+  "$BIN" kpis "crm" --emit-sql "$d" --out "$tmp/sql-$d-kpis" "${KPIS[@]}" --schema "$tmp/kpi-mapping.yaml"
+  mv "$tmp/sql-$d-kpis"/kpi_*.sql "$tmp/sql-$d/"
   python3 - "$tmp/sql-$d" "$d" <<'PY' || fail "$d SQL does not parse"
 import glob, sys, sqlglot
 for f in glob.glob(sys.argv[1] + "/*.sql"):
     sqlglot.parse_one(open(f).read().strip().rstrip(";"), read=sys.argv[2])
 PY
 done
-echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival, roi) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
+echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival, roi, kpis) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
 
 # 4. bad input: one clear line, exit 69/65, no output
 expect() { # code pattern label -- args

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs the SQL that `tenure … --emit-sql spark` wrote on a local Spark (pyspark, local[2], ANSI
-mode on, UI off), over a CSV dataset loaded as tables crm.transactions, crm.customers and
-crm.subscriptions (those the dataset has), and saves
+mode on, UI off), over a CSV dataset loaded as tables crm.transactions, crm.customers,
+crm.subscriptions and, as text (a raw load), crm.surveys, crm.tickets, crm.interactions,
+crm.leads and crm.marketing_spend (those the dataset has), and saves
 each query's result as NAME.csv beside NAME.sql (NULL as an empty field), for `--aggregates`.
 
   python3 scripts/spark/run-emitted.py DATASET_DIR SQL_DIR [SQL_DIR ...]
@@ -40,6 +41,10 @@ if os.path.exists(subscriptions):
     subs = StructType([StructField("customer_id", text), StructField("start_date", DateType()), StructField("end_date", DateType()),
                        StructField("plan", text), StructField("mrr", DecimalType(14, 2))])
     spark.read.csv(subscriptions, header=True, schema=subs).write.saveAsTable("crm.subscriptions")
+for t in ("surveys", "tickets", "interactions", "leads", "marketing_spend"):
+    path = os.path.join(data, t + ".csv")
+    if os.path.exists(path):
+        spark.read.csv(path, header=True).write.saveAsTable("crm." + t)
 for d in dirs:
     for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
         sql = "\n".join(l for l in open(f).read().splitlines() if not l.startswith("--")).strip().rstrip(";")
