@@ -27,11 +27,10 @@ struct Report: ParsableCommand {
         Each file is written atomically. An analysis that cannot run on the data (a missing table,
         a failed fit) is listed with the reason; the rest of the report is still written.
 
-        Over postgres://… (warehouse mode) cohorts (with contractual retention and MRR movements when
-        there is a subscriptions table), survival (contractual from the subscriptions table, else
+        Over postgres://… (warehouse mode) KPIs, cohorts (with contractual retention and MRR movements
+        when there is a subscriptions table), survival (contractual from the subscriptions table, else
         churn after --churn-after without a purchase), CLV and ROI are reduced in the engine and
-        fitted here; so are the KPIs of surveys, leads, tickets and interactions (the purchase,
-        subscription and value KPIs still need the CSV tables and say so).
+        fitted here.
 
         Examples:
           tenure report data/ --out out/report

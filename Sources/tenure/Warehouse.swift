@@ -412,7 +412,7 @@ extension Report {
     /// is a subscriptions table), survival (contractual when there is a subscriptions table, else
     /// churn after `--churn-after` without a purchase), CLV and ROI are reduced in the engine and
     /// fitted here with the report's own settings (`ReportBuilder.cohortOptions` …, the CSV path's);
-    /// so are the KPIs of the surveys, leads, tickets and interactions (`WarehouseRun.kpis`).
+    /// so are the KPIs (`WarehouseRun.kpis`).
     func warehouseDocument(_ o: ReportOptions, progress: (String) -> Void) throws -> ReportDocument {
         let loadOptions = try data.loadOptions()
         let w = try WarehouseOptions.parse([])   // a live engine: no --emit-sql, no --aggregates

@@ -46,7 +46,7 @@ public enum KPICatalog {
         .init(id: "revenue", name: "Revenue", family: "value", unit: "currency", direction: .higher, requires: ["transactions"],
               formula: "sum of transaction amounts, refunds (negative amounts) included"),
         .init(id: "orders", name: "Orders", family: "value", unit: "count", direction: .higher, requires: ["transactions"],
-              formula: "distinct order_id over purchase rows (amount >= 0); every purchase row is an order when there is no order_id"),
+              formula: "distinct order_id of each customer over purchase rows (amount >= 0), plus rows without one; every purchase row is an order when there is no order_id"),
         .init(id: "active_customers", name: "Purchasing customers", family: "value", unit: "count", direction: .higher, requires: ["transactions"],
               formula: "distinct customers with a purchase row in the window"),
         .init(id: "new_customers", name: "New customers", family: "value", unit: "count", direction: .higher, requires: ["transactions"],
