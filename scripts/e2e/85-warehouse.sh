@@ -276,7 +276,7 @@ def groups(r):
 ga, gb = groups(a), groups(b)
 assert list(ga) == list(gb), sorted(set(ga) ^ set(gb))[:5]
 valued = [v["id"] for v in a["overall"] if v.get("value") is not None]
-assert len(valued) >= 40, valued   # every family has values on the generated data
+assert len(valued) >= 36, valued   # every family has values on the generated data (ROI and an SLA need options)
 bad = []
 def same(x, y):
     if isinstance(x, float) or isinstance(y, float):
@@ -307,10 +307,12 @@ echo "85-warehouse: $n kpis runs over postgres:// (typed, all-text, sharded; mon
 
 # 1d. tenure report over postgres://: KPIs, cohorts, survival, CLV and ROI reduced in the engine
 # equal the CSV report's on the same tables
-"$BIN" report "$PLAIN" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json --simulations 300
 "$BIN" report "$tmp/tx-cust" --as-of "$ASOF" --out "$tmp/report-csv" --formats json --simulations 300
 "$BIN" report "$tmp/gen" --as-of "$ASOF" --out "$tmp/report-csv-subs" --formats json --no-roi
-python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" <<'PY' || fail "report over postgres:// differs from the CSV report"
+for src in PLAIN SHARDED; do
+rm -rf "$tmp/report-pg"
+"$BIN" report "${!src}" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json --simulations 300
+python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" <<'PY' || fail "report over postgres:// ($src) differs from the CSV report"
 import json, sys
 a, b, subs = (json.load(open(f))["results"] for f in sys.argv[1:4])
 assert sorted(a) == ["clv", "cohorts", "kpis", "roi", "survival"], sorted(a)
@@ -349,7 +351,8 @@ a["kpis"]["notes"] = subs["kpis"]["notes"]
 walk(a["kpis"], subs["kpis"], "kpis")
 assert not bad, bad[:5]
 PY
-echo "85-warehouse: tenure report over postgres:// (KPIs, cohorts with contractual retention and MRR, contractual survival by segment, CLV by segment, ROI) equals the CSV report"
+done
+echo "85-warehouse: tenure report over postgres:// (plain and sharded: KPIs, cohorts with contractual retention and MRR, contractual survival by segment, CLV by segment, ROI) equals the CSV report"
 
 # 2. the shards run the GROUP BY
 "$BIN" clv "crm" --emit-sql postgres --out "$tmp/sql-pg" --as-of "$ASOF"
