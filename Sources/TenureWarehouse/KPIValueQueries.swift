@@ -239,11 +239,11 @@ extension KPIQueries {
                               columns: [("kind", .text), ("m0", .int), ("age", .int), ("seg", .text), ("chan", .text), ("n", .int), ("x", .int)])
     }
 
-    /// Marketing spend per (period, channel): Σ amount, its day the `date` column's (or a `period`
-    /// column's `YYYY-MM`, booked on the month's first day).
+    /// Marketing spend per (period, channel): Σ amount on the day of its `date` column (a date, or a
+    /// `YYYY-MM` month booked on its first day, as the CSV reader reads it; `period` by alias).
     public func spend(_ f: KPIFrame) -> StatisticQuery {
         let t = "marketing_spend"
-        let dateColumn = has("date", t) ? col("date", t) : q.identifier("period")
+        let dateColumn = col("date", t)
         let raw = "TRIM(\(q.cast(dateColumn, q.text)))"
         let date = "CASE WHEN LENGTH(\(raw)) = 7 THEN \(q.date("\(raw) || '-01'")) ELSE \(q.date(raw)) END"
         let d = q.epochDay(date)

@@ -70,9 +70,10 @@ public struct SourceCheck: Sendable {
             let id = q.identifier(tables.column("customer_id", in: spec.table))
             let hasID = names.contains(tables.column("customer_id", in: spec.table))
             for c in spec.columns {
-                let mine = tables.column(c.name, in: spec.table)
-                guard let k = names.firstIndex(of: mine) else {
-                    if c.required { t.problems.append("column \(mine) not found (mapping key \(spec.table).\(c.name)); \(source) has: \(names.joined(separator: ", "))") }
+                guard let mine = tables.column(c, in: spec.table, among: names), let k = names.firstIndex(of: mine) else {
+                    if c.required {
+                        t.problems.append("column \(tables.column(c.name, in: spec.table)) not found (mapping key \(spec.table).\(c.name)); \(source) has: \(names.joined(separator: ", "))")
+                    }
                     continue
                 }
                 if !accepts(c.kind, types[k]) {

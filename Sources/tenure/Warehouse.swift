@@ -490,23 +490,24 @@ extension WarehouseRun {
                                                          notes: ["Reduced in \(executor.sourceDescription)."])
             return KPIAnalysis.compute(frame: frame, statistics: statistics)
         }
-        var columns: [String: Set<String>] = [:]
+        var columns: [String: Set<String>] = [:], found: [String: [String]] = [:]
         for spec in Tables.all {
             let source = tables.table(spec.table)
-            let found = Set(try SourceCheck.columns(executor, table: source))
-            guard !found.isEmpty else { continue }
+            let names = try SourceCheck.columns(executor, table: source)
+            guard !names.isEmpty else { continue }
+            found[spec.table] = names
             var mine: Set<String> = []
             for c in spec.columns {
-                if found.contains(tables.column(c.name, in: spec.table)) { mine.insert(c.name) }
-                // marketing_spend's date may be a `period` column (YYYY-MM), as in the CSV file
-                else if c.required && !(spec.table == "marketing_spend" && c.name == "date" && found.contains("period")) {
-                    throw WarehouseError.data("\(source) has no column \(tables.column(c.name, in: spec.table)) (mapping key \(spec.table).\(c.name)); it has: \(found.sorted().joined(separator: ", "))",
+                if tables.column(c, in: spec.table, among: names) != nil { mine.insert(c.name) } else if c.required {
+                    throw WarehouseError.data("\(source) has no column \(tables.column(c.name, in: spec.table)) (mapping key \(spec.table).\(c.name)); it has: \(names.sorted().joined(separator: ", "))",
                                               hint: "map it in --schema, e.g. `\(spec.table): {\(c.name): your_column}`")
                 }
             }
             columns[spec.table] = mine
         }
-        let queries = KPIQueries(transactions: source.queries, segment: try? attribute("segment"), channel: try? attribute("channel"), columns: columns)
+        var q = source.queries
+        q.tables = tables.resolvingAliases(found)
+        let queries = KPIQueries(transactions: q, segment: try? attribute("segment"), channel: try? attribute("channel"), columns: columns)
         let note = "Reduced in \(executor.sourceDescription): \(columns.keys.sorted().joined(separator: ", ")) per period, segment and channel (activity runs, MRR levels and cohorts per customer first); the CLV model fitted on the RFM statistics."
         let (frame, statistics) = try queries.reduce(source, options: o, observationEnd: observationEnd, notes: [note])
         return KPIAnalysis.compute(frame: frame, statistics: statistics)
