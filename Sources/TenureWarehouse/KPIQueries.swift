@@ -129,7 +129,7 @@ public struct KPIQueries: Sendable {
 
     // MARK: the families
 
-    /// Survey responses per (period, segment, channel): `Satisfaction.sums`.
+    /// Survey responses per (period, segment, channel): `KPIStatistics.surveySums`.
     public func surveys(period: CalendarPeriod, window: ClosedRange<Day>) -> StatisticQuery {
         let d = q.epochDay(q.date(col("date", "surveys")))
         let kind = "LOWER(TRIM(\(q.cast(col("kind", "surveys"), q.text))))"
@@ -152,11 +152,10 @@ public struct KPIQueries: Sendable {
                    \(q.cast("SUM(CASE WHEN r.k = 'ces' THEN r.x * r.x ELSE 0 END)", q.double)) AS ces_q
             FROM r\(joins("r.c"))
             GROUP BY \(p), \(segValue), \(chanValue)
-            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + Self.surveySums.map { ($0, $0.hasPrefix("ces_") && $0 != "ces_n" ? .double : .int) })
+            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + KPIStatistics.surveySums.map { ($0, $0.hasPrefix("ces_") && $0 != "ces_n" ? .double : .int) })
     }
-    static let surveySums = ["csat_n", "csat_k", "nps_n", "nps_p", "nps_d", "ces_n", "ces_s", "ces_q"]
 
-    /// Leads per (creation period, customer's segment, source): `Sales.sums`, and whether any lead
+    /// Leads per (creation period, customer's segment, source): `KPIStatistics.leadSums`, and whether any lead
     /// converted or closed (in `leads_flags`, over the whole table).
     public func leads(period: CalendarPeriod, window: ClosedRange<Day>) -> StatisticQuery {
         let d = q.epochDay(q.date(col("created_at", "leads")))
@@ -183,9 +182,8 @@ public struct KPIQueries: Sendable {
                    \(q.cast("SUM(CASE WHEN \(present("converted_at", "leads")) THEN 1 ELSE 0 END)", q.bigint)),
                    \(q.cast("SUM(CASE WHEN (\(won)) IS NOT NULL THEN 1 ELSE 0 END)", q.bigint)), CAST(0 AS \(q.bigint)), CAST(0 AS \(q.bigint))
             FROM \(table("leads"))
-            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + Self.leadSums.map { ($0, .int) })
+            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + KPIStatistics.leadSums.map { ($0, .int) })
     }
-    static let leadSums = ["leads", "leads_won", "leads_closed", "opportunities", "opportunities_won"]
 
     /// The tickets opened in the window as (c, o, rt, st, p, ch): opening seconds, hours to the first
     /// response and to resolution when they happened by the end of observation (else NULL), period.
@@ -207,7 +205,7 @@ public struct KPIQueries: Sendable {
             """
     }
 
-    /// Tickets per (period, segment, channel): `Service.sums` (the SLA counts with the thresholds in
+    /// Tickets per (period, segment, channel): `KPIStatistics.ticketSums` (the SLA counts with the thresholds in
     /// hours when given, else zero).
     public func tickets(period: CalendarPeriod, window: ClosedRange<Day>, slaResponseHours: Double?, slaResolutionHours: Double?) -> StatisticQuery {
         func sla(_ x: String, _ hours: Double?) -> (met: String, n: String) {
@@ -229,9 +227,8 @@ public struct KPIQueries: Sendable {
                    \(q.cast("SUM(CASE WHEN \(present("first_response_at", "tickets")) THEN 1 ELSE 0 END)", b)),
                    \(q.cast("SUM(CASE WHEN \(present("resolved_at", "tickets")) THEN 1 ELSE 0 END)", b)), CAST(0 AS \(b)), CAST(0 AS \(b)), CAST(0 AS \(b))
             FROM \(table("tickets"))
-            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + Self.ticketSums.map { ($0, .int) })
+            """, columns: [("period", .int), ("seg", .text), ("chan", .text)] + KPIStatistics.ticketSums.map { ($0, .int) })
     }
-    static let ticketSums = ["tickets", "sla_response_met", "sla_response_n", "sla_resolution_met", "sla_resolution_n"]
 
     /// Hours to the first response and to resolution per group kind (`overall`, `period`, `segment`,
     /// `channel`) and key: count, Σ, median and 90th percentile (R type 7).
@@ -362,11 +359,11 @@ extension KPIQueries {
 
         if tables.contains("surveys") {
             st.tables.insert("surveys")
-            try cells(try executor.run(surveys(period: period, window: window)), Self.surveySums, customerChannel: true)
+            try cells(try executor.run(surveys(period: period, window: window)), KPIStatistics.surveySums, customerChannel: true)
         }
         if tables.contains("leads") {
             st.tables.insert("leads")
-            try cells(try executor.run(leads(period: period, window: window)), Self.leadSums, customerChannel: false) { f in
+            try cells(try executor.run(leads(period: period, window: window)), KPIStatistics.leadSums, customerChannel: false) { f in
                 if (f[1] ?? 0) > 0 { st.flags.insert("leads_converted") }
                 if (f[2] ?? 0) > 0 { st.flags.insert("leads_closed") }
             }
@@ -374,7 +371,7 @@ extension KPIQueries {
         if tables.contains("tickets") {
             st.tables.insert("tickets")
             try cells(try executor.run(tickets(period: period, window: window, slaResponseHours: options.slaResponseHours,
-                                               slaResolutionHours: options.slaResolutionHours)), Self.ticketSums, customerChannel: false) { f in
+                                               slaResolutionHours: options.slaResolutionHours)), KPIStatistics.ticketSums, customerChannel: false) { f in
                 if (f[0] ?? 0) > 0 { st.flags.insert("tickets_responded") }
                 if (f[1] ?? 0) > 0 { st.flags.insert("tickets_resolved") }
             }

@@ -115,6 +115,12 @@ public struct KPIStatistics: Sendable, Equatable {
 
     public init() {}
 
+    /// The per-group sums of the survey, lead and ticket families, in the order their reductions
+    /// return them (`Satisfaction`, `Sales`, `Service`).
+    public static let surveySums = ["csat_n", "csat_k", "nps_n", "nps_p", "nps_d", "ces_n", "ces_s", "ces_q"]
+    public static let leadSums = ["leads", "leads_won", "leads_closed", "opportunities", "opportunities_won"]
+    public static let ticketSums = ["tickets", "sla_response_met", "sla_response_n", "sla_resolution_met", "sla_resolution_n"]
+
     /// `sums[name]`, or zeros when the statistic was not computed.
     func sum(_ name: String, _ g: Int) -> Double { sums[name]?[g] ?? 0 }
 
