@@ -85,11 +85,12 @@ public struct KPIFrame: Sendable {
     public func channelGroup(_ c: Int) -> Int { L.channel(c) }
 }
 
-/// The sufficient statistics of the KPI families that have a reduction (SPEC §6): per group of the
-/// frame (overall, each period, segment, channel) counts and sums, the ticket durations'
-/// order statistics, and the customers acquired by the end of each group's window. The CSV path
-/// computes them from the rows; warehouse mode has the engine compute them. `KPIAnalysis` fills
-/// the KPIs from them alone.
+/// The sufficient statistics of every KPI (SPEC §6): per group of the frame (overall, each period,
+/// segment, channel) counts and sums, the ticket durations' order statistics, the customers
+/// acquired by the end of each group's window, activity runs and MRR sums per customer group,
+/// cohort cells, the model CLV's Σ and count. The CSV path computes them from the rows; warehouse
+/// mode has the engine compute them. `KPIAnalysis.compute(frame:statistics:)` fills the KPIs from
+/// them alone.
 public struct KPIStatistics: Sendable, Equatable {
     /// Named per-group values (`groupCount` each), e.g. `csat_n`, `csat_k`, `nps_p`.
     public var sums: [String: [Double]] = [:]
@@ -99,7 +100,7 @@ public struct KPIStatistics: Sendable, Equatable {
     public var tables: Set<String> = []
     /// Facts about whole columns that change what a missing value means: `leads_converted` (some
     /// lead has converted_at), `leads_closed` (some lead has won), `tickets_responded`,
-    /// `tickets_resolved`.
+    /// `tickets_resolved`, `product`, `category`, `acquisition_cost` (the column exists).
     public var flags: Set<String> = []
     /// Customers acquired by the end of each group's window (signup, else first day in any table).
     public var acquired: [Double] = []
