@@ -5,7 +5,7 @@ import PackageDescription
 // compile and test independently; only TenureNumerics imports the C module.
 let package = Package(
     name: "tenure",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],   // gRPC Swift 2 (the Spark Connect client) needs macOS 15
     products: [
         .executable(name: "tenure", targets: ["tenure"]),
         .library(name: "TenureNumerics", targets: ["TenureNumerics"]),
@@ -14,6 +14,7 @@ let package = Package(
                                                  "TenureRegression", "TenureKPIs", "TenureROI"]),
         .library(name: "TenureReport", targets: ["TenureReport"]),
         .library(name: "TenureArrow", targets: ["TenureArrow"]),
+        .library(name: "TenureSparkConnect", targets: ["TenureSparkConnect"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Spark Connect: gRPC over HTTP/2 with protobuf messages (generated code committed)
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK"),
@@ -50,6 +56,15 @@ let package = Package(
                                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log")],
                 exclude: ["README.md"]),
+        // The `sc://` executor: the trimmed protocol's generated Swift (scripts/spark/generate-proto.sh),
+        // a blocking client over gRPC Swift 2, results read by TenureArrow.
+        .target(name: "TenureSparkConnect",
+                dependencies: ["TenureWarehouse", "TenureArrow",
+                               .product(name: "GRPCCore", package: "grpc-swift-2"),
+                               .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                               .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["README.md", "Proto"]),
         .target(name: "TenureReport",
                 dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime",
                                "TenureRegression", "TenureKPIs", "TenureROI"],
@@ -57,7 +72,7 @@ let package = Package(
         .executableTarget(name: "tenure",
                           dependencies: ["TenureNumerics", "TenureData", "TenureSynth", "TenureCohorts", "TenureSurvival",
                                          "TenureLifetime", "TenureRegression", "TenureKPIs", "TenureROI",
-                                         "TenureReport", "TenureWarehouse", "CMalloc",
+                                         "TenureReport", "TenureWarehouse", "TenureSparkConnect", "CMalloc",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TenureNumericsTests", dependencies: ["TenureNumerics"]),
         .testTarget(name: "TenureDataTests", dependencies: ["TenureData", "TenureSynth"]),
@@ -69,6 +84,7 @@ let package = Package(
         .testTarget(name: "TenureReportTests", dependencies: ["TenureReport", "TenureSynth"]),
         .testTarget(name: "TenureWarehouseTests", dependencies: ["TenureWarehouse", "TenureSynth"]),
         .testTarget(name: "TenureArrowTests", dependencies: ["TenureArrow"]),
+        .testTarget(name: "TenureSparkConnectTests", dependencies: ["TenureSparkConnect"]),
         .testTarget(name: "TenureCLITests", dependencies: ["tenure"]),
     ],
     swiftLanguageModes: [.v5]

@@ -4,7 +4,9 @@
 #   - pip `nbformat nbclient ipykernel pandas`, to validate and execute report.ipynb;
 #   - Debian `postgresql` + `postgresql-contrib` (postgres_fdw) and pip `duckdb sqlglot`, for warehouse
 #     mode against real servers and engines (scripts/e2e/85-warehouse.sh, scripts/pg/cluster.sh);
-#   - pip `pyspark==4.3.0` and Java 17, to run the emitted spark SQL (scripts/spark/run-emitted.py).
+#   - pip `pyspark==4.3.0` and Java 17, to run the emitted spark SQL (scripts/spark/run-emitted.py) and a
+#     Spark Connect server for `sc://` (scripts/spark/connect.sh), with the Connect client's pyarrow,
+#     grpcio, grpcio-status, googleapis-common-protos and zstandard to load data through it.
 # Quick when everything is present: it only checks, and installs what is missing.
 set -euo pipefail
 
@@ -42,6 +44,10 @@ fi
 if ! "$PY" -c "import pyspark, sys; sys.exit(0 if pyspark.__version__ == '4.3.0' else 1)" >/dev/null 2>&1; then
   echo "install-test-deps: pip install pyspark==4.3.0"
   "$PY" -m pip install -q --disable-pip-version-check pyspark==4.3.0
+fi
+if ! "$PY" -c "import pyarrow, grpc, grpc_status, google.rpc, zstandard" >/dev/null 2>&1; then
+  echo "install-test-deps: pip install pyarrow grpcio grpcio-status googleapis-common-protos zstandard"
+  "$PY" -m pip install -q --disable-pip-version-check pyarrow grpcio grpcio-status googleapis-common-protos zstandard
 fi
 # nbclient needs a registered python3 kernel
 if ! "$PY" -c "from jupyter_client.kernelspec import KernelSpecManager as K; K().get_kernel_spec('python3')" >/dev/null 2>&1; then

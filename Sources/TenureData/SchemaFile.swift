@@ -67,8 +67,9 @@ public enum SchemaFile {
                                     expected: "`canonical_name: your_column_name` pairs of strings",
                                     hint: "for transforms (formats, expressions, filters) describe the table with `columns:`; see `tenure help schema`")
                 }
-                // `table:` names the source table in warehouse mode (`transactions: {table: crm.orders}`).
-                if canon == "table" { cols[canon] = mine; continue }
+                // `table:` names the source table in warehouse mode (`transactions: {table: crm.orders}`),
+                // `parquet:` the Parquet files Spark or DuckDB reads (`{parquet: "s3a://b/orders/*.parquet"}`).
+                if canon == "table" || canon == "parquet" { cols[canon] = mine; continue }
                 let known = spec.columns.flatMap { [$0.name] + $0.aliases }
                 guard known.contains(canon) || spec.keepExtraColumns else {
                     throw DataError(.badSchema, file: file, line: ck.mark?.line ?? 0, column: "\(table).\(canon)",

@@ -32,7 +32,7 @@ public struct AttributeQueries: Sendable {
     }
 
     /// Finds where `name` lives, in the lookup order, from the columns of each table
-    /// (`columnsOf(source table)`: empty when the table does not exist).
+    /// (`columnsOf(tenure's table name)`: empty when the table does not exist).
     public static func resolve(_ name: String, queries: TransactionQueries, columnsOf: (String) throws -> [String]) throws -> AttributeQueries {
         let tables = queries.tables
         var seen: [String] = []
@@ -40,7 +40,7 @@ public struct AttributeQueries: Sendable {
             if table == .transactions && !["segment", "channel", "product", "category"].contains(name) { continue }
             if table == .subscriptions && name != "plan" { continue }
             let source = tables.table(table.rawValue)
-            let columns = try columnsOf(source)
+            let columns = try columnsOf(table.rawValue)
             if columns.contains(tables.column(name, in: table.rawValue)) { return AttributeQueries(name: name, table: table, queries: queries) }
             if !columns.isEmpty { seen.append(source) }
         }
@@ -70,7 +70,7 @@ public struct AttributeQueries: Sendable {
             return """
             \(alias) AS (
               SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(q.byteOrder(value))) AS v
-              FROM \(q.identifier(t.table("customers"))) WHERE \(col("customer_id")) IS NOT NULL
+              FROM \(t.from("customers", q)) WHERE \(col("customer_id")) IS NOT NULL
               GROUP BY \(q.cast(col("customer_id"), q.text))
             )
             """
@@ -80,7 +80,7 @@ public struct AttributeQueries: Sendable {
             let amount = table == .transactions ? " AND \(col("amount")) IS NOT NULL" : ""
             let from = """
                   SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(q.epochDay(q.date(col(day)))) AS d, \(value) AS v
-                  FROM \(q.identifier(t.table(table.rawValue)))
+                  FROM \(t.from(table.rawValue, q))
                   WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL\(amount) AND \(q.date(col(day))) <= \(queries.dateLiteral(obs))
                   """
             return """

@@ -75,7 +75,7 @@ public struct CohortQueries: Sendable {
 
             fa AS (
               SELECT \(q.cast(col("customer_id"), q.text)) AS c, MIN(\(sd)) AS adt, MIN(\(q.epochDay(sd))) AS a
-              FROM \(q.identifier(t.table(table)))
+              FROM \(t.from(table, q))
               WHERE \(col("customer_id")) IS NOT NULL AND \(col(day)) IS NOT NULL AND \(sd) <= \(transactions.dateLiteral(obs))
               GROUP BY \(q.cast(col("customer_id"), q.text))
             ),
@@ -223,7 +223,7 @@ public struct CohortQueries: Sendable {
             CROSS JOIN (
               SELECT COALESCE(SUM(CASE WHEN \(sd) IS NULL THEN 1 ELSE 0 END), 0) AS missing,
                      COALESCE(SUM(CASE WHEN \(sd) IS NOT NULL AND \(q.date(sd)) > \(transactions.dateLiteral(obs)) THEN 1 ELSE 0 END), 0) AS late
-              FROM \(q.identifier(t.table("customers")))
+              FROM \(t.from("customers", q))
             ) cs
             """, columns: [("rows_before", .int), ("without_signup", .int), ("signed_up_later", .int)])
     }

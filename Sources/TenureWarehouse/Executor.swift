@@ -1,12 +1,34 @@
 import Foundation
 import TenureData
 
-/// Runs statistic queries somewhere and returns their tables: a live engine (`PostgresExecutor`),
-/// or the CSV results of queries the user ran themselves (`AggregatesDirectory`).
+/// Runs statistic queries somewhere and returns their tables: a live engine (`LiveExecutor`:
+/// `PostgresExecutor`, the Spark Connect executor), or the CSV results of queries the user ran
+/// themselves (`AggregatesDirectory`).
 public protocol StatisticExecutor: AnyObject {
-    /// What the statistics come from, for messages and reports (never holds a password).
+    /// What the statistics come from, for messages and reports (never holds a password or token).
     var sourceDescription: String { get }
     func run(_ query: StatisticQuery) throws -> StatisticTable
+}
+
+/// An executor connected to a live engine: it also tells which columns a table has (so optional
+/// columns are read when they are there) and what each query cost.
+public protocol LiveExecutor: StatisticExecutor {
+    /// The dialect the engine's queries are written in.
+    var dialect: Dialect { get }
+    /// The columns (name, the engine's type name) of tenure's table `table` where `tables` places it,
+    /// in table order; empty when it does not exist.
+    func columnTypes(of table: String, in tables: WarehouseTables) throws -> [(name: String, type: String)]
+    /// Per query run: rows and bytes of data received, seconds (for `--timings`).
+    var received: [(query: String, rows: Int, bytes: Int, seconds: Double)] { get }
+    /// Ends the connection (also done when the executor is released).
+    func close()
+}
+
+extension LiveExecutor {
+    /// The column names of tenure's table `table` (empty when it does not exist).
+    public func columns(of table: String, in tables: WarehouseTables) throws -> [String] {
+        try columnTypes(of: table, in: tables).map(\.name)
+    }
 }
 
 /// `--emit-sql DIALECT --out DIR`: writes each query to `DIR/NAME.sql` and, once all are written,

@@ -28,7 +28,7 @@ public struct KPIQueries: Sendable {
     func has(_ c: String, _ t: String) -> Bool { columns[t]?.contains(c) ?? false }
 
     var q: Dialect { transactions.dialect }
-    func table(_ t: String) -> String { q.identifier(transactions.tables.table(t)) }
+    func table(_ t: String) -> String { transactions.tables.from(t, q) }
     func col(_ c: String, _ t: String) -> String { q.identifier(transactions.tables.column(c, in: t)) }
     /// Column `c` of table `t` as text, empty as NULL; NULL when the table has no such column.
     func text(_ c: String, _ t: String) -> String { has(c, t) ? "NULLIF(\(q.cast(col(c, t), q.text)), '')" : q.cast("NULL", q.text) }

@@ -2,8 +2,9 @@ import TenureData
 
 /// Where each of tenure's tables lives in the engine and what its columns are called: the same
 /// mapping file as for CSV (`--schema`), where a table may also name its source table
-/// (`transactions: {table: crm.orders, customer_id: cust, date: created_at}`). A table without
-/// `table:` is looked for under its own name in the location's schema (`?schema=crm`).
+/// (`transactions: {table: crm.orders, customer_id: cust, date: created_at}`) or, on Spark and
+/// DuckDB, Parquet files the engine reads (`transactions: {parquet: "s3a://bucket/orders/*.parquet"}`).
+/// A table with neither is looked for under its own name in the location's schema (`?schema=crm`).
 public struct WarehouseTables: Sendable {
     public var schema: Schema
     public var defaultSchema: String?
@@ -12,10 +13,34 @@ public struct WarehouseTables: Sendable {
         self.schema = schema; self.defaultSchema = defaultSchema
     }
 
-    /// The qualified source table of tenure's table `name` (e.g. `crm.transactions`).
+    /// The qualified source table of tenure's table `name` (e.g. `crm.transactions`), or for Parquet
+    /// files `parquet:PATH`; for messages, and for engines' catalogs.
     public func table(_ name: String) -> String {
+        if let p = parquet(name) { return "parquet:" + p }
         if let t = schema.tables[name]?["table"] { return t }
         return defaultSchema.map { "\($0).\(name)" } ?? name
+    }
+
+    /// The Parquet path (a file, a directory or a glob) tenure's table `name` is read from, if mapped so.
+    public func parquet(_ name: String) -> String? { schema.tables[name]?["parquet"] }
+
+    /// The FROM item of tenure's table `name` in `dialect`: its quoted source table, or the engine's
+    /// reader of its Parquet files (Spark `parquet.`PATH``, DuckDB `read_parquet('PATH')`). Other
+    /// dialects cannot read files in a query; `WarehouseTables.check(dialect:)` refuses that first.
+    public func from(_ name: String, _ dialect: Dialect) -> String {
+        guard let p = parquet(name) else { return dialect.identifier(table(name)) }
+        switch dialect {
+        case .duckdb: return "read_parquet(\(dialect.string(p)))"
+        default: return "parquet.`" + p.replacingOccurrences(of: "`", with: "``") + "`"   // one part: the path may hold dots
+        }
+    }
+
+    /// Refuses Parquet sources for a dialect that cannot read files in a query.
+    public func check(dialect: Dialect) throws {
+        guard dialect != .spark && dialect != .duckdb,
+              let t = Tables.all.map(\.table).first(where: { parquet($0) != nil }) else { return }
+        throw WarehouseError.data("\(t) is mapped to Parquet files (\(parquet(t)!)), which \(dialect.rawValue) cannot read in a query",
+                                  hint: "load the files into a table and map it with `\(t): {table: SCHEMA.TABLE}`, or run on Spark (sc://) or DuckDB (--emit-sql duckdb)")
     }
 
     /// The source column of tenure's column `column` in table `table`.

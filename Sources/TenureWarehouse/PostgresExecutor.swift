@@ -8,9 +8,10 @@ import PostgresNIO
 /// Runs statistic queries over one PostgreSQL-wire connection (PostgreSQL, Citus, Redshift, …).
 /// The session's time zone is set once (`timeZone`, default UTC), so a timestamp becomes a date in
 /// the business's day; JIT compilation is off for the session. Rows are decoded as they arrive; only the statistic's columns are kept.
-public final class PostgresExecutor: StatisticExecutor {
+public final class PostgresExecutor: LiveExecutor {
     public let location: PostgresLocation
     public var sourceDescription: String { location.description }
+    public var dialect: Dialect { .postgres }
     let group: MultiThreadedEventLoopGroup
     let connection: PostgresConnection
     let logger: Logger
@@ -114,6 +115,19 @@ public final class PostgresExecutor: StatisticExecutor {
             switch types[k] { case .int: return .int(sink.ints[k]); case .double: return .double(sink.doubles[k]); case .text: return .text(sink.texts[k]) }
         }
         return StatisticTable(name: query.name, columnNames: query.columns.map(\.name), columns: columns)
+    }
+
+    /// From `information_schema.columns`: the source table (`schema.table`, or a table on the search path).
+    public func columnTypes(of table: String, in tables: WarehouseTables) throws -> [(name: String, type: String)] {
+        let q = Dialect.postgres
+        let parts = tables.table(table).split(separator: ".", maxSplits: 1).map(String.init)
+        let (schema, name) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
+        let cols = try run(StatisticQuery(name: "columns_of_\(name)", sql: """
+            SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
+            WHERE table_name = \(q.string(name)) AND \(schema.isEmpty ? "table_schema = ANY (current_schemas(false))" : "table_schema = \(q.string(schema))")
+            ORDER BY ordinal_position
+            """, columns: [("name", .text), ("type", .text)]))
+        return zip(try cols.texts("name"), try cols.texts("type")).map { (name: $0 ?? "", type: $1 ?? "") }
     }
 
     /// The server's own message (e.g. `relation "crm.orders" does not exist`), else what failed

@@ -33,7 +33,7 @@ public struct ROIQueries: Sendable {
         sb AS (
           SELECT \(q.cast(col("customer_id", in: "subscriptions"), q.text)) AS c, \(sdt) AS sdt, \(q.epochDay(sdt)) AS sd,
                  \(edt) AS edt, \(q.epochDay(edt)) AS ed, \(q.cast(col("mrr", in: "subscriptions"), q.double)) AS m
-          FROM \(q.identifier(tables.table("subscriptions")))
+          FROM \(tables.from("subscriptions", q))
           WHERE \(col("customer_id", in: "subscriptions")) IS NOT NULL AND \(col("start_date", in: "subscriptions")) IS NOT NULL
             AND \(sdt) <= \(transactions.dateLiteral(obs))
         )
@@ -110,7 +110,7 @@ public struct ROIQueries: Sendable {
             cr \(q.cteAs(materialized: true)) (SELECT c, SUM(cents) AS cents, MAX(d) AS l FROM t GROUP BY c),
             ci AS (
               SELECT \(q.cast(ccol("customer_id"), q.text)) AS c, NULLIF(\(q.cast(ccol("initiative"), q.text)), '') AS i, \(group) AS g
-              FROM \(q.identifier(tables.table("customers"))) WHERE \(ccol("customer_id")) IS NOT NULL
+              FROM \(tables.from("customers", q)) WHERE \(ccol("customer_id")) IS NOT NULL
             ),
             x AS (
               SELECT ci.i, ci.g, COALESCE(cr.cents, 0) AS cents, CASE WHEN cr.l IS NOT NULL AND \(obs) - cr.l < \(windowDays) THEN 1 ELSE 0 END AS kept

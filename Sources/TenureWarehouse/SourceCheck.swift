@@ -1,6 +1,6 @@
 import TenureData
 
-/// `tenure validate postgres://…`: for each of tenure's tables, whether its source table is there,
+/// `tenure validate postgres://…` (and `sc://…`): for each of tenure's tables, whether its source table is there,
 /// whether the mapped columns exist with a usable type, and — for text columns, which raw loads
 /// leave everywhere — how many values would not parse as the CSV reader parses them, with an id to
 /// find one. Counting runs in the engine (one query per table); only counts and one example return.
@@ -13,19 +13,28 @@ public struct SourceCheck: Sendable {
         public var problems: [String] = []
     }
 
-    /// The PostgreSQL types accepted for each kind of column; text is accepted everywhere and checked by value.
+    /// A text type of PostgreSQL (`text`, `character varying`) or Spark (`string`, `varchar(n)`).
+    static func isText(_ type: String) -> Bool {
+        let t = type.lowercased()
+        return t == "text" || t == "string" || t.hasPrefix("character") || t.hasPrefix("varchar") || t.hasPrefix("char")
+    }
+
+    /// The PostgreSQL and Spark types accepted for each kind of column; text is accepted everywhere
+    /// and checked by value.
     static func accepts(_ kind: ColumnKind, _ type: String) -> Bool {
         let t = type.lowercased()
-        if t == "text" || t.hasPrefix("character") { return true }
+        if isText(t) { return true }
         switch kind {
         case .day, .timestamp, .period: return t == "date" || t.hasPrefix("timestamp")
-        case .number: return ["numeric", "integer", "bigint", "smallint", "real", "double precision"].contains(t)
-        case .bool: return t == "boolean" || t == "integer" || t == "smallint"
+        case .number:
+            return ["numeric", "integer", "bigint", "smallint", "real", "double precision", "int", "tinyint", "float", "double"].contains(t)
+                || t.hasPrefix("decimal") || t.hasPrefix("numeric")
+        case .bool: return ["boolean", "integer", "smallint", "int", "tinyint"].contains(t)
         case .customer, .category, .key, .surveyKind: return true
         }
     }
 
-    /// A PostgreSQL regular expression that text values of `kind` must match (the CSV reader's
+    /// A regular expression (valid in PostgreSQL and in Spark's Java syntax) that text values of `kind` must match (the CSV reader's
     /// syntax: ISO dates with months 01–12 and days 01–31, an optional time; decimal numbers), nil
     /// when any text goes. A day past its month's end (02-30) passes here and fails in the cast.
     static func pattern(_ kind: ColumnKind) -> String? {
@@ -37,32 +46,13 @@ public struct SourceCheck: Sendable {
         }
     }
 
-    /// The columns (name, PostgreSQL type) of `source` (`schema.table` or a table on the search path),
-    /// in table order; empty when the table does not exist.
-    public static func columnTypes(_ executor: any StatisticExecutor, table source: String) throws -> [(name: String, type: String)] {
-        let q = Dialect.postgres
-        let parts = source.split(separator: ".", maxSplits: 1).map(String.init)
-        let (schema, name) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
-        let cols = try executor.run(StatisticQuery(name: "columns_of_\(name)", sql: """
-            SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
-            WHERE table_name = \(q.string(name)) AND \(schema.isEmpty ? "table_schema = ANY (current_schemas(false))" : "table_schema = \(q.string(schema))")
-            ORDER BY ordinal_position
-            """, columns: [("name", .text), ("type", .text)]))
-        return zip(try cols.texts("name"), try cols.texts("type")).map { (name: $0 ?? "", type: $1 ?? "") }
-    }
-
-    /// The column names of `source`.
-    public static func columns(_ executor: any StatisticExecutor, table source: String) throws -> [String] {
-        try columnTypes(executor, table: source).map(\.name)
-    }
-
     /// Checks every table tenure knows that the mapping or the schema points at.
-    public static func run(_ executor: any StatisticExecutor, tables: WarehouseTables) throws -> [Table] {
-        let q = Dialect.postgres
+    public static func run(_ executor: any LiveExecutor, tables: WarehouseTables) throws -> [Table] {
+        let q = executor.dialect
         var out: [Table] = []
         for spec in Tables.all {
             let source = tables.table(spec.table)
-            let found = try columnTypes(executor, table: source)
+            let found = try executor.columnTypes(of: spec.table, in: tables)
             let names = found.map(\.name), types = found.map(\.type)
             var t = Table(table: spec.table, source: source, exists: !names.isEmpty)
             guard t.exists else { out.append(t); continue }
@@ -82,16 +72,18 @@ public struct SourceCheck: Sendable {
                 }
                 let col = q.identifier(mine)
                 if !c.allowEmpty { checks.append(("\(mine) is NULL", "\(col) IS NULL")) }
-                if let p = pattern(c.kind), types[k].lowercased() == "text" || types[k].lowercased().hasPrefix("character") {
-                    checks.append(("\(mine) is not \(c.kind.expected)", "\(col) IS NOT NULL AND \(col) !~ \(q.string(p))"))
+                if let p = pattern(c.kind), isText(types[k]) {
+                    let mismatch = q == .spark ? "NOT (\(col) RLIKE \(q.string(p)))" : "\(col) !~ \(q.string(p))"
+                    checks.append(("\(mine) is not \(c.kind.expected)", "\(col) IS NOT NULL AND \(mismatch)"))
                 }
             }
-            let counts = checks.enumerated().map { "SUM(CASE WHEN \($1.sql) THEN 1 ELSE 0 END)::bigint AS bad\($0)" }
+            let counts = checks.enumerated().map { "\(q.cast("SUM(CASE WHEN \($1.sql) THEN 1 ELSE 0 END)", q.bigint)) AS bad\($0)" }
+            let row = q == .spark ? "to_json(struct(s.*))" : "row_to_json(s)::text"
             let examples = checks.enumerated().map { k, ch in
-                "(SELECT \(hasID ? "\(id)::text" : "NULL::text") || ' | ' || row_to_json(s)::text FROM \(q.identifier(source)) s WHERE \(ch.sql) LIMIT 1) AS ex\(k)"
+                "(SELECT \(hasID ? q.cast(id, q.text) : q.cast("NULL", q.text)) || ' | ' || \(row) FROM \(tables.from(spec.table, q)) s WHERE \(ch.sql) LIMIT 1) AS ex\(k)"
             }
             let res = try executor.run(StatisticQuery(name: "check_\(spec.table)", sql: """
-                SELECT \((["COUNT(*)::bigint AS row_count"] + counts + examples).joined(separator: ", ")) FROM \(q.identifier(source))
+                SELECT \(([q.cast("COUNT(*)", q.bigint) + " AS row_count"] + counts + examples).joined(separator: ", ")) FROM \(tables.from(spec.table, q))
                 """, columns: [("row_count", .int)] + checks.indices.map { ("bad\($0)", .int) } + checks.indices.map { ("ex\($0)", .text) }))
             t.rows = try res.ints("row_count").first.flatMap { $0 } ?? 0
             for (k, ch) in checks.enumerated() {

@@ -39,7 +39,7 @@ public struct SubscriptionQueries: Sendable {
         var out = """
         sb AS (
           SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(sdt) AS sdt, \(q.epochDay(sdt)) AS sd, \(edt) AS edt, \(q.epochDay(edt)) AS ed\(m)
-          FROM \(q.identifier(tables.table("subscriptions")))
+          FROM \(tables.from("subscriptions", q))
           WHERE \(col("customer_id")) IS NOT NULL AND \(col("start_date")) IS NOT NULL AND \(sdt) <= \(transactions.dateLiteral(obs))
         )
         """
@@ -191,7 +191,7 @@ public struct SubscriptionQueries: Sendable {
         func nulls(_ c: String) -> String { q.cast("SUM(CASE WHEN \(q.identifier(t.column(c, in: "subscriptions"))) IS NULL THEN 1 ELSE 0 END)", q.bigint) }
         return StatisticQuery(name: "subscriptions_source", sql: """
             SELECT \(q.cast("COUNT(*)", q.bigint)) AS row_count, \(nulls("customer_id")) AS null_ids, \(nulls("start_date")) AS null_starts
-            FROM \(q.identifier(t.table("subscriptions")))
+            FROM \(t.from("subscriptions", q))
             """, columns: [("row_count", .int), ("null_ids", .int), ("null_starts", .int)])
     }
 

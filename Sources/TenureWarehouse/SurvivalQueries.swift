@@ -34,7 +34,7 @@ public struct SurvivalQueries: Sendable {
             return """
             sb AS (
               SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(start) AS st, \(end) AS en
-              FROM \(q.identifier(t.table("subscriptions")))
+              FROM \(t.from("subscriptions", q))
               WHERE \(col("customer_id")) IS NOT NULL AND \(col("start_date")) IS NOT NULL AND \(q.date(col("start_date"))) <= \(transactions.dateLiteral(obs))
             ),
             cu \(q.cteAs(materialized: true)) (

@@ -12,7 +12,7 @@ public struct TransactionQueries: Sendable {
 
     var q: Dialect { dialect }
     func col(_ c: String) -> String { q.identifier(tables.column(c, in: "transactions")) }
-    var from: String { q.identifier(tables.table("transactions")) }
+    var from: String { tables.from("transactions", q) }
 
     /// `t`: the transactions as (c, dt, d, cents): customer id as text, the date, its epoch day, cents;
     /// with `order:` also `o`, that column as text.

@@ -44,6 +44,7 @@ struct Cohorts: ParsableCommand {
           tenure cohorts data/ --forecast 12 --format csv -o cohorts.csv
           tenure cohorts data/ --window rolling --brackets 0,1-3,4-7,8-14 --format json -o cohorts.json
           tenure cohorts "postgres://analyst@db/crm?schema=crm" --period week   (reduced in the engine)
+          tenure cohorts "sc://spark-host:15002/;schema=crm" --period week     (reduced on Spark)
         """)
 
     @OptionGroup var data: DataOptions

@@ -7,7 +7,7 @@ import TenureReport
 
 /// Where the data is and how to read it: every command that reads a dataset (`validate` too).
 struct DataOptions: ParsableArguments {
-    @Argument(help: "Dataset directory: transactions.csv and/or subscriptions.csv plus optional tables (see `tenure help validate`).")
+    @Argument(help: "Dataset directory: transactions.csv and/or subscriptions.csv plus optional tables (see `tenure help validate`); or a live engine, where the reductions run: postgres://USER@HOST:PORT/DB?schema=S (PostgreSQL wire) or sc://HOST:15002/;schema=S (Spark Connect).")
     var data: String
 
     @Option(help: "YAML file mapping your column names to tenure's (e.g. `transactions: {date: order_date}`).")

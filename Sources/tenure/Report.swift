@@ -27,7 +27,7 @@ struct Report: ParsableCommand {
         Each file is written atomically. An analysis that cannot run on the data (a missing table,
         a failed fit) is listed with the reason; the rest of the report is still written.
 
-        Over postgres://… (warehouse mode) KPIs, cohorts (with contractual retention and MRR movements
+        Over postgres://… or sc://… (warehouse mode) KPIs, cohorts (with contractual retention and MRR movements
         when there is a subscriptions table), survival (contractual from the subscriptions table, else
         churn after --churn-after without a purchase), CLV and ROI are reduced in the engine and
         fitted here.
@@ -35,6 +35,7 @@ struct Report: ParsableCommand {
         Examples:
           tenure report data/ --out out/report
           tenure report "postgres://analyst@db/crm?schema=crm" --out out/report
+          tenure report "sc://spark-host:15002/;schema=crm" --out out/report   (Spark Connect)
           tenure report data/ --out out/report --formats html,ipynb --targets targets.yaml
           tenure report data/ --out out/report --scenarios scenarios.yaml --simulations 5000
 
@@ -126,7 +127,7 @@ struct Report: ParsableCommand {
             let clock = timing.clock()
             let opts = try options()
             let doc: ReportDocument
-            if PostgresLocation.isPostgres(data.data) {
+            if WarehouseOptions.isLive(data.data) {
                 progress.note("reducing in \(data.data)")
                 doc = try warehouseDocument(opts, progress: { progress.step("finished \($0)") })
                 clock.lap("analyses (in the engine)")

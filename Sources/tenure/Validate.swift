@@ -38,6 +38,8 @@ struct Validate: ParsableCommand {
           tenure validate data/ --as-of 2024-06-30
           tenure validate data/ --on-invalid skip --rejects out/rejects.csv
           tenure validate data/ && tenure cohorts data/
+          tenure validate "postgres://analyst@db/crm?schema=crm"   (tables, columns, types, values in the engine)
+          tenure validate "sc://spark-host:15002/;schema=crm"       (the same on Spark Connect)
 
         A schema file maps your column names to tenure's, per table:
           transactions: { customer_id: cust, date: order_date, amount: total }
@@ -60,7 +62,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if PostgresLocation.isPostgres(data.data) { try validateWarehouse(); return }
+            if WarehouseOptions.isLive(data.data) { try validateWarehouse(); return }
             var options = try data.loadOptions()
             try data.checkTimeZone(options)
             options.threads = threads
@@ -81,16 +83,14 @@ struct Validate: ParsableCommand {
         }
     }
 
-    /// `tenure validate postgres://…`: tables, columns, types and unparsable text values, counted in the engine.
+    /// `tenure validate postgres://…` or `sc://…`: tables, columns, types and unparsable text values, counted in the engine.
     func validateWarehouse() throws {
-        let location = try PostgresLocation(data.data)
-        let schema = try data.loadOptions().schema
-        try WarehouseOptions.refuseDescriptions(schema)
-        let tables = WarehouseTables(schema: schema, defaultSchema: location.schema)
-        let executor = try PostgresExecutor(location)
+        let tables = try WarehouseOptions.parse([]).tables(data: data.data, schema: try data.loadOptions().schema)
+        try tables.check(dialect: WarehouseOptions.dialect(of: data.data))
+        let executor = try WarehouseOptions.connect(data.data, timeZone: data.timezone)
         defer { executor.close() }
         let checks = try SourceCheck.run(executor, tables: tables)
-        var out = "dataset \(location)\n"
+        var out = "dataset \(executor.sourceDescription)\n"
         for t in checks {
             let name = t.table.padding(toLength: max(t.table.count, 16), withPad: " ", startingAt: 0)
             out += t.exists ? "  \(name)  \(t.source): \(t.rows) rows  \(t.problems.isEmpty ? "ok" : "\(t.problems.count) problem(s)")\n"
@@ -98,7 +98,7 @@ struct Validate: ParsableCommand {
         }
         var problems = checks.flatMap { t in t.problems.map { "\(t.source): \($0)" } }
         if !checks.contains(where: { $0.exists && ($0.table == "transactions" || $0.table == "subscriptions") }) {
-            problems.insert("neither transactions nor subscriptions found under \(location.schema.map { "schema \($0)" } ?? "the search path")", at: 0)
+            problems.insert("neither transactions nor subscriptions found under \(tables.defaultSchema.map { "schema \($0)" } ?? "the default schema")", at: 0)
         }
         out += problems.isEmpty ? "no problems found\n" : "\n\(problems.count) problem\(problems.count == 1 ? "" : "s") found:\n" + problems.map { "  \($0)\n" }.joined()
         try StandardOutput.write(out)

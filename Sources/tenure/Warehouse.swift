@@ -8,6 +8,7 @@ import TenureRegression
 import TenureSurvival
 import TenureReport
 import TenureROI
+import TenureSparkConnect
 import TenureWarehouse
 
 
@@ -41,13 +42,28 @@ struct WarehouseOptions: ParsableArguments {
     }
 
     /// Whether DATA and these options ask for warehouse mode rather than a CSV directory.
-    func applies(to data: String) -> Bool { PostgresLocation.isPostgres(data) || emitSQL != nil || aggregates != nil }
+    func applies(to data: String) -> Bool { Self.isLive(data) || emitSQL != nil || aggregates != nil }
 
-    /// The tables' location: `postgres://…?schema=S` or, for emitted SQL, DATA as the schema name
-    /// (`.` for none), with the mapping file's `table:` entries first.
+    /// Whether DATA names a live engine: `postgres://…` or `sc://…`.
+    static func isLive(_ data: String) -> Bool { PostgresLocation.isPostgres(data) || SparkConnectLocation.isSparkConnect(data) }
+
+    /// The dialect of the live engine DATA names.
+    static func dialect(of data: String) -> Dialect { SparkConnectLocation.isSparkConnect(data) ? .spark : .postgres }
+
+    /// Connects to the live engine DATA names.
+    static func connect(_ data: String, timeZone: String?) throws -> any LiveExecutor {
+        if SparkConnectLocation.isSparkConnect(data) {
+            return try SparkConnectExecutor(try SparkConnectLocation(data), timeZone: timeZone ?? "UTC")
+        }
+        return try PostgresExecutor(try PostgresLocation(data), timeZone: timeZone ?? "UTC")
+    }
+
+    /// The tables' location: `postgres://…?schema=S`, `sc://…/;schema=S` or, for emitted SQL, DATA as
+    /// the schema name (`.` for none), with the mapping file's `table:`/`parquet:` entries first.
     func tables(data: String, schema: Schema) throws -> WarehouseTables {
         try Self.refuseDescriptions(schema)
         if PostgresLocation.isPostgres(data) { return WarehouseTables(schema: schema, defaultSchema: try PostgresLocation(data).schema) }
+        if SparkConnectLocation.isSparkConnect(data) { return WarehouseTables(schema: schema, defaultSchema: try SparkConnectLocation(data).schema) }
         return WarehouseTables(schema: schema, defaultSchema: data == "." ? nil : data)
     }
 }
@@ -106,6 +122,7 @@ struct WarehouseRun {
                      command: String, queries: (TransactionQueries, Day) -> [StatisticQuery]) throws -> WarehouseRun? {
         if let dialect = w.emitSQL, let outDir = w.out {
             guard let asOf else { throw ValidationError("--emit-sql needs --as-of: the queries embed the end of observation.") }
+            try tables.check(dialect: dialect)
             let q = TransactionQueries(dialect: dialect, tables: tables)
             let list = [q.sourceSummary()] + queries(q, asOf)
             var s = settings; s["dialect"] = dialect.rawValue
@@ -121,8 +138,11 @@ struct WarehouseRun {
             var wanted = settings; wanted["dialect"] = agg.manifest.dialect
             try agg.check(settings: wanted)
             executor = agg
+            try tables.check(dialect: dialect)
         } else {
-            executor = try PostgresExecutor(try PostgresLocation(data), timeZone: timeZone ?? "UTC")
+            try tables.check(dialect: WarehouseOptions.dialect(of: data))
+            executor = try WarehouseOptions.connect(data, timeZone: timeZone)
+            dialect = WarehouseOptions.dialect(of: data)
         }
         var source = WarehouseSource(executor: executor, queries: TransactionQueries(dialect: dialect, tables: tables))
         let end = try source.endOfObservation(asOf: asOf)
@@ -137,8 +157,8 @@ struct WarehouseRun {
 
     /// With `--timings`: each query's rows, bytes received and seconds, to stderr.
     func printReceived(_ enabled: Bool) {
-        guard enabled, let pg = executor as? PostgresExecutor else { return }
-        for r in pg.received {
+        guard enabled, let live = executor as? LiveExecutor else { return }
+        for r in live.received {
             FileHandle.standardError.write(Data("timing: query \(r.query) \(r.rows) rows \(r.bytes) bytes \(String(format: "%.3f", r.seconds)) s\n".utf8))
         }
     }
@@ -153,8 +173,9 @@ struct WarehouseRun {
     /// that has the column; from `--aggregates`, the customers table the emitted SQL read.
     func attribute(_ name: String?) throws -> AttributeQueries? {
         guard let name else { return nil }
-        guard executor is PostgresExecutor else { return Self.attribute(name, source.queries) }
-        return try AttributeQueries.resolve(name, queries: source.queries, columnsOf: { try SourceCheck.columns(executor, table: $0) })
+        guard let live = executor as? LiveExecutor else { return Self.attribute(name, source.queries) }
+        let tables = source.queries.tables
+        return try AttributeQueries.resolve(name, queries: source.queries, columnsOf: { try live.columns(of: $0, in: tables) })
     }
 
     /// `tenure clv`'s fit on the RFM statistics reduced in the engine (`o.segmentColumn` is `--by`):
@@ -174,8 +195,8 @@ struct WarehouseRun {
     func cohorts(_ o: CohortOptions, orderColumn mapped: String?, by: String?, acquisition: CohortOptions.CohortBy,
                  subscriptions parts: SubscriptionParts) throws -> CohortResult {
         var orderColumn = mapped
-        if orderColumn == nil, executor is PostgresExecutor,
-           try SourceCheck.columns(executor, table: source.queries.tables.table("transactions")).contains("order_id") {
+        if orderColumn == nil, let live = executor as? LiveExecutor,
+           try live.columns(of: "transactions", in: source.queries.tables).contains("order_id") {
             orderColumn = "order_id"
         }
         let byQ = try attribute(by)
@@ -223,9 +244,9 @@ struct WarehouseRun {
     /// `--by segment` would find one, subscriptions with an mrr column, a customers table with an
     /// `initiative` column and perhaps `group`); for emitted SQL see `ROIParts.emitted`.
     func roiParts(_ tables: WarehouseTables, file: ScenarioFile) throws -> ROIParts {
-        guard executor is PostgresExecutor else { return .emitted(tables, file: file) }
-        let subs = try SourceCheck.columns(executor, table: tables.table("subscriptions"))
-        let customers = try SourceCheck.columns(executor, table: tables.table("customers"))
+        guard let live = executor as? LiveExecutor else { return .emitted(tables, file: file) }
+        let subs = try live.columns(of: "subscriptions", in: tables)
+        let customers = try live.columns(of: "customers", in: tables)
         return ROIParts(segment: (try? attribute("segment")) != nil, books: subs.contains(tables.column("mrr", in: "subscriptions")),
                         initiatives: customers.contains(tables.column("initiative", in: "customers")),
                         group: customers.contains(tables.column("group", in: "customers")))
@@ -263,8 +284,8 @@ struct WarehouseRun {
     /// `--aggregates`, `auto` is the first purchase.
     func acquisition(_ cohortBy: CohortOptions.CohortBy, tables: WarehouseTables) throws -> CohortOptions.CohortBy {
         guard cohortBy == .auto else { return cohortBy }
-        guard executor is PostgresExecutor,
-              try SourceCheck.columns(executor, table: tables.table("customers")).contains(tables.column("signup_date", in: "customers")) else { return .firstPurchase }
+        guard let live = executor as? LiveExecutor,
+              try live.columns(of: "customers", in: tables).contains(tables.column("signup_date", in: "customers")) else { return .firstPurchase }
         return .signup
     }
 
@@ -272,8 +293,8 @@ struct WarehouseRun {
     /// the subscriptions table exists and MRR movements when it has the mrr column (the CSV path's
     /// rule); from `--aggregates`, what `SubscriptionParts.emitted` wrote.
     func subscriptionParts(_ tables: WarehouseTables, acquisition: CohortOptions.CohortBy) throws -> SubscriptionParts {
-        guard executor is PostgresExecutor else { return .emitted(tables, acquisition: acquisition) }
-        let columns = try SourceCheck.columns(executor, table: tables.table("subscriptions"))
+        guard let live = executor as? LiveExecutor else { return .emitted(tables, acquisition: acquisition) }
+        let columns = try live.columns(of: "subscriptions", in: tables)
         return SubscriptionParts(contractual: !columns.isEmpty, mrr: columns.contains(tables.column("mrr", in: "subscriptions")))
     }
 
@@ -395,8 +416,7 @@ extension Survival {
                 .events(observationEnd: end, by: WarehouseRun.attribute(by, q), strata: WarehouseRun.attribute(strata, q),
                         covariates: options.cox.compactMap { WarehouseRun.attribute($0, q) })]
         }) else { return true }
-        if churnAfter == nil, run.executor is PostgresExecutor,
-           try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty {
+        if churnAfter == nil, let live = run.executor as? LiveExecutor, try live.columns(of: "subscriptions", in: tables).isEmpty {
             throw WarehouseError.data("survival without --churn-after reads contractual churn from \(tables.table("subscriptions")), which \(run.executor.sourceDescription) does not have",
                                       hint: "say how long a customer may go without buying: --churn-after 90d; or map the table in --schema: `subscriptions: {table: schema.name}`")
         }
@@ -428,7 +448,7 @@ extension Report {
         }
         progress("cohorts")
         // contractual churn when there are subscriptions, as the CSV report reads it
-        let contractual = try SourceCheck.columns(run.executor, table: tables.table("subscriptions")).isEmpty == false
+        let contractual = try (run.executor as? LiveExecutor)?.columns(of: "subscriptions", in: tables).isEmpty == false
         func survival(by: String?) throws -> SurvivalResult {
             try run.survival(churnAfterDays: contractual ? nil : Double(o.churnAfterDays),
                              options: ReportBuilder.survivalOptions(o, contractual: contractual, by: by))
@@ -483,7 +503,7 @@ extension WarehouseRun {
     /// KPIs are filled from the statistics by the CSV path's code. A table the engine lacks makes its
     /// KPIs unavailable, as a missing CSV file does; a required column missing is a data error.
     func kpis(_ o: KPIOptions, tables: WarehouseTables) throws -> KPIResult {
-        guard executor is PostgresExecutor else {
+        guard let live = executor as? LiveExecutor else {
             // --aggregates: the tables and columns the emitted SQL read
             let queries = KPIQueries.emitted(source.queries)
             let (frame, statistics) = try queries.reduce(source, options: o, observationEnd: observationEnd,
@@ -493,7 +513,7 @@ extension WarehouseRun {
         var columns: [String: Set<String>] = [:], found: [String: [String]] = [:]
         for spec in Tables.all {
             let source = tables.table(spec.table)
-            let names = try SourceCheck.columns(executor, table: source)
+            let names = try live.columns(of: spec.table, in: tables)
             guard !names.isEmpty else { continue }
             found[spec.table] = names
             var mine: Set<String> = []

@@ -32,9 +32,10 @@ import TenureData
     /// The lookup order: customers, then transactions for the transaction attributes, then
     /// subscriptions for plan; a name nowhere is an error naming the tables looked in.
     @Test func resolveFollowsTheLookupOrder() throws {
-        let columns: [String: [String]] = ["crm.customers": ["customer_id", "segment"],
-                                           "crm.transactions": ["customer_id", "date", "amount", "segment", "category"],
-                                           "crm.subscriptions": ["customer_id", "start_date", "plan"]]
+        // by tenure's table name (the executor finds where the mapping places it)
+        let columns: [String: [String]] = ["customers": ["customer_id", "segment"],
+                                           "transactions": ["customer_id", "date", "amount", "segment", "category"],
+                                           "subscriptions": ["customer_id", "start_date", "plan"]]
         let look = { (t: String) in columns[t] ?? [] }
         #expect(try AttributeQueries.resolve("segment", queries: q, columnsOf: look).table == .customers)
         #expect(try AttributeQueries.resolve("category", queries: q, columnsOf: look).table == .transactions)

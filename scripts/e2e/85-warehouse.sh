@@ -36,30 +36,7 @@ PLAIN="postgres://tenure@127.0.0.1:55432/crm?schema=crm"
 RAW="postgres://tenure@127.0.0.1:55432/crm?schema=raw"
 SHARDED="postgres://tenure@127.0.0.1:55433/crm?schema=crm"
 
-compare() { # a.json b.json label
-  python3 - "$1" "$2" "$3" <<'PY' || fail "$3: warehouse result differs from the CSV path"
-import json, math, sys
-a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-bad = []
-def walk(x, y, path):
-    if isinstance(x, dict):
-        if not isinstance(y, dict) or set(x) != set(y):
-            bad.append(f"{path}: keys {sorted(x) if isinstance(x, dict) else x} vs {sorted(y) if isinstance(y, dict) else y}"); return
-        for k in x: walk(x[k], y[k], f"{path}.{k}")
-    elif isinstance(x, list):
-        if not isinstance(y, list) or len(x) != len(y): bad.append(f"{path}: length {len(x)} vs {len(y) if isinstance(y, list) else y}"); return
-        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{path}[{i}]")
-    elif isinstance(x, bool) or x is None or isinstance(x, str):
-        if x != y: bad.append(f"{path}: {x!r} vs {y!r}")
-    elif isinstance(x, int) and isinstance(y, int):
-        if x != y: bad.append(f"{path}: {x} vs {y}")
-    else:
-        if not (abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))): bad.append(f"{path}: {x!r} vs {y!r}")
-walk(a, b, "")
-if bad:
-    print("\n".join(bad[:20])); sys.exit(1)
-PY
-}
+compare() { python3 scripts/e2e/lib/same.py json "$1" "$2" || fail "$3: warehouse result differs from the CSV path"; } # a.json b.json label
 
 # 1. postgres:// equals the CSV directory
 CAL=$(python3 -c "import datetime,sys; d=datetime.date.fromisoformat(sys.argv[1]); print(d - datetime.timedelta(days=180))" "$ASOF")
@@ -90,25 +67,7 @@ echo "85-warehouse: $n clv runs over postgres:// (typed, all-text, sharded) equa
 # with or without customers), every period and window, brackets and the sBG forecast
 mkdir -p "$tmp/tx-only" && cp "$tmp/gen/transactions.csv" "$tmp/gen/subscriptions.csv" "$tmp/tx-only/"
 same_as_csv() { # warehouse.json csv.json message: equal but for the note saying where the reduction ran
-  # (floats, e.g. MRR or the Cox model's sums in another order, to 1e-9 relative; the rest exactly)
-  python3 - "$1" "$2" <<'PY' || fail "$3"
-import json, sys
-a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
-a["notes"] = [n for n in a.get("notes", []) if not n.startswith("Reduced in ")]
-bad = []
-def walk(x, y, p):
-    if isinstance(x, dict):
-        if not isinstance(y, dict) or set(x) != set(y): bad.append((p, "keys")); return
-        for k in x: walk(x[k], y[k], p + "." + k)
-    elif isinstance(x, list):
-        if not isinstance(y, list) or len(x) != len(y): bad.append((p, "length")); return
-        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{p}[{i}]")
-    elif isinstance(x, float) and isinstance(y, (int, float)) and not isinstance(y, bool):
-        if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
-    elif x != y or type(x) != type(y): bad.append((p, x, y))
-walk(a, b, "")
-if bad: print(bad[:10]); sys.exit(1)
-PY
+  python3 scripts/e2e/lib/same.py result "$1" "$2" || fail "$3"
 }
 cohort_same() { same_as_csv "$1" "$2" "$3: warehouse cohorts differ from the CSV path"; }
 mkdir -p "$tmp/tx-cust" && cp "$tmp/gen/transactions.csv" "$tmp/gen/customers.csv" "$tmp/gen/subscriptions.csv" "$tmp/tx-cust/"
@@ -264,30 +223,7 @@ echo "85-warehouse: $n roi runs over postgres:// (4 scenarios by segment, subscr
 # channel; activity runs, MRR levels and cohorts per customer first; ticket-duration percentiles;
 # the CLV model on the RFM statistics) gives the CSV path's KPIs, every one in every group
 same_kpis() { # warehouse.json csv.json label
-  python3 - "$1" "$2" <<'PY' || fail "$3: KPIs over postgres:// differ from the CSV path"
-import json, sys
-a, b = (json.load(open(f))["result"] for f in sys.argv[1:3])
-a["notes"] = [n for n in a["notes"] if not n.startswith("Reduced in ")]
-def groups(r):
-    out = {("overall", ""): r["overall"]}
-    for k in ("by_period", "by_segment", "by_channel"):
-        for g in r[k]: out[(k, g["key"])] = g["kpis"]
-    return out
-ga, gb = groups(a), groups(b)
-assert list(ga) == list(gb), sorted(set(ga) ^ set(gb))[:5]
-valued = [v["id"] for v in a["overall"] if v.get("value") is not None]
-assert len(valued) >= 36, valued   # every family has values on the generated data (ROI and an SLA need options)
-bad = []
-def same(x, y):
-    if isinstance(x, float) or isinstance(y, float):
-        return x is not None and y is not None and abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
-    return x == y
-for key in ga:
-    for x, y in zip(ga[key], gb[key]):
-        for f in set(x) | set(y):
-            if not same(x.get(f), y.get(f)): bad.append((key, x["id"], f, x.get(f), y.get(f)))
-assert not bad and len(a["notes"]) == len(b["notes"]), (bad[:5], len(bad))
-PY
+  python3 scripts/e2e/lib/same.py kpis "$1" "$2" || fail "$3: KPIs over postgres:// differ from the CSV path"
 }
 n=0
 FROM=$(python3 -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) - datetime.timedelta(days=400))" "$ASOF")
@@ -312,45 +248,8 @@ echo "85-warehouse: $n kpis runs over postgres:// (typed, all-text, sharded; mon
 for src in PLAIN SHARDED; do
 rm -rf "$tmp/report-pg"
 "$BIN" report "${!src}" --as-of "$ASOF" --out "$tmp/report-pg" --formats html,json --simulations 300
-python3 - "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" <<'PY' || fail "report over postgres:// ($src) differs from the CSV report"
-import json, sys
-a, b, subs = (json.load(open(f))["results"] for f in sys.argv[1:4])
-assert sorted(a) == ["clv", "cohorts", "kpis", "roi", "survival"], sorted(a)
-# floats to 1e-9 relative (sums in the engine's order), everything else exactly
-def walk(x, y, p):
-    if isinstance(x, dict):
-        for k in x: walk(x[k], y.get(k) if isinstance(y, dict) else None, p + "." + k)
-    elif isinstance(x, list):
-        if not isinstance(y, list) or len(x) != len(y): bad.append(p); return
-        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{p}[{i}]")
-    elif isinstance(x, float) and isinstance(y, (int, float)):
-        if not abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)): bad.append((p, x, y))
-    elif x != y: bad.append((p, x, y))
-# cohorts: by signup date on both (the customers table has it), with the contractual part and MRR
-# movements of the subscriptions table, equal but for the note saying where they ran
-a["cohorts"]["notes"] = [n for n in a["cohorts"]["notes"] if not n.startswith("Reduced in ")]
-bad = []
-walk(a["cohorts"], subs["cohorts"], "cohorts")
-assert not bad and sorted(a["cohorts"]) == sorted(subs["cohorts"]), bad[:5]
-assert a["cohorts"]["cohort_basis"] == "signup_date" and a["cohorts"]["groups"][0]["contractual"] and a["cohorts"]["mrr"]["periods"]
-# survival: contractual from the subscriptions table, equal to the CSV report on the tables with
-# subscriptions but for the note saying where it ran
-keep = lambda r: {k: v for k, v in r.items() if k != "notes"}
-assert keep(a["survival"]) == keep(subs["survival"]), "survival differs"
-assert a["survival"]["churn_definition"].startswith("contractual")
-assert a["survival"]["by"] == "segment" and len(a["survival"]["groups"]) >= 2
-# CLV: the probabilistic models equal (the regression comparison needs per-customer features); ROI
-walk(a["clv"]["probabilistic"], b["clv"]["probabilistic"], "clv")
-walk(a["roi"], b["roi"], "roi")
-assert a["roi"]["scenarios"] and a["roi"]["past_initiatives"]
-assert not bad, bad[:5]
-# KPIs: equal to the CSV report's (the tables with every file) but for the notes naming the source
-a["kpis"]["notes"] = [n for n in a["kpis"]["notes"] if not n.startswith("Reduced in ")]
-assert len(a["kpis"]["notes"]) == len(subs["kpis"]["notes"]), a["kpis"]["notes"]
-a["kpis"]["notes"] = subs["kpis"]["notes"]
-walk(a["kpis"], subs["kpis"], "kpis")
-assert not bad, bad[:5]
-PY
+python3 scripts/e2e/lib/same.py report "$tmp/report-pg/results.json" "$tmp/report-csv/results.json" "$tmp/report-csv-subs/results.json" \
+  || fail "report over postgres:// ($src) differs from the CSV report"
 done
 echo "85-warehouse: tenure report over postgres:// (plain and sharded: KPIs, cohorts with contractual retention and MRR, contractual survival by segment, CLV by segment, ROI) equals the CSV report"
 

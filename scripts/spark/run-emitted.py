@@ -16,8 +16,10 @@ import os
 import sys
 import tempfile
 
-from pyspark.sql import SparkSession
-from pyspark.sql.types import DateType, DecimalType, StringType, StructField, StructType
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyspark.sql import SparkSession  # noqa: E402
+
+import tables  # noqa: E402
 
 data, dirs = sys.argv[1], sys.argv[2:]
 warehouse = tempfile.mkdtemp(prefix="tenure-spark-")
@@ -26,25 +28,7 @@ spark = (SparkSession.builder.master("local[2]").appName("tenure-e2e")
          .config("spark.driver.memory", "1g").config("spark.sql.shuffle.partitions", "4")
          .config("spark.sql.warehouse.dir", warehouse).getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
-spark.sql("CREATE DATABASE IF NOT EXISTS crm")
-text = StringType()
-tx = StructType([StructField("customer_id", text), StructField("date", DateType()), StructField("amount", DecimalType(14, 2)),
-                 StructField("order_id", text), StructField("segment", text), StructField("channel", text),
-                 StructField("product", text), StructField("category", text)])
-spark.read.csv(os.path.join(data, "transactions.csv"), header=True, schema=tx).write.saveAsTable("crm.transactions")
-customers = os.path.join(data, "customers.csv")
-if os.path.exists(customers):
-    # every column as text, as a raw load leaves them
-    spark.read.csv(customers, header=True).write.saveAsTable("crm.customers")
-subscriptions = os.path.join(data, "subscriptions.csv")
-if os.path.exists(subscriptions):
-    subs = StructType([StructField("customer_id", text), StructField("start_date", DateType()), StructField("end_date", DateType()),
-                       StructField("plan", text), StructField("mrr", DecimalType(14, 2))])
-    spark.read.csv(subscriptions, header=True, schema=subs).write.saveAsTable("crm.subscriptions")
-for t in ("surveys", "tickets", "interactions", "leads", "marketing_spend"):
-    path = os.path.join(data, t + ".csv")
-    if os.path.exists(path):
-        spark.read.csv(path, header=True).write.saveAsTable("crm." + t)
+tables.load(spark, data, raw=False)
 for d in dirs:
     for f in sorted(glob.glob(os.path.join(d, "*.sql"))):
         sql = "\n".join(l for l in open(f).read().splitlines() if not l.startswith("--")).strip().rstrip(";")

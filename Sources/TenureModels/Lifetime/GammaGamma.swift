@@ -47,13 +47,19 @@ public struct GammaGammaModel: Sendable, Codable, Equatable {
         for (x, m) in zip(frequency, monetary) where x > 0 && m > 0 && m.isFinite { cnt[Int(x) + 1] += 1 }
         var st = cnt
         for i in 0..<(maxX + 1) { st[i + 1] += st[i] }
-        var xm = [Double](repeating: 0, count: st[maxX + 1])
-        var slm = [Double](repeating: 0, count: maxX + 1)
+        // m per x group, each group sorted: every sum below runs in an order that does not depend on
+        // the order of customers (file order on CSV, id order from an engine), so both paths give
+        // the same fit to the last bit
+        var ms = [Double](repeating: 0, count: st[maxX + 1])
         var fill = st
         for (x, m) in zip(frequency, monetary) where x > 0 && m > 0 && m.isFinite {
-            let k = Int(x)
-            xm[fill[k]] = Double(x) * m; fill[k] += 1
-            slm[k] += Foundation.log(m)
+            ms[fill[Int(x)]] = m; fill[Int(x)] += 1
+        }
+        var xm = [Double](repeating: 0, count: ms.count)
+        var slm = [Double](repeating: 0, count: maxX + 1)
+        for k in 1...max(maxX, 1) where k <= maxX && st[k + 1] > st[k] {
+            ms[st[k]..<st[k + 1]].sort()
+            for i in st[k]..<st[k + 1] { xm[i] = Double(k) * ms[i]; slm[k] += Foundation.log(ms[i]) }
         }
         var d = Data()
         d.xm = xm
