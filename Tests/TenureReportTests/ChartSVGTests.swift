@@ -12,6 +12,23 @@ func xmlError(_ text: String) -> String? {
 }
 
 @Suite struct ChartSVGTests {
+    /// An input the NPV is linear in swings equally both ways; rounding in the last bits (one
+    /// machine's BLAS kernels against another's) must not change which bar is drawn first.
+    @Test func equalTornadoSwingsDrawTheSameWhateverTheLastBits() {
+        func svg(_ low: Double, _ high: Double) -> String {
+            ChartSVG.tornado(TornadoChart(id: "t", title: "t", caption: "", axis: Axis("NPV", unit: nil, format: .number(decimals: 0)),
+                                          baseline: 2740.1289031736123, baselineLabel: "central NPV",
+                                          bars: [.init(label: "new customers", low: low, high: high, lowInput: "240", highInput: "560")]))
+        }
+        let a = svg(-355.92265809583296, 5836.180464443063), b = svg(-355.92265809587843, 5836.180464442943)
+        #expect(a.firstRange(of: "<rect") != nil)
+        #expect(a.components(separatedBy: "fill=\"").dropFirst().map { $0.prefix(7) } == b.components(separatedBy: "fill=\"").dropFirst().map { $0.prefix(7) })
+        // a clearly longer high swing is still drawn first
+        let c = svg(2000, 9000)
+        let bars = c[c.range(of: ">new customers<")!.upperBound...]
+        #expect(bars.range(of: "#E69F00")!.lowerBound < bars.range(of: "#0072B2")!.lowerBound)
+    }
+
     @Test func everyChartIsWellFormedXMLWithEscapedLabels() throws {
         let charts = Sample.document().allCharts
         #expect(charts.count == 8)

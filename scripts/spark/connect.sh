@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real Spark Connect server on loopback for tenure's `sc://` tests (issue #15), from the pyspark
 # wheel (pip `pyspark==4.3.0`, which ships the connect jar and sbin/start-connect-server.sh) on the
-# machine's Java 17: `--master local[2]`, 1 GB driver, UI off, ANSI mode on, an in-memory catalog.
+# machine's Java 17: `--master local[2]`, 1 GB driver ($SPARK_DRIVER_MEMORY), UI off, ANSI mode on, an
+# in-memory catalog.
 #
 #   scripts/spark/connect.sh start DIR [PORT]   start the server (default port $SPARK_CONNECT_PORT or 55450),
 #                                               its logs, pid and warehouse under DIR (a new directory);
@@ -31,7 +32,7 @@ start)
   echo "$PORT" > "$DIR/port"
   # --wait keeps the JVM in the foreground of this background job, so its pid is ours to stop.
   (cd "$DIR" && SPARK_HOME="$home" SPARK_LOG_DIR="$DIR/logs" SPARK_PID_DIR="$DIR" SPARK_NO_DAEMONIZE=1 \
-     exec "$home/sbin/start-connect-server.sh" --wait --master 'local[2]' --driver-memory 1g \
+     exec "$home/sbin/start-connect-server.sh" --wait --master 'local[2]' --driver-memory "${SPARK_DRIVER_MEMORY:-1g}" \
        --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$PORT" \
        --conf spark.ui.enabled=false --conf spark.ui.showConsoleProgress=false \
        --conf spark.sql.ansi.enabled=true --conf spark.sql.shuffle.partitions=4 \

@@ -504,9 +504,12 @@ public enum ChartSVG {
         for (i, b) in c.bars.enumerated() {
             let cy = py0 + (Double(i) + 0.5) * rowH
             w.text(fitLabel(b.label, size: 12, maxWidth: labelW - 10), left - 10, cy + 4, anchor: "end", cls: "tc-l")
-            // draw the longer swing first so the shorter one stays visible when both fall on one side
-            let parts: [(Double, Int, String?)] = [(b.low, 0, b.lowInput), (b.high, 1, b.highInput)]
-                .sorted { abs($0.0 - c.baseline) > abs($1.0 - c.baseline) }
+            // draw the longer swing first so the shorter one stays visible when both fall on one side;
+            // swings equal to rounding (an input the NPV is linear in) keep the low one first, so the
+            // picture does not hang on the last bits of a sum
+            let low: (Double, Int, String?) = (b.low, 0, b.lowInput), high: (Double, Int, String?) = (b.high, 1, b.highInput)
+            let dl = abs(b.low - c.baseline), dh = abs(b.high - c.baseline)
+            let parts = dh > dl + 1e-9 * max(1, dl, dh) ? [high, low] : [low, high]
             for (k, (v, colorIndex, input)) in parts.enumerated() {
                 let x = sx(v)
                 let h = k == 0 ? 20.0 : 12.0
