@@ -58,11 +58,11 @@ echo "87-spark-connect: $n clv runs over sc:// (typed, all-text, Parquet; holdou
 
 # cohorts, survival, roi, kpis
 n=0
-for c in "::" "::--period week --window rolling --brackets 0,1-3,4-7" "::--period quarter --forecast 4" "::--by segment --brackets 0,1-2,3-5"; do
+for c in "TYPED RAW::" "TYPED::--period week --window rolling --brackets 0,1-3,4-7" "TYPED::--period quarter --forecast 4" "TYPED::--by segment --brackets 0,1-2,3-5"; do
   args=${c#*::}
   # shellcheck disable=SC2086
   "$BIN" cohorts "$tmp/gen" --as-of "$ASOF" --cohort-by first-purchase $args --format json -o "$tmp/csv-cohorts.json"
-  for src in TYPED RAW; do
+  for src in ${c%%::*}; do
     # shellcheck disable=SC2086
     "$BIN" cohorts "${!src}" --as-of "$ASOF" --cohort-by first-purchase $args --format json -o "$tmp/sc-cohorts.json"
     same result "$tmp/sc-cohorts.json" "$tmp/csv-cohorts.json" || fail "cohorts $src $args over sc:// differ from the CSV path"

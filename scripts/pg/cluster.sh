@@ -104,7 +104,7 @@ SQL
 TYPED_DDL='
 CREATE TABLE crm.customers (customer_id text, signup_date date, segment text, channel text,
   acquisition_cost numeric(14,2), age integer, engagement_score double precision, initiative text, "group" text);
-CREATE TABLE crm.subscriptions (customer_id text, start_date date, end_date date, plan text, mrr numeric(14,2));
+CREATE TABLE crm.subscriptions (customer_id text, start_date date, end_date date, plan text, mrr numeric(14,2), end_reason text);
 CREATE TABLE crm.surveys (customer_id text, date date, kind text, score numeric(6,2));
 CREATE TABLE crm.tickets (ticket_id text, customer_id text, opened_at timestamptz, first_response_at timestamptz, resolved_at timestamptz, channel text);
 CREATE TABLE crm.interactions (customer_id text, "timestamp" timestamptz, channel text);
@@ -128,7 +128,7 @@ cmd_load() {
   "${q[@]}" -p "$PG_PLAIN" -c "CREATE SCHEMA raw;
     CREATE TABLE raw.transactions (customer_id text, date text, amount text, order_id text, segment text, channel text, product text, category text);
     CREATE TABLE raw.customers (customer_id text, signup_date text, segment text, channel text, acquisition_cost text, age text, engagement_score text, initiative text, \"group\" text);
-    CREATE TABLE raw.subscriptions (customer_id text, start_date text, end_date text, plan text, mrr text);
+    CREATE TABLE raw.subscriptions (customer_id text, start_date text, end_date text, plan text, mrr text, end_reason text);
     CREATE TABLE raw.surveys (customer_id text, date text, kind text, score text);
     CREATE TABLE raw.tickets (ticket_id text, customer_id text, opened_at text, first_response_at text, resolved_at text, channel text);
     CREATE TABLE raw.interactions (customer_id text, \"timestamp\" text, channel text);
