@@ -134,6 +134,7 @@ struct Report: ParsableCommand {
                 progress.note("loading \(data.data)")
                 let dataset = try data.load(rejectsNextTo: out + "/report.html")
                 clock.lap("load")
+                progress.expect(total: 2 + ReportBuilder.analysisCount(dataset, options: opts))
                 progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
                 progress.note("analysing")
                 let started = Date()
