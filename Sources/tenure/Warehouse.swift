@@ -334,6 +334,9 @@ extension Cohorts {
     /// `--cohort-by signup` said), per `--by` value when asked. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
+        if activity != [.transactions] {
+            throw ValidationError("--activity runs on a CSV dataset; warehouse mode reduces purchase activity only (drop --activity, or export the tables).")
+        }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         let o = options
