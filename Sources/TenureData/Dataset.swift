@@ -136,6 +136,9 @@ public struct Subscriptions: Sendable {
     public var endDay: [Day] = []
     public var plan: CategoricalColumn?
     public var mrr: [Double]?
+    /// Why the subscription ended (`end_reason`: cancelled, payment_failed, …; -1 = not given): the
+    /// competing risks of `tenure survival --competing end_reason`. Read only where the row ended.
+    public var endReason: CategoricalColumn?
     public init() {}
     public var count: Int { customer.count }
 }

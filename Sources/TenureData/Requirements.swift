@@ -41,7 +41,7 @@ extension Dataset {
     public var presentTables: [DatasetTable] { DatasetTable.allCases.filter(has) }
 
     /// What each analysis can do on this dataset, and why not where it cannot.
-    public var capabilities: [Capability] { Capability.list(present: Set(presentTables)) }
+    public var capabilities: [Capability] { Capability.list(present: Set(presentTables), endReasons: subscriptions?.endReason != nil) }
 }
 
 /// One line of `Dataset.capabilities`.
@@ -51,8 +51,9 @@ public struct Capability: Sendable, Codable, Equatable {
     /// Why not, when `available` is false.
     public var reason: String?
 
-    /// What each analysis can do with the tables `present` (`tenure validate` lists it).
-    public static func list(present: Set<DatasetTable>) -> [Capability] {
+    /// What each analysis can do with the tables `present` (`tenure validate` lists it);
+    /// `endReasons`: subscriptions.csv has an end_reason column.
+    public static func list(present: Set<DatasetTable>, endReasons: Bool = false) -> [Capability] {
         let tx = present.contains(.transactions), subs = present.contains(.subscriptions)
         func cap(_ name: String, _ ok: Bool, _ needs: String) -> Capability {
             Capability(analysis: name, available: ok, reason: ok ? nil : "needs \(needs)")
@@ -65,6 +66,8 @@ public struct Capability: Sendable, Codable, Equatable {
             cap("survival --churn-after (churn from purchases)", tx, "transactions.csv"),
             cap("survival --covariates (Cox)", (tx || subs) && present.contains(.customers),
                 "customers.csv with covariate columns, and subscriptions.csv or transactions.csv"),
+            cap("survival --competing end_reason (why customers leave)", subs && endReasons,
+                "subscriptions.csv with an end_reason column (why each subscription ended)"),
             cap("clv", tx, "transactions.csv"),
             cap("kpis", kpiTables.contains(where: present.contains), "one of \(kpiTables.map(\.file).joined(separator: ", "))"),
             cap("roi", tx, "transactions.csv (the baseline is fitted to purchases)"),

@@ -26,6 +26,7 @@ public enum Tables {
         ColumnSpec("end_date", .day),
         ColumnSpec("plan", .category),
         ColumnSpec("mrr", .number),
+        ColumnSpec("end_reason", .category),
     ], check: { r in
         if let s = r.int(1), let e = r.int(2), e != Day.missing, e < s {
             return RowCheckFailure(column: 2, expected: "an end_date on or after the start_date (\(Civil.iso(s)))",
@@ -145,6 +146,7 @@ extension TableColumns {
         var s = Subscriptions()
         s.customer = ints[0]; s.startDay = ints[1]; s.endDay = days(2)
         s.plan = optionalCategory(3); s.mrr = has(4) ? doubles[4] : nil
+        s.endReason = optionalCategory(5)
         return s
     }
 

@@ -14,6 +14,8 @@ public struct TableSummary: Sendable {
     public var firstDay: Day?
     public var lastDay: Day?
     public var header: [String] = []
+    /// The table's own columns (canonical names, after any mapping) that the header has.
+    public var columns: [String] = []
     /// Every problem found in this table, in file order.
     public var problems: [DataError] = []
     /// The problems that concern one row (with its text), i.e. what `--on-invalid skip` would leave
@@ -53,7 +55,8 @@ public struct ValidationReport: Sendable {
     }
     /// What each analysis can run on the tables that were read without a table-level problem.
     public var capabilities: [Capability] {
-        Capability.list(present: Set(tables.filter { $0.present && $0.tableProblems.isEmpty }.compactMap { DatasetTable(rawValue: $0.table) }))
+        Capability.list(present: Set(tables.filter { $0.present && $0.tableProblems.isEmpty }.compactMap { DatasetTable(rawValue: $0.table) }),
+                        endReasons: tables.contains { $0.table == "subscriptions" && $0.columns.contains("end_reason") })
     }
 }
 
@@ -160,6 +163,7 @@ public enum DatasetValidator {
                                          onInvalid: .skip, threads: options.threads)
             s.rows = t.rows
             s.header = t.header
+            s.columns = spec.columns.indices.filter { t.has($0) }.map { spec.columns[$0].name }
             s.problems = t.rejects.map(\.error)
             s.rejects = t.rejects   // the reader throws for table-level problems: these are all row-level
             if let c = spec.columns.firstIndex(where: { $0.kind == .customer }), t.has(c) {

@@ -324,16 +324,23 @@ extension SyntheticData {
     }
 
     private func writeSubscriptions(_ f: ByteFile, _ days: DayTable) {
-        header(f, ["customer_id", "start_date", "end_date", "plan", "mrr"])
+        header(f, ["customer_id", "start_date", "end_date", "plan", "mrr", "end_reason"])
         let plans = config.plans.map { CSVField.bytes($0.name) }
         let mrr = config.plans.map { Int64(($0.mrr * 100).rounded()) }
+        let e = config.endReasons
+        // end_reason codes: churn reasons by index, then the plan changes (see SubscriptionRows.reason)
+        var reasons = [[UInt8]](repeating: [], count: 256)
+        for (k, name) in e.churn.enumerated() { reasons[k] = CSVField.bytes(name) }
+        reasons[Int(SyntheticData.SubscriptionRows.reasonUpgrade)] = CSVField.bytes(e.upgrade)
+        reasons[Int(SyntheticData.SubscriptionRows.reasonDowngrade)] = CSVField.bytes(e.downgrade)
         let s = subscriptions
         rows(f, s.count) { f, range in for r in range {
             customer(f, s.customer[r]); f.comma()
             f.day(s.start[r], days); f.comma()
             f.day(s.end[r], days); f.comma()
             f.bytes(plans[Int(s.plan[r])]); f.comma()
-            f.cents(mrr[Int(s.plan[r])]); f.newline()
+            f.cents(mrr[Int(s.plan[r])]); f.comma()
+            f.bytes(reasons[Int(s.reason[r])]); f.newline()
         }}
     }
 

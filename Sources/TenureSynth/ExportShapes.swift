@@ -56,8 +56,10 @@ public enum ExportShapes {
         try put("orders_export_1.csv", csv(oh, orders))
         try put("orders_export_2.csv", csv(oh, orders2))
         // Stripe subscriptions: yearly plans priced per year, a quantity column, incomplete sign-ups.
+        // The subscription's end reason travels in a "Cancellation Reason" column, which crm.yaml maps to end_reason.
         let sh = ["id", "Customer ID", "Customer Email", "Plan", "Quantity", "Currency", "Interval", "Amount", "Status",
-                  "Created (UTC)", "Start Date (UTC)", "Current Period Start (UTC)", "Canceled At (UTC)", "Ended At (UTC)"]
+                  "Created (UTC)", "Start Date (UTC)", "Current Period Start (UTC)", "Canceled At (UTC)", "Ended At (UTC)",
+                  "Cancellation Reason"]
         var subs: [[String]] = []
         for (i, s) in try rows("subscriptions").enumerated() {
             let yearly = i % 3 == 0
@@ -65,10 +67,11 @@ public enum ExportShapes {
             let amount = NSDecimalNumber(decimal: yearly ? mrr * 12 : mrr).stringValue
             let end = s["end_date"]!.isEmpty ? "" : s["end_date"]! + " 08:15"
             subs.append(["sub_\(i)", s["customer_id"]!, "", s["plan"]!, "1", "usd", yearly ? "year" : "month", amount,
-                         end.isEmpty ? "active" : "canceled", s["start_date"]! + " 12:00", s["start_date"]! + " 12:00", "", end, end])
+                         end.isEmpty ? "active" : "canceled", s["start_date"]! + " 12:00", s["start_date"]! + " 12:00", "", end, end,
+                         s["end_reason"] ?? ""])
             if i % 40 == 0 {
                 subs.append(["sub_x\(i)", s["customer_id"]!, "", s["plan"]!, "1", "usd", "month", "29.00", "incomplete_expired",
-                             s["start_date"]! + " 12:00", s["start_date"]! + " 12:00", "", "", ""])
+                             s["start_date"]! + " 12:00", s["start_date"]! + " 12:00", "", "", "", ""])
             }
         }
         try put("subscriptions.csv", csv(sh, subs))
@@ -127,7 +130,9 @@ public enum ExportShapes {
         transactions:
           preset: shopify-orders
           columns: {customer_id: {column: Email, case: upper}, product: Lineitem sku, category: Vendor, segment: Tags, channel: Source}
-        subscriptions: {preset: stripe-subscriptions}
+        subscriptions:
+          preset: stripe-subscriptions
+          columns: {end_reason: Cancellation Reason}
         tickets:
           preset: zendesk-tickets
           columns: {customer_id: {column: Requester email, case: upper}}

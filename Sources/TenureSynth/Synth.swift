@@ -319,8 +319,12 @@ struct Generator {
         let planDraws = c.segments.map { Categorical($0.planMix) }
         let cu = data.customers, la = data.latent
         let blocks = Blocks.ranges(c.customers, Blocks.customers)
+        // churn reasons draw from stream 9, so the rows (stream 3) are those of a generator without reasons
+        let reasonDraws = c.endReasons.mixBySegment.map { Categorical($0) }
+        typealias R = SyntheticData.SubscriptionRows
         let parts = Blocks.map(blocks.count) { b -> SyntheticData.SubscriptionRows in
             var rng = Synth.stream(c.seed, 3, block: b)
+            var why = Synth.stream(c.seed, 9, block: b)
             var rows = SyntheticData.SubscriptionRows()
             for i in blocks[b] where la.subscriber[i] {
                 let delay = rng.uniform() < sc.startSameDay ? 0 : 1 + rng.int(below: max(1, sc.maxStartDelayDays))
@@ -333,10 +337,10 @@ struct Generator {
                         k += 1
                         let renewal = addMonths(start, k)
                         if renewal > asOf {
-                            rows.append(i, rowStart, Day.missing, plan); break spells
+                            rows.append(i, rowStart, Day.missing, plan, R.reasonNone); break spells
                         }
                         if rng.uniform() < theta {
-                            rows.append(i, rowStart, renewal, plan)
+                            rows.append(i, rowStart, renewal, plan, UInt8(reasonDraws[Int(cu.segment[i])].draw(&why)))
                             if rng.uniform() < sc.reactivation {
                                 start = addMonths(renewal, 1 + rng.int(below: 6))
                                 continue spells
@@ -345,9 +349,9 @@ struct Generator {
                         }
                         let v = rng.uniform()
                         if v < sc.upgradePerMonth && plan < top {
-                            rows.append(i, rowStart, renewal, plan); plan += 1; rowStart = renewal
+                            rows.append(i, rowStart, renewal, plan, R.reasonUpgrade); plan += 1; rowStart = renewal
                         } else if v >= sc.upgradePerMonth && v < sc.upgradePerMonth + sc.downgradePerMonth && plan > 0 {
-                            rows.append(i, rowStart, renewal, plan); plan -= 1; rowStart = renewal
+                            rows.append(i, rowStart, renewal, plan, R.reasonDowngrade); plan -= 1; rowStart = renewal
                         }
                     }
                 }
@@ -358,7 +362,8 @@ struct Generator {
         let order = orderByDay(start)
         data.subscriptions = SyntheticData.SubscriptionRows(
             customer: Array.joined(parts.map(\.customer)).permuted(order), start: start.permuted(order),
-            end: Array.joined(parts.map(\.end)).permuted(order), plan: Array.joined(parts.map(\.plan)).permuted(order))
+            end: Array.joined(parts.map(\.end)).permuted(order), plan: Array.joined(parts.map(\.plan)).permuted(order),
+            reason: Array.joined(parts.map(\.reason)).permuted(order))
     }
 
     // MARK: surveys (stream 4, blocks of transaction rows)
@@ -604,7 +609,15 @@ struct Generator {
                          leadConversionRate: c.leads.conversionRate * c.leads.closeRate,
                          salesConversionRate: c.leads.closeRate,
                          sources: c.channels.map(\.name) + c.leads.extraSources),
-            initiative: initiative, notes: Truth.modelNotes,
+            initiative: initiative,
+            endReasons: .init(reasons: c.endReasons.churn, planChanges: [c.endReasons.upgrade, c.endReasons.downgrade],
+                              segments: zip(c.segments, c.endReasons.mixBySegment).map { seg, raw in
+                                  let mix = normalised(raw)
+                                  let h = (1...12).map { t in c.sbg.alpha / (c.sbg.alpha + c.sbg.beta + Double(t - 1)) }
+                                  return .init(name: seg.name, mix: mix, hazard: mix.map { m in h.map { m * $0 } },
+                                               cumulativeIncidence: mix.map { m in survival.map { m * (1 - $0) } })
+                              }),
+            notes: Truth.modelNotes,
             realised: .init(rows: rows, transactionsPerCustomer: Double(data.transactions.count) / Double(n),
                             aliveShare: Double(data.latent.alive.filter { $0 }.count) / Double(n),
                             subscribers: data.latent.subscriber.filter { $0 }.count))
@@ -612,9 +625,11 @@ struct Generator {
 }
 
 extension SyntheticData.SubscriptionRows {
-    mutating func append(_ i: Int, _ start: Day, _ end: Day, _ plan: Int) {
+    mutating func append(_ i: Int, _ start: Day, _ end: Day, _ plan: Int, _ reason: UInt8) {
         customer.append(Int32(i)); self.start.append(start); self.end.append(end); self.plan.append(UInt8(plan))
+        self.reason.append(reason)
     }
+
 }
 
 extension Truth {
@@ -630,5 +645,5 @@ extension Truth {
                        resolutionMedianHours: 0, resolutionLogSD: 0),
         interactions: .init(channels: [], channelMix: [], perWeek: 0, engagementEffect: 0),
         leads: .init(conversionRate: 0, closeRate: 0, leadConversionRate: 0, salesConversionRate: 0, sources: []),
-        initiative: nil, notes: [], realised: .init(rows: [:], transactionsPerCustomer: 0, aliveShare: 0, subscribers: 0))
+        initiative: nil, endReasons: nil, notes: [], realised: .init(rows: [:], transactionsPerCustomer: 0, aliveShare: 0, subscribers: 0))
 }

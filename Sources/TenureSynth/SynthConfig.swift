@@ -97,6 +97,22 @@ public struct SynthConfig: Sendable, Codable, Equatable {
         }
     }
 
+    /// Why subscriptions end (subscriptions.csv `end_reason`). A churn's reason is drawn from the
+    /// churning customer's segment mix, independently of when it churns, so the cause-specific hazard
+    /// of reason k is `mix[k]` × the all-cause (sBG) hazard and its cumulative incidence is
+    /// `mix[k]` × (1 − S(t)). Rows closed by a plan change carry `upgrade` or `downgrade` (the
+    /// customer stays: not a churn).
+    public struct EndReasons: Sendable, Codable, Equatable {
+        public var churn: [String]
+        /// Per segment (same order as `SynthConfig.segments`), the probabilities of `churn` (normalised).
+        public var mixBySegment: [[Double]]
+        public var upgrade: String
+        public var downgrade: String
+        enum CodingKeys: String, CodingKey {
+            case churn, mixBySegment = "mix_by_segment", upgrade, downgrade
+        }
+    }
+
     public struct Products: Sendable, Codable, Equatable {
         public var categories: [String]
         /// Probability a customer's favourite category is each one (normalised).
@@ -193,6 +209,7 @@ public struct SynthConfig: Sendable, Codable, Equatable {
     public var sbg: SBG
     public var plans: [Plan]
     public var subscriptions: Subscriptions
+    public var endReasons: EndReasons
     public var products: Products
     public var surveys: Surveys
     public var tickets: Tickets
@@ -204,7 +221,7 @@ public struct SynthConfig: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case customers, seed, acquisitionStart = "acquisition_start", acquisitionDays = "acquisition_days"
         case observationEnd = "observation_end", segments, channels, acquisitionCostLogSD = "acquisition_cost_log_sd"
-        case bgnbd, gammaGamma = "gamma_gamma", sbg, plans, subscriptions, products, surveys, tickets
+        case bgnbd, gammaGamma = "gamma_gamma", sbg, plans, subscriptions, endReasons = "end_reasons", products, surveys, tickets
         case interactions, leads, initiative, tables
     }
 
@@ -243,6 +260,9 @@ public struct SynthConfig: Sendable, Codable, Equatable {
         plans = [Plan(name: "basic", mrr: 29), Plan(name: "pro", mrr: 99), Plan(name: "business", mrr: 299)]
         subscriptions = Subscriptions(startSameDay: 0.5, maxStartDelayDays: 90, upgradePerMonth: 0.02,
                                       downgradePerMonth: 0.005, reactivation: 0.05)
+        endReasons = EndReasons(churn: ["cancelled", "payment_failed", "migrated"],
+                                mixBySegment: [[0.55, 0.40, 0.05], [0.50, 0.30, 0.20], [0.40, 0.10, 0.50]],
+                                upgrade: "upgrade", downgrade: "downgrade")
         products = Products(categories: ["apparel", "electronics", "home", "beauty", "grocery", "sports"],
                             categoryWeights: [0.25, 0.15, 0.20, 0.15, 0.15, 0.10],
                             productsPerCategory: 8, affinity: 0.65)
@@ -288,6 +308,10 @@ public struct SynthConfig: Sendable, Codable, Equatable {
         }
         for s in segments where s.channelMix.count != channels.count || s.planMix.count != plans.count {
             throw fail("segment '\(s.name)': channel_mix needs \(channels.count) and plan_mix \(plans.count) entries")
+        }
+        guard !endReasons.churn.isEmpty, endReasons.mixBySegment.count == segments.count,
+              endReasons.mixBySegment.allSatisfy({ $0.count == endReasons.churn.count && $0.allSatisfy { $0 >= 0 } && $0.reduce(0, +) > 0 }) else {
+            throw fail("end_reasons: mix_by_segment needs one row per segment (\(segments.count)) of \(endReasons.churn.count) non-negative probabilities")
         }
         for (name, v) in [("bgnbd.r", bgnbd.r), ("bgnbd.alpha", bgnbd.alpha), ("bgnbd.a", bgnbd.a), ("bgnbd.b", bgnbd.b),
                           ("gamma_gamma.p", gammaGamma.p), ("gamma_gamma.q", gammaGamma.q),

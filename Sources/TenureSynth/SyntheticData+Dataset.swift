@@ -50,6 +50,16 @@ extension SyntheticData {
             s.customer = subscriptions.customer; s.startDay = subscriptions.start; s.endDay = subscriptions.end
             s.plan = firstAppearance(subscriptions.plan.map { Int($0) }, config.plans.map(\.name))
             s.mrr = subscriptions.plan.map { config.plans[Int($0)].mrr }
+            let e = config.endReasons, k = e.churn.count
+            typealias R = SyntheticData.SubscriptionRows
+            s.endReason = firstAppearance(subscriptions.reason.map { r -> Int in
+                switch r {
+                case R.reasonNone: return -1
+                case R.reasonUpgrade: return k
+                case R.reasonDowngrade: return k + 1
+                default: return Int(r)
+                }
+            }, e.churn + [e.upgrade, e.downgrade])
             subs = s
         }
 

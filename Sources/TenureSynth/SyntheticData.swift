@@ -60,6 +60,10 @@ public struct SyntheticData: Sendable {
         public var start: [Day] = []
         public var end: [Day] = []
         public var plan: [UInt8] = []
+        /// `end_reason`: index into `EndReasons.churn`, or `reasonUpgrade` / `reasonDowngrade`;
+        /// `reasonNone` while active.
+        public var reason: [UInt8] = []
+        public static let reasonNone: UInt8 = 255, reasonUpgrade: UInt8 = 254, reasonDowngrade: UInt8 = 253
         public var count: Int { customer.count }
     }
 

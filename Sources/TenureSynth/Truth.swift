@@ -91,6 +91,32 @@ public struct Truth: Codable, Sendable, Equatable {
         }
     }
 
+    /// Why subscriptions end (`end_reason`): the competing risks of contractual churn.
+    public struct EndReasonTruth: Codable, Sendable, Equatable {
+        public struct Segment: Codable, Sendable, Equatable {
+            public var name: String
+            /// P(reason k | churn), for the reasons in order.
+            public var mix: [Double]
+            /// Cause-specific discrete hazard of each reason at the t-th monthly renewal of a first
+            /// spell, t = 1…12: mix[k] · alpha / (alpha + beta + t − 1) (the sBG hazard split by reason).
+            public var hazard: [[Double]]
+            /// Cumulative incidence of each reason after t months of a first spell, t = 0…12:
+            /// mix[k] · (1 − S(t)), S the sBG survival.
+            public var cumulativeIncidence: [[Double]]
+            enum CodingKeys: String, CodingKey {
+                case name, mix, hazard, cumulativeIncidence = "cumulative_incidence"
+            }
+        }
+        /// The churn reasons, in order.
+        public var reasons: [String]
+        /// end_reason of a row closed by a plan change (the customer stays).
+        public var planChanges: [String]
+        public var segments: [Segment]
+        enum CodingKeys: String, CodingKey {
+            case reasons, planChanges = "plan_changes", segments
+        }
+    }
+
     public struct Realised: Codable, Sendable, Equatable {
         public var rows: [String: Int]
         public var transactionsPerCustomer: Double
@@ -127,6 +153,7 @@ public struct Truth: Codable, Sendable, Equatable {
     public var interactions: SynthConfig.Interactions
     public var leads: LeadTruth
     public var initiative: InitiativeTruth?
+    public var endReasons: EndReasonTruth?
     public var notes: [String]
     public var realised: Realised
 
@@ -135,7 +162,7 @@ public struct Truth: Codable, Sendable, Equatable {
         case acquisitionStart = "acquisition_start", acquisitionEnd = "acquisition_end", observationEnd = "observation_end"
         case timeUnit = "time_unit", bgnbd, gammaGamma = "gamma_gamma", sbg, segments, channels
         case acquisitionCostLogSD = "acquisition_cost_log_sd", plans, subscriptions, products, surveys, tickets
-        case interactions, leads, initiative, notes, realised
+        case interactions, leads, initiative, endReasons = "end_reasons", notes, realised
     }
 
     /// Pretty, key-sorted JSON (deterministic bytes), ending with a newline.
@@ -153,6 +180,7 @@ public struct Truth: Codable, Sendable, Equatable {
         "A purchase at t weeks after the signup is dated signup + floor(7 t) days; T = (observation_end + 1 day - signup) / 7 weeks. Purchases falling on the same day stay separate orders.",
         "Spend: Gamma-Gamma. nu ~ Gamma(q, rate gamma) per customer; each amount = spend_multiplier(segment) * Gamma(p, rate nu), rounded to cents (minimum 0.01). Within a segment: Gamma-Gamma with gamma * multiplier.",
         "Subscriptions: sBG per calendar month. theta ~ Beta(alpha, beta) per customer; at each monthly anniversary of the start the subscription churns with probability theta (end_date = that anniversary). A plan change (upgrade / downgrade at a renewal) closes the row on that date and opens a new row the same day: a customer's spell is the run of back-to-back rows. A reactivation starts a new spell 1-6 months after a churn with the same theta. end_date is empty while active at observation_end.",
+        "End reasons: a churned row's end_reason is drawn from its segment's mix (end_reasons.segments[].mix), independently of the churn time, so the cause-specific hazard of reason k is mix[k] times the all-cause sBG hazard and its cumulative incidence mix[k] (1 - S(t)); a row closed by a plan change has end_reason upgrade or downgrade; an active row has none.",
         "Initiative: enrolled customers (acquired before its start) are split at random; the treatment multiplies lambda by 1 + rate_lift during the window (a time change of the Poisson process; dropout unchanged).",
         "engagement_score = clamp(50 + 10 z_lambda + 6 z_theta + 8 N(0,1), 0, 100) where z are the standardised log lambda0 and -log theta: higher engagement means more purchases and less subscription churn. age has no effect.",
         "Tickets and interactions happen only while the customer is alive (before the BG/NBD dropout). Surveys follow a transaction by 0-6 days.",

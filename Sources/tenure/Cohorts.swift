@@ -7,7 +7,7 @@ import TenureReport
 struct Cohorts: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cohorts",
-        abstract: "Cohort retention matrices: cohort × age in periods, classic / unbounded / revenue / contractual retention, sBG forecast.",
+        abstract: "Cohort retention matrices: cohort × age in periods, classic / unbounded / revenue / contractual / event retention, cumulative value per customer against CAC, sBG forecast.",
         discussion: """
         A customer's cohort is the period they were acquired in: their first purchase, or their \
         customers.csv signup_date when that column exists (--cohort-by auto), or their first \
@@ -33,6 +33,20 @@ struct Cohorts: ParsableCommand {
         likelihood, reports alpha, beta and their standard errors, and projects N periods past \
         the end of observation with a projection interval per cell (simulated; --draws, --seed).
 
+        --activity interactions counts a customer as active in a period when they have any \
+        interaction then (interactions.csv), --activity transactions,interactions when they have a \
+        purchase or an interaction: retention, unbounded retention, brackets, the average curve and \
+        the sBG forecast then read events, with the same cohorts, periods, windows and intervals; \
+        revenue and orders stay purchases.
+
+        Cumulative value per acquired customer: each cohort's revenue from acquisition through each \
+        age / its size (months without a purchase count as zero), and the size-weighted average over \
+        the cohorts that completed each age — the LTV curve — in margin terms too with \
+        --gross-margin. Against it the acquisition cost per customer (marketing spend booked in the \
+        cohort's period / customers acquired, as the KPI cac, or else the mean customers.csv \
+        acquisition_cost) and the payback age, the first age at which the curve reaches it. \
+        --brackets also gives each bracket's size-weighted average over the cohorts that completed it.
+
         --metric / --retention / --relative-to choose what the matrix and heatmap show; the CSV \
         (long form: one row per cohort and age) and JSON always carry every measure.
 
@@ -43,6 +57,9 @@ struct Cohorts: ParsableCommand {
           tenure cohorts data/ --metric revenue --relative-to previous --format md
           tenure cohorts data/ --forecast 12 --format csv -o cohorts.csv
           tenure cohorts data/ --window rolling --brackets 0,1-3,4-7,8-14 --format json -o cohorts.json
+          tenure cohorts data/ --activity transactions,interactions --brackets 0,1-3,4-6
+          tenure cohorts data/ --activity interactions --window rolling --period week
+          tenure cohorts data/ --gross-margin 0.35 --format md        (LTV curve, CAC line, payback age)
           tenure cohorts "postgres://analyst@db/crm?schema=crm" --period week   (reduced in the engine)
           tenure cohorts "sc://spark-host:15002/;schema=crm" --period week     (reduced on Spark)
         """)
@@ -81,6 +98,23 @@ struct Cohorts: ParsableCommand {
         return list
     })
     var brackets: [AgeBracket]?
+
+    @Option(help: ArgumentHelp("What makes a customer active in a period: rows of these tables (transactions, interactions), comma-separated.",
+                               valueName: "tables"),
+            transform: { text in
+        var out: [CohortOptions.ActivityTable] = []
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            guard let t = CohortOptions.ActivityTable(rawValue: part) else {
+                throw ValidationError("--activity '\(part)' is not a table of activity; use transactions, interactions or transactions,interactions.")
+            }
+            if !out.contains(t) { out.append(t) }
+        }
+        guard !out.isEmpty else { throw ValidationError("--activity needs a table: transactions, interactions or transactions,interactions.") }
+        return out
+    })
+    var activity: [CohortOptions.ActivityTable] = [.transactions]
+
+    @OptionGroup var margin: MarginOption
 
     @Option(help: "Periods to project past the end of observation with the sBG model (0 = none).")
     var forecast: Int = 0
@@ -122,6 +156,8 @@ struct Cohorts: ParsableCommand {
         o.confidence = confidence
         o.forecastDraws = draws
         o.seed = seed
+        o.activity = activity
+        o.grossMargin = margin.grossMargin
         return o
     }
 

@@ -51,6 +51,7 @@ struct Demo: ParsableCommand {
             try AtomicFile.write(ExampleTargets.yaml, to: dataDir + "/targets.yaml")
             progress.step("generated \(Format.count(customers)) customers into \(dataDir)")
             let dataset = try DatasetLoader.load(directory: dataDir).dataset
+            progress.expect(total: 3 + ReportBuilder.analysisCount(dataset, options: ReportOptions()))
             progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
             // exactly what `tenure report DIR/data` does (it reads DIR/data/scenarios.yaml and targets.yaml)
             var o = try ReportOptions.standard(dataPath: dataDir)

@@ -13,7 +13,8 @@ struct Generate: ParsableCommand {
         discussion: """
         Customers are acquired uniformly over 2023-01-01…2024-12-31 and observed until 2025-06-30.
         Purchases follow a BG/NBD model (weekly rates), spend a Gamma-Gamma model, subscriptions an
-        sBG monthly churn model; segments (retail, smb, enterprise) scale purchase rate and spend,
+        sBG monthly churn model, each churn with an end_reason (cancelled, payment_failed, migrated)
+        drawn from its segment's mix — known cause-specific hazards for --competing; segments (retail, smb, enterprise) scale purchase rate and spend,
         channels set acquisition cost and subscription uptake; a past initiative (winback_2024) has
         treatment and control groups with a known uplift. truth.json holds every parameter, so fits
         can be checked against it. The same --seed always gives the same bytes. See datasets/README.md.

@@ -15,9 +15,12 @@ struct Report: ParsableCommand {
         discussion: """
         Writes into --out:
           report.html      one self-contained page: inline SVG charts (cohort heatmap, retention
-                           curves with the sBG forecast, Kaplan–Meier curves with confidence bands
-                           and numbers at risk, CLV by segment, holdout tracking, KPI tiles,
-                           ROI intervals and tornado); no network access, prints cleanly
+                           curves with the sBG forecast, the cumulative value per acquired customer
+                           against CAC, event retention when there are interactions, Kaplan–Meier
+                           curves with confidence bands and numbers at risk, why customers leave —
+                           stacked cumulative incidence per churn reason when subscriptions have an
+                           end_reason —, CLV by segment, holdout tracking, KPI tiles, ROI intervals
+                           and tornado); no network access, prints cleanly
           report.md        the same in Markdown (charts linked from charts/)
           results.json     every analysis result, {"schema_version": 1, "results": {...}}
           tables/*.csv     every table, full precision, every row
@@ -38,6 +41,7 @@ struct Report: ParsableCommand {
           tenure report "sc://spark-host:15002/;schema=crm" --out out/report   (Spark Connect)
           tenure report data/ --out out/report --formats html,ipynb --targets targets.yaml
           tenure report data/ --out out/report --scenarios scenarios.yaml --simulations 5000
+          tenure report data/ --out out/report --gross-margin 0.35   (value curve and payback in margin terms)
 
         The ROI section compares the initiatives of --scenarios, else DATA/scenarios.yaml, else
         the example file datasets/scenarios.yaml (its segments are those of `tenure generate`).
@@ -135,6 +139,7 @@ struct Report: ParsableCommand {
                 progress.note("loading \(data.data)")
                 let dataset = try data.load(rejectsNextTo: out + "/report.html")
                 clock.lap("load")
+                progress.expect(total: 2 + ReportBuilder.analysisCount(dataset, options: opts))
                 progress.step("loaded \(Format.count(dataset.transactions.count)) transactions")
                 progress.note("analysing")
                 let started = Date()

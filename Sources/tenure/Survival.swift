@@ -7,7 +7,7 @@ import TenureSurvival
 struct Survival: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "survival",
-        abstract: "Churn survival: Kaplan–Meier curves, median lifetime, log-rank test and Cox proportional hazards.",
+        abstract: "Churn survival: Kaplan–Meier curves, median lifetime, log-rank test, Cox proportional hazards and competing risks (why customers leave).",
         discussion: """
         Churn is read from the data in one of two ways:
           contractual      (default when subscriptions.csv exists) a customer's lifetime runs from \
@@ -34,8 +34,18 @@ struct Survival: ParsableCommand {
         A constant or collinear covariate, a level without churn, a diverging coefficient or a fit \
         that does not converge stop with an error that says which.
 
+        --competing end_reason asks why customers leave: each churn's cause is the end_reason of the \
+        subscription that ended the customer's lifetime (cancelled, payment_failed, … ; a churn \
+        without one is "unknown"). Reported per --by group: the cumulative incidence of every reason \
+        (Aalen–Johansen, the probability of having left for that reason by time t, with R's \
+        infinitesimal-jackknife standard errors and --ci bands), Gray's test per reason across the \
+        groups (stratified by --strata), and with --covariates a Fine–Gray model (subdistribution \
+        hazard ratios, crr's sandwich errors) beside the cause-specific Cox model of each reason. As R \
+        survival's survfit/finegray and cmprsk's cuminc/crr compute them. Contractual churn only.
+
         JSON (--format json) holds everything, Cox coefficients keyed by covariate; --format csv \
-        writes the per-group summary, or the full curve with --curve.
+        writes the per-group summary, or the full curve with --curve (the cumulative incidence curve \
+        with --competing --curve).
 
         Examples:
           tenure survival data/
@@ -45,6 +55,10 @@ struct Survival: ParsableCommand {
           tenure survival data/ --covariates age,plan --strata region --penalty 0.5
           tenure survival data/ --covariates age,plan --format json -o cox.json
           tenure survival data/ --curve --format csv -o km.csv
+          tenure survival data/ --competing end_reason --by segment --unit month
+          tenure survival data/ --competing end_reason --covariates plan,age --format json -o reasons.json
+          tenure survival data/ --competing end_reason --curve --format csv -o incidence.csv
+          tenure survival exports/ --schema crm.yaml --competing end_reason   (crm.yaml: subscriptions: {end_reason: Cancel Reason})
           tenure survival "postgres://analyst@db/crm?schema=crm" --churn-after 90d   (reduced in the engine)
           tenure survival "postgres://analyst@db/crm?schema=crm" --covariates segment,age   (Cox on covariate patterns)
         """)
@@ -91,7 +105,12 @@ struct Survival: ParsableCommand {
             transform: Arguments.duration("--tau"))
     var tau: TimeSpan?
 
-    @Flag(help: "Show the full Kaplan–Meier curve table first (what --format csv writes).")
+    @Option(help: ArgumentHelp("Competing risks: why customers leave, from subscriptions.csv end_reason (cumulative incidence per reason, Gray's test; Fine–Gray and cause-specific Cox with --covariates).",
+                               valueName: "end_reason"),
+            transform: Arguments.column("--competing"))
+    var competing: String?
+
+    @Flag(help: "Show the full Kaplan–Meier curve table first (what --format csv writes); with --competing, the cumulative incidence curve.")
     var curve = false
 
     @OptionGroup var timing: TimingOptions
@@ -112,6 +131,14 @@ struct Survival: ParsableCommand {
             throw ValidationError("--strata stratifies the log-rank test (--by) or the Cox model (--covariates); give one of them.")
         }
         if penalty > 0 && covariates == nil { throw ValidationError("--penalty applies to the Cox model; give --covariates too.") }
+        if let competing {
+            if churnAfter != nil {
+                throw ValidationError("--competing reads why subscriptions ended (contractual churn); churn from purchases (--churn-after) has no reasons. Drop --churn-after.")
+            }
+            if competing != "end_reason" {
+                throw ValidationError("--competing takes end_reason, the subscriptions.csv column saying why a subscription ended; map yours to it with --schema (`subscriptions: {end_reason: \(competing)}`).")
+            }
+        }
     }
 
     var options: SurvivalOptions {
@@ -127,6 +154,7 @@ struct Survival: ParsableCommand {
         o.confidenceLevel = confidence
         o.horizons = horizons ?? []
         o.tau = tau
+        o.competing = competing
         return o
     }
 
@@ -139,7 +167,7 @@ struct Survival: ParsableCommand {
             // each stage's time on stderr with --timings ("kaplan-meier", "cox", "concordance", …)
             let result = try SurvivalAnalysis.run(dataset, options: options, finished: clock.lap)
             clock.lap("survival (result)")
-            try output.emit(result, lead: curve ? "survival_curve" : nil)
+            try output.emit(result, lead: curve ? (competing != nil ? "competing_incidence_curve" : "survival_curve") : nil)
             clock.lap("render")
         }
     }

@@ -355,6 +355,9 @@ extension Cohorts {
     /// `--cohort-by signup` said), per `--by` value when asked. Returns false for a CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
+        if activity != [.transactions] {
+            throw ValidationError("--activity runs on a CSV dataset; warehouse mode reduces purchase activity only (drop --activity, or export the tables).")
+        }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         let o = options
@@ -403,6 +406,9 @@ extension Survival {
     /// CSV directory.
     func runInWarehouse() throws -> Bool {
         guard warehouse.applies(to: data.data) else { return false }
+        if competing != nil {
+            throw ValidationError("--competing runs on a CSV dataset (or an import of one); warehouse mode does not reduce end reasons yet. Export subscriptions (with end_reason) and customers, or run `tenure import` first.")
+        }
         let loadOptions = try data.loadOptions()
         let tables = try warehouse.tables(data: data.data, schema: loadOptions.schema)
         var settings = WarehouseRun.settings(data: data.data, tables: tables, asOf: loadOptions.asOf)

@@ -91,6 +91,6 @@ import TenureSynth
         #expect(!fm.fileExists(atPath: dir + "/r/report.html"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r/results.json"))) as? [String: Any]
         let sections = (json?["sections"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-        #expect(sections == ["kpis", "cohorts", "survival", "clv"])
+        #expect(sections == ["kpis", "cohorts", "survival", "competing", "clv"])
     }
 }

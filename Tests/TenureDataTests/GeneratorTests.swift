@@ -67,7 +67,7 @@ import TenureData
             "transactions.csv": ["customer_id", "date", "amount", "order_id", "segment", "channel", "product", "category"],
             "customers.csv": ["customer_id", "signup_date", "segment", "channel", "acquisition_cost", "age",
                               "engagement_score", "initiative", "group"],
-            "subscriptions.csv": ["customer_id", "start_date", "end_date", "plan", "mrr"],
+            "subscriptions.csv": ["customer_id", "start_date", "end_date", "plan", "mrr", "end_reason"],
             "surveys.csv": ["customer_id", "date", "kind", "score"],
             "tickets.csv": ["ticket_id", "customer_id", "opened_at", "first_response_at", "resolved_at", "channel"],
             "interactions.csv": ["customer_id", "timestamp", "channel"],
@@ -380,6 +380,7 @@ import TenureData
         let s = try #require(ds.subscriptions), ms = try #require(mem.subscriptions)
         #expect(s.customer == ms.customer && s.startDay == ms.startDay && s.endDay == ms.endDay)
         #expect(Self.values(s.plan) == Self.values(ms.plan) && Self.same(s.mrr, ms.mrr))
+        #expect(Self.values(s.endReason) == Self.values(ms.endReason))
 
         let sv = try #require(ds.surveys), msv = try #require(mem.surveys)
         #expect(sv.customer == msv.customer && sv.day == msv.day && sv.kind == msv.kind && sv.score == msv.score)

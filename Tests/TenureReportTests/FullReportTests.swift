@@ -12,6 +12,8 @@ import TenureSynth
 /// same bytes.
 @Suite(.serialized) struct FullReportTests {
     static let quoted = "O'Brien & \"Sons\"\nLtd | <b>"
+    /// A churn reason (subscriptions.csv end_reason) with markup, a pipe, quotes and a newline.
+    static let reason = "moved <b>away</b> | \"now\"\nelsewhere"
 
     /// 1,500 generated customers; segments renamed to `<script>alert(1)</script>` and a label with
     /// quotes, a newline, a pipe and markup. Built once for the suite. The ROI section is left out
@@ -21,6 +23,7 @@ import TenureSynth
         var config = SynthConfig(customers: 1_500, seed: 5)
         config.segments[0].name = Sample.hostile
         config.segments[1].name = quoted
+        config.endReasons.churn[2] = reason
         let ds = try Synth.generate(config: config).dataset()
         var o = ReportOptions()
         o.dataPath = "data/\"quoted\" <i>path</i>"
@@ -32,12 +35,12 @@ import TenureSynth
 
     @Test func everyAnalysisSectionIsPresent() throws {
         let doc = try document()
-        #expect(doc.sections.map(\.id) == ["kpis", "cohorts", "survival", "clv"])
+        #expect(doc.sections.map(\.id) == ["kpis", "cohorts", "survival", "competing", "clv"])
         for s in doc.sections {
             #expect(s.unavailable == nil, "section \(s.id) unavailable: \(s.unavailable ?? "")")
         }
         let charts = Set(doc.allCharts.map(\.id))
-        for id in ["cohort_retention_heatmap", "cohort_average_curve", "cohort_forecast", "km_curves", "clv_by_segment", "clv_tracking"] {
+        for id in ["cohort_retention_heatmap", "cohort_average_curve", "cohort_forecast", "km_curves", "competing_stacked_1", "competing_top_reason", "clv_by_segment", "clv_tracking"] {
             #expect(charts.contains(id), "missing chart \(id)")
         }
         let km = doc.allCharts.first { $0.id == "km_curves" }
@@ -64,6 +67,7 @@ import TenureSynth
         }
         #expect(labels.contains(Sample.hostile))
         #expect(labels.contains(Self.quoted))
+        #expect(labels.contains(Self.reason))
         // ... and never leaves a writer raw
         let html = HTMLPage.render(doc.uniqued())
         #expect(!html.contains("<script"))

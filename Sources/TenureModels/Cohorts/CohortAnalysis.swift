@@ -113,6 +113,10 @@ final class Engine {
     var notes: [String] = []
     /// Rows from which pass 1 runs in two halves (tests lower it to check both paths on small data).
     var halvesFrom = 1 << 20
+    /// Acquisition days and `--by` groups given rather than read from the data (the event pass of
+    /// `--activity` uses the purchase pass's).
+    var acquired: [Int32]?
+    var grouping: Grouping?
 
     init(_ ds: Dataset, _ o: CohortOptions) {
         self.ds = ds; self.o = o; self.cal = o.period; self.asOf = ds.asOf
@@ -130,15 +134,21 @@ final class Engine {
 
     func run() throws -> CohortResult {
         if !ds.hasTransactions {
+            if o.activity.contains(.interactions) {
+                try ds.require(.transactions, for: "cohorts --activity (cohorts are formed by the first purchase or signup of customers with purchases)")
+            }
             try ds.require(.subscriptions, for: "cohorts",
                            hint: "cohorts need transactions.csv (purchases) or subscriptions.csv (contractual retention)")
             group = try Grouping.resolve(by: o.by, dataset: ds)
             let s = ds.subscriptions!
             return try runContractualOnly(try contractualStatistics(s), mrr: mrrStatistics(s))
         }
-        let (st, basis) = try reduce()
+        var (st, basis) = try reduce()
+        if Set(o.activity) != [.transactions] && !o.activity.isEmpty { st = try withActivity(st) }
         let subs = ds.subscriptions.flatMap { $0.count > 0 ? $0 : nil }
-        return try assemble(st, basis: basis, contractual: try subs.flatMap { try contractualStatistics($0) }, mrr: subs.flatMap { mrrStatistics($0) })
+        var r = try assemble(st, basis: basis, contractual: try subs.flatMap { try contractualStatistics($0) }, mrr: subs.flatMap { mrrStatistics($0) })
+        addAcquisitionCost(&r)
+        return r
     }
 
     /// The purchase statistics of the dataset's transactions and the acquisition basis.
@@ -226,7 +236,7 @@ final class Engine {
 
         // Acquisition day per customer.
         let basis = try acquisition(first: first)
-        group = try Grouping.resolve(by: o.by, dataset: ds)
+        group = try grouping ?? Grouping.resolve(by: o.by, dataset: ds)
 
         var minAcq = Int32.max
         for c in 0..<n where acq[c] != Day.missing { minAcq = min(minAcq, acq[c]) }
@@ -329,12 +339,14 @@ final class Engine {
                        cohortBy: cohortBy.rawValue,
                        metric: o.metric.rawValue, retention: o.retention.rawValue,
                        relativeTo: o.relativeTo.rawValue, by: o.by,
-                       brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence)
+                       brackets: o.brackets?.map(\.description), forecast: o.forecast, confidence: o.confidence,
+                       activity: o.activity.map(\.rawValue), grossMargin: o.grossMargin)
     }
 
     // MARK: acquisition
 
     func acquisition(first: [Int32]) throws -> String {
+        if let acquired { acq = acquired; return "given" }
         let n = ds.customers.count
         var by = o.cohortBy
         if by == .auto { by = ds.customerTable?.signupDay != nil ? .signup : .firstPurchase }
@@ -543,14 +555,17 @@ final class Engine {
         for g in 0..<m.groups.count {
             var rows: [CohortRow] = []
             var avgSize = [Int](repeating: 0, count: A), avgAct = avgSize, avgUnb = avgSize, avgN = avgSize
-            var avgRev = [Double](repeating: 0, count: A), avgRev0 = avgRev
+            var avgRev = [Double](repeating: 0, count: A), avgRev0 = avgRev, avgCum = avgRev
             var brackets: [BracketRow] = []
+            let B = o.brackets?.count ?? 0
+            var bAvgN = [Int](repeating: 0, count: B), bAvgSize = bAvgN, bAvgAct = bAvgN
             for slot in 0..<slots {
                 let k = g * slots + slot
                 let sz = Int(m.size[k])
                 guard sz > 0 else { continue }
                 var cells: [CohortCell] = []
                 let rev0 = m.revenue[k * A]
+                var cumulative = 0.0
                 for a in 0..<A {
                     guard let st = status(m, slot: slot, key: k, age: a) else { break }
                     let i = k * A + a
@@ -558,6 +573,8 @@ final class Engine {
                     let (rl, ru) = wilson(act, sz), (ul, uu) = wilson(unb, sz)
                     let prevAct = a > 0 ? Int(m.customers[i - 1]) : 0, prevUnb = a > 0 ? Int(m.unbounded[i - 1]) : 0
                     let prevRev = a > 0 ? m.revenue[i - 1] : 0
+                    cumulative += m.revenue[i]
+                    let perCustomer = cumulative / Double(sz)
                     cells.append(CohortCell(
                         age: a, period: periodLabel(slot: slot, age: a), status: st,
                         customers: act, orders: Int(m.orders[i]), revenue: m.revenue[i],
@@ -566,10 +583,11 @@ final class Engine {
                         retentionVsPrevious: a > 0 && prevAct > 0 ? Double(act) / Double(prevAct) : nil,
                         unboundedVsPrevious: a > 0 && prevUnb > 0 ? Double(unb) / Double(prevUnb) : nil,
                         revenueRetention: rev0 != 0 ? m.revenue[i] / rev0 : nil,
-                        revenueVsPrevious: a > 0 && prevRev != 0 ? m.revenue[i] / prevRev : nil))
+                        revenueVsPrevious: a > 0 && prevRev != 0 ? m.revenue[i] / prevRev : nil,
+                        cumulativeRevenuePerCustomer: perCustomer, cumulativeMarginPerCustomer: o.grossMargin.map { $0 * perCustomer }))
                     if st == .complete {
                         avgN[a] += 1; avgSize[a] += sz; avgAct[a] += act; avgUnb[a] += unb
-                        avgRev[a] += m.revenue[i]; avgRev0[a] += rev0
+                        avgRev[a] += m.revenue[i]; avgRev0[a] += rev0; avgCum[a] += cumulative
                     }
                 }
                 rows.append(CohortRow(cohort: cal.label(of: pMin + Int32(slot)), start: Civil.iso(cal.start(of: pMin + Int32(slot))),
@@ -581,6 +599,7 @@ final class Engine {
                         let stHi = status(m, slot: slot, key: k, age: br.upper)
                         let st: CellStatus = stLo == .complete && stHi == .complete ? .complete : .partial
                         let cnt = Int(m.brackets[k * bs.count + b])
+                        if st == .complete { bAvgN[b] += 1; bAvgSize[b] += sz; bAvgAct[b] += cnt }
                         let (l, u) = wilson(cnt, sz)
                         bcells.append(BracketCell(bracket: br.description, status: st, customers: cnt,
                                                   retention: Double(cnt) / Double(sz), retentionLower: l, retentionUpper: u))
@@ -594,10 +613,20 @@ final class Engine {
                 average.append(AverageCell(age: a, cohorts: avgN[a], size: avgSize[a], customers: avgAct[a],
                                            retention: Double(avgAct[a]) / Double(avgSize[a]), retentionLower: l, retentionUpper: u,
                                            unbounded: Double(avgUnb[a]) / Double(avgSize[a]),
-                                           revenueRetention: avgRev0[a] != 0 ? avgRev[a] / avgRev0[a] : nil))
+                                           revenueRetention: avgRev0[a] != 0 ? avgRev[a] / avgRev0[a] : nil,
+                                           cumulativeRevenuePerCustomer: avgCum[a] / Double(avgSize[a]),
+                                           cumulativeMarginPerCustomer: o.grossMargin.map { $0 * avgCum[a] / Double(avgSize[a]) }))
             }
-            out.append(CohortGroup(name: o.by == nil ? nil : m.groups[g], cohorts: rows, average: average,
-                                   brackets: o.brackets == nil ? nil : brackets, contractual: nil, contractualAverage: nil, forecast: nil))
+            var group = CohortGroup(name: o.by == nil ? nil : m.groups[g], cohorts: rows, average: average,
+                                    brackets: o.brackets == nil ? nil : brackets, contractual: nil, contractualAverage: nil, forecast: nil)
+            if let bs = o.brackets {
+                group.bracketAverage = bs.indices.filter { bAvgN[$0] > 0 }.map { b in
+                    let (l, u) = wilson(bAvgAct[b], bAvgSize[b])
+                    return BracketAverageCell(bracket: bs[b].description, cohorts: bAvgN[b], size: bAvgSize[b], customers: bAvgAct[b],
+                                              retention: Double(bAvgAct[b]) / Double(bAvgSize[b]), retentionLower: l, retentionUpper: u)
+                }
+            }
+            out.append(group)
         }
         return out
     }

@@ -20,6 +20,8 @@ public struct CohortOptions: Sendable, Codable, Equatable {
         case unbounded
     }
     public enum Metric: String, Sendable, Codable, CaseIterable { case customers, revenue, orders }
+    /// A table whose rows are activity: `--activity transactions,interactions`.
+    public enum ActivityTable: String, Sendable, Codable, CaseIterable { case transactions, interactions }
     public enum RelativeTo: String, Sendable, Codable, CaseIterable {
         /// Rates are shares of the cohort's size (revenue: of period-0 revenue).
         case size
@@ -41,6 +43,13 @@ public struct CohortOptions: Sendable, Codable, Equatable {
     /// transactions.csv column (segment, channel, product, category: the value on the customer's
     /// first transaction), or `plan` (the plan of the customer's first subscription).
     public var by: String?
+    /// What makes a customer active in a period (retention, unbounded retention, brackets, the
+    /// average curve and the sBG forecast on it): a row in any of these tables — purchases by default;
+    /// `[.transactions, .interactions]` counts any event. Revenue and orders always come from purchases.
+    public var activity: [ActivityTable] = [.transactions]
+    /// Gross margin in (0, 1]: the cumulative value per acquired customer is also given in margin
+    /// terms (revenue × margin), and CAC payback is read on it.
+    public var grossMargin: Double?
     /// Age buckets for bracket retention, inclusive ranges of ages (`0`, `1-3`, `4-7`, …).
     public var brackets: [AgeBracket]?
     /// Periods to forecast past the end of observation with the sBG model; 0 = no forecast.

@@ -43,9 +43,12 @@ public struct CohortSettings: Sendable, Codable, Equatable {
     public var brackets: [String]?
     public var forecast: Int
     public var confidence: Double
+    /// The tables whose rows make a customer active (`transactions`, `interactions`).
+    public var activity: [String]?
+    public var grossMargin: Double?
     enum CodingKeys: String, CodingKey {
         case period, window, contractualWindow = "contractual_window", cohortBy = "cohort_by", metric, retention, relativeTo = "relative_to", by, brackets,
-             forecast, confidence
+             forecast, confidence, activity, grossMargin = "gross_margin"
     }
 }
 
@@ -63,8 +66,34 @@ public struct CohortGroup: Sendable, Codable {
     public var contractual: [ContractualRow]?
     public var contractualAverage: [AverageCell]?
     public var forecast: CohortForecast?
+    /// Per bracket, the size-weighted average over the cohorts that have completely reached it.
+    public var bracketAverage: [BracketAverageCell]?
+    /// Acquisition cost per acquired customer of the group's cohorts (the CAC line of the value
+    /// curve), and where it comes from; nil when the data has none.
+    public var acquisitionCost: Double?
+    public var acquisitionCostSource: String?
+    /// The first age at which the average cumulative value per acquired customer (margin when a
+    /// gross margin is given, else revenue) reaches the acquisition cost; nil when not reached.
+    public var paybackAge: Int?
     enum CodingKeys: String, CodingKey {
         case name, cohorts, average, brackets, contractual, contractualAverage = "contractual_average", forecast
+        case bracketAverage = "bracket_average", acquisitionCost = "acquisition_cost"
+        case acquisitionCostSource = "acquisition_cost_source", paybackAge = "payback_age"
+    }
+}
+
+/// One bracket's retention averaged over cohorts: Σ customers active in it / Σ size over the
+/// cohorts whose bracket is complete.
+public struct BracketAverageCell: Sendable, Codable, Equatable {
+    public var bracket: String
+    public var cohorts: Int
+    public var size: Int
+    public var customers: Int
+    public var retention: Double
+    public var retentionLower: Double
+    public var retentionUpper: Double
+    enum CodingKeys: String, CodingKey {
+        case bracket, cohorts, size, customers, retention, retentionLower = "retention_lower", retentionUpper = "retention_upper"
     }
 }
 
@@ -76,6 +105,9 @@ public struct CohortRow: Sendable, Codable {
     /// Customers acquired in the cohort period.
     public var size: Int
     public var cells: [CohortCell]
+    /// Acquisition cost per customer of this cohort (nil when unknown).
+    public var acquisitionCost: Double?
+    enum CodingKeys: String, CodingKey { case cohort, start, size, cells, acquisitionCost = "acquisition_cost" }
 }
 
 public struct CohortCell: Sendable, Codable {
@@ -106,7 +138,13 @@ public struct CohortCell: Sendable, Codable {
     public var revenueRetention: Double?
     /// revenue(age) / revenue(age−1).
     public var revenueVsPrevious: Double?
+    /// Σ revenue of ages 0…age / size: cumulative revenue per acquired customer.
+    public var cumulativeRevenuePerCustomer: Double
+    /// The same × the gross margin (with `CohortOptions.grossMargin`).
+    public var cumulativeMarginPerCustomer: Double?
     enum CodingKeys: String, CodingKey {
+        case cumulativeRevenuePerCustomer = "cumulative_revenue_per_customer"
+        case cumulativeMarginPerCustomer = "cumulative_margin_per_customer"
         case age, period, status, customers, orders, revenue, retention
         case retentionLower = "retention_lower", retentionUpper = "retention_upper"
         case unboundedCustomers = "unbounded_customers", unbounded
@@ -130,9 +168,16 @@ public struct AverageCell: Sendable, Codable {
     public var unbounded: Double
     /// Σ revenue(age) / Σ revenue(0) over those cohorts (nil for contractual curves).
     public var revenueRetention: Double?
+    /// The LTV curve: Σ cumulative revenue to this age / Σ size over those cohorts (the
+    /// size-weighted mean of their cumulative revenue per acquired customer); nil for contractual curves.
+    public var cumulativeRevenuePerCustomer: Double?
+    /// The same × the gross margin (with `CohortOptions.grossMargin`).
+    public var cumulativeMarginPerCustomer: Double?
     enum CodingKeys: String, CodingKey {
         case age, cohorts, size, customers, retention, retentionLower = "retention_lower",
              retentionUpper = "retention_upper", unbounded, revenueRetention = "revenue_retention"
+        case cumulativeRevenuePerCustomer = "cumulative_revenue_per_customer"
+        case cumulativeMarginPerCustomer = "cumulative_margin_per_customer"
     }
 }
 

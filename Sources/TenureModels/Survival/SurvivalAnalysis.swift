@@ -26,6 +26,9 @@ public struct SurvivalOptions: Sendable {
     public var horizons: [TimeSpan] = []
     /// RMST horizon τ; default: the shortest of the groups' last observed times.
     public var tau: TimeSpan?
+    /// Competing risks (`--competing end_reason`): the subscriptions.csv column whose value on the
+    /// subscription that ended a customer's lifetime is the cause of the churn. Contractual churn only.
+    public var competing: String?
     public init() {}
 }
 
@@ -73,11 +76,14 @@ public struct SurvivalResult: Sendable, Codable {
     public var groups: [SurvivalGroup]
     public var logRank: LogRankTest?
     public var cox: CoxReport?
+    /// Why customers leave (`--competing`): cumulative incidence per cause, Gray's test, Fine–Gray
+    /// and cause-specific Cox models.
+    public var competing: CompetingRisksResult?
     /// Things a reader must know: customers left out and why.
     public var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case unit, subjects, events, groups, cox, notes
+        case unit, subjects, events, groups, cox, notes, competing
         case churnDefinition = "churn_definition", asOf = "as_of", byColumn = "by", strataColumn = "strata"
         case confidenceType = "confidence_type", confidenceLevel = "confidence_level", logRank = "log_rank"
     }
@@ -88,14 +94,20 @@ public enum SurvivalAnalysis {
     /// "concordance"), so a caller can time the stages; the result holds no timings.
     public static func run(_ d: Dataset, options o: SurvivalOptions, finished lap: (String) -> Void = { _ in }) throws -> SurvivalResult {
         let churn: ChurnData
-        switch o.churn {
-        case .contractual: churn = try ChurnEvents.contractual(d)
-        case .inactivity(let g): churn = try ChurnEvents.inactivity(d, gapDays: g.days)
-        case .automatic:
-            try d.require(.subscriptions, for: "survival (contractual churn)",
-                          hint: d.hasTransactions ? "without subscriptions, say how long a customer may go without buying: --churn-after 90d"
-                              : "survival needs subscriptions.csv (contractual churn) or transactions.csv with --churn-after 90d")
-            churn = try ChurnEvents.contractual(d)
+        var causes: CompetingChurn?
+        if let column = o.competing {
+            causes = try competingChurn(d, column: column, churn: o.churn)
+            churn = causes!.churn
+        } else {
+            switch o.churn {
+            case .contractual: churn = try ChurnEvents.contractual(d)
+            case .inactivity(let g): churn = try ChurnEvents.inactivity(d, gapDays: g.days)
+            case .automatic:
+                try d.require(.subscriptions, for: "survival (contractual churn)",
+                              hint: d.hasTransactions ? "without subscriptions, say how long a customer may go without buying: --churn-after 90d"
+                                  : "survival needs subscriptions.csv (contractual churn) or transactions.csv with --churn-after 90d")
+                churn = try ChurnEvents.contractual(d)
+            }
         }
         guard churn.sample.count > 0 else {
             throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(d.asOf))")
@@ -131,18 +143,41 @@ public enum SurvivalAnalysis {
             lap("log-rank")
         }
         var cox: CoxReport? = nil
+        // covariates per customer id, read into the design through each subject's customer
+        var cols: [(name: String, column: AttributeColumn)] = []
+        for name in o.cox { cols.append((name, try CustomerAttribute.values(d, column: name).0)) }
         if !o.cox.isEmpty {
-            // covariates per customer id, read into the design through each subject's customer
-            var cols: [(name: String, column: AttributeColumn)] = []
-            for name in o.cox { cols.append((name, try CustomerAttribute.values(d, column: name).0)) }
             cox = try coxReport(cols, sample: sample, subjects: churn.customer, strata: strataCodes, options: o, finished: lap)
         }
         var r = SurvivalResult(churnDefinition: churn.definition.description, unit: o.unit, asOf: Civil.iso(d.asOf),
                                subjects: sample.count, events: sample.eventCount, byColumn: o.by, strataColumn: o.strata,
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: cox)
+        if let causes, let column = o.competing {
+            r.competing = try CompetingRisks.run(causes, column: column, groupCodes: groupCodes, levels: groupLevels,
+                                                 strata: strataCodes, covariates: cols, options: o)
+            if causes.unknownReasons > 0 {
+                notes.append("\(causes.unknownReasons) churned customers have no \(column) on the subscription that ended; they count as the reason '\(CompetingChurn.unknownCause)'.")
+            }
+            lap("competing risks")
+        }
         r.notes = notes
         return r
+    }
+
+    /// Contractual churn with its causes for `--competing column`; refuses churn from purchases and
+    /// any column but `end_reason` (map yours to it with a mapping file).
+    static func competingChurn(_ d: Dataset, column: String, churn: SurvivalOptions.Churn) throws -> CompetingChurn {
+        if case .inactivity = churn {
+            throw FitError(model: "competing risks", reason: "--competing reads why subscriptions ended (subscriptions.csv end_reason); churn from purchases (--churn-after) has no reasons: drop --churn-after")
+        }
+        guard column == "end_reason" else {
+            throw DataError(.missingColumn, file: DatasetLoader.path(d.source, "subscriptions.csv"), column: column,
+                            expected: "--competing end_reason (the subscriptions.csv column that says why a subscription ended)",
+                            hint: "map your column to end_reason in a mapping file: --schema with `subscriptions: {end_reason: \(column)}`")
+        }
+        try d.require(.subscriptions, for: "survival --competing (why customers leave)")
+        return try ChurnEvents.contractualCauses(d)
     }
 
     /// The Cox model of `o.cox` on `sample`: subject i's covariate values are entry `subjects[i]` of
@@ -220,6 +255,9 @@ public enum SurvivalAnalysis {
     /// with `o.cox` the Cox model on `patterns`, equal to `run` on the data the tables came from.
     public static func run(grouped g: GroupedEventTables, cox patterns: CoxPatterns? = nil, definition: ChurnDefinition, asOf: Day,
                            options o: SurvivalOptions) throws -> SurvivalResult {
+        if o.competing != nil {
+            throw FitError(model: "competing risks", reason: "--competing is not reduced in warehouse mode yet; export subscriptions.csv (and customers.csv) and run it on the CSV files")
+        }
         let all = EventTable.merged(g.strata.flatMap { $0 } + g.unstratified + [g.missingGroup])
         guard all.total > 0 else {
             throw FitError(model: "survival", reason: "no customer was acquired on or before the as-of date \(Civil.iso(asOf))")

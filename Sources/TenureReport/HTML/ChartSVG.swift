@@ -111,6 +111,9 @@ public enum ChartSVG {
     // MARK: - line chart
 
     public static func lines(_ c: LineChart, width W: Double = defaultWidth) -> String {
+        if c.stacked, let first = c.series.first, c.series.allSatisfy({ $0.x == first.x && $0.y.count == first.x.count }) {
+            return stackedAreas(c, width: W)
+        }
         let sid = Escape.identifier(c.id)
         // domains
         let xs = c.series.flatMap(\.x) + c.markers.map(\.x)
@@ -261,6 +264,78 @@ public enum ChartSVG {
                 y += 17
             }
         }
+        w.close("svg")
+        return w.out
+    }
+
+    /// A line chart whose series are stacked areas (`LineChart.stacked`): series k fills the band
+    /// between the sum of the series before it and that sum plus its own values; a legend box per
+    /// series; the top edge of each band drawn as a line. Every series has the same x values.
+    static func stackedAreas(_ c: LineChart, width W: Double) -> String {
+        let sid = Escape.identifier(c.id)
+        let x = c.series.first?.x ?? []
+        // the stack: tops[k][i] = Σ_{j ≤ k} y_j[i] (layout, as stacked bars are)
+        var tops: [[Double]] = []
+        var run = [Double](repeating: 0, count: x.count)
+        for s in c.series {
+            for i in x.indices { run[i] += s.y[i].isFinite ? s.y[i] : 0 }
+            tops.append(run)
+        }
+        let xe = extent(x) ?? (0, 1)
+        let ye = extent(tops.last ?? []) ?? (0, 1)
+        let xLo = c.xAxis.min ?? xe.0, xHi = c.xAxis.max ?? xe.1
+        let yLo = c.yAxis.min ?? min(0, ye.0)
+        var yHi = c.yAxis.max ?? ye.1
+        var (yTicks, yStep) = Ticks.within(yLo, yHi, count: 5)
+        if c.yAxis.max == nil { let n = Ticks.nice(yLo, yHi, count: 5); yTicks = n.ticks.filter { $0 >= yLo }; yStep = n.step; yHi = n.hi }
+        let xt = Ticks.within(xLo, xHi, count: 8)
+        let yLabels = yTicks.map { Format.tick($0, c.yAxis.format, step: yStep == 0 ? $0 : yStep) }
+        let legend = c.series.enumerated().map { i, s in LegendItem(swatch: .box(color: Palette.color(s.color ?? i)), label: s.name) }
+        let lh = legendHeight(legend, width: W)
+        let left = 30 + max(24, yLabels.map { textWidth($0, size: 11) }.max() ?? 24) + 10
+        let right = 24.0, top = 36 + lh + (lh > 0 ? 8 : 0) + 4, plotH = 300.0
+        let H = top + plotH + 50
+        let px0 = left, px1 = W - right, py0 = top, py1 = top + plotH
+        let sx = Scale(domain: (xLo, xHi), range: (px0, px1), log: false)
+        let sy = Scale(domain: (yLo, yHi), range: (py1, py0), log: false)
+        var w = SVGWriter()
+        header(&w, id: c.id, width: W, height: H, title: c.title, caption: c.caption)
+        drawLegend(&w, legend, x0: 12, y0: 44, width: W)
+        w.raw("<defs><clipPath id=\"\(sid)-clip\"><rect x=\"\(SVGWriter.n(px0))\" y=\"\(SVGWriter.n(py0 - 2))\" width=\"\(SVGWriter.n(px1 - px0 + 2))\" height=\"\(SVGWriter.n(plotH + 4))\"/></clipPath></defs>")
+        for (t, label) in zip(yTicks, yLabels) {
+            let y = sy(t)
+            w.line(px0, y, px1, y, cls: "tc-g")
+            w.text(label, px0 - 8, y + 4, anchor: "end", cls: "tc-k")
+        }
+        for t in xt.ticks {
+            let xx = sx(t)
+            w.line(xx, py1, xx, py1 + 5, cls: "tc-x")
+            w.text(Format.tick(t, c.xAxis.format, step: xt.step == 0 ? t : xt.step), xx, py1 + 18, anchor: "middle", cls: "tc-k")
+        }
+        w.line(px0, py1, px1, py1, cls: "tc-x")
+        w.line(px0, py0, px0, py1, cls: "tc-x")
+        w.text(c.xAxis.title, (px0 + px1) / 2, py1 + 38, anchor: "middle", cls: "tc-a")
+        w.text(c.yAxis.title, 0, 0, anchor: "middle", cls: "tc-a",
+               extra: [("transform", "translate(16 \(SVGWriter.n((py0 + py1) / 2))) rotate(-90)")])
+        let step = c.series.first?.interpolation == .step
+        w.open("g", [("clip-path", "url(#\(sid)-clip)")])
+        for (k, s) in c.series.enumerated() {
+            let color = Palette.color(s.color ?? k)
+            let upper = pts(x.indices.map { (x[$0], tops[k][$0]) }, step: step, sx: sx, sy: sy)
+            let lower = pts(x.indices.map { (x[$0], k > 0 ? tops[k - 1][$0] : 0) }, step: step, sx: sx, sy: sy)
+            guard !upper.isEmpty else { continue }
+            var d = ""
+            for (i, p) in upper.enumerated() { d += (i == 0 ? "M" : "L") + SVGWriter.n(p.0) + " " + SVGWriter.n(p.1) }
+            for p in lower.reversed() { d += "L" + SVGWriter.n(p.0) + " " + SVGWriter.n(p.1) }
+            d += "Z"
+            w.open("path", [("d", d), ("fill", color), ("fill-opacity", "0.55"), ("stroke", "none")])
+            w.title(s.name); w.close("path")
+            var top = ""
+            for (i, p) in upper.enumerated() { top += (i == 0 ? "M" : "L") + SVGWriter.n(p.0) + " " + SVGWriter.n(p.1) }
+            w.open("path", [("d", top), ("fill", "none"), ("stroke", color), ("stroke-width", "1.75"), ("stroke-linejoin", "round")])
+            w.title(s.name); w.close("path")
+        }
+        w.close("g")
         w.close("svg")
         return w.out
     }

@@ -131,11 +131,15 @@ public struct LineChart: Sendable, Codable, Equatable {
     public var series: [Series]
     public var markers: [Marker]
     public var atRisk: AtRiskTable?
+    /// Stacked areas: each series is drawn as a filled band on top of the ones before it (series
+    /// must share their x values; bands are not drawn). For shares that add up, such as the
+    /// cumulative incidence of each churn reason.
+    public var stacked: Bool
 
     public init(id: String, title: String, caption: String? = nil, xAxis: Axis, yAxis: Axis,
-                series: [Series], markers: [Marker] = [], atRisk: AtRiskTable? = nil) {
+                series: [Series], markers: [Marker] = [], atRisk: AtRiskTable? = nil, stacked: Bool = false) {
         self.id = id; self.title = title; self.caption = caption; self.xAxis = xAxis; self.yAxis = yAxis
-        self.series = series; self.markers = markers; self.atRisk = atRisk
+        self.series = series; self.markers = markers; self.atRisk = atRisk; self.stacked = stacked
     }
 }
 

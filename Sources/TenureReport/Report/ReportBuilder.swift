@@ -33,6 +33,9 @@ public struct ReportOptions: Sendable {
     public var targetsSource: String?
     /// The CRM initiatives of the ROI section; nil uses `ScenarioFile.example` (datasets/scenarios.yaml).
     public var scenarios: ScenarioFile?
+    /// Covariates of the Fine–Gray and cause-specific Cox models of "Why customers leave"; nil:
+    /// the breakdown column and the subscription plan.
+    public var competingCovariates: [String]?
     /// Leave the ROI section out.
     public var skipROI = false
     public var simulations = 2_000
@@ -63,6 +66,11 @@ public struct ReportOptions: Sendable {
 /// fit) becomes a section saying why, and the others go on. No statistic is computed here: the
 /// sections copy numbers out of the results.
 public enum ReportBuilder {
+    /// How many analyses `build` runs on `ds` (each reports once through `progress`).
+    public static func analysisCount(_ ds: Dataset, options: ReportOptions) -> Int {
+        4 + (ds.subscriptions?.endReason != nil ? 1 : 0) + (options.skipROI ? 0 : 1)
+    }
+
     public static func build(_ ds: Dataset, options: ReportOptions = ReportOptions(),
                              progress: (@Sendable (String) -> Void)? = nil) -> ReportDocument {
         let by = options.by ?? defaultSegmentColumn(ds)
@@ -73,6 +81,10 @@ public enum ReportBuilder {
             ("survival", { SurvivalSection.make(ds, options, by: by) }),
             ("CLV", { CLVSection.make(ds, options, by: by) }),
         ]
+        if ds.subscriptions?.endReason != nil {
+            // after survival: why customers leave
+            jobs.insert(("why customers leave", { CompetingSection.make(ds, options, by: by) }), at: 3)
+        }
         if !options.skipROI { jobs.append(("ROI", { ROISection.make(ds, options) })) }
 
         let jobList = jobs

@@ -22,7 +22,8 @@ extension CohortResult: Reportable {
             out += groups.map(matrixTable)
             out.append(averageTable)
         }
-        if groups.contains(where: { $0.brackets != nil }) { out.append(bracketTable) }
+        if groups.contains(where: { !$0.cohorts.isEmpty }) { out += [valueCurveTable, valueTable] }
+        if groups.contains(where: { $0.brackets != nil }) { out += [bracketTable, bracketAverageTable] }
         if groups.contains(where: { $0.contractual != nil }) { out += [contractualTable, contractualAverageTable] }
         if groups.contains(where: { $0.forecast != nil }) { out.append(sbgTable) }
         if let m = mrr { out.append(Self.mrrTable(m, period: settings.period)) }
@@ -125,7 +126,8 @@ extension CohortResult: Reportable {
                               text: { formatFixed($0, decimals: $0 < 10 ? 2 : 1) })
         default:
             let unb = settings.retention == "unbounded"
-            let name = unb ? "Unbounded retention" : "Retention"
+            let events = eventBased ? "event " : ""
+            let name = unb ? "Unbounded \(events)retention" : (eventBased ? "Event retention" : "Retention")
             return MatrixSpec(title: previous ? "\(name) vs previous \(settings.period)" : "\(name) (share of cohort)",
                               legend: previous ? "vs previous period" : (unb ? "active then or later" : "share active"), isShare: true,
                               value: { _, c in previous ? (unb ? c.unboundedVsPrevious : c.retentionVsPrevious) : (unb ? c.unbounded : c.retention) },
@@ -166,6 +168,69 @@ extension CohortResult: Reportable {
         } }
         return ReportTable(id: "cohort_average", title: "Average retention curve (size-weighted)", columns: cols, rows: rows,
                            note: "At each age: Σ active / Σ size over the cohorts that have completely reached that age (cohorts counts them); \(level)% Wilson interval. Revenue retention = Σ revenue at the age / Σ age-0 revenue of the same cohorts.")
+    }
+
+    /// Active means any event of `settings.activity`, not only a purchase.
+    var eventBased: Bool { (settings.activity ?? ["transactions"]) != ["transactions"] }
+
+    var hasMargin: Bool { settings.grossMargin != nil }
+
+    /// The LTV curve: per group and age, the size-weighted average cumulative revenue (and margin) per
+    /// acquired customer over the cohorts that have completely reached the age, beside the CAC.
+    var valueCurveTable: ReportTable {
+        var cols = groupColumns + [.init("age"), .init("cohorts"), .init("size"), .init("cumulative revenue per customer")]
+        if hasMargin { cols.append(.init("cumulative margin per customer")) }
+        cols += [.init("acquisition cost per customer"), .init("paid back")]
+        let rows: [[Cell]] = groups.flatMap { g in g.average.map { a in
+            var r = groupCells(g) + [.int(a.age), .int(a.cohorts), .int(a.size), Self.opt(a.cumulativeRevenuePerCustomer, 2, percent: false)]
+            if hasMargin { r.append(Self.opt(a.cumulativeMarginPerCustomer, 2, percent: false)) }
+            r.append(Self.opt(g.acquisitionCost, 2, percent: false))
+            if let cac = g.acquisitionCost, let v = a.cumulativeMarginPerCustomer ?? a.cumulativeRevenuePerCustomer {
+                r.append(.text(v >= cac ? "yes" : "no"))
+            } else { r.append(.missing("")) }
+            return r
+        } }
+        var note = "Cumulative value per acquired customer by age (the LTV curve): Σ revenue of ages 0…age / Σ size over the cohorts that have completely reached the age (months without a purchase count as zero)."
+        if let m = settings.grossMargin { note += " Margin = revenue × \(formatFixed(m, decimals: 2)) (--gross-margin)." }
+        let cac = groups.compactMap { g in g.acquisitionCost.map { (g, $0) } }
+        if let (g, _) = cac.first, let src = g.acquisitionCostSource {
+            note += " Acquisition cost: \(src)."
+            for (g, _) in cac {
+                let who = g.name.map { "\(settings.by ?? "group") \($0): " } ?? ""
+                note += " \(who)" + (g.paybackAge.map { "paid back at age \($0) (\(hasMargin ? "margin" : "revenue"))." } ?? "not paid back within the data.")
+            }
+        } else {
+            note += " No acquisition cost (needs marketing_spend.csv or customers.csv acquisition_cost)."
+        }
+        return ReportTable(id: "cohort_ltv", title: "Cumulative value per acquired customer (LTV curve) against acquisition cost", columns: cols, rows: rows, note: note)
+    }
+
+    /// Per cohort and age: cumulative revenue (and margin) per acquired customer, and the cohort's CAC.
+    var valueTable: ReportTable {
+        var cols = groupColumns + [.init("cohort"), .init("size"), .init("acquisition cost per customer"), .init("age"), .init("status"),
+                                   .init("revenue"), .init("cumulative revenue per customer")]
+        if hasMargin { cols.append(.init("cumulative margin per customer")) }
+        let rows: [[Cell]] = groups.flatMap { g in g.cohorts.flatMap { r in r.cells.map { c in
+            var row = groupCells(g) + [.text(r.cohort), .int(r.size), Self.opt(r.acquisitionCost, 2, percent: false), .int(c.age),
+                                       .text(c.status.rawValue), .number(c.revenue, decimals: 2),
+                                       .number(c.cumulativeRevenuePerCustomer, decimals: 2)]
+            if hasMargin { row.append(Self.opt(c.cumulativeMarginPerCustomer, 2, percent: false)) }
+            return row
+        } } }
+        return ReportTable(id: "cohort_value", title: "Cumulative value per acquired customer, by cohort", columns: cols, rows: rows,
+                           note: "Σ revenue of the cohort's customers from acquisition through the age / cohort size (refunds included); a partial age holds the value so far.")
+    }
+
+    /// Per bracket, the size-weighted average over the cohorts that have completely reached it.
+    var bracketAverageTable: ReportTable {
+        let cols = groupColumns + [.init("bracket"), .init("cohorts"), .init("size"), .init("customers"), .init("retention"),
+                                   .init("retention_low"), .init("retention_high")]
+        let rows: [[Cell]] = groups.flatMap { g in (g.bracketAverage ?? []).map { b in
+            groupCells(g) + [.text(b.bracket), .int(b.cohorts), .int(b.size), .int(b.customers), .percent(b.retention, decimals: 1),
+                             .percent(b.retentionLower, decimals: 1), .percent(b.retentionUpper, decimals: 1)]
+        } }
+        return ReportTable(id: "cohort_brackets_average", title: "Bracket retention, size-weighted over cohorts", columns: cols, rows: rows,
+                           note: "Σ customers active in the bracket / Σ size over the cohorts that have completed the bracket; \(level)% Wilson interval.")
     }
 
     var bracketTable: ReportTable {
@@ -269,8 +334,14 @@ public enum CohortTerminal {
             if let f = g.forecast { parts.append(TerminalHeatmap.render(forecastGrid(r, g, f), color: color)) }
         }
         let plain = color != .none
-        if r.groups.contains(where: { !$0.cohorts.isEmpty }) { parts.append(TerminalTable.render(r.averageTable, color: plain)) }
-        if r.groups.contains(where: { $0.brackets != nil }) { parts.append(TerminalTable.render(r.bracketTable, color: plain)) }
+        if r.groups.contains(where: { !$0.cohorts.isEmpty }) {
+            parts.append(TerminalTable.render(r.averageTable, color: plain))
+            parts.append(TerminalTable.render(r.valueCurveTable, color: plain))
+        }
+        if r.groups.contains(where: { $0.brackets != nil }) {
+            parts.append(TerminalTable.render(r.bracketTable, color: plain))
+            parts.append(TerminalTable.render(r.bracketAverageTable, color: plain))
+        }
         if r.groups.contains(where: { $0.contractual != nil }) { parts.append(TerminalTable.render(r.contractualAverageTable, color: plain)) }
         if r.groups.contains(where: { $0.forecast != nil }) { parts.append(TerminalTable.render(r.sbgTable, color: plain)) }
         if let m = r.mrr { parts.append(TerminalTable.render(CohortResult.mrrTable(m, period: r.settings.period), color: plain)) }

@@ -34,7 +34,19 @@ extension SurvivalResult: Reportable {
     }
 
     public func table(id: String) -> ReportTable? {
-        id == "survival_curve" ? curveTable : tables.first { $0.id == id }
+        if id == "survival_curve" { return curveTable }
+        if id == "competing_incidence_curve" { return competingCurveTable }
+        return tables.first { $0.id == id }
+    }
+
+    /// The full cumulative incidence curves of `--competing` (nil without it).
+    public var competingCurveTable: ReportTable? {
+        competing?.curveTable(unit: unit, level: confidenceLevel, confidenceType: confidenceType)
+    }
+
+    /// The tables of `--competing` (empty without it): first in `tables` when present.
+    public var competingTables: [ReportTable] {
+        competing?.tables(unit: unit, level: confidenceLevel, confidenceType: confidenceType, byColumn: byColumn, strataColumn: strataColumn) ?? []
     }
 
     public var tables: [ReportTable] {
@@ -68,6 +80,8 @@ extension SurvivalResult: Reportable {
                 + "restricted mean = area under the curve up to 'restricted to'. As of \(asOf)."
                 + notes.map { " " + $0 }.joined())
 
+        // with --competing, why customers leave comes first (the primary table, what CSV writes)
+        out += competingTables
         out.append(summary)
 
         if !horizonTimes.isEmpty {

@@ -20,7 +20,7 @@ public final class ProgressBar: @unchecked Sendable {
         return .bar
     }
 
-    private let total: Int
+    private var total: Int
     private var done = 0
     private var message = ""
     private let start: Date
@@ -50,6 +50,12 @@ public final class ProgressBar: @unchecked Sendable {
         case .lines: write("[\(done)/\(total)] \(elapsed()) s  \(message)\n")
         case .silent: break
         }
+    }
+
+    /// Sets the number of steps expected, once it is known (a report learns it from the data).
+    public func expect(total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        self.total = max(1, total, done)
     }
 
     /// Shows `message` without advancing (terminal only).

@@ -13,15 +13,27 @@ enum CohortSection {
         var opts = CohortOptions()
         opts.period = o.cohortPeriod
         opts.forecast = o.forecastPeriods
+        opts.grossMargin = o.grossMargin
+        return opts
+    }
+
+    /// The options of the event-based view: any purchase or interaction makes a customer active.
+    static func eventOptions(_ o: ReportOptions) -> CohortOptions {
+        var opts = options(o)
+        opts.forecast = 0
+        opts.activity = [.transactions, .interactions]
         return opts
     }
 
     static func make(_ ds: Dataset, _ o: ReportOptions) -> (section: ReportSection, result: NamedResult?) {
-        make(Result { try CohortAnalysis.run(ds, options: options(o)) })
+        let events: Result<CohortResult, Error>? = ds.hasTransactions && (ds.interactions?.count ?? 0) > 0
+            ? Result { try CohortAnalysis.run(ds, options: eventOptions(o)) } : nil
+        return make(Result { try CohortAnalysis.run(ds, options: options(o)) }, events: events)
     }
 
-    /// The section of a result computed elsewhere (or why there is none).
-    static func make(_ result: Result<CohortResult, Error>) -> (section: ReportSection, result: NamedResult?) {
+    /// The section of a result computed elsewhere (or why there is none); `events` the event-based
+    /// retention (`--activity transactions,interactions`) when the data has interactions.
+    static func make(_ result: Result<CohortResult, Error>, events: Result<CohortResult, Error>? = nil) -> (section: ReportSection, result: NamedResult?) {
         let r: CohortResult
         switch result {
         case .success(let x): r = x
@@ -75,8 +87,84 @@ enum CohortSection {
                          Series(name: "unbounded retention", x: x, y: avg.map(\.unbounded), style: .dashed, color: 1)]))))
         }
 
-        // sBG forecast of a few recent cohorts: observed survivors and the projection with its band
         var highlights: [String] = []
+        // the LTV curve: cumulative value per acquired customer by age, against the acquisition cost
+        let value = g.average.filter { $0.cumulativeRevenuePerCustomer != nil }
+        if purchases && value.count >= 2 {
+            let x = value.map { Double($0.age) }
+            var series = [Series(name: "revenue per acquired customer", x: x, y: value.map { $0.cumulativeRevenuePerCustomer ?? .nan },
+                                 color: 0, markers: value.count <= 40)]
+            if value.first?.cumulativeMarginPerCustomer != nil {
+                series.append(Series(name: "gross margin per acquired customer", x: x, y: value.map { $0.cumulativeMarginPerCustomer ?? .nan },
+                                     color: 2, markers: value.count <= 40))
+            }
+            var markers: [Marker] = []
+            if let cac = g.acquisitionCost {
+                series.append(Series(name: "acquisition cost per customer (CAC)", x: [x.first!, x.last!], y: [cac, cac], style: .dashed, color: 3))
+                if let p = g.paybackAge { markers.append(Marker(x: Double(p), label: "paid back at age \(p)")) }
+            }
+            let basis = value.first?.cumulativeMarginPerCustomer != nil ? "gross margin" : "revenue"
+            blocks.append(.chart(.lines(LineChart(
+                id: "cohort_ltv_curve", title: "Cumulative value per acquired customer (LTV curve)",
+                caption: "How to read it: each point is what an average acquired customer has brought in by that age (cohorts that completed the age, weighted by size, months without a purchase counted as zero); where the \(basis) line crosses the dashed CAC line the acquisition cost is paid back.",
+                xAxis: Axis("age", unit: units, format: .number(decimals: 0), min: 0),
+                yAxis: Axis("per acquired customer", unit: "currency", format: .number(decimals: 0), min: 0),
+                series: series, markers: markers))))
+            if let cac = g.acquisitionCost {
+                highlights.append(g.paybackAge.map { "Acquisition cost (\(Format.grouped(cac, decimals: 2)) per customer) is paid back in \(basis) after \($0) \(units)." }
+                                  ?? "Acquisition cost (\(Format.grouped(cac, decimals: 2)) per customer) is not yet paid back in \(basis) within the data.")
+            }
+        }
+
+        // event-based retention: any purchase or interaction counts as activity
+        var eventTables: [ReportTable] = []
+        if let events {
+            switch events {
+            case .success(let ev):
+                if let eg = ev.groups.first, !eg.cohorts.isEmpty {
+                    let rows = Array(eg.cohorts.suffix(maxHeatmapRows))
+                    let maxAge = rows.flatMap { $0.cells.map(\.age) }.max() ?? 0
+                    let values: [[Double?]] = rows.map { row in
+                        var v = [Double?](repeating: nil, count: maxAge + 1)
+                        for c in row.cells where c.status == .complete { v[c.age] = c.retention }
+                        return v
+                    }
+                    let later = values.flatMap { $0.dropFirst().compactMap { $0 } }
+                    blocks.append(.chart(.heatmap(Heatmap(
+                        id: "cohort_event_retention_heatmap", title: "Event retention by \(unit)ly cohort (a purchase or an interaction)",
+                        caption: "How to read it: each cell is the share of a cohort that did anything at all — bought or interacted (interactions.csv) — in that \(unit) since acquisition; compare with the purchase heatmap above to see customers who stay engaged without buying.",
+                        rowAxis: "cohort", columnAxis: "\(units) since acquisition",
+                        rowLabels: rows.map(\.cohort), rowNotes: rows.map { "n = \(Format.count($0.size))" },
+                        columnLabels: (0...maxAge).map(String.init), values: values, forecast: nil,
+                        format: .percent(decimals: 0), domain: 0...max(0.05, later.max() ?? 1), legendLabel: "share active (any event)"))))
+                    let pa = g.average.filter { $0.cohorts > 0 }, ea = eg.average.filter { $0.cohorts > 0 }
+                    if pa.count >= 2 && ea.count >= 2 {
+                        blocks.append(.chart(.lines(LineChart(
+                            id: "cohort_event_vs_purchase", title: "Average retention: any event vs purchases",
+                            caption: "How to read it: the gap between the two curves at an age is the share of customers who still interact with you then but did not buy.",
+                            xAxis: Axis("age", unit: units, format: .number(decimals: 0)),
+                            yAxis: Axis("share of cohort", unit: "%", format: .percent(decimals: 0), min: 0, max: 1),
+                            series: [Series(name: "active: any event", x: ea.map { Double($0.age) }, y: ea.map(\.retention),
+                                            lower: ea.map(\.retentionLower), upper: ea.map(\.retentionUpper), color: 4,
+                                            markers: ea.count <= 40, bandLabel: "\(pct(r.settings.confidence, 0)) interval"),
+                                     Series(name: "active: a purchase", x: pa.map { Double($0.age) }, y: pa.map(\.retention), color: 0,
+                                            markers: pa.count <= 40)]))))
+                    }
+                    var avgT = ev.averageTable
+                    avgT.id = "cohort_event_average"; avgT.title = "Average event retention curve (a purchase or an interaction)"
+                    var matT = ev.matrixTable(eg)
+                    matT.id = "cohort_event_matrix"; matT.title = "Event retention by \(unit) since acquisition (a purchase or an interaction)"
+                    eventTables = [avgT, matT]
+                    if let a1 = ea.first(where: { $0.age == 1 }) {
+                        highlights.append("Counting interactions as activity, \(pct(a1.retention)) of customers are active in their second \(unit).")
+                    }
+                }
+            case .failure(let e):
+                blocks.append(.warning("No event-based retention: \(ReportBuilder.describe(e))."))
+            }
+        }
+
+        // sBG forecast of a few recent cohorts: observed survivors and the projection with its band
         if let f = g.forecast {
             let fitted = f.cohorts.filter { $0.fit != nil && !$0.cells.isEmpty }
             // the three latest cohorts large enough for a readable band (tiny cohorts give bands
@@ -158,8 +246,8 @@ enum CohortSection {
                          .init(name: "churn", values: p.map { -$0.churn }, color: 3)],
                 stacked: true))))
         }
-        let tables = ReportBuilder.tables(of: r)
-        for (i, t) in tables.enumerated() { blocks.append(.table(t, i == 0 ? .folded(maxRows: 60) : .folded(maxRows: 60))) }
+        let tables = ReportBuilder.tables(of: r) + eventTables
+        for t in tables { blocks.append(.table(t, t.id == "cohort_ltv" ? .standard : .folded(maxRows: 60))) }
         for n in r.notes { blocks.append(.text(n)) }
         return (ReportSection(id: "cohorts", title: title, highlights: highlights, blocks: blocks), NamedResult(key: "cohorts", result: r))
     }
