@@ -218,7 +218,7 @@ struct WarehouseRun {
                                             source: source.queries.tables.table("transactions"))
         if parts.contractual { result.notes += try subscriptionNotes() }
         let from = parts.contractual ? "; contractual retention\(parts.mrr ? " and MRR movements" : "") from \(source.queries.tables.table("subscriptions"))" : ""
-        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(queries.basis.replacingOccurrences(of: "_", with: " "))\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows")\(from).")
+        result.notes.append("Reduced in \(executor.sourceDescription): cohorts by \(queries.basis.replacingOccurrences(of: "_", with: " "))\(byQ.map { " per \($0.description)" } ?? ""); orders \(orderColumn.map { "= distinct \($0) values + rows without one" } ?? "= rows")\(from). The acquisition cost per customer and the payback age are computed from CSV exports only.")
         return result
     }
 
