@@ -398,16 +398,9 @@ done
 echo "85-warehouse: emitted duckdb SQL (clv, cohorts, survival, roi, kpis) run by DuckDB equals the CSV path; bigquery, snowflake and spark SQL parse"
 
 # 4. bad input: one clear line, exit 69/65, no output
-expect() { # code pattern label -- args
-  local code=$1 pat=$2 label=$3; shift 4
-  set +e; "$BIN" "$@" -o "$tmp/out.json" 2>"$tmp/err" >/dev/null; local rc=$?; set -e
-  [ "$rc" = "$code" ] || { cat "$tmp/err"; fail "$label: exit $rc, expected $code"; }
-  grep -q -- "$pat" "$tmp/err" || { cat "$tmp/err"; fail "$label: message lacks '$pat'"; }
-  [ ! -e "$tmp/out.json" ] || fail "$label: wrote output"
-  grep -q "tenure-test" "$tmp/err" && fail "$label: printed the password"
-  echo "  $label: $(head -1 "$tmp/err")"
-  return 0
-}
+SECRET=tenure-test
+# shellcheck source=lib/expect.sh
+source scripts/e2e/lib/expect.sh
 expect 69 "connection refused" "refused" -- clv "postgres://tenure@127.0.0.1:1/crm?schema=crm"
 PGPASSWORD=wrong expect 69 "password" "wrong password" -- clv "$PLAIN"
 expect 69 "password" "password in URL" -- clv "postgres://tenure:nope@127.0.0.1:55432/crm?schema=crm"

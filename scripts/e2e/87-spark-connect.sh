@@ -125,16 +125,9 @@ grep -q "1 of .* rows: date is not an ISO 8601 date.*C1" "$tmp/validate-bad.txt"
 echo "87-spark-connect: validate sc:// passes the typed and all-text tables and finds an unparsable date with its customer"
 
 # 3. bad input: one clear line, exit 69/65, no output
-expect() { # code pattern label -- args
-  local code=$1 pat=$2 label=$3; shift 4
-  set +e; "$BIN" "$@" -o "$tmp/out.json" 2>"$tmp/err" >/dev/null; local rc=$?; set -e
-  [ "$rc" = "$code" ] || { cat "$tmp/err"; fail "$label: exit $rc, expected $code"; }
-  grep -q -- "$pat" "$tmp/err" || { cat "$tmp/err"; fail "$label: message lacks '$pat'"; }
-  [ ! -e "$tmp/out.json" ] || fail "$label: wrote output"
-  grep -q "s3cr3t" "$tmp/err" && fail "$label: printed the token"
-  echo "  $label: $(head -1 "$tmp/err")"
-  return 0
-}
+SECRET=s3cr3t
+# shellcheck source=lib/expect.sh
+source scripts/e2e/lib/expect.sh
 expect 69 "cannot reach Spark Connect" "nothing listening" -- clv "sc://127.0.0.1:1/;schema=crm"
 expect 69 "cannot reach Spark Connect" "nothing listening, with a token" -- clv "sc://127.0.0.1:1/;token=s3cr3t"
 expect 65 'SQLSTATE 42P01' "missing table" -- clv "sc://127.0.0.1:$PORT/;schema=nope"
