@@ -124,39 +124,19 @@ public enum CoxPH {
 
         let engine = try CoxEngine(x: consume x, names: names, sample: sample, strata: strata, ties: options.ties,
                                    penalty: options.penalty)
-        var beta = [Double](repeating: 0, count: p)
-        var cur = engine.evaluate(beta)
-        let ll0 = cur.loglik
+        let start = [Double](repeating: 0, count: p)
+        let first = engine.evaluate(start)
+        let ll0 = first.loglik
         let scoreStat: Double
         do {
-            let s = try LinearAlgebra.choleskySolve(cur.info, cur.gradient)
-            scoreStat = zip(s, cur.gradient).reduce(0) { $0 + $1.0 * $1.1 }
+            let s = try LinearAlgebra.choleskySolve(first.info, first.gradient)
+            scoreStat = zip(s, first.gradient).reduce(0) { $0 + $1.0 * $1.1 }
         } catch {
             throw FitError(model: model, reason: "the information matrix at β = 0 is not positive definite (collinear covariates?)")
         }
-        var iterations = 0, converged = false
-        while iterations < options.maxIterations {
-            iterations += 1
-            let delta: [Double]
-            do { delta = try LinearAlgebra.choleskySolve(cur.info, cur.gradient) } catch {
-                throw FitError(model: model, reason: "the information matrix became singular at iteration \(iterations) (collinear covariates or a diverging coefficient)")
-            }
-            var trial = zip(beta, delta).map { $0 + $1 }
-            var next = engine.evaluate(trial)
-            var halvings = 0
-            while !(next.penalized.isFinite && next.penalized >= cur.penalized - 1e-12 * abs(cur.penalized)) && halvings < 40 {
-                for j in 0..<p { trial[j] = (trial[j] + beta[j]) / 2 }
-                next = engine.evaluate(trial)
-                halvings += 1
-            }
-            let change = abs(next.penalized - cur.penalized)
-            beta = trial; cur = next
-            let stepMax = delta.indices.reduce(0.0) { max($0, abs(delta[$1]) * engine.scale[$1]) }
-            if change <= 1e-12 * max(1, abs(cur.penalized)) || stepMax < 1e-11 { converged = true; break }
-        }
-        guard converged else {
-            throw FitError(model: model, reason: "Newton–Raphson did not converge in \(options.maxIterations) iterations (β = \(beta.map { String(format: "%.4g", $0) }.joined(separator: ", ")))")
-        }
+        let (beta, cur, iterations) = try partialLikelihoodNewton(
+            start: start, first: first, evaluate: engine.evaluate, scale: engine.scale, maxIterations: options.maxIterations, model: model,
+            notConverged: { b in "Newton–Raphson did not converge in \(options.maxIterations) iterations (β = \(b.map { String(format: "%.4g", $0) }.joined(separator: ", ")))" })
         let cov: Matrix
         do { cov = try LinearAlgebra.inverseSPD(cur.info) } catch {
             throw FitError(model: model, reason: "the information matrix at the estimate is singular (collinear covariates or a diverging coefficient)")

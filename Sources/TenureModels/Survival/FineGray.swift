@@ -70,32 +70,12 @@ public enum FineGray {
         guard p >= 1, names.count == p else { throw FitError(model: model, reason: "\(names.count) names for \(p) covariates") }
         guard k >= 1, Int(k) <= sample.causes.count else { throw FitError(model: model, reason: "no cause \(k)") }
         let engine = try FineGrayEngine(x: x, names: names, sample: sample, cause: k, model: model)
-        var beta = [Double](repeating: 0, count: p)
-        var cur = engine.evaluate(beta)
-        let ll0 = cur.loglik
-        var iterations = 0, converged = false
-        while iterations < maxIterations {
-            iterations += 1
-            let delta: [Double]
-            do { delta = try LinearAlgebra.choleskySolve(cur.info, cur.gradient) } catch {
-                throw FitError(model: model, reason: "the information matrix became singular at iteration \(iterations) (collinear covariates or a diverging coefficient)")
-            }
-            var trial = zip(beta, delta).map { $0 + $1 }
-            var next = engine.evaluate(trial)
-            var halvings = 0
-            while !(next.loglik.isFinite && next.loglik >= cur.loglik - 1e-12 * abs(cur.loglik)) && halvings < 40 {
-                for j in 0..<p { trial[j] = (trial[j] + beta[j]) / 2 }
-                next = engine.evaluate(trial)
-                halvings += 1
-            }
-            let change = abs(next.loglik - cur.loglik)
-            beta = trial; cur = next
-            let stepMax = delta.indices.reduce(0.0) { max($0, abs(delta[$1]) * engine.scale[$1]) }
-            if change <= 1e-12 * max(1, abs(cur.loglik)) || stepMax < 1e-11 { converged = true; break }
-        }
-        guard converged else {
-            throw FitError(model: model, reason: "Newton–Raphson did not converge in \(maxIterations) iterations")
-        }
+        let start = [Double](repeating: 0, count: p)
+        let first = engine.evaluate(start)
+        let ll0 = first.loglik
+        let (beta, cur, iterations) = try partialLikelihoodNewton(
+            start: start, first: first, evaluate: engine.evaluate, scale: engine.scale, maxIterations: maxIterations, model: model,
+            notConverged: { _ in "Newton–Raphson did not converge in \(maxIterations) iterations" })
         let leftover = (try? LinearAlgebra.choleskySolve(cur.info, cur.gradient)) ?? [Double](repeating: .infinity, count: p)
         for j in 0..<p where abs(leftover[j]) > 1e-6 * max(1, abs(beta[j])) || abs(beta[j]) * engine.scale[j] > 15 {
             throw FitError(model: model, reason: "the coefficient of '\(names[j])' diverges (β = \(String(format: "%.3g", beta[j]))): a covariate or level separates this reason's churners from the others (e.g. a level with no churn for this reason)")
