@@ -91,7 +91,7 @@ final class SparkConnectClient: @unchecked Sendable {
                         let parts = batch.hasNumChunksInBatch ? Int(batch.numChunksInBatch) : 1
                         chunks.append(batch.data)
                         guard chunks.count >= parts else { continue }
-                        let part = try ArrowStream.read(chunks.count == 1 ? chunks[0] : chunks.reduce(Data(), +))
+                        let part = try ArrowStream.read(chunks.count == 1 ? chunks[0] : chunks.reduce(into: Data()) { $0.append($1) })
                         chunks = []
                         if table == nil { table = part } else { try table!.append(part) }
                     case .resultComplete?, nil:

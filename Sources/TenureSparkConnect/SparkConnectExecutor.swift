@@ -45,9 +45,9 @@ public final class SparkConnectExecutor: LiveExecutor {
         let table = result.table
         received.append((query.name, table.rowCount, result.bytes, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         var columns: [StatisticTable.Column] = []
-        for (k, c) in query.columns.enumerated() {
-            guard let i = table.fields.firstIndex(where: { $0.name.lowercased() == c.name.lowercased() })
-                    ?? (table.fields.isEmpty ? nil : (k < table.fields.count ? k : nil)) else {
+        for c in query.columns {
+            // by name (every statistic names its columns); a result without any batch has no schema: no rows
+            guard let i = table.fields.firstIndex(where: { $0.name.lowercased() == c.name.lowercased() }) else {
                 if table.fields.isEmpty { columns.append(Self.empty(c.type)); continue }
                 throw WarehouseError.data("statistic \(query.name): Spark returned no column \(c.name) (it returned \(table.fields.map(\.name).joined(separator: ", ")))", hint: nil)
             }
