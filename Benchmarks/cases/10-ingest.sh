@@ -3,12 +3,16 @@
 # `tenure validate` (mmap, both cores, typed columns: interned ids, day numbers, doubles) against
 # DuckDB read_csv (materialised table) and polars read_csv (dates parsed), each on 2 threads.
 # Prints wall time, peak RSS (/usr/bin/time) and throughput per tool, then peer/tenure ratios.
+# A second shape, many ids with few orders each (8.1M rows of 3M customers, ids like C00000042, a
+# segment column: `make_transactions.py --shape many-ids`), runs after them (INGEST_MANY_SIZES,
+# default "8100000", empty to skip).
 # Env: TENURE_BIN, BENCH_DATA (see Benchmarks/run.sh); INGEST_SIZES (default "1000000 8000000");
 # REPEAT (default 3): each tool's fastest of that many runs counts, since the machine is shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 export POLARS_MAX_THREADS=2
 sizes=${INGEST_SIZES:-"1000000 8000000"}
+many_sizes=${INGEST_MANY_SIZES-"8100000"}
 
 # transactions.csv with exactly $1 rows in $2/ (only that file, so validate reads one table).
 make_data() {
@@ -49,9 +53,15 @@ best() {
 secs() { python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))[sys.argv[2]]:.2f}\")" "$1" "$2"; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.2f}' if b > 0 else 'n/a')" "$1" "$2"; }
 
-for rows in $sizes; do
-  dir=$BENCH_DATA/ingest-$rows
-  make_data "$rows" "$dir"
+for spec in $(for n in $sizes; do echo "$n:few-ids"; done) $(for n in $many_sizes; do echo "$n:many-ids"; done); do
+  rows=${spec%%:*}; shape=${spec#*:}
+  if [ "$shape" = many-ids ]; then
+    dir=$BENCH_DATA/ingest-$rows-many-ids
+    [ -f "$dir/transactions.csv" ] || python3 "$here/peers/make_transactions.py" "$rows" "$dir" --seed 30 --shape many-ids
+  else
+    dir=$BENCH_DATA/ingest-$rows
+    make_data "$rows" "$dir"
+  fi
   csv=$dir/transactions.csv
   mb=$(( $(stat -c %s "$csv") / 1048576 ))
   cat "$csv" > /dev/null   # same warm page cache for everyone
@@ -70,7 +80,7 @@ for rows in $sizes; do
   cpu() { python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.2f}')" "$1" "$2"; }
   tc=$(cpu "$tu" "$ts"); dc=$(cpu "$du" "$ds"); pc=$(cpu "$pu" "$ps")
   # Wall time is what a user waits for; CPU time (user + sys) is steadier on a shared machine.
-  echo "ingest transactions ${rows} rows (${mb} MB CSV): tenure ${t} s (${tc} s CPU, $((trss / 1024)) MB, $(ratio "$mb" "$t") MB/s)" \
+  echo "ingest transactions ${rows} rows, ${shape} (${mb} MB CSV): tenure ${t} s (${tc} s CPU, $((trss / 1024)) MB, $(ratio "$mb" "$t") MB/s)" \
        "| duckdb ${d} s (${dc} s CPU, $((drss / 1024)) MB; read_csv in-process $(secs "$BENCH_DATA/ingest-duckdb.json" read_s) s)" \
        "| polars ${p} s (${pc} s CPU, $((prss / 1024)) MB; read_csv in-process $(secs "$BENCH_DATA/ingest-polars.json" read_s) s)" \
        "| ratio duckdb/tenure = $(ratio "$d" "$t") (CPU $(ratio "$dc" "$tc")), polars/tenure = $(ratio "$p" "$t") (CPU $(ratio "$pc" "$tc"))" \

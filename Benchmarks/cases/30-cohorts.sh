@@ -3,17 +3,23 @@
 # retention) from transactions.csv, whole process (read CSV + compute + write the cells), at 1M and 8M
 # transactions (customer_id,date,amount; ~10 orders per customer over four years; 8M rows = 272 MB),
 # against DuckDB, polars and pandas computing the same cells (Benchmarks/peers/cohorts_*.py). The cells
-# of every tool are compared with tenure's before timing counts. SIZES="1000000" to run only 1M.
+# of every tool are compared with tenure's before timing counts. Two shapes of data: "few" ids (the above)
+# and "many" ids (8.1M rows of 3M customers with ~2.7 orders each, ids like C00000042, and a segment
+# column: `make_transactions.py --shape many-ids`). SIZES="1000000" to run only 1M of the first shape;
+# MANY_SIZES (default "8100000", empty to skip) for the second.
 # Every tool runs REPEAT times (default 3), interleaved, and its fastest run counts, since the machine is shared.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 SIZES=${SIZES:-"1000000 8000000"}
+MANY_SIZES=${MANY_SIZES-"8100000"}
 faster() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$1" "$2"; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print(f'{a / b:.1f}' if b > 0 else 'n/a')" "$1" "$2"; }
-for n in $SIZES; do
+for spec in $(for n in $SIZES; do echo "$n:few-ids"; done) $(for n in $MANY_SIZES; do echo "$n:many-ids"; done); do
+  n=${spec%%:*}; shape=${spec#*:}
   label=$((n / 1000000))M
+  [ "$shape" = many-ids ] && label=$(python3 -c "print(f'{$n / 1e6:g}M')")-many-ids
   data=$BENCH_DATA/cohorts-$label
-  [ -f "$data/transactions.csv" ] || python3 "$here/peers/make_transactions.py" "$n" "$data" --seed 30
+  [ -f "$data/transactions.csv" ] || python3 "$here/peers/make_transactions.py" "$n" "$data" --seed 30 --shape "$shape"
   out=$BENCH_DATA/cohorts-$label.out
   mkdir -p "$out"
   # Every repeat runs each tool once, back to back, so all of them meet the machine in the same

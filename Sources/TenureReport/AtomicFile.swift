@@ -31,6 +31,13 @@ public enum AtomicFile {
     }
 
     static func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
+        try stream(to: path) { try $0.write(bytes) }
+    }
+
+    /// Calls `body` with a writer into a temporary file beside `path`; when `body` returns, the file
+    /// is closed and renamed onto `path`. When `body` or a write throws, `path` is left as it was.
+    /// (Devices and pipes are written to directly, as they are.)
+    public static func stream(to path: String, _ body: (inout ByteWriter) throws -> Void) throws {
         let dir = (path as NSString).deletingLastPathComponent
         try makeDirectories(dir.isEmpty ? "." : dir)
         var isDir: ObjCBool = false
@@ -43,7 +50,8 @@ public enum AtomicFile {
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw OutputError(path: path, code: errno) }
-            do { try writeAll(fd, bytes, path: path) } catch { close(fd); throw error }
+            var w = ByteWriter(fd: fd, path: path)
+            do { try body(&w); try w.flush() } catch { close(fd); throw error }
             guard close(fd) == 0 else { throw OutputError(path: path, code: errno) }
             return
         }
@@ -55,9 +63,8 @@ public enum AtomicFile {
         var ok = false
         defer { if !ok { unlink(tmp) } }
         _ = fchmod(fd, 0o644)
-        do {
-            try writeAll(fd, bytes, path: path)
-        } catch { close(fd); throw error }
+        var w = ByteWriter(fd: fd, path: path)
+        do { try body(&w); try w.flush() } catch { close(fd); throw error }
         guard close(fd) == 0 else { throw OutputError(path: path, code: errno) }
         guard rename(tmp, path) == 0 else { throw OutputError(path: path, code: errno) }
         ok = true
@@ -95,5 +102,45 @@ public enum StandardOutput {
     public static func write(_ text: String) throws {
         var text = text
         try text.withUTF8 { try AtomicFile.writeAll(1, UnsafeRawBufferPointer($0), path: "standard output") }
+    }
+
+    /// Calls `body` with a buffered writer to standard output (flushed when it returns).
+    public static func stream(_ body: (inout ByteWriter) throws -> Void) throws {
+        var w = ByteWriter(fd: 1, path: "standard output")
+        try body(&w)
+        try w.flush()
+    }
+}
+
+/// Bytes on their way to a file descriptor, written in blocks of about 1 MiB; every failed
+/// `write(2)` is an `OutputError` naming `path`.
+public struct ByteWriter {
+    let fd: Int32
+    let path: String
+    /// Bytes not written yet: append to it, then `flushIfFull()`.
+    public var buffer: [UInt8] = []
+    static let block = 1 << 20
+
+    init(fd: Int32, path: String) {
+        self.fd = fd; self.path = path
+        buffer.reserveCapacity(Self.block + 64 * 1024)
+    }
+
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try flush()
+        try AtomicFile.writeAll(fd, bytes, path: path)
+    }
+
+    public mutating func write(_ bytes: [UInt8]) throws {
+        if buffer.count + bytes.count <= Self.block { buffer.append(contentsOf: bytes); try flushIfFull(); return }
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public mutating func flushIfFull() throws { if buffer.count >= Self.block { try flush() } }
+
+    public mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try AtomicFile.writeAll(fd, $0, path: path) }
+        buffer.removeAll(keepingCapacity: true)
     }
 }

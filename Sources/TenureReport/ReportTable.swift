@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one tabular shape every renderer reads. Analyses produce `Codable` results; each result
 /// conforms to `Reportable` (in `Tables/<Analysis>+Tables.swift`) by laying itself out as tables.
 /// Renderers (terminal, CSV, Markdown, HTML, notebook) only render these; they never compute.
@@ -36,12 +38,113 @@ public struct ReportTable: Sendable, Codable, Equatable {
     public var id: String
     public var title: String
     public var columns: [Column]
-    public var rows: [[Cell]]
     /// A sentence a person needs to read the table right (conventions, what a blank means).
     public var note: String?
+    /// Where the rows come from: cells held, or a `RowSource` that lays them out on demand.
+    var body: Body
+
+    enum Body: Sendable {
+        case cells([[Cell]])
+        case source(RowSource)
+    }
 
     public init(id: String, title: String, columns: [Column], rows: [[Cell]], note: String? = nil) {
-        self.id = id; self.title = title; self.columns = columns; self.rows = rows; self.note = note
+        self.id = id; self.title = title; self.columns = columns; body = .cells(rows); self.note = note
+    }
+
+    /// A table whose rows are laid out one at a time when read (`RowSource`): a million-row table
+    /// goes to a CSV file without ever existing as cells.
+    public init(id: String, title: String, columns: [Column], note: String? = nil, source: RowSource) {
+        self.id = id; self.title = title; self.columns = columns; body = .source(source); self.note = note
+    }
+
+    /// The rows as cells (a streamed table lays them out here, once).
+    public var rows: [[Cell]] {
+        get {
+            switch body {
+            case .cells(let c): return c
+            case .source(let s): return s.cells
+            }
+        }
+        set { body = .cells(newValue) }
+    }
+
+    /// Calls `body` with each row in order, without holding the table's cells.
+    public func forEachRow(_ body: ([Cell]) throws -> Void) rethrows {
+        switch self.body {
+        case .cells(let rows): for r in rows { try body(r) }
+        case .source(let s): try s.forEachRow(body)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case id, title, columns, rows, note }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
+                  columns: try c.decode([Column].self, forKey: .columns), rows: try c.decode([[Cell]].self, forKey: .rows),
+                  note: try c.decodeIfPresent(String.self, forKey: .note))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encode(columns, forKey: .columns)
+        try c.encode(rows, forKey: .rows)
+        try c.encodeIfPresent(note, forKey: .note)
+    }
+
+    public static func == (a: ReportTable, b: ReportTable) -> Bool {
+        a.id == b.id && a.title == b.title && a.columns == b.columns && a.note == b.note && a.rows == b.rows
+    }
+}
+
+/// Rows laid out on demand: `emit` puts each row's cells into the `RowSink` it is given and ends the
+/// row. The layout code runs once per reading (a CSV file, the cells for other renderers; those are
+/// kept after the first time), so a long table costs no memory as cells unless a renderer needs them.
+public final class RowSource: @unchecked Sendable {
+    let emit: @Sendable (inout RowSink) -> Void
+    private let lock = NSLock()
+    private var held: [[Cell]]?
+
+    public init(_ emit: @escaping @Sendable (inout RowSink) -> Void) { self.emit = emit }
+
+    func forEachRow(_ body: ([Cell]) throws -> Void) rethrows {
+        if let rows = lock.withLock({ held }) { for r in rows { try body(r) }; return }
+        try withoutActuallyEscaping(body) { body in
+            var failure: Error?
+            var sink = RowSink { row in
+                guard failure == nil else { return }
+                do { try body(row) } catch { failure = error }
+            }
+            emit(&sink)
+            if let failure { throw failure }
+        }
+    }
+
+    var cells: [[Cell]] {
+        if let rows = lock.withLock({ held }) { return rows }
+        var rows: [[Cell]] = []
+        forEachRow { rows.append($0) }
+        lock.withLock { held = rows }
+        return rows
+    }
+}
+
+/// What a `RowSource` writes its rows into: cells one at a time, then `endRow()`.
+public struct RowSink {
+    var row: [Cell] = []
+    let deliver: ([Cell]) -> Void
+    init(_ deliver: @escaping ([Cell]) -> Void) { self.deliver = deliver }
+
+    @inline(__always) public mutating func put(_ c: Cell) { row.append(c) }
+    public mutating func put(_ cells: [Cell]) { row.append(contentsOf: cells) }
+    /// `n` copies of `c` (blank columns).
+    public mutating func put(_ c: Cell, count n: Int) { for _ in 0 ..< n { row.append(c) } }
+    public mutating func endRow() {
+        deliver(row)
+        row.removeAll(keepingCapacity: true)
     }
 }
 

@@ -205,7 +205,7 @@ struct CLV: ParsableCommand {
             progress.finish()
             clock.lap("models and per-customer CLV")
             if let scores {
-                try AtomicFile.write(CLVScoresCSV.render(r.scores), to: scores)
+                try CLVScoresCSV.write(r.scores, to: scores)
                 clock.lap("scores csv")
             }
             try output.emit(r.result, lead: model == .regression ? "clv_regression_comparison" : nil)

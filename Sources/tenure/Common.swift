@@ -105,7 +105,14 @@ struct OutputOptions: ParsableArguments {
     /// Renders the result (`Render.render`, every command's one path) and writes it. `only`: the
     /// tables shown in table and Markdown output; `lead`: the table shown first (and written as CSV).
     func emit(_ result: any Reportable, only: Set<String>? = nil, lead: String? = nil) throws {
-        let text = try Render.render(result, as: resolved, presentation: Presentation(color: color, only: only, lead: lead))
+        let presentation = Presentation(color: color, only: only, lead: lead)
+        if resolved == .csv {   // streamed: a million-row table is never one string
+            let table = Render.csvTable(result, presentation)
+            if let output { try AtomicFile.stream(to: output) { try CSVWriter.write(table, to: &$0) } }
+            else { try StandardOutput.stream { try CSVWriter.write(table, to: &$0) } }
+            return
+        }
+        let text = try Render.render(result, as: resolved, presentation: presentation)
         if let output { try AtomicFile.write(text, to: output) } else { try StandardOutput.write(text) }
     }
 }

@@ -339,7 +339,7 @@ extension CLV {
         o.segmentColumn = by
         o.uncertainty = ParameterDrawOptions(draws: draws, seed: seed, perCustomer: scores != nil)
         let (result, scores) = try run.clv(o, headline: model.name, compareModels: compareModels)
-        if let path = self.scores { try AtomicFile.write(CLVScoresCSV.render(scores), to: path) }
+        if let path = self.scores { try CLVScoresCSV.write(scores, to: path) }
         run.printReceived(timing.timings)
         try output.emit(result)
         return true

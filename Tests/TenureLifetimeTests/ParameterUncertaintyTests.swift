@@ -187,4 +187,34 @@ import TenureNumerics
         let none = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: segments, options: o)
         #expect(none.result.parameterUncertainty == nil && none.result.overall.parameterInterval == nil)
     }
+
+    /// Customers who never drop out (Poisson purchases, gamma rates, as in a generated file without
+    /// churn): BG/NBD runs to b → ∞ along a flat ridge. The fit must end on the bound as the limiting
+    /// model, b without a standard error — it used to end beside it with SE(b) = 6·10⁸, and its 200
+    /// parameter draws of b over hundreds of orders of magnitude then ran for over half an hour in
+    /// ₂F₁ series — and the draws must hold b fixed (or say why there are none).
+    @Test func noDropoutEndsAtTheLimitAndDrawsHoldIt() throws {
+        var rng = RNG(seed: 4)
+        var summary = RFMSummary(options: RFMOptions(timeUnit: .week), calibrationEnd: 0, observationEnd: 0, hasHoldout: false)
+        for i in 0..<5_000 {
+            let lambda = rng.gamma(shape: 1.2, scale: 1 / 24.0), age = Double(1 + rng.int(below: 208))
+            var time = rng.exponential(rate: lambda), x: Int32 = 0, last = 0.0
+            while time < age { x += 1; last = time; time += rng.exponential(rate: lambda) }
+            summary.customer.append(Int32(i)); summary.frequency.append(x); summary.recency.append(last.rounded(.down))
+            summary.T.append(age); summary.monetaryValue.append(x > 0 ? 20 + Double(rng.int(below: 80)) : 0)
+        }
+        var o = LifetimeOptions()
+        o.uncertainty = ParameterDrawOptions(draws: 20, seed: 1)
+        let r = try LifetimeAnalysis.run(summary: summary, ids: summary.customer.map { "C\($0)" }, segments: nil, options: o).result
+        let fit = r.purchaseModel
+        let limit = try #require(fit.limitingModel, "no limiting model: \(fit.parameters)")
+        #expect(limit.parameters.contains("b → ∞"), "\(limit.parameters)")
+        #expect(fit.parameters.first { $0.name == "b" }?.standardError.isNaN == true)
+        if let u = r.parameterUncertainty {
+            #expect(u.heldFixed.contains("bgnbd.b"), "\(u.heldFixed)")
+        } else {
+            let why = try #require(r.parameterUncertaintyUnavailable)
+            #expect(why.contains("hardly identify"), "\(why)")
+        }
+    }
 }

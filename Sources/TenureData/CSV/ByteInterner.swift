@@ -11,8 +11,10 @@ import TenureNumerics
 ///
 /// Layout: open addressing with linear probing. A slot holds the key's first 8 bytes (zero
 /// padded) and a word packing the entry index, the key length and 11 bits of the hash, so keys of
-/// up to 8 bytes (`C0001234`) are compared without leaving the slot. Longer keys are compared
-/// against the arena that holds every key's bytes. Load factor at most 0.5.
+/// up to 8 bytes (`C0001234`) are compared without leaving the slot. Keys of 9 to 16 bytes
+/// (`C00000042`, most exported ids) are compared with one more word, their bytes 8–15 kept per
+/// entry (`tails`): one load instead of the key's offset and then its bytes in the arena. Longer
+/// keys are compared against the arena that holds every key's bytes. Load factor at most 0.5.
 public struct ByteInterner: Sendable {
     @usableFromInline struct Slot: Sendable {
         @usableFromInline var word: UInt64
@@ -22,6 +24,8 @@ public struct ByteInterner: Sendable {
     }
     @usableFromInline var slots: [Slot]
     @usableFromInline var hashes: [UInt64] = []
+    /// Bytes 8 ..< 16 of key i (zero padded) when it has 9 to 16 bytes, else 0.
+    @usableFromInline var tails: [UInt64] = []
     @usableFromInline var offsets: [Int] = [0]    // key i is arena[offsets[i] ..< offsets[i+1]]
     @usableFromInline var arena: [UInt8] = []
 
@@ -99,9 +103,23 @@ public struct ByteInterner: Sendable {
         (UInt64(min(n, 0x1F_FFFF)) << 32) | ((h >> 53) << 53)
     }
 
+    /// Bytes 8 ..< n of a key of 9 to 16 bytes as a little-endian word (zero padded): the word
+    /// ending at the key's last byte, shifted down past the bytes the first word already holds.
+    @inlinable @inline(__always) static func tailWord(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self) >> UInt64(8 * (16 - n))
+    }
+
     /// Index of the key, or nil.
     @inlinable public func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32? {
-        let e = probe(h, Self.metaKey(n, h), Self.firstWord(p, n)) { n <= 8 || tailEquals($0, p, n) }.entry
+        let e: Int32
+        if n <= 8 {
+            e = probe(h, Self.metaKey(n, h), Self.firstWord(p, n)) { _ in true }.entry
+        } else if n <= 16 {
+            let t = Self.tailWord(p, n)
+            e = tails.withUnsafeBufferPointer { tl in probe(h, Self.metaKey(n, h), Self.firstWord(p, n)) { tl[$0] == t }.entry }
+        } else {
+            e = probe(h, Self.metaKey(n, h), Self.firstWord(p, n)) { tailEquals($0, p, n) }.entry
+        }
         return e >= 0 ? e : nil
     }
 
@@ -156,7 +174,13 @@ public struct ByteInterner: Sendable {
         let w = Self.firstWord(p, n)
         if n <= 8 { return intern(word: w, length: n, hash: h) }
         let want = Self.metaKey(n, h)
-        let (found, at) = probe(h, want, w) { tailEquals($0, p, n) }
+        let (found, at): (Int32, Int)
+        if n <= 16 {
+            let t = Self.tailWord(p, n)
+            (found, at) = tails.withUnsafeBufferPointer { tl in probe(h, want, w) { tl[$0] == t } }
+        } else {
+            (found, at) = probe(h, want, w) { tailEquals($0, p, n) }
+        }
         if found >= 0 { return found }
         return insert(p, n, hash: h, slot: at, word: w, meta: want)
     }
@@ -176,6 +200,7 @@ public struct ByteInterner: Sendable {
     @usableFromInline mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, slot: Int, word: UInt64, meta: UInt64) -> Int32 {
         let e = Int32(hashes.count)
         hashes.append(h)
+        tails.append(n > 8 && n <= 16 ? Self.tailWord(p, n) : 0)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         offsets.append(arena.count)
         slots[slot] = Slot(word: word, meta: meta | UInt64(UInt32(e) + 1))
@@ -193,6 +218,7 @@ public struct ByteInterner: Sendable {
         while n < (tableKeys ?? keys) * 2 { n <<= 1 }
         if n > slots.count { rebuild(slotCount: n) }
         hashes.reserveCapacity(keys)
+        tails.reserveCapacity(keys)
         offsets.reserveCapacity(keys + 1)
         if count > 0 { arena.reserveCapacity(arena.count / count * keys + 64) }
     }

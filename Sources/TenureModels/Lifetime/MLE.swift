@@ -258,6 +258,11 @@ enum MLE {
             }
             act = active(phi, cur.g)
             guard converged || freeNorm() < (acceptLoose ? 1e-6 : 1e-9) else { continue }
+            // A parameter that ended on its bound with a flat gradient (a ridge: b → ∞ with a/b fixed)
+            // is on the bound too: the likelihood does not pull it back inside, so it has no finite
+            // estimate and no standard error (its variance from a near-singular Hessian was 10¹⁷).
+            let flat = acceptLoose ? 1e-6 : 1e-9
+            act = (0..<p).map { i in act[i] || (phi[i] <= lo[i] + 1e-9 && cur.g[i] > -flat) || (phi[i] >= hi[i] - 1e-9 && cur.g[i] < flat) }
             let theta = phi.map { Foundation.exp($0) }
             let free = (0..<p).filter { !act[$0] }
             // Observed information of the free parameters (total −log L on φ).

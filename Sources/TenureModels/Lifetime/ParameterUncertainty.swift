@@ -54,7 +54,8 @@ extension MLEFit {
     /// D H_φ⁻¹ D with D = diag(θ̂), so H_φ⁻¹ᵢⱼ = covarianceᵢⱼ / θ̂ᵢθ̂ⱼ); φ = log θ̂ + L z, L Lᵀ = H_φ⁻¹.
     /// Parameters without a standard error (on a bound) stay at their estimate. A draw that fails
     /// `valid` is drawn again (the normal truncated to the valid region), at most 100 × `count` times.
-    /// nil when the information is not positive definite or too few draws are valid.
+    /// nil when the information is not positive definite, a parameter is `unidentified`, or too few
+    /// draws are valid.
     func draws(_ count: Int, _ rng: inout RNG, valid: ([Double]) -> Bool = { _ in true }) -> (draws: [[Double]], redrawn: Int)? {
         let free = freeParameters
         var s = Matrix(rows: free.count, cols: free.count)
@@ -62,6 +63,10 @@ extension MLEFit {
             for (v, j) in free.enumerated() { s[u, v] = covariance[i, j] / (estimates[i] * estimates[j]) }
         }
         guard let l = try? LinearAlgebra.cholesky(s.symmetrized) else { return nil }
+        // A standard error of log θ above 3 (one SD = a factor of 20) means the data hardly identify
+        // the parameter: draws would range over many orders of magnitude, where the forecasts are
+        // meaningless and their series can take minutes. No draws then.
+        guard unidentified.isEmpty else { return nil }
         var out: [[Double]] = [], redrawn = 0
         out.reserveCapacity(count)
         while out.count < count {
@@ -82,6 +87,17 @@ extension MLEFit {
 
     /// Indexes of the parameters with a variance (the others ended on a bound).
     var freeParameters: [Int] { names.indices.filter { covariance[$0, $0].isFinite && covariance[$0, $0] > 0 } }
+
+    /// Free parameters the data hardly identify: standard error of log θ above 3 (one SD = a factor of 20).
+    var unidentified: [String] {
+        freeParameters.filter { covariance[$0, $0] / (estimates[$0] * estimates[$0]) > 9 }.map { names[$0] }
+    }
+
+    /// Why `draws` gave none: the unidentified parameters, else `otherwise`.
+    func drawRefusal(_ otherwise: String) -> String {
+        let u = unidentified
+        return u.isEmpty ? otherwise : "the data hardly identify \(u.joined(separator: ", ")) (standard error of the log above 3): no parameter draws"
+    }
 
     /// Names of the parameters a draw holds fixed (no standard error: on a bound).
     var heldFixed: [String] { names.indices.filter { !freeParameters.contains($0) }.map { names[$0] } }
@@ -122,10 +138,10 @@ public enum CLVParameterDraws {
         precondition(B > 0 && pat.pattern.count == n && group.count == n)
         var rng = RNG(seed: options.seed)
         guard let thetas = model.fit.draws(B, &rng) else {
-            throw FitError(model: modelName, reason: "its information matrix is not positive definite: no parameter draws")
+            throw FitError(model: modelName, reason: model.fit.drawRefusal("its information matrix is not positive definite: no parameter draws"))
         }
         guard let psis = spend.fit.draws(B, &rng, valid: { $0[1] > 1 }) else {
-            throw FitError(model: GammaGammaModel.name, reason: "its parameter draws rarely have q > 1 (finite expected spend): no parameter-uncertainty intervals")
+            throw FitError(model: GammaGammaModel.name, reason: spend.fit.drawRefusal("its parameter draws rarely have q > 1 (finite expected spend): no parameter-uncertainty intervals"))
         }
         let started = Date()
         let kind = type(of: model)

@@ -240,15 +240,32 @@ extension CLVResult: Reportable {
 }
 
 /// The per-customer scores file of `tenure clv --scores FILE.csv`: one row per customer with a
-/// calibration-period purchase, full-precision numbers (shortest round-trip form), RFC 4180.
-/// Written straight to bytes (no table of cells), so millions of customers cost a few seconds.
+/// calibration-period purchase, full-precision numbers (whole numbers as integers, others in the
+/// shortest round-trip form, `CSVNumber`), RFC 4180. Written straight from the columns to the file
+/// (no table of cells), in batches of rows formatted on every core.
 public enum CLVScoresCSV {
-    public static func render(_ s: CustomerScores) -> Data {
-        var cols: [(String, (Int, inout [UInt8]) -> Void)] = []
+    /// Writes the file at `path` atomically.
+    public static func write(_ s: CustomerScores, to path: String) throws {
+        try AtomicFile.stream(to: path) { try write(s, to: &$0) }
+    }
+
+    /// The file's text (tests; `write` for files).
+    public static func render(_ s: CustomerScores) -> String {
+        var out: [UInt8] = []
+        let cols = columns(s)
+        appendHeader(cols, to: &out)
+        for i in 0 ..< s.count { appendRow(i, cols, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    typealias Column = (name: String, write: (Int, inout [UInt8]) -> Void)
+
+    static func columns(_ s: CustomerScores) -> [Column] {
+        var cols: [Column] = []
         func num(_ name: String, _ v: [Double]) { cols.append((name, { i, b in appendNumber(v[i], &b) })) }
-        cols.append(("customer_id", { i, b in appendField(s.id[i], &b) }))
-        if let seg = s.segment { cols.append(("segment", { i, b in appendField(seg[i], &b) })) }
-        cols.append(("frequency", { i, b in appendInt(Int(s.frequency[i]), &b) }))
+        cols.append(("customer_id", { i, b in CSVField.append(s.id[i], to: &b) }))
+        if let seg = s.segment { cols.append(("segment", { i, b in CSVField.append(seg[i], to: &b) })) }
+        cols.append(("frequency", { i, b in CSVNumber.append(Int(s.frequency[i]), to: &b) }))
         num("recency", s.recency); num("T", s.T); num("monetary_value", s.monetaryValue)
         num("p_alive", s.pAlive); num("expected_purchases", s.expectedPurchases)
         if let v = s.expectedSpend { num("expected_spend_per_purchase", v) }
@@ -262,56 +279,54 @@ public enum CLVScoresCSV {
         if let a = s.holdoutActualValue { num("holdout_actual_spend", a) }
         if let p = s.holdoutPredictedValue { num("holdout_forecast_spend", p) }
         for (name, v) in zip(s.extraColumns, s.extraValues) { num(name, v) }
+        return cols
+    }
 
-        var b = [UInt8]()
+    static func write(_ s: CustomerScores, to w: inout ByteWriter) throws {
+        let cols = columns(s)
+        var head: [UInt8] = []
+        appendHeader(cols, to: &head)
+        try w.write(head)
+        // Batches of rows, each split over every core (formatting numbers is the cost), written in order.
+        let n = s.count, batch = 131_072
+        var start = 0
+        while start < n {
+            let end = min(n, start + batch)
+            var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
+            pieces.withUnsafeMutableBufferPointer { out in
+                let out = out
+                Parallel.forEachBlock(count: end - start, minimumPerBlock: 8_192) { k, range in
+                    var p: [UInt8] = []
+                    p.reserveCapacity(range.count * (16 + 14 * cols.count))
+                    for i in range { appendRow(start + i, cols, to: &p) }
+                    out[k] = p
+                }
+            }
+            for p in pieces where !p.isEmpty { try w.write(p) }
+            start = end
+        }
+    }
+
+    static func appendHeader(_ cols: [Column], to b: inout [UInt8]) {
         for (k, c) in cols.enumerated() {
             if k > 0 { b.append(UInt8(ascii: ",")) }
-            appendField(c.0, &b)
+            CSVField.append(c.name, to: &b)
         }
         b.append(UInt8(ascii: "\n"))
-        // Rows in fixed ranges rendered on every core (formatting numbers is the cost), joined in order.
-        let n = s.count
-        var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
-        pieces.withUnsafeMutableBufferPointer { out in
-            let out = out
-            Parallel.forEachBlock(count: n, minimumPerBlock: 8_192) { k, range in
-                var p = [UInt8]()
-                p.reserveCapacity(range.count * (16 + 14 * cols.count))
-                for i in range {
-                    for (j, c) in cols.enumerated() {
-                        if j > 0 { p.append(UInt8(ascii: ",")) }
-                        c.1(i, &p)
-                    }
-                    p.append(UInt8(ascii: "\n"))
-                }
-                out[k] = p
-            }
-        }
-        var data = Data(capacity: b.count + pieces.reduce(0) { $0 + $1.count })
-        data.append(contentsOf: b)
-        for p in pieces { data.append(contentsOf: p) }
-        return data
     }
 
-    @inline(__always) static func appendInt(_ v: Int, _ b: inout [UInt8]) {
-        if v < 0 { b.append(UInt8(ascii: "-")) }
-        var x = v.magnitude
-        if x == 0 { b.append(UInt8(ascii: "0")); return }
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { t in
-            while x > 0 { t[n] = UInt8(48 + x % 10); x /= 10; n += 1 }
-            while n > 0 { n -= 1; b.append(t[n]) }
+    @inline(__always) static func appendRow(_ i: Int, _ cols: [Column], to b: inout [UInt8]) {
+        for (j, c) in cols.enumerated() {
+            if j > 0 { b.append(UInt8(ascii: ",")) }
+            c.write(i, &b)
         }
+        b.append(UInt8(ascii: "\n"))
     }
 
-    /// Whole numbers below 2^53 as integers, others in Swift's shortest round-trip form, NaN/∞ empty.
+    /// Whole numbers below 2^53 as integers, others in the shortest round-trip form, NaN/∞ empty.
     @inline(__always) static func appendNumber(_ x: Double, _ b: inout [UInt8]) {
         guard x.isFinite else { return }
-        if x == x.rounded(), abs(x) < 9.0e15 { appendInt(Int(x), &b); return }
-        b.append(contentsOf: x.description.utf8)
+        if x == x.rounded(), abs(x) < 9.0e15 { CSVNumber.append(Int(x), to: &b); return }
+        CSVNumber.append(x, to: &b)
     }
-
-    static func appendField(_ s: String, _ b: inout [UInt8]) { CSVField.append(s, to: &b) }
 }

@@ -60,34 +60,39 @@ extension CohortResult: Reportable {
         ]
         if hasForecast { cols += [.init("forecast_basis"), .init("forecast_survivors"), .init("forecast_retention"),
                                   .init("forecast_low"), .init("forecast_high")] }
-        var rows: [[Cell]] = []
-        for g in groups {
-            for r in g.cohorts {
-                for c in r.cells {
-                    var row = groupCells(g) + [
-                        .text(r.cohort), .text(r.start), .int(r.size), .int(c.age), .text(c.period ?? ""), .text(c.status.rawValue),
-                        .int(c.customers), .percent(c.retention, decimals: 1),
-                        .percent(c.retentionLower, decimals: 1), .percent(c.retentionUpper, decimals: 1),
-                        .int(c.unboundedCustomers), .percent(c.unbounded, decimals: 1),
-                        .percent(c.unboundedLower, decimals: 1), .percent(c.unboundedUpper, decimals: 1),
-                        .int(c.orders), .number(c.revenue, decimals: 2), Self.opt(c.revenueRetention, 1),
-                        Self.opt(c.retentionVsPrevious, 1), Self.opt(c.unboundedVsPrevious, 1), Self.opt(c.revenueVsPrevious, 1),
-                    ]
-                    if hasForecast { row += [Cell](repeating: .missing(""), count: 5) }
-                    rows.append(row)
+        // Laid out when read (`RowSource`): a daily matrix has a row per cohort and day of age.
+        let source = RowSource { [self] sink in
+            for g in groups {
+                let group: Cell? = hasGroups ? .text(g.name ?? "") : nil
+                for r in g.cohorts {
+                    let cohort = Cell.text(r.cohort), start = Cell.text(r.start), size = Cell.int(r.size)
+                    for c in r.cells {
+                        if let group { sink.put(group) }
+                        sink.put(cohort); sink.put(start); sink.put(size); sink.put(.int(c.age)); sink.put(.text(c.period ?? ""))
+                        sink.put(.text(c.status.rawValue)); sink.put(.int(c.customers)); sink.put(.percent(c.retention, decimals: 1))
+                        sink.put(.percent(c.retentionLower, decimals: 1)); sink.put(.percent(c.retentionUpper, decimals: 1))
+                        sink.put(.int(c.unboundedCustomers)); sink.put(.percent(c.unbounded, decimals: 1))
+                        sink.put(.percent(c.unboundedLower, decimals: 1)); sink.put(.percent(c.unboundedUpper, decimals: 1))
+                        sink.put(.int(c.orders)); sink.put(.number(c.revenue, decimals: 2)); sink.put(Self.opt(c.revenueRetention, 1))
+                        sink.put(Self.opt(c.retentionVsPrevious, 1)); sink.put(Self.opt(c.unboundedVsPrevious, 1))
+                        sink.put(Self.opt(c.revenueVsPrevious, 1))
+                        if hasForecast { sink.put(.missing(""), count: 5) }
+                        sink.endRow()
+                    }
                 }
-            }
-            if let f = g.forecast {
-                let starts = Dictionary((g.contractual?.map { ($0.cohort, $0.start) } ?? []) + g.cohorts.map { ($0.cohort, $0.start) },
-                                        uniquingKeysWith: { a, _ in a })
-                for fc in f.cohorts {
-                    for c in fc.cells {
-                        rows.append(groupCells(g) + [
-                            .text(fc.cohort), .text(starts[fc.cohort] ?? ""), .int(fc.size), .int(c.age), .text(c.period ?? ""), .text("forecast"),
-                        ] + [Cell](repeating: .missing("not observed"), count: 14) + [
-                            .text(f.basis), .number(c.survivors, decimals: 1), .percent(c.retention, decimals: 1),
-                            .percent(c.lower, decimals: 1), .percent(c.upper, decimals: 1),
-                        ])
+                if let f = g.forecast {
+                    let starts = Dictionary((g.contractual?.map { ($0.cohort, $0.start) } ?? []) + g.cohorts.map { ($0.cohort, $0.start) },
+                                            uniquingKeysWith: { a, _ in a })
+                    for fc in f.cohorts {
+                        for c in fc.cells {
+                            if let group { sink.put(group) }
+                            sink.put(.text(fc.cohort)); sink.put(.text(starts[fc.cohort] ?? "")); sink.put(.int(fc.size)); sink.put(.int(c.age))
+                            sink.put(.text(c.period ?? "")); sink.put(.text("forecast"))
+                            sink.put(.missing("not observed"), count: 14)
+                            sink.put(.text(f.basis)); sink.put(.number(c.survivors, decimals: 1)); sink.put(.percent(c.retention, decimals: 1))
+                            sink.put(.percent(c.lower, decimals: 1)); sink.put(.percent(c.upper, decimals: 1))
+                            sink.endRow()
+                        }
                     }
                 }
             }
@@ -100,7 +105,7 @@ extension CohortResult: Reportable {
                 + "\(level)% projection interval in forecast_low/high; observed columns are blank."
         }
         if !notes.isEmpty { note += " Notes: " + notes.joined(separator: " ") }
-        return ReportTable(id: "cohorts", title: "Cohort retention by \(settings.period) (long form)", columns: cols, rows: rows, note: note)
+        return ReportTable(id: "cohorts", title: "Cohort retention by \(settings.period) (long form)", columns: cols, note: note, source: source)
     }
 
     /// What the matrix shows, from `--metric`, `--retention` and `--relative-to`.

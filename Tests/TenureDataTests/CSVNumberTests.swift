@@ -1,0 +1,61 @@
+import Testing
+@testable import TenureData
+
+/// `CSVNumber` must write exactly what `description` / `String(i)` write: the files are compared
+/// byte for byte with earlier output and with the peers' readers.
+@Suite struct CSVNumberTests {
+    static func text(_ x: Double) -> String {
+        var b: [UInt8] = []
+        CSVNumber.append(x, to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    @Test func edgeValues() {
+        let xs: [Double] = [0, -0.0, 1, -1, 0.1, 0.2, 0.1 + 0.2, 1e-3, 0.0015, 9.99e-4, 1e-5, 0.5, 2.5, 1e15, 1e15 - 1, 999_999_999_999_999.9,
+                            9_007_199_254_740_992, 9_007_199_254_740_993, 123_456_789_012.3456, 1e14 + 0.5, 31895.56, 559.74,
+                            0.016830294530154277, .pi, -.pi, Double.ulpOfOne, 1 + .ulpOfOne, 4.35, 0.07, 1e300, -1e-300,
+                            Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, 100.0, 1e4, 12345.6789, 0.0001]
+        for x in xs { #expect(Self.text(x) == x.description, "\(x)") }
+    }
+
+    /// Money (cents), shares, counts and arbitrary bit patterns.
+    @Test func matchesDescription() {
+        var g = SplitMix(seed: 20261204)
+        for i in 0 ..< 2_000_000 {
+            let x: Double
+            switch i % 6 {
+            case 0: x = Double(Int64(g.next() % 100_000_000_000) - 1_000_000_000) / 100        // cents
+            case 1: x = Double(g.next() % 10_000) / Double(1 + g.next() % 10_000)              // ratios of counts
+            case 2: x = Double(Int64(g.next() % 2_000_000_000_000)) / 10_000                   // four decimals
+            case 3: x = Double(bitPattern: g.next())                                            // anything
+            case 4: x = Double(g.next() % 1_000_000_000) * 1e-3 + Double(g.next() % 7) * 1e-4  // mixed
+            default: x = Double(g.next() >> 11) * 0x1p-53 * Self.pow10(Int(g.next() % 20) - 4)      // every scale
+            }
+            guard x.isFinite else { continue }
+            let got = Self.text(x)
+            if got != x.description { Issue.record("\(x.bitPattern): \(got) vs \(x.description)"); return }
+        }
+    }
+
+    @Test func integers() {
+        for i in [0, 7, -7, 10, 99, 100, Int.max, Int.min, 1_234_567_890, -1_000_000] {
+            var b: [UInt8] = []
+            CSVNumber.append(i, to: &b)
+            #expect(String(decoding: b, as: UTF8.self) == String(i))
+        }
+    }
+
+    static func pow10(_ k: Int) -> Double { var p = 1.0; for _ in 0 ..< abs(k) { p *= 10 }; return k < 0 ? 1 / p : p }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
