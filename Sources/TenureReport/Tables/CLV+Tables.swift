@@ -252,40 +252,16 @@ public enum CLVScoresCSV {
     /// The file's text (tests; `write` for files).
     public static func render(_ s: CustomerScores) -> String {
         var out: [UInt8] = []
-        let cols = columns(s)
-        appendHeader(cols, to: &out)
-        for i in 0 ..< s.count { appendRow(i, cols, to: &out) }
+        let t = ScoreTable(s)
+        t.appendHeader(to: &out)
+        t.appendRows(0 ..< s.count, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    typealias Column = (name: String, write: (Int, inout [UInt8]) -> Void)
-
-    static func columns(_ s: CustomerScores) -> [Column] {
-        var cols: [Column] = []
-        func num(_ name: String, _ v: [Double]) { cols.append((name, { i, b in appendNumber(v[i], &b) })) }
-        cols.append(("customer_id", { i, b in CSVField.append(s.id[i], to: &b) }))
-        if let seg = s.segment { cols.append(("segment", { i, b in CSVField.append(seg[i], to: &b) })) }
-        cols.append(("frequency", { i, b in CSVNumber.append(Int(s.frequency[i]), to: &b) }))
-        num("recency", s.recency); num("T", s.T); num("monetary_value", s.monetaryValue)
-        num("p_alive", s.pAlive); num("expected_purchases", s.expectedPurchases)
-        if let v = s.expectedSpend { num("expected_spend_per_purchase", v) }
-        if let v = s.expectedRevenue { num("expected_revenue", v) }
-        if let v = s.clv { num("clv", v) }
-        if let lo = s.clvLower, let hi = s.clvUpper { num("clv_lower", lo); num("clv_upper", hi) }
-        if let a = s.holdoutActualPurchases, let p = s.holdoutPredictedPurchases {
-            num("holdout_actual_purchases", a); num("holdout_forecast_purchases", p)
-            num("holdout_purchases_error", zip(p, a).map { $0 - $1 })
-        }
-        if let a = s.holdoutActualValue { num("holdout_actual_spend", a) }
-        if let p = s.holdoutPredictedValue { num("holdout_forecast_spend", p) }
-        for (name, v) in zip(s.extraColumns, s.extraValues) { num(name, v) }
-        return cols
-    }
-
     static func write(_ s: CustomerScores, to w: inout ByteWriter) throws {
-        let cols = columns(s)
+        let t = ScoreTable(s)
         var head: [UInt8] = []
-        appendHeader(cols, to: &head)
+        t.appendHeader(to: &head)
         try w.write(head)
         // Batches of rows, each split over every core (formatting numbers is the cost), written in order.
         let n = s.count, batch = 131_072
@@ -297,8 +273,8 @@ public enum CLVScoresCSV {
                 let out = out
                 Parallel.forEachBlock(count: end - start, minimumPerBlock: 8_192) { k, range in
                     var p: [UInt8] = []
-                    p.reserveCapacity(range.count * (16 + 14 * cols.count))
-                    for i in range { appendRow(start + i, cols, to: &p) }
+                    p.reserveCapacity(range.count * (16 + 14 * t.names.count))
+                    t.appendRows(start + range.lowerBound ..< start + range.upperBound, to: &p)
                     out[k] = p
                 }
             }
@@ -307,20 +283,62 @@ public enum CLVScoresCSV {
         }
     }
 
-    static func appendHeader(_ cols: [Column], to b: inout [UInt8]) {
-        for (k, c) in cols.enumerated() {
-            if k > 0 { b.append(UInt8(ascii: ",")) }
-            CSVField.append(c.name, to: &b)
-        }
-        b.append(UInt8(ascii: "\n"))
-    }
+    /// The file's columns: the two text columns, then the numbers (the frequency, an integer,
+    /// first) as columns of doubles read straight from the scores — no closure or `Cell` per value.
+    struct ScoreTable: @unchecked Sendable {
+        var names: [String] = []
+        let ids: [String]
+        let segments: [String]?
+        let frequency: [Int32]
+        var numbers: [[Double]] = []
 
-    @inline(__always) static func appendRow(_ i: Int, _ cols: [Column], to b: inout [UInt8]) {
-        for (j, c) in cols.enumerated() {
-            if j > 0 { b.append(UInt8(ascii: ",")) }
-            c.write(i, &b)
+        init(_ s: CustomerScores) {
+            ids = s.id; segments = s.segment; frequency = s.frequency
+            names = ["customer_id"] + (s.segment == nil ? [] : ["segment"]) + ["frequency"]
+            func num(_ name: String, _ v: [Double]) { names.append(name); numbers.append(v) }
+            num("recency", s.recency); num("T", s.T); num("monetary_value", s.monetaryValue)
+            num("p_alive", s.pAlive); num("expected_purchases", s.expectedPurchases)
+            if let v = s.expectedSpend { num("expected_spend_per_purchase", v) }
+            if let v = s.expectedRevenue { num("expected_revenue", v) }
+            if let v = s.clv { num("clv", v) }
+            if let lo = s.clvLower, let hi = s.clvUpper { num("clv_lower", lo); num("clv_upper", hi) }
+            if let a = s.holdoutActualPurchases, let p = s.holdoutPredictedPurchases {
+                num("holdout_actual_purchases", a); num("holdout_forecast_purchases", p)
+                num("holdout_purchases_error", zip(p, a).map { $0 - $1 })
+            }
+            if let a = s.holdoutActualValue { num("holdout_actual_spend", a) }
+            if let p = s.holdoutPredictedValue { num("holdout_forecast_spend", p) }
+            for (name, v) in zip(s.extraColumns, s.extraValues) { num(name, v) }
         }
-        b.append(UInt8(ascii: "\n"))
+
+        func appendHeader(to b: inout [UInt8]) {
+            for (k, name) in names.enumerated() {
+                if k > 0 { b.append(UInt8(ascii: ",")) }
+                CSVField.append(name, to: &b)
+            }
+            b.append(UInt8(ascii: "\n"))
+        }
+
+        func appendRows(_ rows: Range<Int>, to b: inout [UInt8]) {
+            guard !rows.isEmpty else { return }
+            // The number columns as one array of pointers, so the loop reads values without retains.
+            let cols = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(numbers.count, 1))
+            defer { cols.deallocate() }
+            for (k, v) in numbers.enumerated() { cols[k] = v.withUnsafeBufferPointer { $0.baseAddress! } }
+            withExtendedLifetime(numbers) {
+                for i in rows {
+                    CSVField.append(ids[i], to: &b)
+                    if let segments { b.append(UInt8(ascii: ",")); CSVField.append(segments[i], to: &b) }
+                    b.append(UInt8(ascii: ","))
+                    CSVNumber.append(Int(frequency[i]), to: &b)
+                    for k in 0 ..< numbers.count {
+                        b.append(UInt8(ascii: ","))
+                        appendNumber(cols[k][i], &b)
+                    }
+                    b.append(UInt8(ascii: "\n"))
+                }
+            }
+        }
     }
 
     /// Whole numbers below 2^53 as integers, others in the shortest round-trip form, NaN/∞ empty.
