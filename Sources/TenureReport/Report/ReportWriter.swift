@@ -71,7 +71,11 @@ public enum ReportWriter {
         }
         if formats.contains(.csv) || formats.contains(.ipynb) {
             progress?("tables")
-            for t in doc.allTables { try put("tables/" + Escape.fileName(t.id) + ".csv", CSVWriter.render(t)) }
+            for t in doc.allTables {
+                let rel = "tables/" + Escape.fileName(t.id) + ".csv"
+                try AtomicFile.stream(to: staging + "/" + rel) { try CSVWriter.write(t, to: &$0) }
+                relative.append(rel)
+            }
         }
         if formats.contains(.md) || formats.contains(.ipynb) {
             progress?("charts")
