@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "TenureReport",
                 dependencies: ["TenureData", "TenureCohorts", "TenureSurvival", "TenureLifetime",
                                "TenureRegression", "TenureKPIs", "TenureROI"],
-                exclude: ["Report/README.md"]),
+                exclude: ["README.md", "Report/README.md"]),
         .executableTarget(name: "tenure",
                           dependencies: ["TenureNumerics", "TenureData", "TenureSynth", "TenureCohorts", "TenureSurvival",
                                          "TenureLifetime", "TenureRegression", "TenureKPIs", "TenureROI",
