@@ -139,7 +139,6 @@ public struct RowSink {
     init(_ deliver: @escaping ([Cell]) -> Void) { self.deliver = deliver }
 
     @inline(__always) public mutating func put(_ c: Cell) { row.append(c) }
-    public mutating func put(_ cells: [Cell]) { row.append(contentsOf: cells) }
     /// `n` copies of `c` (blank columns).
     public mutating func put(_ c: Cell, count n: Int) { for _ in 0 ..< n { row.append(c) } }
     public mutating func endRow() {

@@ -20,7 +20,7 @@ import Testing
 
     /// Money (cents), shares, counts and arbitrary bit patterns.
     @Test func matchesDescription() {
-        var g = SplitMix(seed: 20261204)
+        var g = TestRNG(state: 20261204)
         for i in 0 ..< 2_000_000 {
             let x: Double
             switch i % 6 {
@@ -46,16 +46,4 @@ import Testing
     }
 
     static func pow10(_ k: Int) -> Double { var p = 1.0; for _ in 0 ..< abs(k) { p *= 10 }; return k < 0 ? 1 / p : p }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }
