@@ -297,6 +297,40 @@ struct TestRNG {
         #expect(t.strings == u.strings)
     }
 
+    /// Keys of every length around the 8- and 16-byte words, many sharing their first 8 or last 8
+    /// bytes, interned, found and merged as a dictionary would: keys of 9–16 bytes are compared
+    /// by their first word and their tail word (`ByteInterner.tails`).
+    @Test func longKeysByWordsMatchADictionary() {
+        var rng = TestRNG(state: 12)
+        var t = ByteInterner(), other = ByteInterner()
+        var index: [[UInt8]: Int32] = [:], otherKeys: [[UInt8]] = []
+        let prefix: [UInt8] = Array("C0000000".utf8)
+        for k in 0 ..< 30_000 {
+            let n = 1 + rng.below(24)
+            var bytes = (0 ..< n).map { _ in UInt8(48 + rng.below(3)) }   // few symbols: many near-equal keys
+            if k % 2 == 0 { for q in 0 ..< min(8, n) { bytes[q] = prefix[q] } }
+            let got = bytes.withUnsafeBufferPointer { t.intern($0.baseAddress!, n) }
+            let want = index[bytes] ?? Int32(index.count)
+            index[bytes] = want
+            #expect(got == want, "\(bytes)")
+            if k % 3 == 0 { _ = bytes.withUnsafeBufferPointer { other.intern($0.baseAddress!, n) }; otherKeys.append(bytes) }
+        }
+        for (key, i) in index {
+            #expect(key.withUnsafeBufferPointer { t.find($0.baseAddress!, key.count, hash: ByteInterner.hash($0.baseAddress!, key.count)) } == i)
+            #expect(t.string(Int(i)) == String(decoding: key, as: UTF8.self))
+        }
+        #expect(t.find("C00000009999") == nil && t.find("C0000000") != nil)
+        // Merging another interner maps each of its keys to the same key here.
+        var merged = ByteInterner()
+        let map = merged.merge(t)
+        #expect(map == (0 ..< Int32(t.count)).map { $0 })
+        let back = merged.merge(other)
+        for (j, key) in Set(otherKeys).sorted(by: { $0.lexicographicallyPrecedes($1) }).enumerated() where j < 50 {
+            let o = key.withUnsafeBufferPointer { other.find($0.baseAddress!, key.count, hash: ByteInterner.hash($0.baseAddress!, key.count)) }!
+            #expect(back[Int(o)] == index[key])
+        }
+    }
+
     @Test func customerIndexCodable() throws {
         var c = CustomerIndex()
         for id in ["b", "a", "c"] { _ = c.intern(id) }
