@@ -57,7 +57,9 @@ for t in "${TARGETS[@]}"; do
   work="$OUT/corpus/$t"; art="$OUT/artifacts/$t"; log="$OUT/$t.log"
   mkdir -p "$work" "$art"
   echo "fuzz: $t for ${TIME}s (seeds Tests/Fuzz/corpus/$kind, corpus $work, log $log)"
-  "$bin" "$work" "Tests/Fuzz/corpus/$kind" -dict="Tests/Fuzz/$kind.dict" "${extra[@]}" \
+  # SWIFT_BACKTRACE=enable=no: Swift's backtracer would otherwise take the trap's signal first and
+  # exit before libFuzzer writes the input to the artifacts folder (seen on a FuzzCSV finding).
+  SWIFT_BACKTRACE=enable=no "$bin" "$work" "Tests/Fuzz/corpus/$kind" -dict="Tests/Fuzz/$kind.dict" "${extra[@]}" \
     -max_total_time="$TIME" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -artifact_prefix="$art/" -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
