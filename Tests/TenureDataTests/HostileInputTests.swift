@@ -145,3 +145,29 @@ import Testing
         #expect(sum > 0 && b.count == 1_600_000)
     }
 }
+
+/// A record ended by CR alone is the same error in the serial and the chunked reader. The chunked
+/// reader used to take it as a line end (FuzzCSV, 2026-12-04): its chunks have one row of slack
+/// more than the serial read, which noticed CR-only line ends only when the rows overflowed.
+@Suite struct LoneCRTests {
+    @Test func loneCRIsAnErrorInEveryReader() throws {
+        var text = "customer_id,date,amount\n"
+        for i in 0 ..< 70_000 { text += "C\(i % 5000),2024-01-0\(1 + i % 9),\(i % 97).5" + (i == 50_000 ? "\r" : "\n") }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > TableReader.parallelThreshold)
+        for threads in [1, 2, 3] {
+            var interner = ByteInterner()
+            do {
+                _ = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: "transactions.csv",
+                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads)
+                Issue.record("\(threads) threads read a lone CR as a line end")
+            } catch let e as DataError {
+                #expect(e.line == 50_002 && "\(e)".contains("CR alone"), "\(threads) threads: \(e)")
+            }
+        }
+        // CR LF, and a CR as the very last byte, stay line ends.
+        let ok = "customer_id,date,amount\r\nC1,2024-01-01,10\r\nC2,2024-01-02,12.5\r"
+        let loaded = try DatasetLoader.loadTransactions(csv: Array(ok.utf8), options: LoadOptions(onInvalid: .fail, threads: 1))
+        #expect(loaded.dataset.transactions.count == 2)
+    }
+}

@@ -19,6 +19,9 @@ public enum CSVRecords {
                 case .record:
                     out.append((tok.recordLine, (0..<fields.count).map { TableReader.fieldString(base, fields.ptr[$0]) }))
                 case .problem:
+                    if case .crAlone(let o) = tok.problem! {
+                        throw TableReader.scanError(.crAlone(offset: o), tok: tok, display: file, column: nil, base: base)
+                    }
                     throw DataError(.unterminatedQuote, file: file, line: tok.recordLine,
                                     expected: "CSV fields quoted with \" and closed (a quote inside a quoted field is written \"\")")
                 }

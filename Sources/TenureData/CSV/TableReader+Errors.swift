@@ -68,6 +68,7 @@ extension TableReader {
         case .strayQuote(let o): return o
         case .unterminatedQuote(_, let o): return o
         case .fieldTooLong(let o, _): return o
+        case .crAlone(let o): return o
         }
     }
 
@@ -113,6 +114,9 @@ extension TableReader {
                              value: String(decoding: UnsafeBufferPointer(start: base + o, count: min(len, 40)), as: UTF8.self),
                              expected: "a field of at most \(Tokenizer.maxFieldBytes) bytes (this one has \(len))",
                              hint: "usually a quote that is never closed, or a file that is not comma-separated", offset: o)
+        case .crAlone(let o):
+            return DataError(.other, file: display, line: line(at: o), expected: "lines ending in LF or CRLF",
+                             hint: "a line here ends with CR alone (classic Mac OS line ends); convert the file", offset: o)
         }
     }
 

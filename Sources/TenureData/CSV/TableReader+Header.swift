@@ -61,13 +61,12 @@ extension TableReader {
         switch tok.next(&fields) {
         case .record: break
         case .end: throw DataError(.emptyFile, file: display, expected: "a header line naming the columns")
-        case .problem: throw scanError(tok.problem!, tok: tok, display: display, column: nil, base: base)
+        case .problem:
+            if case .crAlone = tok.problem! { throw crOnlyFile(display) }
+            throw scanError(tok.problem!, tok: tok, display: display, column: nil, base: base)
         }
         let headerEnd = tok.pos
-        if headerEnd > start, base[headerEnd - 1] == 13 {
-            throw DataError(.other, file: display, line: 1, expected: "lines ending in LF or CRLF",
-                            hint: "this file ends its lines with CR alone (classic Mac OS); convert it, e.g. `tr '\\r' '\\n' < in.csv > transactions.csv`")
-        }
+        if headerEnd > start, base[headerEnd - 1] == 13 { throw crOnlyFile(display) }
         if let bad = invalidUTF8Offsets(base, start ..< headerEnd, limit: 1).first {
             throw DataError(.invalidUTF8, file: display, line: 1, value: nil,
                             expected: "UTF-8 text (byte 0x\(hex(base[bad])) at byte offset \(bad) is not valid UTF-8)",
@@ -141,6 +140,12 @@ extension TableReader {
             }
         }
         return (fieldOfColumn, extraFields, extraNames)
+    }
+
+    /// A header ended by CR alone: the whole file uses classic Mac OS line ends.
+    static func crOnlyFile(_ display: String) -> DataError {
+        DataError(.other, file: display, line: 1, expected: "lines ending in LF or CRLF",
+                  hint: "this file ends its lines with CR alone (classic Mac OS); convert it, e.g. `tr '\\r' '\\n' < in.csv > transactions.csv`")
     }
 
     /// Of `fields` (header positions), those whose values in the first records (up to 1,000) are

@@ -42,6 +42,8 @@ enum ScanProblem {
     case unterminatedQuote(line: Int, offset: Int)
     /// A field longer than `Tokenizer.maxFieldBytes`.
     case fieldTooLong(offset: Int, length: Int)
+    /// A record ended by CR alone (not CR LF, not the last byte of the input).
+    case crAlone(offset: Int)
 }
 
 /// Splits RFC 4180 records (comma separated, `"` quoting with `""` escapes, LF or CRLF line ends,
@@ -114,7 +116,10 @@ struct Tokenizer {
                 let c = b[i]
                 if c == 44 { i += 1; continue }
                 if c == 10 { pos = i + 1; line += 1; return .record }
-                if c == 13 { pos = (i + 1 < end && b[i + 1] == 10) ? i + 2 : i + 1; line += 1; return .record }
+                if c == 13 {
+                    if i + 1 < end && b[i + 1] != 10 { problem = .crAlone(offset: i); pos = i; return .problem }
+                    pos = i + 1 < end ? i + 2 : i + 1; line += 1; return .record
+                }
                 problem = .strayQuote(offset: i)
                 pos = i
                 return .problem
@@ -156,6 +161,9 @@ struct Tokenizer {
             if j >= end { pos = j; return .record }
             let c = b[j]
             if c == 44 { i = j + 1; continue }
+            // A CR ends a record only as CR LF or as the input's last byte; a lone CR elsewhere is an
+            // error here, in every reader (the chunked reader used to take it as a line end).
+            if c == 13 && j + 1 < end && b[j + 1] != 10 { problem = .crAlone(offset: j); pos = j; return .problem }
             pos = (c == 13 && j + 1 < end && b[j + 1] == 10) ? j + 2 : j + 1
             line += 1
             return .record
