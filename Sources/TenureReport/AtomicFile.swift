@@ -1,4 +1,5 @@
 import Foundation
+import TenureNumerics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -134,6 +135,25 @@ public struct ByteWriter {
     public mutating func write(_ bytes: [UInt8]) throws {
         if buffer.count + bytes.count <= Self.block { buffer.append(contentsOf: bytes); try flushIfFull(); return }
         try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Writes rows `0 ..< count` formatted by `format(range, &bytes)`: the rows in the fixed blocks
+    /// of `Parallel.forEachBlock`, formatted on every core (formatting numbers is the cost), written
+    /// in row order.
+    public mutating func writeRows(count n: Int, minimumPerBlock m: Int, bytesPerRow: Int,
+                                   _ format: (Range<Int>, inout [UInt8]) -> Void) throws {
+        guard n > 0 else { return }
+        var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
+        pieces.withUnsafeMutableBufferPointer { out in
+            let out = out
+            Parallel.forEachBlock(count: n, minimumPerBlock: m) { k, range in
+                var p: [UInt8] = []
+                p.reserveCapacity(range.count * bytesPerRow)
+                format(range, &p)
+                out[k] = p
+            }
+        }
+        for p in pieces where !p.isEmpty { try write(p) }
     }
 
     public mutating func flushIfFull() throws { if buffer.count >= Self.block { try flush() } }

@@ -1,6 +1,5 @@
 import Foundation
 import TenureData
-import TenureNumerics
 
 /// Output formats of the analysis commands.
 public enum OutputFormat: String, CaseIterable, Sendable, Codable {
@@ -102,23 +101,14 @@ public enum CSVWriter {
         cells.reserveCapacity(batchRows * max(1, t.columns.count))
         ends.reserveCapacity(batchRows)
         func drain(_ w: inout ByteWriter) throws {
-            let n = ends.count
-            guard n > 0 else { return }
-            var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
-            cells.withUnsafeBufferPointer { c in
-                ends.withUnsafeBufferPointer { e in
-                    pieces.withUnsafeMutableBufferPointer { out in
-                        let (c, e, out) = (c, e, out)
-                        Parallel.forEachBlock(count: n, minimumPerBlock: 2_048) { k, range in
-                            var p: [UInt8] = []
-                            p.reserveCapacity(range.count * (8 * max(1, t.columns.count) + 1))
-                            for r in range { appendRow(c[(r == 0 ? 0 : e[r - 1]) ..< e[r]], to: &p) }
-                            out[k] = p
-                        }
+            try cells.withUnsafeBufferPointer { c in
+                try ends.withUnsafeBufferPointer { e in
+                    let (c, e) = (c, e)
+                    try w.writeRows(count: e.count, minimumPerBlock: 2_048, bytesPerRow: 8 * max(1, t.columns.count) + 1) { range, p in
+                        for r in range { appendRow(c[(r == 0 ? 0 : e[r - 1]) ..< e[r]], to: &p) }
                     }
                 }
             }
-            for p in pieces where !p.isEmpty { try w.write(p) }
             cells.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
         }

@@ -263,23 +263,12 @@ public enum CLVScoresCSV {
         var head: [UInt8] = []
         t.appendHeader(to: &head)
         try w.write(head)
-        // Batches of rows, each split over every core (formatting numbers is the cost), written in order.
+        // Batches of rows, each formatted on every core and written in order.
         let n = s.count, batch = 131_072
-        var start = 0
-        while start < n {
-            let end = min(n, start + batch)
-            var pieces = [[UInt8]](repeating: [], count: Parallel.blocks)
-            pieces.withUnsafeMutableBufferPointer { out in
-                let out = out
-                Parallel.forEachBlock(count: end - start, minimumPerBlock: 8_192) { k, range in
-                    var p: [UInt8] = []
-                    p.reserveCapacity(range.count * (16 + 14 * t.names.count))
-                    t.appendRows(start + range.lowerBound ..< start + range.upperBound, to: &p)
-                    out[k] = p
-                }
+        for start in stride(from: 0, to: n, by: batch) {
+            try w.writeRows(count: min(n, start + batch) - start, minimumPerBlock: 8_192, bytesPerRow: 16 + 14 * t.names.count) { range, p in
+                t.appendRows(start + range.lowerBound ..< start + range.upperBound, to: &p)
             }
-            for p in pieces where !p.isEmpty { try w.write(p) }
-            start = end
         }
     }
 
