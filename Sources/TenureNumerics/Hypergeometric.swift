@@ -236,9 +236,16 @@ extension Special {
         var logScale = 0.0
         var n = 0
         while true {
+            // One division per term: the four reciprocals the ratio and the derivative sums need
+            // come from 1/((a+j)(b+j)(c+j)(j+1)) (a division costs several multiplications, and this
+            // loop is the Pareto/NBD fit's time).
             let j = Double(n)
-            let ratio = (a + j) * (b + j) / ((c + j) * (j + 1)) * z
-            ra += 1 / (a + j); rb += 1 / (b + j); rc += 1 / (c + j)
+            let pa = a + j, pb = b + j, pc = c + j, pn = j + 1
+            let ab = pa * pb, cn = pc * pn
+            let d = 1 / (ab * cn)
+            let t1 = cn * d, t2 = ab * d
+            let ratio = t2 * ab * z
+            ra += pb * t1; rb += pa * t1; rc += pn * t2
             term *= ratio
             n += 1
             sum += term

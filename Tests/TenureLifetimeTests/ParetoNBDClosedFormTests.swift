@@ -42,6 +42,62 @@ import TenureNumerics
         }
     }
 
+    /// The batch ρ table (one series per run of keys, then quadrature steps down in t) against 40-digit
+    /// ₂F₁ values and derivatives (scripts/fixtures/pareto_nbd_rho.py): both branches, α ≈ β, and the
+    /// ridge towards one dropout rate, where β is 270–15,000 times α.
+    @Test func rhoTableMatchesReference() throws {
+        let data = try Data(contentsOf: Fixture.dir.appendingPathComponent("pareto_nbd_rho.json"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(rows.count >= 500)
+        var byParams: [[Double]: [[String: Any]]] = [:]
+        for row in rows { byParams[Fixture.doubles(row["params"]), default: []].append(row) }
+        #expect(byParams.count == 7)
+        for (th, rows) in byParams {
+            let keys = RhoTable.Keys(x: rows.map { Fixture.num($0["x"]) }, t: rows.map { Fixture.num($0["t"]) })
+            let table = RhoTable.rho(keys, r: th[0], alpha: th[1], s: th[2], beta: th[3])
+            for (i, row) in rows.enumerated() {
+                let got = try #require(table[i])
+                let ref = Fixture.num(row["log_rho"]), d = Fixture.doubles(row["d_k_s_alpha_beta"])
+                let label = "θ \(th) x \(row["x"]!) t \(row["t"]!)"
+                #expect(abs(got.log - ref) < 1e-14, "\(label): log ρ \(got.log) vs \(ref)")
+                // derivatives as elasticities in α and β (dimensionless, like the others)
+                for (j, (a, b)) in [(got.dk, d[0]), (got.ds, d[1]), (got.dal * th[1], d[2] * th[1]), (got.dbe * th[3], d[3] * th[3])].enumerated() {
+                    #expect(abs(a - b) <= 1e-11 * max(abs(b), 1e-3), "\(label): derivative \(j) \(a) vs \(b)")
+                }
+            }
+        }
+    }
+
+    /// The same table on many keys (runs cut at `RhoTable.run`, integer and fractional ages) against
+    /// the series at every key.
+    @Test func rhoTableMatchesTheSeriesAtEveryKey() throws {
+        var rng = RNG(seed: 16)
+        var x: [Int32] = [], tx: [Double] = [], T: [Double] = []
+        for i in 0..<4_000 {
+            let xi = Int32(i % 7 == 0 ? 0 : i % 97 == 0 ? 400 : Int(rng.uniform() * 40))
+            let age = i % 2 == 0 ? (rng.uniform() * 900).rounded() : (rng.uniform() * 120 * 7).rounded() / 7
+            let last = xi == 0 ? 0 : i % 2 == 0 ? (rng.uniform() * age).rounded() : (rng.uniform() * age * 7).rounded() / 7
+            x.append(xi); tx.append(last); T.append(max(age, last))
+        }
+        let p = ParetoNBDModel.Prepared(RFMPatterns(x: x, tx: tx, T: T))
+        #expect(p.keys.x.count > 2 * RhoTable.run && p.keys.runs.count > 20)
+        for th in [[0.5533, 10.5778, 0.6062, 11.6678], [1.45, 335, 99.8, 91_100], [1.2, 500, 0.8, 20],
+                   [0.7, 0.5, 1, 5], [150, 5000, 0.6, 12], [1, 50, 2, 50.000_1]] {
+            let table = RhoTable.rho(p.keys, r: th[0], alpha: th[1], s: th[2], beta: th[3])
+            var worst = (log: 0.0, d: 0.0)
+            for i in 0..<p.keys.x.count {
+                let ref = try #require(ParetoNBDModel.rho(k: th[0] + p.keys.x[i], s: th[2], alpha: th[1], beta: th[3], t: p.keys.t[i]))
+                let got = try #require(table[i])
+                worst.log = max(worst.log, abs(got.log - ref.log))
+                for (a, b) in [(got.dk, ref.dk), (got.ds, ref.ds), (got.dal * th[1], ref.dal * th[1]), (got.dbe * th[3], ref.dbe * th[3])] {
+                    worst.d = max(worst.d, abs(a - b) / max(abs(b), 1e-3))
+                }
+            }
+            #expect(worst.log < 1e-12, "θ \(th): log ρ off by \(worst.log)")
+            #expect(worst.d < 1e-9, "θ \(th): a derivative of log ρ off by \(worst.d) relative")
+        }
+    }
+
     /// Data without heterogeneity: every customer buys every 4 weeks and nobody leaves. The fits run to
     /// the edge and are reported as limiting models, quickly, instead of failing.
     @Test func noHeterogeneityIsReportedAsLimit() throws {

@@ -21,7 +21,8 @@ import TenureNumerics
 /// - α < β: `ρ = s/(s+k) · ((α+t)/(β+t))^k · ₂F₁(k, s+k; s+k+1; (β−α)/(β+t))`,
 ///
 /// evaluated in log space with the exact derivatives of the series (`Special.logHyp2f1Gradient`),
-/// once per distinct (x, t) — not per pattern. The gradient of log L is analytic; the Hessian used by
+/// once per distinct (x, t) — not per pattern — and, for the fit and P(alive) of many patterns,
+/// from one series per run of ages by exact quadrature steps (`RhoTable`). The gradient of log L is analytic; the Hessian used by
 /// the Newton fit is the central difference of that gradient. P(alive) = E(T) / bracket; the
 /// conditional expectation is lifetimes' / the paper's eq. (22) times P(alive).
 ///
@@ -77,7 +78,8 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     /// distinct (x, t) pairs at which ρ is needed (t = T and t = tx; none when tx = T).
     struct Prepared {
         var byX: WeightsByX
-        var keyX: [Double] = [], keyT: [Double] = []
+        /// The distinct (x, t) at which ρ is needed.
+        var keys = RhoTable.Keys()
         var x: [Double] = [], tx: [Double] = [], T: [Double] = [], w: [Double] = []
         /// Index of ρ at (x, T) and at (x, tx), −1 when tx = T.
         var iT: [Int32] = [], iX: [Int32] = []
@@ -91,8 +93,8 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
             func key(_ x: Int32, _ t: Double) -> Int32 {
                 let k = Key(x: x, t: t.bitPattern)
                 if let i = index[k] { return i }
-                let i = Int32(keyX.count)
-                index[k] = i; keyX.append(Double(x)); keyT.append(t)
+                let i = Int32(keys.x.count)
+                index[k] = i; keys.x.append(Double(x)); keys.t.append(t)
                 return i
             }
             for k in 0..<d.count where d.weight[k] != 0 {
@@ -102,6 +104,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
                     iT.append(key(d.x[k], d.T[k])); iX.append(key(d.x[k], d.tx[k]))
                 } else { iT.append(-1); iX.append(-1) }
             }
+            keys.arrange()
         }
     }
 
@@ -134,15 +137,7 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     static func negLogLikelihood(_ th: [Double], _ p: Prepared, _ g: inout [Double]) -> Double {
         let r = th[0], al = th[1], s = th[2], be = th[3]
         guard r > 0, al > 0, s > 0, be > 0, th.allSatisfy({ $0.isFinite }) else { g = [.nan, .nan, .nan, .nan]; return .nan }
-        // ρ at every distinct (x, t), on every core
-        let nk = p.keyX.count
-        var rho = [Rho?](repeating: nil, count: nk)
-        rho.withUnsafeMutableBufferPointer { out in
-            let out = out
-            Parallel.forEachBlock(count: nk, minimumPerBlock: 256) { _, range in
-                for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
-            }
-        }
+        let rho = RhoTable.rho(p.keys, r: r, alpha: al, s: s, beta: be)
         if rho.contains(where: { $0 == nil }) { g = [.nan, .nan, .nan, .nan]; return .nan }
         var ll = 0.0, gr = 0.0, gal = 0.0, gs = 0.0, gbe = 0.0
         let lgr = Special.logGamma(r), psr = Special.digamma(r), lal = Foundation.log(al), lbe = Foundation.log(be)
@@ -253,18 +248,12 @@ public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
         return pAlive * (r + xd) * (beta + T) / (alpha + T) * term
     }
 
-    /// P(alive) of every pattern, with ρ computed once per distinct (x, t) (on every core): the
-    /// same operations as `probabilityAlive`, so the same values.
+    /// P(alive) of every pattern, with ρ computed once per distinct (x, t) by `RhoTable` (on every
+    /// core): `probabilityAlive`'s operations on the table's ρ (equal to the series' to ~1e-13).
     public func probabilitiesAlive(_ d: RFMPatterns) -> [Double] {
         let p = Prepared(d)
         let r = self.r, al = alpha, s = self.s, be = beta
-        var rho = [Rho?](repeating: nil, count: p.keyX.count)
-        rho.withUnsafeMutableBufferPointer { out in
-            let out = out
-            Parallel.forEachBlock(count: p.keyX.count, minimumPerBlock: 256) { _, range in
-                for i in range { out[i] = Self.rho(k: r + p.keyX[i], s: s, alpha: al, beta: be, t: p.keyT[i]) }
-            }
-        }
+        let rho = RhoTable.rho(p.keys, r: r, alpha: al, s: s, beta: be)
         var out = [Double](repeating: .nan, count: d.count)
         var j = 0
         for k in 0..<d.count where d.weight[k] != 0 {
