@@ -27,8 +27,9 @@ import TenureNumerics
 /// conditional expectation is lifetimes' / the paper's eq. (22) times P(alive).
 ///
 /// Cost: the series needs ~39/(1 − z) terms, so it grows when one of α, β is many times the other
-/// plus the customer's age (z → 1). The fit bounds α and β to at most `scaleBound` × the longest age
-/// (a fit that reaches the bound is reported as the limiting model, see `MLEFit.limit`).
+/// plus the customer's age (z → 1); the table sums one series per run of ages and 16 quadrature
+/// nodes per other age. The fit bounds α and β to at most `scaleBound` × the longest age (a fit
+/// that reaches the bound is reported as the limiting model, see `MLEFit.limit`).
 public struct ParetoNBDModel: RepeatPurchaseModel, Codable, Equatable {
     public static let name = "pareto-nbd"
     public var fit: MLEFit
