@@ -185,24 +185,8 @@ public enum ChartSVG {
         var w = SVGWriter()
         header(&w, id: c.id, width: W, height: H, title: c.title, caption: c.caption)
         drawLegend(&w, legend, x0: 12, y0: 44, width: W)
-        w.raw("<defs><clipPath id=\"\(sid)-clip\"><rect x=\"\(SVGWriter.n(px0))\" y=\"\(SVGWriter.n(py0 - 2))\" width=\"\(SVGWriter.n(px1 - px0 + 2))\" height=\"\(SVGWriter.n(plotH + 4))\"/></clipPath></defs>")
-
-        // grid + y ticks
-        for (t, label) in zip(yTicks, yLabels) {
-            let y = sy(t)
-            w.line(px0, y, px1, y, cls: "tc-g")
-            w.text(label, px0 - 8, y + 4, anchor: "end", cls: "tc-k")
-        }
-        for t in xt.ticks {
-            let x = sx(t)
-            w.line(x, py1, x, py1 + 5, cls: "tc-x")
-            w.text(Format.tick(t, xFormat, step: xt.step == 0 ? t : xt.step), x, py1 + 18, anchor: "middle", cls: "tc-k")
-        }
-        w.line(px0, py1, px1, py1, cls: "tc-x")
-        w.line(px0, py0, px0, py1, cls: "tc-x")
-        w.text(c.xAxis.title, (px0 + px1) / 2, py1 + 38, anchor: "middle", cls: "tc-a")
-        w.text(c.yAxis.title, 0, 0, anchor: "middle", cls: "tc-a",
-               extra: [("transform", "translate(16 \(SVGWriter.n((py0 + py1) / 2))) rotate(-90)")])
+        drawFrame(&w, sid: sid, x: (px0, px1), y: (py0, py1), sx: sx, sy: sy, yTicks: yTicks, yLabels: yLabels,
+                  xTicks: xt, xFormat: xFormat, xTitle: c.xAxis.title, yTitle: c.yAxis.title)
 
         // bands first, then lines on top
         w.open("g", [("clip-path", "url(#\(sid)-clip)")])
@@ -268,6 +252,30 @@ public enum ChartSVG {
         return w.out
     }
 
+    /// The frame of a chart on x and y axes (line charts, stacked areas): the plot's clip path, the y
+    /// grid with its labels, the x ticks with theirs, both axis lines and both axis titles.
+    static func drawFrame(_ w: inout SVGWriter, sid: String, x: (Double, Double), y: (Double, Double), sx: Scale, sy: Scale,
+                          yTicks: [Double], yLabels: [String], xTicks: (ticks: [Double], step: Double), xFormat: ValueFormat,
+                          xTitle: String, yTitle: String) {
+        let (px0, px1) = x, (py0, py1) = y
+        w.raw("<defs><clipPath id=\"\(sid)-clip\"><rect x=\"\(SVGWriter.n(px0))\" y=\"\(SVGWriter.n(py0 - 2))\" width=\"\(SVGWriter.n(px1 - px0 + 2))\" height=\"\(SVGWriter.n(py1 - py0 + 4))\"/></clipPath></defs>")
+        for (t, label) in zip(yTicks, yLabels) {
+            let yt = sy(t)
+            w.line(px0, yt, px1, yt, cls: "tc-g")
+            w.text(label, px0 - 8, yt + 4, anchor: "end", cls: "tc-k")
+        }
+        for t in xTicks.ticks {
+            let xt = sx(t)
+            w.line(xt, py1, xt, py1 + 5, cls: "tc-x")
+            w.text(Format.tick(t, xFormat, step: xTicks.step == 0 ? t : xTicks.step), xt, py1 + 18, anchor: "middle", cls: "tc-k")
+        }
+        w.line(px0, py1, px1, py1, cls: "tc-x")
+        w.line(px0, py0, px0, py1, cls: "tc-x")
+        w.text(xTitle, (px0 + px1) / 2, py1 + 38, anchor: "middle", cls: "tc-a")
+        w.text(yTitle, 0, 0, anchor: "middle", cls: "tc-a",
+               extra: [("transform", "translate(16 \(SVGWriter.n((py0 + py1) / 2))) rotate(-90)")])
+    }
+
     /// A line chart whose series are stacked areas (`LineChart.stacked`): series k fills the band
     /// between the sum of the series before it and that sum plus its own values; a legend box per
     /// series; the top edge of each band drawn as a line. Every series has the same x values.
@@ -301,22 +309,8 @@ public enum ChartSVG {
         var w = SVGWriter()
         header(&w, id: c.id, width: W, height: H, title: c.title, caption: c.caption)
         drawLegend(&w, legend, x0: 12, y0: 44, width: W)
-        w.raw("<defs><clipPath id=\"\(sid)-clip\"><rect x=\"\(SVGWriter.n(px0))\" y=\"\(SVGWriter.n(py0 - 2))\" width=\"\(SVGWriter.n(px1 - px0 + 2))\" height=\"\(SVGWriter.n(plotH + 4))\"/></clipPath></defs>")
-        for (t, label) in zip(yTicks, yLabels) {
-            let y = sy(t)
-            w.line(px0, y, px1, y, cls: "tc-g")
-            w.text(label, px0 - 8, y + 4, anchor: "end", cls: "tc-k")
-        }
-        for t in xt.ticks {
-            let xx = sx(t)
-            w.line(xx, py1, xx, py1 + 5, cls: "tc-x")
-            w.text(Format.tick(t, c.xAxis.format, step: xt.step == 0 ? t : xt.step), xx, py1 + 18, anchor: "middle", cls: "tc-k")
-        }
-        w.line(px0, py1, px1, py1, cls: "tc-x")
-        w.line(px0, py0, px0, py1, cls: "tc-x")
-        w.text(c.xAxis.title, (px0 + px1) / 2, py1 + 38, anchor: "middle", cls: "tc-a")
-        w.text(c.yAxis.title, 0, 0, anchor: "middle", cls: "tc-a",
-               extra: [("transform", "translate(16 \(SVGWriter.n((py0 + py1) / 2))) rotate(-90)")])
+        drawFrame(&w, sid: sid, x: (px0, px1), y: (py0, py1), sx: sx, sy: sy, yTicks: yTicks, yLabels: yLabels,
+                  xTicks: xt, xFormat: c.xAxis.format, xTitle: c.xAxis.title, yTitle: c.yAxis.title)
         let step = c.series.first?.interpolation == .step
         w.open("g", [("clip-path", "url(#\(sid)-clip)")])
         for (k, s) in c.series.enumerated() {
