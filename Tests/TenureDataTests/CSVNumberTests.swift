@@ -37,6 +37,32 @@ import Testing
         }
     }
 
+    /// The exact shortest-digits path (1e-4 ≤ |x| < 2⁵³): random bit patterns at every binary
+    /// exponent of the range, every power of two in it with its neighbours (where the interval below
+    /// is half as wide), powers of ten and their neighbours, and 17-digit ratios.
+    @Test func shortestDigitsMatchDescription() {
+        var xs: [Double] = []
+        for e in -14 ... 52 {
+            let b = Self.pow2(e)
+            xs += [b, b.nextUp, b.nextDown, -b, 1.5 * b, (2 * b).nextDown]
+        }
+        for e in -4 ... 15 { let b = Self.pow10(e); xs += [b, b.nextUp, b.nextDown] }
+        var g = TestRNG(state: 53)
+        for i in 0 ..< 1_000_000 {
+            let exponent = UInt64(1023 - 14 + Int(g.next() % 67))
+            let sign: UInt64 = i % 5 == 0 ? 1 << 63 : 0
+            xs.append(Double(bitPattern: sign | exponent << 52 | g.next() >> 12))
+            xs.append(Double(1 + g.next() % 1_000_000) / Double(1 + g.next() % 1_000_000))
+        }
+        var checked = 0
+        for x in xs where abs(x) >= 1e-4 && abs(x) < 0x1p53 {
+            checked += 1
+            let got = Self.text(x)
+            if got != x.description { Issue.record("\(x.bitPattern): \(got) vs \(x.description)"); return }
+        }
+        #expect(checked > 1_900_000)
+    }
+
     @Test func integers() {
         for i in [0, 7, -7, 10, 99, 100, Int.max, Int.min, 1_234_567_890, -1_000_000] {
             var b: [UInt8] = []
@@ -45,5 +71,6 @@ import Testing
         }
     }
 
+    static func pow2(_ k: Int) -> Double { Double(sign: .plus, exponent: k, significand: 1) }
     static func pow10(_ k: Int) -> Double { var p = 1.0; for _ in 0 ..< abs(k) { p *= 10 }; return k < 0 ? 1 / p : p }
 }
