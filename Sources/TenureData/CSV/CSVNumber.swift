@@ -56,20 +56,16 @@ public enum CSVNumber {
     @usableFromInline static func appendShortest(_ x: Double, to out: inout [UInt8]) {
         let (d, e) = shortest(abs(x))
         if x < 0 { out.append(45) }
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes ≥ the 20 digits of a UInt64
-        withUnsafeMutableBytes(of: &buffer) { t in
-            var n = 0, v = d
-            while v > 0 { t[23 - n] = UInt8(48 + v % 10); v /= 10; n += 1 }
-            let digits = UnsafeRawBufferPointer(rebasing: t[(24 - n) ..< 24])
-            let start = digits.startIndex
+        withDigits(d) { digits in
+            let n = digits.count, point = digits.startIndex + n + e
             if e >= 0 {
                 out.append(contentsOf: digits)
                 for _ in 0 ..< e { out.append(48) }
                 out.append(46); out.append(48)
             } else if n > -e {
-                out.append(contentsOf: digits[start ..< start + n + e])
+                out.append(contentsOf: digits[..<point])
                 out.append(46)
-                out.append(contentsOf: digits[(start + n + e)...])
+                out.append(contentsOf: digits[point...])
             } else {
                 out.append(48); out.append(46)
                 for _ in 0 ..< (-e - n) { out.append(48) }
@@ -139,12 +135,16 @@ public enum CSVNumber {
     /// The decimal digits of `v` (no sign).
     @inlinable static func appendDigits(_ v: UInt64, to out: inout [UInt8]) {
         if v < 10 { out.append(UInt8(48 + v)); return }
-        var x = v
+        withDigits(v) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal digits of `v`, most significant first (no sign; `0` for 0).
+    @inlinable static func withDigits<R>(_ v: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes ≥ the 20 digits of UInt64.max
-        withUnsafeMutableBytes(of: &tmp) { t in
-            var n = 0
-            while x > 0 { t[n] = UInt8(48 + x % 10); x /= 10; n += 1 }
-            while n > 0 { n -= 1; out.append(t[n]) }
+        return withUnsafeMutableBytes(of: &tmp) { t in
+            var n = 0, x = v
+            repeat { t[23 - n] = UInt8(48 + x % 10); x /= 10; n += 1 } while x > 0
+            return body(UnsafeRawBufferPointer(rebasing: t[(24 - n) ..< 24]))
         }
     }
 }
