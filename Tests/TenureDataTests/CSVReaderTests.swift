@@ -94,6 +94,55 @@ struct TestRNG {
         }
     }
 
+    /// Customer ids interned by every thread into one table (`ByteInterner.internRows`) get the
+    /// indices a single thread gives them, after the keys an earlier table interned: ids of every
+    /// length around the 8- and 16-byte words (many sharing their first 8 bytes), quoted ids with
+    /// doubled quotes, ids at the very end of the file.
+    @Test func parallelInterningMatchesOneThreadAfterEarlierKeys() throws {
+        var rng = TestRNG(state: 21)
+        let prefix = Array("C0000000".utf8)
+        var pool: [String] = []
+        for k in 0 ..< 40_000 {
+            let n = 1 + rng.below(24)
+            var bytes = (0 ..< n).map { _ in UInt8(48 + rng.below(10)) }
+            if k % 2 == 0 { for q in 0 ..< min(8, n) { bytes[q] = prefix[q] } }
+            pool.append(String(decoding: bytes, as: UTF8.self) + (k % 97 == 0 ? "\"q" : ""))
+        }
+        var text = "customer_id,date,amount\n"
+        for r in 0 ..< 120_000 {
+            let id = pool[rng.below(r < 60_000 ? 20_000 : pool.count)]
+            let field = id.contains("\"") ? "\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : id
+            text += "\(field),2024-01-\(String(format: "%02d", 1 + r % 28)),\(r % 100)\n"
+        }
+        text += "\(pool[7]),2024-02-01,1\nZ,2024-02-01,1"   // a one-byte id as the file's last byte
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > TableReader.parallelThreshold)
+        func read(threads: Int, earlier: [String]) throws -> (TableColumns, [String]) {
+            var interner = ByteInterner()
+            for key in earlier { _ = interner.intern(key) }
+            let t = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: "transactions.csv",
+                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads)
+            #expect(interner.find("never") == nil)
+            for key in earlier + [pool[0], pool[3], pool[7], pool[97]] {
+                #expect(interner.find(key).map { interner.string(Int($0)) } == key)
+            }
+            return (t, interner.strings)
+        }
+        // No earlier keys; earlier keys of 1–8 bytes only; earlier keys of every length.
+        for earlier in [[], ["a", "only-ear"], stride(from: 0, to: pool.count, by: 3).map { pool[$0] } + ["only-earlier"]] {
+          let (one, ids) = try read(threads: 1, earlier: earlier)
+          #expect(one.chunks == 1)
+          #expect(one.ints[0].map { ids[Int($0)] }.last == "Z")
+          for threads in [2, 3, 8] {
+            let (many, manyIds) = try read(threads: threads, earlier: earlier)
+            #expect(many.chunks == threads)
+            let sameCodes = many.ints == one.ints, sameIds = manyIds == ids   // (not printed whole when they differ)
+            #expect(sameCodes, "\(threads) threads: other customer codes")
+            #expect(sameIds, "\(threads) threads: other id order")
+          }
+        }
+    }
+
     /// Order ids (`KeyCodes`): equal text ⟺ equal code, whatever the quoting, length or thread
     /// count; empty = −1; codes are dense. Ids repeat (multi-line orders), some differ only past
     /// their 8th byte, some share a 64-bit-hash partition by construction of the count.

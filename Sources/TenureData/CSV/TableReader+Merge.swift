@@ -2,8 +2,9 @@ import Dispatch
 import TenureNumerics
 
 /// Stage 4: the chunks' outputs → one table. Order-id codes are assigned off the reading thread
-/// while the chunk-local interners merge in chunk order (= first-appearance order); codes are
-/// remapped and the chunks' rows closed up; the columns become arrays.
+/// while the customer ids are interned on every thread (`ByteInterner.internRows`) and the
+/// chunk-local interners of the other text columns merge in chunk order (= first-appearance
+/// order); codes are remapped and the chunks' rows closed up; the columns become arrays.
 extension TableReader {
     /// `KeyCodes.assign` for every key column of `store`, run off the reading thread.
     struct KeyJob: @unchecked Sendable {
@@ -29,8 +30,20 @@ extension TableReader {
         result.present = (0 ..< ctx.spec.columns.count).map { ctx.fieldOf[$0] >= 0 }
         result.extraNames = ctx.extraNames
         result.chunks = outputs.count
-        let (globalCats, maps) = mergeInterners(outputs, categoryCount: ctx.categoryCount, customers: &customers)
-        let internedSinks = ctx.sinks.filter { $0.kind.isInterned }
+        // A parallel read left the customer ids in the file (`Storage.customerRef`): they are
+        // interned now, on every thread, straight into `customers`.
+        let customerRefs = outputs.count > 1 ? (0 ..< ncol).filter { store.customerRef[$0] != nil } : []
+        for c in customerRefs {
+            compact(store.customerRef[c]!, outputs: outputs, rowBases: rowBases)
+            compact(store.customerRegion[c]!, outputs: outputs, rowBases: rowBases)
+            customers.internRows(refs: store.customerRef[c]!, regions: store.customerRegion[c]!,
+                                 rows: outputs.reduce(0) { $0 + $1.rows }, bytes: ctx.base,
+                                 byteCount: ctx.bytes.count, codes: store.i32[c]!, threads: outputs.count)
+        }
+        store.freeCustomerRefs()
+        let (globalCats, maps) = mergeInterners(outputs, categoryCount: ctx.categoryCount, customers: &customers,
+                                                mergeCustomers: customerRefs.isEmpty)
+        let internedSinks = ctx.sinks.filter { $0.kind.isInterned && !customerRefs.contains($0.column) }
         Parallel.forEach(outputs.count) { k in
             for s in internedSinks {
                 guard let map = maps[k][s.kind == .customer ? 0 : s.interner + 1] else { continue }
@@ -46,7 +59,7 @@ extension TableReader {
         var dest = 0
         for (k, out) in outputs.enumerated() {
             if rowBases[k] != dest {
-                for c in 0 ..< ncol where store.keyHash[c] == nil {   // key columns are already in place
+                for c in 0 ..< ncol where store.keyHash[c] == nil && !customerRefs.contains(c) {   // already in place
                     if let p = store.i32[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                     if let p = store.f64[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                 }
@@ -76,25 +89,31 @@ extension TableReader {
         let keysDone = DispatchGroup()
         let keyColumns = (0 ..< ctx.ncol).filter { store.keyHash[$0] != nil }
         guard !keyColumns.isEmpty else { return keysDone }
-        var at = 0
-        for (k, out) in outputs.enumerated() {
-            for c in keyColumns where rowBases[k] != at {
-                (store.keyHash[c]! + at).update(from: store.keyHash[c]! + rowBases[k], count: out.rows)
-                (store.keyRef[c]! + at).update(from: store.keyRef[c]! + rowBases[k], count: out.rows)
-            }
-            at += out.rows
+        for c in keyColumns {
+            compact(store.keyHash[c]!, outputs: outputs, rowBases: rowBases)
+            compact(store.keyRef[c]!, outputs: outputs, rowBases: rowBases)
         }
-        let job = KeyJob(columns: keyColumns, store: store, rows: at, base: ctx.base, counts: counts)
+        let job = KeyJob(columns: keyColumns, store: store, rows: outputs.reduce(0) { $0 + $1.rows }, base: ctx.base, counts: counts)
         DispatchQueue.global().async(group: keysDone) { job.run() }
         return keysDone
     }
 
-    /// The chunks' interners merged in chunk order into `customers` and one global interner per
+    /// Moves every chunk's rows of a column to follow the previous chunk's.
+    static func compact<T>(_ p: UnsafeMutablePointer<T>, outputs: [ChunkOutput], rowBases: [Int]) {
+        var at = 0
+        for (k, out) in outputs.enumerated() {
+            if rowBases[k] != at { (p + at).update(from: p + rowBases[k], count: out.rows) }
+            at += out.rows
+        }
+    }
+
+    /// The chunks' interners merged in chunk order into `customers` (unless `mergeCustomers` is
+    /// false: the ids were interned by `internRows`) and one global interner per
     /// category column; per chunk and interner (0 = customers, 1 + k = category k) the map from
     /// the chunk's codes to the global ones, nil for identity (the chunk's own table became the
     /// global one because nothing was interned before it).
     static func mergeInterners(_ outputs: [ChunkOutput], categoryCount: Int,
-                               customers: inout ByteInterner) -> (categories: [ByteInterner], maps: [[[Int32]?]]) {
+                               customers: inout ByteInterner, mergeCustomers: Bool) -> (categories: [ByteInterner], maps: [[[Int32]?]]) {
         let internerCount = 1 + categoryCount
         var globals = [customers] + [ByteInterner](repeating: ByteInterner(), count: categoryCount)
         customers = ByteInterner()
@@ -102,7 +121,7 @@ extension TableReader {
         // One interner after the other: run concurrently, the rehash transients of the big tables
         // (order ids, customers) overlapped and raised peak memory by ~25 % for no measurable gain
         // on 2 cores.
-        for j in 0 ..< internerCount {
+        for j in (mergeCustomers ? 0 : 1) ..< internerCount {
             for (k, out) in outputs.enumerated() {
                 let src = j == 0 ? out.customers : out.categories[j - 1]
                 // Drop the chunk's reference first: a table taken over as the global one must be

@@ -13,21 +13,34 @@ extension TableReader {
         /// `.key` columns: each row's hash and `KeyCodes.ref` until the codes are assigned.
         var keyHash: [UnsafeMutablePointer<UInt64>?]
         var keyRef: [UnsafeMutablePointer<UInt64>?]
-        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int) {
+        /// `.customer` columns read in parallel: each row's `KeyCodes.ref` and its key's region in
+        /// `ByteInterner`'s row tables (`ByteInterner.regionOf`) until `internRows`.
+        var customerRef: [UnsafeMutablePointer<UInt64>?]
+        var customerRegion: [UnsafeMutablePointer<UInt8>?]
+        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int, customerRefs: Bool) {
             i32 = (0 ..< ncol).map { c in present[c] && !kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             f64 = (0 ..< ncol).map { c in present[c] && kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             keyHash = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
             keyRef = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
+            customerRef = (0 ..< ncol).map { c in customerRefs && present[c] && kinds[c] == .customer ? .allocate(capacity: max(capacity, 1)) : nil }
+            customerRegion = customerRef.map { $0 == nil ? nil : .allocate(capacity: max(capacity, 1)) }
         }
         func freeKeys() {
             for p in keyHash { p?.deallocate() }
             for p in keyRef { p?.deallocate() }
             keyHash = keyHash.map { _ in nil }; keyRef = keyRef.map { _ in nil }
         }
+        func freeCustomerRefs() {
+            for p in customerRef { p?.deallocate() }
+            for p in customerRegion { p?.deallocate() }
+            customerRef = customerRef.map { _ in nil }
+            customerRegion = customerRegion.map { _ in nil }
+        }
         func free() {
             for p in i32 { p?.deallocate() }
             for p in f64 { p?.deallocate() }
             freeKeys()
+            freeCustomerRefs()
             lines?.deallocate()
             i32 = []; f64 = []; lines = nil
         }
@@ -89,7 +102,13 @@ extension TableReader {
         let kh = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
         let kr = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
         defer { kh.deallocate(); kr.deallocate() }
+        // Customer ids of a parallel read are interned afterwards (`ByteInterner.internRows`).
+        let cr = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
+        let cg = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: max(ncol, 1))
+        defer { cr.deallocate(); cg.deallocate() }
         for c in 0 ..< ncol {
+            cr[c] = mode == .parallel ? store.customerRef[c].map { $0 + rowBase } : nil
+            cg[c] = mode == .parallel ? store.customerRegion[c].map { $0 + rowBase } : nil
             i32[c] = store.i32[c].map { $0 + rowBase }
             f64[c] = store.f64[c].map { $0 + rowBase }
             kh[c] = store.keyHash[c].map { $0 + rowBase }
@@ -257,6 +276,15 @@ extension TableReader {
                 let (fs, fe) = trimmedSpan(base, f)
                 let p = base + fs
                 var len = fe - fs
+                if let refs = cr[s.column] {
+                    refs[row] = len == 0 ? KeyCodes.empty
+                        : KeyCodes.ref(offset: fs, length: len) | (f.escaped ? ByteInterner.escapedRef : 0)
+                    cg[s.column]![row] = len == 0 || f.escaped ? ByteInterner.unknownRegion
+                        : ByteInterner.regionOf(len <= 8 && fs + 8 <= byteCount
+                            ? ByteInterner.shortHash(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (len == 8 ? ~0 : (1 << UInt64(8 * len)) - 1), len)
+                            : ByteInterner.hash(p, len))
+                    continue
+                }
                 let dest = i32[s.column]! + row
                 if len == 0 { dest.pointee = -1; continue }
                 let which = s.kind == .customer ? 0 : s.interner + 1

@@ -7,9 +7,11 @@ import TenureNumerics
 /// Contract: the result is identical (values, interning order, rejects) whatever `threads` is.
 /// Large inputs are split into one chunk per thread at record boundaries (line feeds outside quoted
 /// fields, found from the parity of the quotes counted in the first pass, so multi-line quoted
-/// fields stay parallel); every chunk is parsed in parallel into its slice of preallocated columns
-/// with chunk-local interning, and the chunks' interned keys are then merged in chunk order, which
-/// reproduces first-appearance order. A chunk that hits anything unusual (any bad value, unpaired
+/// fields stay parallel); every chunk is parsed in parallel into its slice of preallocated columns.
+/// Customer ids are left where they lie in the file and then interned by every thread into the one
+/// customer table, each thread taking the keys of its own hash regions (`ByteInterner.internRows`),
+/// with first-appearance indices; the other text columns (few distinct values) are interned per
+/// chunk and merged in chunk order, which gives the same order. A chunk that hits anything unusual (any bad value, unpaired
 /// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
 /// problems with exact line numbers.
 ///
@@ -17,8 +19,8 @@ import TenureNumerics
 /// - `TableReader+Header.swift`: the header line → the column layout (`Context`), extra columns sniffed;
 /// - `TableReader+Split.swift`: a first pass counting lines and quotes → chunks cut at record boundaries;
 /// - `TableReader+Parse.swift`: each chunk's records → typed values in preallocated storage (`parseChunk`);
-/// - `TableReader+Merge.swift`: chunk-local interners merged in chunk order, codes remapped, rows
-///   compacted into arrays, duplicate keys removed;
+/// - `TableReader+Merge.swift`: customer ids interned (`ByteInterner+Rows.swift`), chunk-local
+///   interners merged in chunk order, codes remapped, rows compacted into arrays, duplicate keys removed;
 /// - `TableReader+Errors.swift`: the `DataError`s with line, column, value and a hint.
 public enum TableReader {
     /// Largest magnitude of a number (1e15: sums of a billion of them stay finite and exact to the
@@ -47,7 +49,7 @@ public enum TableReader {
         let split = Split(ctx, threads: spec.uniqueColumn == nil ? threads : 1)
         // Storage: preallocated to the line count (an upper bound on records).
         let store = Storage(ncol: ctx.ncol, kinds: ctx.kinds, present: (0 ..< ctx.ncol).map { ctx.fieldOf[$0] >= 0 },
-                            capacity: split.totalLines + 2 * split.chunks)
+                            capacity: split.totalLines + 2 * split.chunks, customerRefs: split.chunks > 1)
         if spec.uniqueColumn != nil { store.lines = .allocate(capacity: split.totalLines + 2) }
         defer { store.free() }
 
