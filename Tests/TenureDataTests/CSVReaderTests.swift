@@ -121,7 +121,8 @@ struct TestRNG {
             var interner = ByteInterner()
             for key in earlier { _ = interner.intern(key) }
             let t = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: "transactions.csv",
-                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads)
+                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads,
+                                         customerIds: threads == 1 ? .auto : .afterwards)
             #expect(interner.find("never") == nil)
             for key in earlier + [pool[0], pool[3], pool[7], pool[97]] {
                 #expect(interner.find(key).map { interner.string(Int($0)) } == key)

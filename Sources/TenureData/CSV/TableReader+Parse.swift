@@ -17,13 +17,25 @@ extension TableReader {
         /// `ByteInterner`'s row tables (`ByteInterner.regionOf`) until `internRows`.
         var customerRef: [UnsafeMutablePointer<UInt64>?]
         var customerRegion: [UnsafeMutablePointer<UInt8>?]
-        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int, customerRefs: Bool) {
+        let capacity: Int
+        /// Chunks look at row 2¹⁹ whether their customer ids are mostly distinct (`CustomerIds.auto`).
+        let decideCustomerIds: Bool
+        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int, decideCustomerIds: Bool) {
+            self.capacity = capacity
+            self.decideCustomerIds = decideCustomerIds
             i32 = (0 ..< ncol).map { c in present[c] && !kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             f64 = (0 ..< ncol).map { c in present[c] && kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             keyHash = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
             keyRef = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
-            customerRef = (0 ..< ncol).map { c in customerRefs && present[c] && kinds[c] == .customer ? .allocate(capacity: max(capacity, 1)) : nil }
-            customerRegion = customerRef.map { $0 == nil ? nil : .allocate(capacity: max(capacity, 1)) }
+            customerRef = [UnsafeMutablePointer<UInt64>?](repeating: nil, count: ncol)
+            customerRegion = [UnsafeMutablePointer<UInt8>?](repeating: nil, count: ncol)
+        }
+        /// Room for the customer columns' refs (a parallel read that interns them afterwards).
+        func allocateCustomerRefs(_ kinds: [ColumnKind]) {
+            for c in kinds.indices where kinds[c] == .customer && (i32[c] != nil) && customerRef[c] == nil {
+                customerRef[c] = .allocate(capacity: max(capacity, 1))
+                customerRegion[c] = .allocate(capacity: max(capacity, 1))
+            }
         }
         func freeKeys() {
             for p in keyHash { p?.deallocate() }
@@ -68,6 +80,9 @@ extension TableReader {
         var endPos = 0
         /// Columns sniffed as numeric that hold something else: the table is read again.
         var notNumeric: [Int] = []
+        /// The chunk's customer ids are projected to be mostly distinct: read again, interning
+        /// them afterwards on every thread (`ByteInterner.internRows`).
+        var manyCustomers = false
     }
 
     /// Parses `range` into rows `rowBase ..< rowBase + capacity` of the storage.
@@ -319,6 +334,16 @@ extension TableReader {
                 // keys repeat more and more as a file goes on (a date-ordered export meets most
                 // customers early) and a table several times too big costs its size in zeroed pages.
                 flush()
+                // Customer ids still nearly all new at the start of the file (over 95 % of its rows
+                // 2¹⁸ … 2¹⁹ brought a new one; later chunks start with an empty table, so the first
+                // decides): the table is read again, the ids interned afterwards (before the big
+                // table is sized).
+                if mode == .parallel && store.decideCustomerIds && rowBase == 0 && row == 524_288 && capacity > 2 * row
+                    && store.customerRef.allSatisfy({ $0 == nil })
+                    && (interners[0].count - keysAt[3]) * 20 > (row - 262_144) * 19 {
+                    out.manyCustomers = true; out.ok = false
+                    break
+                }
                 resizeInterners(interners, count: internerCount, keysAt: &keysAt, row: row, capacity: capacity)
             }
             if let lines = store.lines { lines[rowBase + row] = Int32(truncatingIfNeeded: tok.recordLine) }
