@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TenureNumerics
 
 /// Stage 3: the records of a chunk → typed values in the chunk's rows of the preallocated storage,
@@ -18,8 +19,10 @@ extension TableReader {
         var customerRef: [UnsafeMutablePointer<UInt64>?]
         var customerRegion: [UnsafeMutablePointer<UInt8>?]
         let capacity: Int
-        /// Chunks look at row 2¹⁹ whether their customer ids are mostly distinct (`CustomerIds.auto`).
+        /// The first chunk looks at row 2¹⁹ whether its customer ids are nearly all new
+        /// (`CustomerIds.auto`); when they are, it says so here and the other chunks stop too.
         let decideCustomerIds: Bool
+        let customersAfterwards = Atomic<Bool>(false)
         init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int, decideCustomerIds: Bool) {
             self.capacity = capacity
             self.decideCustomerIds = decideCustomerIds
@@ -327,6 +330,10 @@ extension TableReader {
                 npend += 1
             }
             if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
+            if row & 0xFFFF == 0 && store.decideCustomerIds && store.customersAfterwards.load(ordering: .relaxed) {
+                out.ok = false   // the table is read again (see `CustomerIds`)
+                break
+            }
             if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 {
                 // Big tables are sized from how fast new keys arrive, instead of being rebuilt at every
                 // doubling. At 64k rows: the rate over rows 32k–64k carried on (the table for at most
@@ -342,6 +349,7 @@ extension TableReader {
                     && store.customerRef.allSatisfy({ $0 == nil })
                     && (interners[0].count - keysAt[3]) * 20 > (row - 262_144) * 19 {
                     out.manyCustomers = true; out.ok = false
+                    store.customersAfterwards.store(true, ordering: .relaxed)
                     break
                 }
                 resizeInterners(interners, count: internerCount, keysAt: &keysAt, row: row, capacity: capacity)

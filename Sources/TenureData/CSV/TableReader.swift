@@ -100,6 +100,7 @@ public enum TableReader {
                            capacity: split.lines[k] + 2, mode: .parallel, validateUTF8: split.anyNonASCII)
             }
             if customerIds == .auto && all.contains(where: \.manyCustomers) {
+                store.customersAfterwards.store(false, ordering: .relaxed)
                 store.allocateCustomerRefs(ctx.kinds)
                 all = Parallel.map(split.chunks) { k in
                     parseChunk(ctx, store: store, range: split.ranges[k], line: 0, rowBase: split.rowBases[k],
