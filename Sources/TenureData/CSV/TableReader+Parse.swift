@@ -83,8 +83,8 @@ extension TableReader {
         var endPos = 0
         /// Columns sniffed as numeric that hold something else: the table is read again.
         var notNumeric: [Int] = []
-        /// The chunk's customer ids are projected to be mostly distinct: read again, interning
-        /// them afterwards on every thread (`ByteInterner.internRows`).
+        /// The first chunk's customer ids are nearly all new (`CustomerIds`): the table is read
+        /// again, interning them afterwards on every thread (`ByteInterner.internRows`).
         var manyCustomers = false
     }
 

@@ -8,10 +8,11 @@ import TenureNumerics
 /// Large inputs are split into one chunk per thread at record boundaries (line feeds outside quoted
 /// fields, found from the parity of the quotes counted in the first pass, so multi-line quoted
 /// fields stay parallel); every chunk is parsed in parallel into its slice of preallocated columns.
-/// Customer ids are left where they lie in the file and then interned by every thread into the one
-/// customer table, each thread taking the keys of its own hash regions (`ByteInterner.internRows`),
-/// with first-appearance indices; the other text columns (few distinct values) are interned per
-/// chunk and merged in chunk order, which gives the same order. A chunk that hits anything unusual (any bad value, unpaired
+/// Text columns are interned per chunk and the chunks' tables merged in chunk order, which gives
+/// first-appearance order; customer ids that are nearly all new are instead left where they lie in
+/// the file and interned afterwards by every thread into the one customer table, each thread
+/// taking the keys of its own hash regions (`CustomerIds`, `ByteInterner.internRows`), with the
+/// same indices. A chunk that hits anything unusual (any bad value, unpaired
 /// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
 /// problems with exact line numbers.
 ///
@@ -37,9 +38,8 @@ public enum TableReader {
     /// of its rows 2¹⁸ … 2¹⁹ bring a new id: then the table is read again with `.afterwards`, every thread
     /// interning its hash regions into the one table once all rows are read
     /// (`ByteInterner.internRows`; 10M distinct ids: 2.3 GB → 0.99 GB, and faster). Per-chunk
-    /// tables are faster when ids repeat (8M rows of 800k customers: 1.0 s against 1.2 s; 8.1M rows
-    /// of 3M customers, 82 % new in that window: 1.9 s against 2.2 s). The result is the same
-    /// either way; tests force one or the other.
+    /// tables are faster when ids repeat (8M rows of 800k customers: 1.0 s against 1.2 s). The
+    /// result is the same either way; tests force one or the other.
     public enum CustomerIds: Sendable { case auto, inChunks, afterwards }
 
     public static func read(_ spec: TableSpec, path: String, display: String, schema: Schema,
