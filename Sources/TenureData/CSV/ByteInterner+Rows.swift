@@ -265,29 +265,21 @@ extension ByteInterner {
                 for k in 0 ..< queued { intern(queue[k], base + Int(refs[queue[k].row] >> 24)) }
                 queued = 0
             }
-            /// At rows 2^15 … 2^19 the lane's regions are sized for the keys expected by the last row
-            /// (as `TableReader.resizeInterners` sizes a chunk's table), instead of doubling all the way.
+            /// At rows 2¹⁵ … 2¹⁹ the lane's regions are sized for the keys expected by the last row
+            /// (`TableReader.expectedKeys`, as a chunk's table is), instead of doubling all the way.
             var keysAt = [Int](repeating: 0, count: 5)
             let owned = (0 ..< (1 << regionBits)).filter { owner($0) == t }
             func resize(atRow row: Int) {
-                let step = row.trailingZeroBitCount - 15
-                let have = lane.count
-                keysAt[step] = have
-                guard have > 4096 else { return }
-                let expected: Int
-                if row == 65_536 {
-                    expected = min(n / lanes, have + (have - keysAt[0]) * (n - row) / 32_768, 4 * have)
-                } else if row == 524_288 && n > 2 * row {
-                    expected = min(TableReader.projectedKeys(keysAt[2], keysAt[3], have, rows: row, capacity: n), n / lanes + n / (8 * lanes))
-                } else {
-                    return
-                }
-                let want = ByteInterner.slotCount(forKeys: expected / owned.count + 16)
+                keysAt[row.trailingZeroBitCount - 15] = lane.count
+                guard lane.count > 4096, let e = TableReader.expectedKeys(keysAt, row: row, capacity: n) else { return }
+                let want = ByteInterner.slotCount(forKeys: min(e.table, n / lanes + n / (8 * lanes)) / owned.count + 16)
                 for r in owned where want > tables[r].count {
                     tables[r] = ByteInterner.rehashed(tables[r], slotCount: want, hashOf: hashOf)
                 }
             }
             for row in 0 ..< n {
+                // (Before the skip below: every lane passes every checkpoint row.)
+                if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 { flush(); resize(atRow: row) }
                 let known = regionOfRow[row]
                 if known != unknownRegion && owner(Int(known)) != t { continue }
                 let ref = refs[row]
@@ -319,7 +311,6 @@ extension ByteInterner {
                 queue[queued] = Pending(row: row, hash: h, word: word, length: len)
                 queued += 1
                 if queued == 64 { flush() }
-                if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 { flush(); resize(atRow: row) }
             }
             flush()
             keepAlive(touched)

@@ -389,13 +389,27 @@ extension TableReader {
             let have = interners[j].count
             keysAt[j * 5 + step] = have
             guard have > 4096 else { continue }
-            if row == 65_536 {
-                let linear = min(capacity, have + (have - keysAt[j * 5]) * (capacity - row) / 32_768)
-                interners[j].reserve(linear, tableKeys: min(linear, 4 * have))
-            } else if row == 524_288 && capacity > 2 * row {
-                interners[j].reserve(projectedKeys(keysAt[j * 5 + 2], keysAt[j * 5 + 3], have, rows: row, capacity: capacity))
+            if let e = expectedKeys(Array(keysAt[j * 5 ..< j * 5 + 5]), row: row, capacity: capacity) {
+                interners[j].reserve(e.keys, tableKeys: e.table)
             }
         }
+    }
+
+    /// The keys to make room for at row `row` of `capacity` rows, from the key counts `k` at rows
+    /// 2¹⁵ … 2¹⁹ (`k` holds the count at `row` already): at 2¹⁶ the rate over rows 2¹⁵–2¹⁶ carried
+    /// on (the hash table for at most 4× the keys so far), at 2¹⁹ `projectedKeys` when over twice
+    /// as many rows remain; nil at the other rows.
+    static func expectedKeys(_ k: [Int], row: Int, capacity: Int) -> (keys: Int, table: Int)? {
+        let have = k[row.trailingZeroBitCount - 15]
+        if row == 65_536 {
+            let linear = min(capacity, have + (have - k[0]) * (capacity - row) / 32_768)
+            return (linear, min(linear, 4 * have))
+        }
+        if row == 524_288 && capacity > 2 * row {
+            let p = projectedKeys(k[2], k[3], have, rows: row, capacity: capacity)
+            return (p, p)
+        }
+        return nil
     }
 
     /// Distinct keys expected by row `capacity` from the counts `k1`, `k2`, `k3` at rows n/4, n/2
