@@ -41,28 +41,17 @@ public struct CohortQueries: Sendable {
     /// is materialized (`Dialect.cteAs`) so PostgreSQL plans it on its own and pushes it down.
     /// With order ids also `od`: the distinct (customer, key, order id). Then `f`: per customer
     /// the acquisition date `adt` (epoch day `a`), the last date `ldt` (`l`) and, with `--by`, `v`.
-    func customers(_ obs: Day, order: String?) -> String {
+    /// With `rows: false` (per-customer statistics only) and first-purchase acquisition, `f` is
+    /// one GROUP BY customer over the rows and there is no `cd`.
+    func customers(_ obs: Day, order: String?, rows: Bool = true) -> String {
         let m = q.cteAs(materialized: true)
-        let unit: (select: String, group: String)
-        switch (options.window, acquisition) {
-        case (.calendar, .firstPurchase):
-            let p = transactions.period(options.period, date: "dt", day: "d")
-            unit = ("\(p) AS k, MIN(dt) AS dt0, MIN(d) AS d0, MAX(dt) AS dt1, MAX(d) AS d1", "c, \(p)")
-        case (.calendar, _):
-            // acquired on another table's day: rows of the acquisition period dated before it are
-            // left out, so the rows are kept per day
-            unit = ("\(transactions.period(options.period, date: "dt", day: "d")) AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
-        case (.rolling, _):
-            unit = ("d AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
+        if !rows && acquisition == .firstPurchase {
+            return """
+            \(transactions.rows(upTo: obs)),
+            f0 \(m) (SELECT c, MIN(dt) AS adt, MIN(d) AS a, MAX(dt) AS ldt, MAX(d) AS l FROM t GROUP BY c)
+            """ + withValue(obs)
         }
-        let loose = order == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
-        var out = """
-        \(transactions.rows(upTo: obs, order: order)),
-        cd \(m) (SELECT c, \(unit.select), SUM(cents) AS cents, COUNT(*) AS n, \(loose) AS loose FROM t GROUP BY \(unit.group)),
-        """
-        if order != nil {
-            out += "\nod \(m) (SELECT c, \(unit.select), o, COUNT(*) AS n FROM t WHERE o IS NOT NULL AND o <> '' GROUP BY \(unit.group), o),"
-        }
+        var out = keyed(obs, order: order) + ","
         switch acquisition {
         case .signup, .subscription:
             // acquired at the signup date or the first subscription start (on or before the end of
@@ -85,8 +74,39 @@ public struct CohortQueries: Sendable {
         default:
             out += "\nf0 AS (SELECT c, MIN(dt0) AS adt, MIN(d0) AS a, MAX(dt1) AS ldt, MAX(d1) AS l FROM cd GROUP BY c)"
         }
-        guard let by else { return out + ",\nf AS (SELECT * FROM f0)" }
-        return out + """
+        return out + withValue(obs)
+    }
+
+    /// `t` and `cd` (and `od` with order ids), the rows grouped per customer and key (see `customers`).
+    func keyed(_ obs: Day, order: String?) -> String {
+        let m = q.cteAs(materialized: true)
+        let unit: (select: String, group: String)
+        switch (options.window, acquisition) {
+        case (.calendar, .firstPurchase):
+            let p = transactions.period(options.period, date: "dt", day: "d")
+            unit = ("\(p) AS k, MIN(dt) AS dt0, MIN(d) AS d0, MAX(dt) AS dt1, MAX(d) AS d1", "c, \(p)")
+        case (.calendar, _):
+            // acquired on another table's day: rows of the acquisition period dated before it are
+            // left out, so the rows are kept per day
+            unit = ("\(transactions.period(options.period, date: "dt", day: "d")) AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
+        case (.rolling, _):
+            unit = ("d AS k, dt AS dt0, d AS d0, dt AS dt1, d AS d1", "c, dt, d")
+        }
+        let loose = order == nil ? "COUNT(*)" : "SUM(CASE WHEN o IS NULL OR o = '' THEN 1 ELSE 0 END)"
+        var out = """
+        \(transactions.rows(upTo: obs, order: order)),
+        cd \(m) (SELECT c, \(unit.select), SUM(cents) AS cents, COUNT(*) AS n, \(loose) AS loose FROM t GROUP BY \(unit.group))
+        """
+        if order != nil {
+            out += ",\nod \(m) (SELECT c, \(unit.select), o, COUNT(*) AS n FROM t WHERE o IS NOT NULL AND o <> '' GROUP BY \(unit.group), o)"
+        }
+        return out
+    }
+
+    /// `f`: `f0` and, with `--by`, the customer's value `v` (`gb`).
+    func withValue(_ obs: Day) -> String {
+        guard let by else { return ",\nf AS (SELECT * FROM f0)" }
+        return """
         ,
         \(by.cte("gb", observationEnd: obs)),
         f AS (SELECT f0.c, f0.adt, f0.a, f0.ldt, f0.l, gb.v AS v FROM f0 LEFT JOIN gb ON gb.c = f0.c)
@@ -99,8 +119,19 @@ public struct CohortQueries: Sendable {
     var byColumn: [(String, StatisticQuery.ColumnType)] { by == nil ? [] : [("by_value", .text)] }
 
     /// `cd`, `od` and `f` as in `customers`; `r`: each `cd` row with its customer's cohort period
-    /// and its age; with order ids `ro`: each `od` row so.
+    /// and its age; with order ids `ro`: each `od` row so. Acquired at the first purchase and
+    /// without order ids, the acquisition day is a window over the customer's `cd` rows (`cw`)
+    /// instead of a per-customer table joined back: one shuffle fewer on Spark.
     func customerRows(_ obs: Day) -> String {
+        if acquisition == .firstPurchase && orderColumn == nil {
+            let value = by.map { ",\n" + $0.cte("gb", observationEnd: obs) } ?? ""
+            return """
+            \(keyed(obs, order: nil)),
+            cw AS (SELECT cd.*, MIN(dt0) OVER (PARTITION BY c) AS adt, MIN(d0) OVER (PARTITION BY c) AS a FROM cd)\(value),
+            r AS (SELECT x.c AS c, \(transactions.period(options.period, date: "x.adt", day: "x.a")) AS cohort, \(age(of: "x", acquired: "x")) AS age, x.cents AS cents, x.loose AS loose, x.n AS n\(
+              by == nil ? "" : ", gb.v AS v") FROM cw x\(by == nil ? "" : " LEFT JOIN gb ON gb.c = x.c"))
+            """
+        }
         let cohort = transactions.period(options.period, date: "f.adt", day: "f.a")
         func rows(_ from: String, _ columns: String) -> String {
             "SELECT x.c AS c, \(cohort) AS cohort, \(age(of: "x")) AS age, \(columns)\(by == nil ? "" : ", f.v AS v") FROM \(from) x JOIN f ON x.c = f.c"
@@ -111,19 +142,20 @@ public struct CohortQueries: Sendable {
         """
     }
 
-    /// The age of a `cd`/`od` row `x` for its customer acquired on `f.adt` / `f.a`.
-    func age(of x: String) -> String {
+    /// The age of a `cd`/`od` row `x` for its customer acquired on `f.adt` / `f.a` (`f`: `acquired`).
+    func age(of x: String, acquired f: String = "f") -> String {
+        let cohort = transactions.period(options.period, date: "\(f).adt", day: "\(f).a")
         switch (options.window, acquisition) {
-        case (.calendar, .firstPurchase): return "(\(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")))"
-        case (.calendar, _): return "CASE WHEN \(x).d0 < f.a THEN -1 ELSE \(x).k - \(transactions.period(options.period, date: "f.adt", day: "f.a")) END"
-        case (.rolling, _): return age(date: "\(x).dt0", day: "\(x).d0")
+        case (.calendar, .firstPurchase): return "(\(x).k - \(cohort))"
+        case (.calendar, _): return "CASE WHEN \(x).d0 < \(f).a THEN -1 ELSE \(x).k - \(cohort) END"
+        case (.rolling, _): return age(date: "\(x).dt0", day: "\(x).d0", acquired: f)
         }
     }
 
     /// The age of the day (`date`, epoch day `day`) for the customer acquired on `f.adt` / `f.a`.
-    func age(date: String, day: String) -> String {
-        let age = Self.age(transactions, period: options.period, window: options.window, date: date, day: day, acquired: ("f.adt", "f.a"))
-        return acquisition == .firstPurchase ? age : "CASE WHEN \(day) < f.a THEN -1 ELSE \(age) END"
+    func age(date: String, day: String, acquired f: String = "f") -> String {
+        let age = Self.age(transactions, period: options.period, window: options.window, date: date, day: day, acquired: ("\(f).adt", "\(f).a"))
+        return acquisition == .firstPurchase ? age : "CASE WHEN \(day) < \(f).a THEN -1 ELSE \(age) END"
     }
 
     /// The age of the day (`date`, epoch day `day`) for a customer acquired on `acquired` (a date
@@ -154,9 +186,15 @@ public struct CohortQueries: Sendable {
         // NULL values (customers without one) must meet too: IS NOT DISTINCT FROM, spelled portably
         let sameValue = by == nil ? "" : " AND (oc.v = cl.v OR (oc.v IS NULL AND cl.v IS NULL))"
         let join = orderColumn == nil ? "" : " LEFT JOIN oc ON oc.cohort = cl.cohort AND oc.age = cl.age\(sameValue)"
+        // `cc`: one row per customer and cell. Calendar periods by first purchase give each `cd`
+        // row (customer × period) its own age, so there is nothing to merge; days of one
+        // rolling-window age or periods on another table's acquisition day are merged.
+        let perCell = options.window == .calendar && acquisition == .firstPurchase
+            ? "cc AS (SELECT c, cohort, age\(v), cents, loose FROM r WHERE age >= 0)"
+            : "cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, SUM(loose) AS loose FROM r WHERE age >= 0 GROUP BY c, cohort, age\(v))"
         return StatisticQuery(name: "cohort_cells", sql: """
             WITH \(customerRows(obs)),
-            cc AS (SELECT c, cohort, age\(v), SUM(cents) AS cents, SUM(loose) AS loose FROM r WHERE age >= 0 GROUP BY c, cohort, age\(v)),
+            \(perCell),
             cl AS (SELECT cohort, age\(v), COUNT(*) AS customers, SUM(cents) AS cents, SUM(loose) AS loose FROM cc GROUP BY cohort, age\(v))\(distinctOrders)
             SELECT \(q.cast("cl.cohort", b)) AS cohort, \(q.cast("cl.age", b)) AS age, \(q.cast("cl.customers", b)) AS customers,
                    \(q.cast(orders, b)) AS orders, \(q.cast("cl.cents", b)) AS revenue_cents\(by == nil ? "" : ", cl.v AS by_value")
@@ -170,7 +208,7 @@ public struct CohortQueries: Sendable {
     public func lastAges(observationEnd obs: Day) -> StatisticQuery {
         let b = q.bigint
         return StatisticQuery(name: "cohort_last_ages", sql: """
-            WITH \(customers(obs, order: nil)),
+            WITH \(customers(obs, order: nil, rows: false)),
             la AS (SELECT \(transactions.period(options.period, date: "f.adt", day: "f.a")) AS cohort, \(age(date: "f.ldt", day: "f.l")) AS last_age, a\(v) FROM f)
             SELECT \(q.cast("cohort", b)) AS cohort, \(q.cast("last_age", b)) AS last_age, \(q.cast("COUNT(*)", b)) AS customers,
                    \(q.cast("MIN(a)", b)) AS first_acquired, \(q.cast("MAX(a)", b)) AS last_acquired\(by == nil ? "" : ", v AS by_value")

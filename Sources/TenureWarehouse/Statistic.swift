@@ -31,6 +31,39 @@ public struct StatisticTable: Sendable {
         self.name = name; self.columnNames = columnNames; self.columns = columns
     }
 
+    /// The rows ordered by a text column's bytes (UTF-8 byte order, NULL first, ties in their
+    /// order): statistics with a row per customer come back from the engine unordered (a global
+    /// ORDER BY is a sort and, on Spark, one more job) and tenure orders them by id itself.
+    public func sorted(byText column: String) throws -> StatisticTable {
+        let keys = try texts(column)
+        // compare the first 8 bytes as one big-endian word; equal words fall back to the whole keys
+        func prefix(_ s: String?) -> UInt64 {
+            guard let s else { return 0 }
+            var v: UInt64 = 0, n = 0
+            for byte in s.utf8.prefix(8) { v = v << 8 | UInt64(byte); n += 1 }
+            return v << (8 * UInt64(8 - n))
+        }
+        let prefixes = keys.map(prefix)
+        let order = keys.indices.sorted { i, j in
+            if prefixes[i] != prefixes[j] { return prefixes[i] < prefixes[j] }
+            switch (keys[i], keys[j]) {
+            case (nil, nil): return i < j
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (a?, b?):
+                if a.utf8.elementsEqual(b.utf8) { return i < j }
+                return a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+        }
+        return StatisticTable(name: name, columnNames: columnNames, columns: columns.map { c in
+            switch c {
+            case .int(let v): return .int(order.map { v[$0] })
+            case .double(let v): return .double(order.map { v[$0] })
+            case .text(let v): return .text(order.map { v[$0] })
+            }
+        })
+    }
+
     func index(_ column: String) throws -> Int {
         guard let i = columnNames.firstIndex(of: column) else {
             throw WarehouseError.data("statistic \(name) has no column \(column)", hint: nil)

@@ -64,33 +64,37 @@ public struct TransactionQueries: Sendable {
     }
 
     /// Per customer: the calibration and holdout sums of `RFMStatistics`, and with `by` the
-    /// customer's value of that attribute (`by_value`, NULL for none). The customer × period
-    /// grouping (rows to customer-periods) is the big one; it groups by the customer id, so a
-    /// table partitioned by customer runs it on its shards.
+    /// customer's value of that attribute (`by_value`, NULL for none), in no particular order
+    /// (`rfmStatistics` orders them). The customer × period grouping (rows to customer-periods) is
+    /// the big one; it groups by the customer id, so a table partitioned by customer runs it on its
+    /// shards. The first period's spend is a `minBy` over the customer's periods where the engine has
+    /// one (one more GROUP BY, no join); PostgreSQL joins the customer-periods back.
     public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day, by: AttributeQueries? = nil) -> StatisticQuery {
         let p = period(unit)
         let h = "CASE WHEN d > \(cal) THEN 1 ELSE 0 END"
         func inCal(_ e: String) -> String { "CASE WHEN h = 0 THEN \(e) END" }
         func hold(_ e: String) -> String { "CASE WHEN h = 1 THEN \(e) END" }
         let b = q.bigint
+        let firstCents = q.minBy(inCal("cents"), inCal("p"))
         return StatisticQuery(name: "rfm_customers", sql: """
             WITH \(rows(upTo: obs)),
-            cp AS (
+            cp \(q.cteAs(materialized: true)) (
               SELECT c, \(h) AS h, \(p) AS p, MIN(d) AS d0, SUM(cents) AS cents, COUNT(*) AS n
               FROM t GROUP BY c, \(h), \(p)
             ),
             cu AS (
               SELECT c, MIN(\(inCal("p"))) AS fp, MAX(\(inCal("p"))) AS lp, SUM(1 - h) AS periods, SUM(\(inCal("cents"))) AS total,
-                     MIN(\(inCal("d0"))) AS first_day, SUM(h) AS h_periods, SUM(\(hold("cents"))) AS h_cents, SUM(\(hold("n"))) AS h_rows
+                     MIN(\(inCal("d0"))) AS first_day, SUM(h) AS h_periods, SUM(\(hold("cents"))) AS h_cents, SUM(\(hold("n"))) AS h_rows\(
+                       firstCents.map { ",\n                     \($0) AS first_cents" } ?? "")
               FROM cp GROUP BY c
             )\(by.map { ",\n" + $0.cte("gb", observationEnd: obs) } ?? "")
             SELECT cu.c AS customer_id, \(q.cast("cu.fp", b)) AS first_period, \(q.cast("cu.lp", b)) AS last_period,
                    \(q.cast("cu.periods", b)) AS periods, \(q.cast("COALESCE(cu.total, 0)", b)) AS total_cents,
-                   \(q.cast("COALESCE(f.cents, 0)", b)) AS first_period_cents, \(q.cast("cu.first_day", b)) AS first_day,
+                   \(q.cast(firstCents == nil ? "COALESCE(f.cents, 0)" : "COALESCE(cu.first_cents, 0)", b)) AS first_period_cents,
+                   \(q.cast("cu.first_day", b)) AS first_day,
                    \(q.cast("cu.h_periods", b)) AS holdout_periods, \(q.cast("COALESCE(cu.h_cents, 0)", b)) AS holdout_cents,
                    \(q.cast("COALESCE(cu.h_rows, 0)", b)) AS holdout_rows\(by == nil ? "" : ", gb.v AS by_value")
-            FROM cu LEFT JOIN cp f ON f.c = cu.c AND f.h = 0 AND f.p = cu.fp\(by == nil ? "" : " LEFT JOIN gb ON gb.c = cu.c")
-            ORDER BY cu.c
+            FROM cu\(firstCents == nil ? " LEFT JOIN cp f ON f.c = cu.c AND f.h = 0 AND f.p = cu.fp" : "")\(by == nil ? "" : " LEFT JOIN gb ON gb.c = cu.c")
             """, columns: [("customer_id", .text), ("first_period", .int), ("last_period", .int), ("periods", .int),
                            ("total_cents", .int), ("first_period_cents", .int), ("first_day", .int),
                            ("holdout_periods", .int), ("holdout_cents", .int), ("holdout_rows", .int)]
@@ -98,11 +102,26 @@ public struct TransactionQueries: Sendable {
     }
 
     /// Per period: customers with a calibration purchase who bought in it (holdout included), and
-    /// those whose first calibration period it is.
+    /// those whose first calibration period it is. Where the engine has arrays (`Dialect.arrays`),
+    /// one GROUP BY customer collects the customer's periods and first calibration period, and the
+    /// periods are exploded and counted; elsewhere the customer-periods are joined to the customers.
     public func rfmActivity(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day) -> StatisticQuery {
         let p = period(unit)
         let b = q.bigint
-        return StatisticQuery(name: "rfm_activity", sql: """
+        let sql: String
+        if let arrays = q.arrays {
+            sql = """
+            WITH \(rows(upTo: obs)),
+            u AS (SELECT c, MIN(CASE WHEN d <= \(cal) THEN \(p) END) AS fp, \(arrays.collect(p)) AS ps FROM t GROUP BY c),
+            a AS (SELECT fp, \(arrays.explode("ps")) AS p FROM u WHERE fp IS NOT NULL)
+            SELECT \(q.cast("p", b)) AS period, \(q.cast("COUNT(*)", b)) AS active_customers,
+                   \(q.cast("SUM(CASE WHEN p = fp THEN 1 ELSE 0 END)", b)) AS new_customers
+            FROM a
+            GROUP BY p
+            ORDER BY p
+            """
+        } else {
+            sql = """
             WITH \(rows(upTo: obs)),
             a AS (SELECT c, \(p) AS p FROM t GROUP BY c, \(p)),
             f AS (SELECT c, MIN(\(p)) AS fp FROM t WHERE d <= \(cal) GROUP BY c)
@@ -111,7 +130,9 @@ public struct TransactionQueries: Sendable {
             FROM a JOIN f ON a.c = f.c
             GROUP BY a.p
             ORDER BY a.p
-            """, columns: [("period", .int), ("active_customers", .int), ("new_customers", .int)])
+            """
+        }
+        return StatisticQuery(name: "rfm_activity", sql: sql, columns: [("period", .int), ("active_customers", .int), ("new_customers", .int)])
     }
 
     /// Decodes the two RFM statistics.

@@ -56,6 +56,7 @@ public struct WarehouseSource {
         throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?, moreCodes: [Int32]) {
         let cal = options.calibrationEnd ?? obs
         let customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
+            .sorted(byText: "customer_id")
         let activity = try executor.run(queries.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs))
         let st = try TransactionQueries.rfmStatistics(customers: customers, activity: activity)
         var o = options; o.observationEnd = obs
