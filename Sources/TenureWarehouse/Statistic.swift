@@ -31,10 +31,11 @@ public struct StatisticTable: Sendable {
         self.name = name; self.columnNames = columnNames; self.columns = columns
     }
 
-    /// The rows ordered by a text column's bytes (UTF-8 byte order, NULL first, ties in their
+    /// Orders the rows by a text column's bytes (UTF-8 byte order, NULL first, ties in their
     /// order): statistics with a row per customer come back from the engine unordered (a global
-    /// ORDER BY is a sort and, on Spark, one more job) and tenure orders them by id itself.
-    public func sorted(byText column: String) throws -> StatisticTable {
+    /// ORDER BY is a sort and, on Spark, one more job) and tenure orders them by id itself. The
+    /// columns are replaced one at a time, so the table is never held twice.
+    public mutating func sort(byText column: String) throws {
         let keys = try texts(column)
         // compare the first 8 bytes as one big-endian word; equal words fall back to the whole keys
         func prefix(_ s: String?) -> UInt64 {
@@ -55,13 +56,13 @@ public struct StatisticTable: Sendable {
                 return a.utf8.lexicographicallyPrecedes(b.utf8)
             }
         }
-        return StatisticTable(name: name, columnNames: columnNames, columns: columns.map { c in
-            switch c {
-            case .int(let v): return .int(order.map { v[$0] })
-            case .double(let v): return .double(order.map { v[$0] })
-            case .text(let v): return .text(order.map { v[$0] })
+        for k in columns.indices {
+            switch columns[k] {
+            case .int(let v): columns[k] = .int(order.map { v[$0] })
+            case .double(let v): columns[k] = .double(order.map { v[$0] })
+            case .text(let v): columns[k] = .text(order.map { v[$0] })
             }
-        })
+        }
     }
 
     func index(_ column: String) throws -> Int {

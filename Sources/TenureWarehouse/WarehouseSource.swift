@@ -55,8 +55,8 @@ public struct WarehouseSource {
     public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries?, moreValues: [String?])
         throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?, moreCodes: [Int32]) {
         let cal = options.calibrationEnd ?? obs
-        let customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
-            .sorted(byText: "customer_id")
+        var customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
+        try customers.sort(byText: "customer_id")
         let activity = try executor.run(queries.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs))
         let st = try TransactionQueries.rfmStatistics(customers: customers, activity: activity)
         var o = options; o.observationEnd = obs

@@ -171,3 +171,23 @@ import Testing
         #expect(loaded.dataset.transactions.count == 2)
     }
 }
+
+/// `CSVRecords` (statistics read back with `--aggregates`, import sources) says what the table
+/// reader says about a broken record: which problem, on which line, at which byte.
+@Suite struct CSVRecordsErrorTests {
+    func error(_ text: String) -> DataError? {
+        do { _ = try CSVRecords.parse(text, file: "cells.csv"); return nil } catch let e as DataError { return e } catch { return nil }
+    }
+
+    @Test func eachTokenizerProblemIsNamed() throws {
+        #expect(try CSVRecords.parse("a,b\n\"x,\"\"y\"\"\",2\n", file: "cells.csv").map(\.fields) == [["a", "b"], ["x,\"y\"", "2"]])
+        let stray = try #require(error("a,b\n1,2\n3,x\"y\n"))
+        #expect(stray.line == 3 && stray.offset == 11 && stray.expected.contains("stray quote"), "\(stray)")
+        let unclosed = try #require(error("a,b\n1,2\n\"3,4\n5,6\n"))
+        #expect(unclosed.line == 3 && unclosed.offset == 8 && unclosed.expected.contains("closing"), "\(unclosed)")
+        let long = try #require(error("a,b\n1," + String(repeating: "x", count: (1 << 20) + 1) + "\n"))
+        #expect(long.kind == .badValue && long.line == 2 && long.expected.contains("at most"), "\(long)")
+        let cr = try #require(error("a,b\n1,2\r3,4\n"))
+        #expect(cr.line == 2 && "\(cr)".contains("CR alone"), "\(cr)")
+    }
+}

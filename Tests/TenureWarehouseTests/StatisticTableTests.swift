@@ -1,7 +1,7 @@
 import Testing
 @testable import TenureWarehouse
 
-/// `StatisticTable.sorted(byText:)`: rows that come back unordered (one per customer) are put in
+/// `StatisticTable.sort(byText:)`: rows that come back unordered (one per customer) are put in
 /// UTF-8 byte order by tenure, the same on every engine and collation.
 @Suite struct StatisticTableTests {
     @Test func rowsAreOrderedByTheBytesOfTheKey() throws {
@@ -11,7 +11,8 @@ import Testing
                                "\u{1F600}", nil, "", "a", "C00000042", "Z", "abcdefghij", "abcdefghi", nil]
         let t = StatisticTable(name: "rfm_customers", columnNames: ["customer_id", "row", "half"],
                                columns: [.text(keys), .int(keys.indices.map { Int64($0) }), .double(keys.indices.map { Double($0) / 2 })])
-        let s = try t.sorted(byText: "customer_id")
+        var s = t
+        try s.sort(byText: "customer_id")
         // the expected order, worked out on byte arrays; ties (and NULLs, first) keep their order
         let expected = keys.indices.sorted { i, j in
             switch (keys[i], keys[j]) {

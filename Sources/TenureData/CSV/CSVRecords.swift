@@ -2,8 +2,9 @@
 /// (RFC 4180: `"` quoting with `""` escapes, LF or CRLF, blank lines skipped). For small files
 /// (statistics read back with `--aggregates`), not for datasets: those go through `TableReader`.
 public enum CSVRecords {
-    /// The records with their 1-based physical line. Throws `DataError` naming `file` on a stray or
-    /// unclosed quote.
+    /// The records with their 1-based physical line. Throws the table reader's `DataError` naming
+    /// `file`, the line and the byte offset on a stray or unclosed quote, a field over 1 MiB or a
+    /// line ended by CR alone.
     public static func parse(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { return [] }
@@ -19,11 +20,7 @@ public enum CSVRecords {
                 case .record:
                     out.append((tok.recordLine, (0..<fields.count).map { TableReader.fieldString(base, fields.ptr[$0]) }))
                 case .problem:
-                    if case .crAlone(let o) = tok.problem! {
-                        throw TableReader.scanError(.crAlone(offset: o), tok: tok, display: file, column: nil, base: base)
-                    }
-                    throw DataError(.unterminatedQuote, file: file, line: tok.recordLine,
-                                    expected: "CSV fields quoted with \" and closed (a quote inside a quoted field is written \"\")")
+                    throw TableReader.scanError(tok.problem!, tok: tok, display: file, column: nil, base: base)
                 }
             }
         }
