@@ -287,7 +287,7 @@ public struct CohortQueries: Sendable {
         let br = try brackets(observationEnd: obs).map { try executor.run($0) }
         let groups = try ValueGroups(by: by, values: by == nil ? [] : try last.texts("by_value") + moreValues)
         var st = try Self.decode(after: after, cells: cells, lastAges: last, brackets: br, options: options, observationEnd: obs, by: by,
-                                 groups: groups)
+                                 groups: groups, basis: basis)
         if let q = signups(observationEnd: obs) {
             let t = try executor.run(q)
             func one(_ c: String) throws -> Int { Int(try t.ints(c).first.flatMap { $0 } ?? 0) }
@@ -307,7 +307,7 @@ public struct CohortQueries: Sendable {
     /// naming the statistic.
     public static func decode(after: StatisticTable, cells: StatisticTable, lastAges: StatisticTable, brackets: StatisticTable?,
                               options o: CohortOptions, observationEnd obs: Day, by: AttributeQueries? = nil,
-                              groups: ValueGroups? = nil) throws -> CohortStatistics {
+                              groups: ValueGroups? = nil, basis: String = "first_purchase") throws -> CohortStatistics {
         let groups = try groups ?? ValueGroups(by: by, values: by == nil ? [] : try lastAges.texts("by_value"))
         let levels = groups.levels
         func group(_ t: StatisticTable, _ row: Int) throws -> Int { try groups.group(t, row: row) }
@@ -316,7 +316,8 @@ public struct CohortQueries: Sendable {
         var earliest = Int64.max
         for i in 0..<lastAges.rowCount { earliest = min(earliest, try need(lf[i], lastAges, "first_acquired", i)) }
         guard earliest != .max else {
-            throw WarehouseError.data("no customer was acquired on or before \(Civil.iso(obs))", hint: nil)
+            throw WarehouseError.data("no customer was acquired on or before \(Civil.iso(obs))",
+                                      hint: CohortStatistics.noAcquisitionHint(basis: basis, asOf: obs))
         }
         let layout = try CohortStatistics.layout(groups: levels.count, earliestAcquisition: Day(earliest), asOf: obs, options: o)
         var st = CohortStatistics(groups: levels, firstCohort: layout.firstCohort, cohorts: layout.cohorts, ages: layout.ages,

@@ -147,9 +147,9 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// The value of `value` in the group's row with the smallest non-NULL `key`, as an aggregate
-    /// (NULL when every key is NULL; keys are unique where it is used). PostgreSQL has no such
-    /// aggregate: nil, and the caller joins instead.
+    /// The value of `value` in the group's row with the smallest `key`, as an aggregate. The key
+    /// must be unique in the group and never NULL (engines differ on NULL keys). PostgreSQL has no
+    /// such aggregate: nil, and the caller joins instead.
     public func minBy(_ value: String, _ key: String) -> String? {
         switch self {
         case .postgres: return nil

@@ -75,7 +75,9 @@ public struct TransactionQueries: Sendable {
         func inCal(_ e: String) -> String { "CASE WHEN h = 0 THEN \(e) END" }
         func hold(_ e: String) -> String { "CASE WHEN h = 1 THEN \(e) END" }
         let b = q.bigint
-        let firstCents = q.minBy(inCal("cents"), inCal("p"))
+        // the key orders calibration periods before holdout ones and is never NULL, whatever an
+        // engine's MIN_BY does with NULL keys
+        let firstCents = q.minBy(inCal("cents"), "h * 4294967296 + p")
         return StatisticQuery(name: "rfm_customers", sql: """
             WITH \(rows(upTo: obs)),
             cp \(q.cteAs(materialized: true)) (

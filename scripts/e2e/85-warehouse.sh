@@ -417,6 +417,9 @@ expect 65 'date' "unparsable date" -- clv "postgres://tenure@127.0.0.1:55432/crm
   INSERT INTO badsubs.subscriptions VALUES ('C1', DATE '2024-05-01', DATE '2024-04-01', 'basic', 10);"
 expect 65 'end_date is before its start_date' "subscription ending before it starts" -- survival "postgres://tenure@127.0.0.1:55432/crm?schema=badsubs" --as-of "$ASOF"
 expect 65 'end_date is before its start_date' "subscription ending before it starts (cohorts)" -- cohorts "postgres://tenure@127.0.0.1:55432/crm?schema=badsubs" --as-of "$ASOF"
+"${PSQL[@]}" -p 55432 -c "CREATE SCHEMA nosignup; CREATE TABLE nosignup.transactions AS SELECT * FROM crm.transactions;
+  CREATE TABLE nosignup.customers AS SELECT * FROM crm.customers WHERE false;"
+expect 65 'pass --cohort-by first-purchase' "cohorts by signup date without any" -- cohorts "postgres://tenure@127.0.0.1:55432/crm?schema=nosignup" --as-of "$ASOF"
 "${PSQL[@]}" -p 55432 -c "CREATE SCHEMA nulls; CREATE TABLE nulls.transactions AS SELECT * FROM crm.transactions;
   INSERT INTO nulls.transactions (customer_id, date, amount) VALUES (NULL, DATE '2024-01-01', 5), (NULL, DATE '2024-01-02', 6);"
 expect 65 'churn-after 90d' "contractual survival without subscriptions" -- survival "postgres://tenure@127.0.0.1:55432/crm?schema=nulls" --as-of "$ASOF"

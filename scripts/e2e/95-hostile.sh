@@ -29,6 +29,14 @@ expect 0 "" -- bounded "$BIN" cohorts "$tmp/old" --period year --format json
 expect 64 "--as-of '9999-12-31' is out of range" -- bounded "$BIN" cohorts "$tmp/old" --as-of 9999-12-31
 echo "95-hostile: row 1 (far-off dates, bounded matrices) ok"
 
+# Cohorts by signup date (auto: customers.csv has the column) with no signup date: say how to
+# start them at the first purchase instead, not only that no customer was acquired.
+tx nosignup 'customer_id,date,amount\nC1,2024-01-01,10.00\nC2,2024-02-01,20.00\n'
+printf 'customer_id,signup_date,segment\nC1,,a\n' > "$tmp/nosignup/customers.csv"
+expect 65 "pass --cohort-by first-purchase" -- bounded "$BIN" cohorts "$tmp/nosignup"
+expect 0 "" -- bounded "$BIN" cohorts "$tmp/nosignup" --cohort-by first-purchase --format json
+echo "95-hostile: cohorts by signup date without one say how to use the first purchase ok"
+
 # Row 7: ids are trimmed like dates and amounts.
 tx trim 'customer_id,date,amount\nC1 ,2024-01-01,10.00\nC1,2024-02-01,20.00\n C2,2024-02-01,5\n'
 "$BIN" validate "$tmp/trim" | grep -q "3 rows          2 customers" || fail "ids not trimmed: $("$BIN" validate "$tmp/trim")"

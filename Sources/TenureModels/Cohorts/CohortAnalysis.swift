@@ -241,7 +241,8 @@ final class Engine {
         var minAcq = Int32.max
         for c in 0..<n where acq[c] != Day.missing { minAcq = min(minAcq, acq[c]) }
         guard minAcq != .max else {
-            throw DataError(.other, file: ds.source, expected: "at least one customer acquired on or before \(Civil.iso(asOf))")
+            throw DataError(.other, file: ds.source, expected: "at least one customer acquired on or before \(Civil.iso(asOf))",
+                            hint: CohortStatistics.noAcquisitionHint(basis: basis, asOf: asOf))
         }
         lo = min(minDay, minAcq)
         table = DayTable(period: cal, from: lo, through: asOf, rollingMonths: o.window == .rolling && cal.months > 0)

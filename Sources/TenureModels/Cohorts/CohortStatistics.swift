@@ -87,3 +87,19 @@ public enum CohortAge {
         }
     }
 }
+
+extension CohortStatistics {
+    /// What to do when no customer was acquired by `asOf` with acquisition `basis` (the result's
+    /// `cohort_basis`): a signup date or first subscription chosen by `--cohort-by auto` may be
+    /// absent while purchases are there.
+    public static func noAcquisitionHint(basis: String, asOf: Day) -> String? {
+        switch basis {
+        case "signup_date":
+            return "cohorts start at the customers' signup_date (the customers table has that column) and none is on or before \(Civil.iso(asOf)); pass --cohort-by first-purchase to start them at the first purchase"
+        case "subscription_start":
+            return "cohorts start at the first subscription start_date and none is on or before \(Civil.iso(asOf)); pass --cohort-by first-purchase to start them at the first purchase"
+        default:
+            return nil
+        }
+    }
+}
