@@ -65,10 +65,10 @@ public struct TransactionQueries: Sendable {
 
     /// Per customer: the calibration and holdout sums of `RFMStatistics`, and with `by` the
     /// customer's value of that attribute (`by_value`, NULL for none), in no particular order
-    /// (`rfmStatistics` orders them). The customer × period grouping (rows to customer-periods) is
+    /// (`WarehouseSource.rfmSummary` orders them by id). The customer × period grouping (rows to customer-periods) is
     /// the big one; it groups by the customer id, so a table partitioned by customer runs it on its
-    /// shards. The first period's spend is a `minBy` over the customer's periods where the engine has
-    /// one (one more GROUP BY, no join); PostgreSQL joins the customer-periods back.
+    /// shards. The first period's spend is a `minBy` over the customer's periods, in the same
+    /// per-customer GROUP BY, where the engine has one; PostgreSQL joins the customer-periods back.
     public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day, by: AttributeQueries? = nil) -> StatisticQuery {
         let p = period(unit)
         let h = "CASE WHEN d > \(cal) THEN 1 ELSE 0 END"
