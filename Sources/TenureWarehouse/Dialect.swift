@@ -162,8 +162,8 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
     /// An aggregate of a group's distinct values into an array (`collect`) and the select-list
     /// function that turns such an array back into one row per element (`explode`), where the
     /// engine gains by them: on Spark one shuffle by customer instead of two scans and a join
-    /// (1M rows: 1.5 s against 2.3 s; 50M: 69 s against 116 s). nil: the caller joins (DuckDB has `list`/`unnest` but
-    /// joins faster: 0.8 s against 1.0 s).
+    /// (1M rows: 1.5 s against 2.3 s; 50M: 69 s against 116 s). nil: the caller joins (DuckDB
+    /// has `list`/`unnest` but joins faster: 0.8 s against 1.0 s).
     public var arrays: (collect: (String) -> String, explode: (String) -> String)? {
         self == .spark ? ({ "collect_set(\($0))" }, { "explode(\($0))" }) : nil
     }
