@@ -217,11 +217,10 @@ extension ByteInterner {
             }
             @inline(__always) func tail(_ e: Int) -> UInt64 { e < count0 ? globalTails[e] : lane.tails![(e - count0) >> Int(laneBits)] }
             func hashOf(_ slot: Slot) -> UInt64 {
-                let len = slot.length
-                if len <= 8 { return ByteInterner.shortHash(slot.word, len) }
-                if len <= 16 { return ByteInterner.wordsHash(slot.word, tail(slot.entry), len) }
-                let (p, m) = keyBytes(slot.entry)
-                return ByteInterner.hash(p, m)
+                ByteInterner.keyHash(slot.word, slot.length, tail: { tail(slot.entry) }, long: {
+                    let (p, m) = keyBytes(slot.entry)
+                    return ByteInterner.hash(p, m)
+                })
             }
             func intern(_ q: Pending, _ p: UnsafePointer<UInt8>) {
                 let r = Int(truncatingIfNeeded: q.hash >> shift)
@@ -279,7 +278,7 @@ extension ByteInterner {
             }
             for row in 0 ..< n {
                 // (Before the skip below: every lane passes every checkpoint row.)
-                if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 { flush(); resize(atRow: row) }
+                if TableReader.isSizingRow(row) { flush(); resize(atRow: row) }
                 let known = regionOfRow[row]
                 if known != unknownRegion && owner(Int(known)) != t { continue }
                 let ref = refs[row]

@@ -148,6 +148,16 @@ public struct ByteInterner: Sendable {
         return mix(h ^ (h >> 29))
     }
 
+    /// `hash(p, n)` of a key from what the table keeps of it: its first word `w` (keys of up to 8
+    /// bytes), with its `tail` word (9–16 bytes), else its bytes (`long` hashes them). The one rule
+    /// every rebuild of a table places keys by.
+    @inlinable @inline(__always)
+    static func keyHash(_ w: UInt64, _ n: Int, tail: () -> UInt64, long: () -> UInt64) -> UInt64 {
+        if n <= 8 { return shortHash(w, n) }
+        if n <= 16 { return wordsHash(w, tail(), n) }
+        return long()
+    }
+
     /// Length and hash tag of a key as a slot's `meta` holds them. The tag comes from bits 32–42 of
     /// the hash: the region takes the top bits and the slot the low ones.
     @inlinable @inline(__always) static func metaKey(_ n: Int, _ h: UInt64) -> UInt64 {
@@ -284,11 +294,10 @@ public struct ByteInterner: Sendable {
 
     /// The hash of entry `e`, from its slot (keys of up to 16 bytes) or its bytes.
     @usableFromInline func hash(of slot: Slot) -> UInt64 {
-        let n = slot.length
-        if n <= 8 { return Self.shortHash(slot.word, n) }
         let e = slot.entry
-        if n <= 16 { return Self.wordsHash(slot.word, tails[e], n) }
-        return arena.withUnsafeBufferPointer { a in Self.hash(a.baseAddress! + start(e), start(e + 1) - start(e)) }
+        return Self.keyHash(slot.word, slot.length, tail: { tails[e] }, long: {
+            arena.withUnsafeBufferPointer { a in Self.hash(a.baseAddress! + start(e), start(e + 1) - start(e)) }
+        })
     }
 
     /// `table`'s keys in a fresh table of `n` slots (hashes from `hash(of:)`). A table of one
@@ -305,7 +314,7 @@ public struct ByteInterner: Sendable {
                 for e in 0 ..< count {
                     let hi = start(e + 1), len = hi - lo
                     let w = Self.firstWord(base + lo, min(len, 8))
-                    let h = len <= 8 ? Self.shortHash(w, len) : len <= 16 ? Self.wordsHash(w, tails[e], len) : Self.hash(base + lo, len)
+                    let h = Self.keyHash(w, len, tail: { tails[e] }, long: { Self.hash(base + lo, len) })
                     var s = Int(truncatingIfNeeded: h) & mask
                     while f[s].meta != 0 { s = (s + 1) & mask }
                     f[s] = Slot(word: w, meta: Self.metaKey(len, h) | UInt64(UInt32(e) + 1))

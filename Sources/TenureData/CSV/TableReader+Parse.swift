@@ -334,7 +334,7 @@ extension TableReader {
                 out.ok = false   // the table is read again (see `CustomerIds`)
                 break
             }
-            if row & (row - 1) == 0 && row >= 32_768 && row <= 524_288 {
+            if isSizingRow(row) {
                 // Big tables are sized from how fast new keys arrive, instead of being rebuilt at every
                 // doubling. At 64k rows: the rate over rows 32k–64k carried on (the table for at most
                 // 4× the keys so far). At 512k rows (chunks of over 1M rows): `projectedKeys`, since
@@ -393,6 +393,11 @@ extension TableReader {
                 interners[j].reserve(e.keys, tableKeys: e.table)
             }
         }
+    }
+
+    /// Rows 2¹⁵ … 2¹⁹, where growing key tables are sized (`expectedKeys`).
+    @inline(__always) static func isSizingRow(_ row: Int) -> Bool {
+        row & (row - 1) == 0 && row >= 32_768 && row <= 524_288
     }
 
     /// The keys to make room for at row `row` of `capacity` rows, from the key counts `k` at rows

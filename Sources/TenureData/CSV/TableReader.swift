@@ -95,17 +95,17 @@ public enum TableReader {
     static func parse(_ ctx: Context, store: Storage, split: Split, onInvalid: LoadOptions.OnInvalid,
                       customerIds: CustomerIds) -> Parsed {
         if split.chunks > 1 {
-            var all = Parallel.map(split.chunks) { k in
-                parseChunk(ctx, store: store, range: split.ranges[k], line: 0, rowBase: split.rowBases[k],
-                           capacity: split.lines[k] + 2, mode: .parallel, validateUTF8: split.anyNonASCII)
-            }
-            if customerIds == .auto && all.contains(where: \.manyCustomers) {
-                store.customersAfterwards.store(false, ordering: .relaxed)
-                store.allocateCustomerRefs(ctx.kinds)
-                all = Parallel.map(split.chunks) { k in
+            func parseChunks() -> [ChunkOutput] {
+                Parallel.map(split.chunks) { k in
                     parseChunk(ctx, store: store, range: split.ranges[k], line: 0, rowBase: split.rowBases[k],
                                capacity: split.lines[k] + 2, mode: .parallel, validateUTF8: split.anyNonASCII)
                 }
+            }
+            var all = parseChunks()
+            if customerIds == .auto && all.contains(where: \.manyCustomers) {
+                store.customersAfterwards.store(false, ordering: .relaxed)
+                store.allocateCustomerRefs(ctx.kinds)
+                all = parseChunks()
             }
             let notNumeric = Set(all.flatMap(\.notNumeric))
             if !notNumeric.isEmpty { return Parsed(notNumeric: Array(notNumeric)) }
