@@ -8,6 +8,14 @@ public protocol StatisticExecutor: AnyObject {
     /// What the statistics come from, for messages and reports (never holds a password or token).
     var sourceDescription: String { get }
     func run(_ query: StatisticQuery) throws -> StatisticTable
+    /// Computes `select` (a shared reduction) once into a relation the engine keeps for the session
+    /// and returns that relation's name, to be read by the queries that follow; nil where the engine
+    /// keeps none (then each query computes the reduction itself). `name` says what it holds.
+    func materialize(_ select: String, name: String) throws -> String?
+}
+
+extension StatisticExecutor {
+    public func materialize(_ select: String, name: String) throws -> String? { nil }
 }
 
 /// An executor connected to a live engine: it also tells which columns a table has (so optional

@@ -68,8 +68,8 @@ public struct KPIQueries: Sendable {
         for (t, c) in [("marketing_spend", "channel"), ("interactions", "channel"), ("tickets", "channel"), ("leads", "source")] where tables.contains(t) {
             parts.append("SELECT 'table_channel' AS kind, \(text(c, t)) AS v, CAST(NULL AS \(q.bigint)) AS n FROM \(table(t)) WHERE \(text(c, t)) IS NOT NULL GROUP BY \(text(c, t))")
         }
-        parts.append("SELECT 'first_purchase' AS kind, \(q.cast("NULL", q.text)) AS v, \(q.cast("MIN(d)", q.bigint)) AS n FROM t")
-        return StatisticQuery(name: "kpi_levels", sql: with([transactions.rows(upTo: obs)] + attributes(observationEnd: obs))
+        parts.append("SELECT 'first_purchase' AS kind, \(q.cast("NULL", q.text)) AS v, \(q.cast("MIN(d)", q.bigint)) AS n FROM cd")
+        return StatisticQuery(name: "kpi_levels", sql: with([transactions.customerDays(upTo: obs)] + attributes(observationEnd: obs))
                               + parts.joined(separator: "\nUNION ALL\n"),
                               columns: [("kind", .text), ("v", .text), ("n", .int)])
     }
@@ -77,7 +77,7 @@ public struct KPIQueries: Sendable {
     /// `acq`: per customer acquired by `obs`, the acquisition day `d`: the signup date (customers
     /// table), else the first day in any table.
     func acquisitionCTEs(observationEnd obs: Day) -> [String] {
-        var seen = ["SELECT c, d FROM t"]
+        var seen = ["SELECT c, d FROM cd"]
         func add(_ t: String, _ id: String, _ d: String, _ cond: String = "") {
             guard tables.contains(t) else { return }
             seen.append("SELECT \(q.cast(col(id, t), q.text)) AS c, \(d) AS d FROM \(table(t)) WHERE \(col(id, t)) IS NOT NULL\(cond)")
@@ -88,7 +88,7 @@ public struct KPIQueries: Sendable {
         add("tickets", "customer_id", dayOf(seconds: seconds("opened_at", "tickets")), " AND \(col("opened_at", "tickets")) IS NOT NULL")
         add("interactions", "customer_id", dayOf(seconds: seconds("timestamp", "interactions")), " AND \(col("timestamp", "interactions")) IS NOT NULL")
         if has("customer_id", "leads") { add("leads", "customer_id", dateDay("created_at", "leads"), " AND \(col("created_at", "leads")) IS NOT NULL") }
-        var ctes = [transactions.rows(upTo: obs), "seen AS (\n" + seen.joined(separator: "\nUNION ALL\n") + "\n)",
+        var ctes = [transactions.customerDays(upTo: obs), "seen AS (\n" + seen.joined(separator: "\nUNION ALL\n") + "\n)",
                     "fs AS (SELECT c, MIN(d) AS d FROM seen WHERE d <= \(obs) GROUP BY c)"]
         var acq = "SELECT c, d FROM fs"
         if has("signup_date", "customers") {
@@ -298,6 +298,14 @@ extension KPIQueries {
     /// from `options.from`, else the first purchase, to `obs`; segment and channel names) and the
     /// statistics `KPIAnalysis.compute(frame:statistics:unreduced:)` reads.
     public func reduce(_ source: WarehouseSource, options: KPIOptions, observationEnd obs: Day, notes: [String])
+        throws -> (frame: KPIFrame, statistics: KPIStatistics) {
+        var shared = self
+        shared.transactions = try source.sharing(transactions, observationEnd: obs)
+        return try shared.reduceShared(source, options: options, observationEnd: obs, notes: notes)
+    }
+
+    /// `reduce`, with the customer-days where the engine keeps them.
+    func reduceShared(_ source: WarehouseSource, options: KPIOptions, observationEnd obs: Day, notes: [String])
         throws -> (frame: KPIFrame, statistics: KPIStatistics) {
         let executor = source.executor
         let lv = try executor.run(levels(observationEnd: obs))

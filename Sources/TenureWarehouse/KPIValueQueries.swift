@@ -53,16 +53,12 @@ extension KPIQueries {
     public func transactions(_ f: KPIFrame) -> StatisticQuery {
         let obs = f.axis.asOf, b = q.bigint
         let p = { (d: String) in periodOf(f.opt.period, day: d) }
-        var ctes = [transactionRows(observationEnd: obs)] + attributes(observationEnd: obs)
-        ctes.append("""
-            cd \(q.cteAs(materialized: true)) (
-              SELECT c, d, COUNT(*) AS n, SUM(cents) AS cents, SUM(CASE WHEN cents >= 0 THEN 1 ELSE 0 END) AS np,
-                     SUM(CASE WHEN cents >= 0\(hasOrder ? " AND o IS NULL" : "") THEN 1 ELSE 0 END) AS nn
-              FROM tr GROUP BY c, d
-            )
-            """)
+        // the rows themselves only for order ids, categories and products
+        let rowLevel = hasOrder || has("category", "transactions") || has("product", "transactions")
+        var ctes = (rowLevel ? [transactionRows(observationEnd: obs)] : []) + [transactions.customerDays(upTo: obs, grouped: true)]
+            + attributes(observationEnd: obs)
         ctes.append(customerGroups)
-        ctes.append("x AS (SELECT cd.c, cd.d, cd.n, cd.cents, cd.np, cd.nn, \(p("cd.d")) AS p, cg.fd, cg.seg, cg.chan FROM cd JOIN cg ON cg.c = cd.c)")
+        ctes.append("x AS (SELECT cd.c, cd.d, cd.n, cd.cents, cd.np, \(p("cd.d")) AS p, cg.fd, cg.seg, cg.chan FROM cd JOIN cg ON cg.c = cd.c)")
         let nullInt = "CAST(NULL AS \(b))"
         func part(_ kind: String, _ period: String, _ n: String, _ x: String = "0", from: String, group: [String]) -> String {
             "SELECT '\(kind)' AS kind, \(q.cast(period, b)) AS period, seg, chan, \(q.cast(n, b)) AS n, \(q.cast(x, b)) AS x FROM \(from) GROUP BY "
@@ -70,7 +66,10 @@ extension KPIQueries {
         }
         var parts = [
             part("revenue", "p", "SUM(n)", "SUM(cents)", from: "x", group: ["p", "seg", "chan"]),
-            part("orders", "p", "SUM(nn)", from: "x", group: ["p", "seg", "chan"]),
+            // rows without an order id are an order each; with order ids, below, each id where first seen
+            hasOrder ? part("orders", p("tr.d"), "COUNT(*)", from: "tr JOIN cg ON cg.c = tr.c WHERE tr.cents >= 0 AND tr.o IS NULL",
+                            group: [p("tr.d"), "seg", "chan"])
+                : part("orders", "p", "SUM(np)", from: "x", group: ["p", "seg", "chan"]),
             part("active_period", "p", "COUNT(*)", from: "(SELECT c, p, seg, chan FROM x WHERE np > 0 GROUP BY c, p, seg, chan) u", group: ["p", "seg", "chan"]),
             part("active", nullInt, "COUNT(*)", from: "cg WHERE fd IS NOT NULL", group: ["seg", "chan"]),
             part("repeat_period", "p", "COUNT(*)", from: "(SELECT c, p, seg, chan FROM x WHERE np > 0 AND d > fd GROUP BY c, p, seg, chan) u", group: ["p", "seg", "chan"]),
@@ -139,10 +138,8 @@ extension KPIQueries {
         let obs = f.axis.asOf, b = q.bigint
         let w = max(1, f.opt.churnAfterDays)
         let p = { (d: String) in periodOf(f.opt.period, day: d) }
-        var ctes = [transactionRows(observationEnd: obs)] + attributes(observationEnd: obs)
-        ctes.append("""
-            pd \(q.cteAs(materialized: true)) (SELECT c, d FROM tr WHERE cents >= 0 GROUP BY c, d)
-            """)
+        var ctes = [transactions.customerDays(upTo: obs, grouped: true)] + attributes(observationEnd: obs)
+        ctes.append("pd AS (SELECT c, d FROM cd WHERE np > 0)")
         ctes.append("pe AS (SELECT c, d, \(timePoint("d", f)) AS a, \(timePoint("(d + \(w))", f)) AS e FROM pd)")
         ctes.append("""
             pr AS (SELECT c, d, a, e, MAX(e) OVER (PARTITION BY c ORDER BY d ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM pe WHERE a < e)
@@ -223,7 +220,7 @@ extension KPIQueries {
     public func cohorts(_ f: KPIFrame) -> StatisticQuery {
         let obs = f.axis.asOf, b = q.bigint
         let m = { (d: String) in periodOf(.month, day: d) }
-        var ctes = [transactionRows(observationEnd: obs)] + acquisitionCTEs(observationEnd: obs) + attributes(observationEnd: obs)
+        var ctes = acquisitionCTEs(observationEnd: obs) + attributes(observationEnd: obs)
         ctes.append("""
             ac AS (
               SELECT acq.c, acq.d, \(m("acq.d")) AS m0, \(segValue) AS seg, \(chanValue) AS chan
@@ -232,8 +229,8 @@ extension KPIQueries {
             """)
         let parts = [
             "SELECT 'size' AS kind, \(q.cast("m0", b)) AS m0, CAST(NULL AS \(b)) AS age, seg, chan, \(q.cast("COUNT(*)", b)) AS n, CAST(0 AS \(b)) AS x FROM ac GROUP BY m0, seg, chan",
-            "SELECT 'revenue' AS kind, \(q.cast("ac.m0", b)), \(q.cast("\(m("tr.d")) - ac.m0", b)), ac.seg, ac.chan, \(q.cast("COUNT(*)", b)), \(q.cast("SUM(tr.cents)", b)) "
-                + "FROM tr JOIN ac ON ac.c = tr.c WHERE tr.d >= ac.d GROUP BY ac.m0, \(m("tr.d")) - ac.m0, ac.seg, ac.chan",
+            "SELECT 'revenue' AS kind, \(q.cast("ac.m0", b)), \(q.cast("\(m("cd.d")) - ac.m0", b)), ac.seg, ac.chan, \(q.cast("SUM(cd.n)", b)), \(q.cast("SUM(cd.cents)", b)) "
+                + "FROM cd JOIN ac ON ac.c = cd.c WHERE cd.d >= ac.d GROUP BY ac.m0, \(m("cd.d")) - ac.m0, ac.seg, ac.chan",
         ]
         return StatisticQuery(name: "kpi_cohorts", sql: with(ctes) + parts.joined(separator: "\nUNION ALL\n"),
                               columns: [("kind", .text), ("m0", .int), ("age", .int), ("seg", .text), ("chan", .text), ("n", .int), ("x", .int)])
@@ -258,9 +255,9 @@ extension KPIQueries {
 
     /// Per customer with a transaction: the segment and channel values (to average the model CLV).
     public func customerValues(observationEnd obs: Day) -> StatisticQuery {
-        StatisticQuery(name: "kpi_customer_values", sql: with([transactionRows(observationEnd: obs)] + attributes(observationEnd: obs)) + """
+        StatisticQuery(name: "kpi_customer_values", sql: with([transactions.customerDays(upTo: obs)] + attributes(observationEnd: obs)) + """
             SELECT cu.c AS customer_id, \(segValue) AS seg, \(chanValue) AS chan
-            FROM (SELECT c FROM tr GROUP BY c) cu\(joins("cu.c"))
+            FROM (SELECT c FROM cd GROUP BY c) cu\(joins("cu.c"))
             """, columns: [("customer_id", .text), ("seg", .text), ("chan", .text)])
     }
 }
@@ -377,7 +374,8 @@ extension KPIQueries {
         st.sums["clv_n"] = st.sums["clv_sum"]
         do {
             let o = KPIAnalysis.clvOptions(f.opt, asOf: obs)
-            let (summary, ids, _) = try source.rfmSummary(options: o.rfm, observationEnd: obs)
+            // the KPI queries' own tables (aliases resolved), so the customer-days are the ones shared above
+            let (summary, ids, _) = try WarehouseSource(executor: executor, queries: transactions).rfmSummary(options: o.rfm, observationEnd: obs)
             let out = try LifetimeAnalysis.run(summary: summary, ids: ids, segments: nil, options: o)
             if let v = out.scores.clv {
                 let cv = try executor.run(customerValues(observationEnd: obs))

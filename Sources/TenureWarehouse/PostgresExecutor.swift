@@ -98,23 +98,35 @@ public final class PostgresExecutor: LiveExecutor {
                 }
             }.wait()
         } catch {
-            let state = (error as? PSQLError)?.serverInfo?[.sqlState] ?? ""
-            let hint: String
-            switch state {
-            case "42P01", "42703", "3F000":   // no such table, column or schema
-                hint = "name the source table or column in the mapping file (--schema: `transactions: {table: sales.orders, amount: total}`), or the schema in the URL (?schema=crm)"
-            case let s where s.hasPrefix("22"):   // a value the cast refused
-                hint = "run `tenure validate \(location)` to find the rows whose values do not parse"
-            default:
-                hint = "`--emit-sql postgres --out DIR` writes the SQL tenure runs"
-            }
-            throw WarehouseError.data("statistic \(query.name) failed on \(location): \(Self.serverMessage(error))", hint: hint)
+            throw WarehouseError.data("statistic \(query.name) failed on \(location): \(Self.serverMessage(error))", hint: Self.hint(for: error, location))
         }
         received.append((query.name, sink.rows, sink.bytes, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         let columns: [StatisticTable.Column] = types.indices.map { k in
             switch types[k] { case .int: return .int(sink.ints[k]); case .double: return .double(sink.doubles[k]); case .text: return .text(sink.texts[k]) }
         }
         return StatisticTable(name: query.name, columnNames: query.columns.map(\.name), columns: columns)
+    }
+
+    /// The shared reductions made so far: SELECT → temporary table.
+    private var temporary: [String: String] = [:]
+
+    /// `CREATE TEMPORARY TABLE tenure_NAME_K AS select` (then `ANALYZE`, so the planner knows its
+    /// size): dropped by the server when the connection ends. On a coordinator of shards the
+    /// reduction's GROUP BY runs on the shards once, and the queries after it read the one table.
+    public func materialize(_ select: String, name: String) throws -> String? {
+        if let t = temporary[select] { return t }
+        let table = "tenure_\(name)_\(temporary.count + 1)"
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            _ = try connection.query(PostgresQuery(unsafeSQL: "CREATE TEMPORARY TABLE \(table) AS \(select)"), logger: logger).wait()
+            _ = try connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger).wait()
+        } catch {
+            throw WarehouseError.data("the shared reduction \(name) failed on \(location): \(Self.serverMessage(error))",
+                                      hint: Self.hint(for: error, location))
+        }
+        received.append(("materialize \(name)", 0, 0, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
+        temporary[select] = table
+        return table
     }
 
     /// From `information_schema.columns`: the source table (`schema.table`, or a table on the search path).
@@ -128,6 +140,18 @@ public final class PostgresExecutor: LiveExecutor {
             ORDER BY ordinal_position
             """, columns: [("name", .text), ("type", .text)]))
         return zip(try cols.texts("name"), try cols.texts("type")).map { (name: $0 ?? "", type: $1 ?? "") }
+    }
+
+    /// What to do about a query the server refused, by its SQLSTATE.
+    static func hint(for error: Error, _ location: PostgresLocation) -> String {
+        switch (error as? PSQLError)?.serverInfo?[.sqlState] ?? "" {
+        case "42P01", "42703", "3F000":   // no such table, column or schema
+            return "name the source table or column in the mapping file (--schema: `transactions: {table: sales.orders, amount: total}`), or the schema in the URL (?schema=crm)"
+        case let s where s.hasPrefix("22"):   // a value the cast refused
+            return "run `tenure validate \(location)` to find the rows whose values do not parse"
+        default:
+            return "`--emit-sql postgres --out DIR` writes the SQL tenure runs"
+        }
     }
 
     /// The server's own message (e.g. `relation "crm.orders" does not exist`), else what failed

@@ -106,8 +106,8 @@ public struct ROIQueries: Sendable {
         func ccol(_ c: String) -> String { col(c, in: "customers") }
         let group = hasGroup ? "NULLIF(\(q.cast(ccol("group"), q.text)), '')" : "CAST(NULL AS \(q.text))"
         return StatisticQuery(name: "roi_initiatives", sql: """
-            WITH \(transactions.rows(upTo: obs)),
-            cr \(q.cteAs(materialized: true)) (SELECT c, SUM(cents) AS cents, MAX(d) AS l FROM t GROUP BY c),
+            WITH \(transactions.customerDays(upTo: obs)),
+            cr \(q.cteAs(materialized: true)) (SELECT c, SUM(cents) AS cents, MAX(d) AS l FROM cd GROUP BY c),
             ci AS (
               SELECT \(q.cast(ccol("customer_id"), q.text)) AS c, NULLIF(\(q.cast(ccol("initiative"), q.text)), '') AS i, \(group) AS g
               FROM \(tables.from("customers", q)) WHERE \(ccol("customer_id")) IS NOT NULL

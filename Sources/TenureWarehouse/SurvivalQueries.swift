@@ -51,8 +51,8 @@ public struct SurvivalQueries: Sendable {
         }
         let g = gapDays == gapDays.rounded() ? String(Int(gapDays)) : String(gapDays)
         return """
-        \(transactions.rows(upTo: obs)),
-        dd \(q.cteAs(materialized: true)) (SELECT c, d FROM t GROUP BY c, d),
+        \(transactions.customerDays(upTo: obs, grouped: true)),
+        dd AS (SELECT c, d FROM cd),
         gp AS (SELECT c, d, LAG(d) OVER (PARTITION BY c ORDER BY d) AS prev FROM dd),
         s AS (
           SELECT c, MIN(d) AS a, MAX(d) AS l, MIN(CASE WHEN prev IS NOT NULL AND d - prev > \(g) THEN prev END) AS gap_prev

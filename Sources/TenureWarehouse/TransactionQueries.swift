@@ -8,6 +8,11 @@ public struct TransactionQueries: Sendable {
     public var dialect: Dialect
     public var tables: WarehouseTables
 
+    /// Shared reductions the engine holds for this run: a reduction's SELECT → the session relation
+    /// holding its result (`StatisticExecutor.materialize`, made by `WarehouseSource.sharing`).
+    /// A reduction not here is computed inside each query that reads it.
+    public var materialized: [String: String] = [:]
+
     public init(dialect: Dialect, tables: WarehouseTables) { self.dialect = dialect; self.tables = tables }
 
     var q: Dialect { dialect }
@@ -17,16 +22,47 @@ public struct TransactionQueries: Sendable {
     /// `t`: the transactions as (c, dt, d, cents): customer id as text, the date, its epoch day, cents;
     /// with `order:` also `o`, that column as text.
     func rows(upTo obsEnd: Day, order: String? = nil) -> String {
+        "t \(q.cteAs(materialized: false)) (\n  " + rowsSelect(upTo: obsEnd, order: order) + "\n)"
+    }
+
+    /// The SELECT of `rows(upTo:order:)`.
+    func rowsSelect(upTo obsEnd: Day, order: String? = nil) -> String {
         let dt = q.date(col("date"))
         let o = order.map { ", \(q.cast(q.identifier($0), q.text)) AS o" } ?? ""
         return """
-        t \(q.cteAs(materialized: false)) (
           SELECT \(q.cast(col("customer_id"), q.text)) AS c, \(dt) AS dt, \(q.epochDay(dt)) AS d, \(q.cents(col("amount"))) AS cents\(o)
           FROM \(from)
           WHERE \(col("customer_id")) IS NOT NULL AND \(col("date")) IS NOT NULL AND \(col("amount")) IS NOT NULL
             AND \(dt) <= \(dateLiteral(obsEnd))
-        )
         """
+    }
+
+    /// The customer-days reduction, the one most statistics start from: per customer and day up to
+    /// `obs`, the rows `n`, Σ cents `cents` and the rows with cents ≥ 0 `np` (BIGINTs).
+    public func customerDaysSelect(upTo obs: Day) -> String {
+        let b = q.bigint
+        return """
+            SELECT c, d, \(q.cast("COUNT(*)", b)) AS n, \(q.cast("SUM(cents)", b)) AS cents, \(q.cast("SUM(CASE WHEN cents >= 0 THEN 1 ELSE 0 END)", b)) AS np
+            FROM (\(rowsSelect(upTo: obs))) r GROUP BY c, d
+            """
+    }
+
+    /// `cd`: the transactions up to `obs` as customer-day rows (c, d, n, cents, np as in
+    /// `customerDaysSelect`). Where the engine holds the customer-days for the session
+    /// (`materialized`) it reads them: one row per customer and day. Else, with `grouped`, the query
+    /// groups them itself (materialized on PostgreSQL, so a table partitioned by customer groups on
+    /// its shards); without, one row per transaction (n = 1), for statistics that group further anyway.
+    func customerDays(upTo obs: Day, grouped: Bool = false) -> String {
+        let select = customerDaysSelect(upTo: obs)
+        if let relation = materialized[select] {
+            return "cd \(q.cteAs(materialized: false)) (SELECT c, d, n, cents, np FROM \(relation))"
+        }
+        if grouped { return "cd \(q.cteAs(materialized: true)) (\n" + select + "\n)" }
+        return """
+            cd \(q.cteAs(materialized: false)) (
+              SELECT c, d, 1 AS n, cents, CASE WHEN cents >= 0 THEN 1 ELSE 0 END AS np FROM (\(rowsSelect(upTo: obs))) r
+            )
+            """
     }
 
     func dateLiteral(_ d: Day) -> String {
@@ -36,8 +72,8 @@ public struct TransactionQueries: Sendable {
         }
     }
 
-    /// The period index of row `t` in `unit`, as `CalendarPeriod.index(of:)` numbers it.
-    func period(_ unit: TimeUnit) -> String { period(unit.calendarPeriod, date: "dt", day: "d") }
+    /// The period index in `unit` of a row with an epoch day `d` and no date column (`cd`).
+    func dayPeriod(_ unit: TimeUnit) -> String { period(unit.calendarPeriod, date: q.dateFromEpochDay("d"), day: "d") }
 
     /// The period index of a date (`date`, with its epoch day `day`) as `CalendarPeriod.index(of:)` numbers it.
     func period(_ p: CalendarPeriod, date: String, day: String) -> String {
@@ -70,7 +106,7 @@ public struct TransactionQueries: Sendable {
     /// shards. The first period's spend is a `minBy` over the customer's periods, in the same
     /// per-customer GROUP BY, where the engine has one; PostgreSQL joins the customer-periods back.
     public func rfmCustomers(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day, by: AttributeQueries? = nil) -> StatisticQuery {
-        let p = period(unit)
+        let p = dayPeriod(unit)
         let h = "CASE WHEN d > \(cal) THEN 1 ELSE 0 END"
         func inCal(_ e: String) -> String { "CASE WHEN h = 0 THEN \(e) END" }
         func hold(_ e: String) -> String { "CASE WHEN h = 1 THEN \(e) END" }
@@ -79,10 +115,10 @@ public struct TransactionQueries: Sendable {
         // engine's MIN_BY does with NULL keys
         let firstCents = q.minBy(inCal("cents"), "h * 4294967296 + p")
         return StatisticQuery(name: "rfm_customers", sql: """
-            WITH \(rows(upTo: obs)),
+            WITH \(customerDays(upTo: obs)),
             cp \(q.cteAs(materialized: true)) (
-              SELECT c, \(h) AS h, \(p) AS p, MIN(d) AS d0, SUM(cents) AS cents, COUNT(*) AS n
-              FROM t GROUP BY c, \(h), \(p)
+              SELECT c, \(h) AS h, \(p) AS p, MIN(d) AS d0, SUM(cents) AS cents, SUM(n) AS n
+              FROM cd GROUP BY c, \(h), \(p)
             ),
             cu AS (
               SELECT c, MIN(\(inCal("p"))) AS fp, MAX(\(inCal("p"))) AS lp, SUM(1 - h) AS periods, SUM(\(inCal("cents"))) AS total,
@@ -108,13 +144,13 @@ public struct TransactionQueries: Sendable {
     /// one GROUP BY customer collects the customer's periods and first calibration period, and the
     /// periods are exploded and counted; elsewhere the customer-periods are joined to the customers.
     public func rfmActivity(unit: TimeUnit, calibrationEnd cal: Day, observationEnd obs: Day) -> StatisticQuery {
-        let p = period(unit)
+        let p = dayPeriod(unit)
         let b = q.bigint
         let sql: String
         if let arrays = q.arrays {
             sql = """
-            WITH \(rows(upTo: obs)),
-            u AS (SELECT c, MIN(CASE WHEN d <= \(cal) THEN \(p) END) AS fp, \(arrays.collect(p)) AS ps FROM t GROUP BY c),
+            WITH \(customerDays(upTo: obs)),
+            u AS (SELECT c, MIN(CASE WHEN d <= \(cal) THEN \(p) END) AS fp, \(arrays.collect(p)) AS ps FROM cd GROUP BY c),
             a AS (SELECT fp, \(arrays.explode("ps")) AS p FROM u WHERE fp IS NOT NULL)
             SELECT \(q.cast("p", b)) AS period, \(q.cast("COUNT(*)", b)) AS active_customers,
                    \(q.cast("SUM(CASE WHEN p = fp THEN 1 ELSE 0 END)", b)) AS new_customers
@@ -124,9 +160,9 @@ public struct TransactionQueries: Sendable {
             """
         } else {
             sql = """
-            WITH \(rows(upTo: obs)),
-            a AS (SELECT c, \(p) AS p FROM t GROUP BY c, \(p)),
-            f AS (SELECT c, MIN(\(p)) AS fp FROM t WHERE d <= \(cal) GROUP BY c)
+            WITH \(customerDays(upTo: obs)),
+            a AS (SELECT c, \(p) AS p FROM cd GROUP BY c, \(p)),
+            f AS (SELECT c, MIN(\(p)) AS fp FROM cd WHERE d <= \(cal) GROUP BY c)
             SELECT \(q.cast("a.p", b)) AS period, \(q.cast("COUNT(*)", b)) AS active_customers,
                    \(q.cast("SUM(CASE WHEN a.p = f.fp THEN 1 ELSE 0 END)", b)) AS new_customers
             FROM a JOIN f ON a.c = f.c

@@ -41,6 +41,18 @@ public struct WarehouseSource {
         return Day(last)
     }
 
+    /// `q` reading the customer-days up to `obs` (`TransactionQueries.customerDaysSelect`) from a
+    /// relation the engine keeps for the session, made on first use, where the executor keeps one;
+    /// else `q` as it is (each query reduces the rows itself).
+    public func sharing(_ q: TransactionQueries, observationEnd obs: Day) throws -> TransactionQueries {
+        var q = q
+        let select = q.customerDaysSelect(upTo: obs)
+        if q.materialized[select] == nil, let relation = try executor.materialize(select, name: "customer_days") {
+            q.materialized[select] = relation
+        }
+        return q
+    }
+
     /// The RFM summary of the transactions (the `tenure clv` reduction), equal to the CSV path's
     /// `RFMSummary(dataset:options:)` but for the order of customers (here: by id), with the ids that
     /// `summary.customer` indexes and, with `by`, each of those customers' group.
@@ -55,6 +67,7 @@ public struct WarehouseSource {
     public func rfmSummary(options: RFMOptions, observationEnd obs: Day, by: AttributeQueries?, moreValues: [String?])
         throws -> (summary: RFMSummary, ids: [String], segments: CustomerSegments?, moreCodes: [Int32]) {
         let cal = options.calibrationEnd ?? obs
+        let queries = try sharing(self.queries, observationEnd: obs)
         var customers = try executor.run(queries.rfmCustomers(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs, by: by))
         try customers.sort(byText: "customer_id")
         let activity = try executor.run(queries.rfmActivity(unit: options.periodUnit, calibrationEnd: cal, observationEnd: obs))

@@ -228,7 +228,9 @@ struct WarehouseRun {
     func survival(churnAfterDays gap: Double?, options: SurvivalOptions) throws -> SurvivalResult {
         let byQ = try attribute(options.by), strataQ = try attribute(options.strata)
         let covariates = try options.cox.map { try attribute($0)! }
-        let queries = SurvivalQueries(transactions: source.queries, gapDays: gap)
+        // churn from purchases reads the customer-days (shared with the other analyses of a report)
+        let queries = SurvivalQueries(transactions: gap == nil ? source.queries : try source.sharing(source.queries, observationEnd: observationEnd),
+                                      gapDays: gap)
         let events = try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ, covariates: covariates))
         let grouped = try queries.tables(events, by: byQ, strata: strataQ)
         let patterns = covariates.isEmpty ? nil : try queries.coxPatterns(events, strata: strataQ, covariates: covariates)
@@ -257,7 +259,8 @@ struct WarehouseRun {
     /// when `parts` has them.
     func roiInputs(windowDays: Int, parts: ROIParts) throws -> ROIInputs {
         let segment = parts.segment ? try attribute("segment") : nil
-        let q = ROIQueries(transactions: source.queries, segment: segment)
+        let q = ROIQueries(transactions: parts.initiatives ? try source.sharing(source.queries, observationEnd: observationEnd) : source.queries,
+                           segment: segment)
         var tenures: StatisticTable? = nil, spells: StatisticTable? = nil
         if parts.books {
             tenures = try executor.run(q.tenures(observationEnd: observationEnd))

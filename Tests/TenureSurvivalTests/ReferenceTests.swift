@@ -201,3 +201,71 @@ func coxMatchesR(_ c: CoxCase) throws {
         #expect(try relErr(cc.value, want1(ll, "concordance")) < tolerance)
     }
 }
+
+/// The Cox fit on per-step group sums (`CoxPH.fit(grouped:)`, what a warehouse returns per Newton
+/// step) against R: the sums are formed here, subject by subject, from the centred design.
+@Test(arguments: coxCases)
+func coxOnGroupSumsMatchesR(_ c: CoxCase) throws {
+    var f = try Fixtures.frame(c.data)
+    f = f.subset(try f.complete([c.time, c.event] + c.covariates + (c.strata.map { [$0] } ?? [])))
+    let ref = try #require(try Fixtures.r()[c.name], "no R fixture for \(c)")
+    let time = try f.num(c.time), event = try f.num(c.event).map { $0 != 0 }
+    let design = try CoxDesign.build(c.covariates.map { ($0, try f.attribute($0)) }, count: f.count, events: event)
+    let stratum: [Int] = try c.strata.map { s in try f.num(s).map { Int($0) } } ?? [Int](repeating: 0, count: f.count)
+    let n = f.count, p = design.names.count
+    let mean = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + design.x[$1, j] } / Double(n) }
+    let x = (0..<n).map { i in (0..<p).map { design.x[i, $0] - mean[$0] } }
+    // groups in (stratum, time) order
+    let pairs: [[Double]] = zip(stratum, time).map { (s: Int, t: Double) -> [Double] in [Double(s), t] }
+    let keys: [[Double]] = Set(pairs).sorted { (a: [Double], b: [Double]) -> Bool in a[0] != b[0] ? a[0] < b[0] : a[1] < b[1] }
+    var index: [[Double]: Int] = [:]
+    for (g, k) in keys.enumerated() { index[k] = g }
+    let gid = (0..<n).map { index[[Double(stratum[$0]), time[$0]]]! }
+    let G = keys.count
+    var deaths = [Int32](repeating: 0, count: G), strata: [Range<Int>] = [], start = 0
+    for i in 0..<n where event[i] { deaths[gid[i]] += 1 }
+    for g in 1...G where g == G || keys[g][0] != keys[g - 1][0] { strata.append(start..<g); start = g }
+    var sumDeathX = [Double](repeating: 0, count: p), gram = Matrix(rows: p, cols: p)
+    for i in 0..<n {
+        for j in 0..<p {
+            if event[i] { sumDeathX[j] += x[i][j] }
+            for k in 0..<p { gram[j, k] += x[i][j] * x[i][k] }
+        }
+    }
+    let data = CoxGroupedData(names: design.names, deaths: deaths, strata: strata, n: n, sumDeathX: sumDeathX, gram: gram)
+    var steps = 0
+    let m: CoxModel = try CoxPH.fit(grouped: data, options: CoxOptions(ties: c.ties, penalty: c.penalty)) { (beta: [Double]) throws -> CoxGroupSums in
+        steps += 1
+        var s = CoxGroupSums(w: .init(repeating: 0, count: G), wDeaths: .init(repeating: 0, count: G),
+                             wx: .init(repeating: 0, count: G * p), wxDeaths: .init(repeating: 0, count: G * p),
+                             wxx: .init(repeating: 0, count: G * p * p), wxxDeaths: .init(repeating: 0, count: G * p * p))
+        for i in 0..<n {
+            let w = exp(zip(x[i], beta).reduce(0.0) { $0 + $1.0 * $1.1 }), g = gid[i]
+            s.w[g] += w
+            if event[i] { s.wDeaths[g] += w }
+            for j in 0..<p {
+                s.wx[j * G + g] += w * x[i][j]
+                if event[i] { s.wxDeaths[j * G + g] += w * x[i][j] }
+                for k in 0..<p {
+                    s.wxx[g * p * p + k * p + j] += w * x[i][j] * x[i][k]
+                    if event[i] { s.wxxDeaths[g * p * p + k * p + j] += w * x[i][j] * x[i][k] }
+                }
+            }
+        }
+        return s
+    }
+    let r = { (q: String) in try want(ref, q) }
+    #expect(try maxRelErr(m.summary.map(\.coef), r("coef")) < 1e-8, "\(c) coef \(m.summary.map(\.coef))")
+    #expect(try maxRelErr(m.summary.map(\.se), r("se")) < 1e-8, "\(c) se")
+    #expect(try relErr(m.nullLogLikelihood, want1(ref, "loglik", index: 0)) < 1e-10, "\(c) null loglik")
+    #expect(try relErr(m.logLikelihood, want1(ref, "loglik", index: 1)) < 1e-10, "\(c) loglik \(m.logLikelihood)")
+    if c.penalty == 0 {
+        #expect(try relErr(m.likelihoodRatioTest.statistic, want1(ref, "lr")) < 1e-8)
+        #expect(try relErr(m.waldTest.statistic, want1(ref, "wald")) < 1e-8, "\(c) wald")
+        #expect(try relErr(m.scoreTest.statistic, want1(ref, "score")) < 1e-8, "\(c) score")
+    }
+    #expect(m.concordance == nil)
+    #expect(try Double(m.n) == (want1(ref, "n")) && Double(m.events) == (want1(ref, "nevent")))
+    #expect(m.strata == (c.strata == nil ? 1 : Set(stratum).count))
+    #expect(steps == m.iterations + 1 || steps > m.iterations, "\(c): one evaluation per step (and halvings)")
+}

@@ -124,8 +124,18 @@ public enum CoxPH {
 
         let engine = try CoxEngine(x: consume x, names: names, sample: sample, strata: strata, ties: options.ties,
                                    penalty: options.penalty)
+        let (fit, beta) = try newton(evaluate: engine.evaluate, scale: engine.scale, names: names, n: n, events: events,
+                                     strata: engine.strataCount, options: options)
+        return (fit, { engine.concordance(beta) })
+    }
+
+    /// Newton–Raphson from β = 0 on `evaluate` (the in-memory engine, or sums an engine returns per
+    /// step) and the fitted model without Harrell's C, with β̂.
+    static func newton(evaluate: ([Double]) throws -> CoxEngine.Evaluation, scale: [Double], names: [String], n: Int, events: Int,
+                       strata: Int, options: CoxOptions) throws -> (model: CoxModel, beta: [Double]) {
+        let model = "Cox model", p = names.count
         let start = [Double](repeating: 0, count: p)
-        let first = engine.evaluate(start)
+        let first = try evaluate(start)
         let ll0 = first.loglik
         let scoreStat: Double
         do {
@@ -135,7 +145,7 @@ public enum CoxPH {
             throw FitError(model: model, reason: "the information matrix at β = 0 is not positive definite (collinear covariates?)")
         }
         let (beta, cur, iterations) = try partialLikelihoodNewton(
-            start: start, first: first, evaluate: engine.evaluate, scale: engine.scale, maxIterations: options.maxIterations, model: model,
+            start: start, first: first, evaluate: evaluate, scale: scale, maxIterations: options.maxIterations, model: model,
             notConverged: { b in "Newton–Raphson did not converge in \(options.maxIterations) iterations (β = \(b.map { String(format: "%.4g", $0) }.joined(separator: ", ")))" })
         let cov: Matrix
         do { cov = try LinearAlgebra.inverseSPD(cur.info) } catch {
@@ -146,7 +156,7 @@ public enum CoxPH {
         // on a likelihood that only flattens out (ℓ ≈ c − a·e^{−β}) the step stays ≈ 1 however
         // small the change in ℓ — R's `coxph` test (|I⁻¹U| > toler·|β|), with a tighter tolerance.
         let leftover = (try? LinearAlgebra.choleskySolve(cur.info, cur.gradient)) ?? [Double](repeating: .infinity, count: p)
-        for j in 0..<p where abs(leftover[j]) > 1e-6 * max(1, abs(beta[j])) || abs(beta[j]) * engine.scale[j] > 15 {
+        for j in 0..<p where abs(leftover[j]) > 1e-6 * max(1, abs(beta[j])) || abs(beta[j]) * scale[j] > 15 {
             throw FitError(model: model, reason: "the coefficient of '\(names[j])' diverges (β = \(String(format: "%.3g", beta[j]))): the likelihood is monotone — a covariate or level separates churners from non-churners (e.g. a level with no events)")
         }
         let z975 = Normal.quantile(1 - (1 - options.confidenceLevel) / 2)
@@ -163,16 +173,14 @@ public enum CoxPH {
         var wald = 0.0
         let ib = cur.info.times(beta)
         for j in 0..<p { wald += beta[j] * ib[j] }
-        let fittedBeta = beta
         return (CoxModel(covariates: names, coefficients: coefs, standardErrors: ses, summary: table,
                         covariance: (0..<p).map { i in (0..<p).map { cov[i, $0] } },
                         logLikelihood: cur.loglik, nullLogLikelihood: ll0,
                         likelihoodRatioTest: ChiSquareTest(2 * (cur.loglik - ll0), df: p),
                         waldTest: ChiSquareTest(wald, df: p), scoreTest: ChiSquareTest(scoreStat, df: p),
-                        concordance: nil, n: n, events: events, strata: engine.strataCount,
+                        concordance: nil, n: n, events: events, strata: strata,
                         iterations: iterations, ties: options.ties, penalty: options.penalty,
-                        confidenceLevel: options.confidenceLevel),
-                { engine.concordance(fittedBeta) })
+                        confidenceLevel: options.confidenceLevel), beta)
     }
 }
 
@@ -296,7 +304,6 @@ final class CoxEngine {
     let infoRows: Int
     /// Rows of the scaled design handed to dsyrk at once (2,048 × p doubles stay in cache).
     static let pieceRows = 2048
-    static let ln2 = 0.693147180559945309417232121458176568
     /// Scratch reused by every evaluation: e^η, and the per-group sums (Σw·x as G × p column-major,
     /// `G1[j * G + g]`).
     var w: [Double]
@@ -355,18 +362,30 @@ final class CoxEngine {
             }
             throw FitError(model: model, reason: "covariate values are too large to sum (near 1e308); rescale them")
         }
-        let sc = (0..<p).map { (sums[$0] / Double(max(n - 1, 1))).squareRoot() }
-        for j in 0..<p where !(sc[j] > 0) {
-            throw FitError(model: model, reason: "covariate '\(names[j])' is constant (every subject has the same value); drop it")
-        }
-        scale = sc
+        var gram = Matrix(rows: p, cols: p, data: Array(sums[(2 * p)...]))
+        gram.fillUpperFromLower()
+        scale = try Self.scale(gram: gram, n: n, names: names)
         sumDeathX = Array(sums[p..<(2 * p)])
         ev = e
         xs = x
-        // collinearity: eigenvalues of the correlation matrix
+        infoRows = CoxSweep.rowCount(deaths: groups.deaths, efron: ties == .efron)
+        // every evaluation writes all of w before reading it: no need to zero it
+        w = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+        G0 = [Double](repeating: 0, count: groups.count); D0 = G0
+        G1 = [Double](repeating: 0, count: groups.count * p); D1 = G1
+    }
+
+    /// The standard deviation of each covariate from the Gram matrix of the centred covariates
+    /// (Σ (x − x̄)(x − x̄)ᵀ over n subjects), after refusing a constant covariate or collinear ones
+    /// (an eigenvalue of the correlation matrix below 1e-10 of the largest).
+    static func scale(gram: Matrix, n: Int, names: [String]) throws -> [Double] {
+        let p = names.count, model = "Cox model"
+        let sc = (0..<p).map { (gram[$0, $0] / Double(max(n - 1, 1))).squareRoot() }
+        for j in 0..<p where !(sc[j] > 0) {
+            throw FitError(model: model, reason: "covariate '\(names[j])' is constant (every subject has the same value); drop it")
+        }
         if p > 1 {
-            var corr = Matrix(rows: p, cols: p, data: Array(sums[(2 * p)...]))
-            corr.fillUpperFromLower()
+            var corr = gram
             for i in 0..<p { for j in 0..<p { corr[i, j] /= (sc[i] * sc[j] * Double(max(n - 1, 1))) } }
             if let eig = try? LinearAlgebra.symmetricEigen(corr), let lmin = eig.values.first,
                let lmax = eig.values.last, lmin < 1e-10 * lmax {
@@ -374,13 +393,7 @@ final class CoxEngine {
                 throw FitError(model: model, reason: "covariates \(involved.joined(separator: ", ")) are collinear (one is a linear combination of the others); drop one")
             }
         }
-        var rows = 0
-        for d in groups.deaths where d > 0 { rows += (ties == .efron && d > 1) ? 2 : 1 }
-        infoRows = rows
-        // every evaluation writes all of w before reading it: no need to zero it
-        w = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
-        G0 = [Double](repeating: 0, count: groups.count); D0 = G0
-        G1 = [Double](repeating: 0, count: groups.count * p); D1 = G1
+        return sc
     }
 
     /// Subject blocks of the two O(n·p) passes of `evaluate`, run on every core. The block count is
@@ -445,73 +458,9 @@ final class CoxEngine {
         D0.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + G, count: G) }
         G1.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + 2 * G, count: G * p) }
         D1.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: total + 2 * G + G * p, count: G * p) }
-        // sweep over the groups, latest first within each stratum
-        var A = [Double](repeating: 0, count: G), B = A
-        let R = infoRows
-        var rowsData = [Double](repeating: 0, count: max(R, 1) * p)
-        var grad = sumDeathX
-        var ll = 0.0
-        for j in 0..<p { ll += beta[j] * sumDeathX[j] }
-        var s1 = [Double](repeating: 0, count: p)
-        var r = 0
-        let efron = ties == .efron
-        G1.withUnsafeBufferPointer { g1 in
-        D1.withUnsafeBufferPointer { d1 in
-        rowsData.withUnsafeMutableBufferPointer { rp in
-            for range in groups.strata {
-                var S0 = 0.0
-                for j in 0..<p { s1[j] = 0 }
-                for g in range.reversed() {
-                    S0 += G0[g]
-                    for j in 0..<p { s1[j] += g1[j * G + g] }
-                    let d = Int(groups.deaths[g])
-                    guard d > 0 else { continue }
-                    let Dg = D0[g]
-                    var a = 0.0, b = 0.0, al = 0.0, be = 0.0, ga = 0.0
-                    if efron && d > 1 {
-                        // Σ log s0 as log Π: significands multiplied, exponents added (exact splits),
-                        // so one log per group instead of one per death
-                        let dd = Double(d)
-                        var prod = 1.0, twos = 0
-                        for k in 0..<d {
-                            let f = Double(k) / dd
-                            let s0 = S0 - f * Dg
-                            prod *= s0.significand; twos += Int(s0.exponent)
-                            if k & 511 == 511 { twos += Int(prod.exponent); prod = prod.significand }
-                            let inv = 1 / s0
-                            a += inv; b += f * inv
-                            al += inv * inv; be += f * inv * inv; ga += f * f * inv * inv
-                        }
-                        ll -= log(prod) + Double(twos) * Self.ln2
-                    } else {
-                        let dd = Double(d)
-                        ll -= dd * log(S0)
-                        a = dd / S0; al = dd / (S0 * S0)
-                    }
-                    A[g] = a; B[g] = b
-                    for j in 0..<p { grad[j] -= a * s1[j] - b * d1[j * G + g] }
-                    let sa = al.squareRoot()
-                    if efron && d > 1 {
-                        let c = be / sa
-                        let sv = max(ga - be * be / al, 0).squareRoot()
-                        for j in 0..<p {
-                            rp[j * R + r] = sa * s1[j] - c * d1[j * G + g]
-                            rp[j * R + r + 1] = sv * d1[j * G + g]
-                        }
-                        r += 2
-                    } else {
-                        for j in 0..<p { rp[j * R + r] = sa * s1[j] }
-                        r += 1
-                    }
-                }
-            }
-        }}}
-        // Σ_i w_i c_i x_i x_iᵀ, c_i = Σ_{death groups g ≤ g(i)} A_g − δ_i B_{g(i)}
-        var cAll = [Double](repeating: 0, count: G), cDeath = cAll
-        for range in groups.strata {
-            var cumA = 0.0
-            for g in range { cumA += A[g]; cAll[g] = cumA; cDeath[g] = max(cumA - B[g], 0) }
-        }
+        let sweep = CoxSweep(deaths: groups.deaths, strata: groups.strata, G0: G0, D0: D0, G1: G1, D1: D1,
+                             sumDeathX: sumDeathX, beta: beta, efron: ties == .efron, rows: infoRows)
+        let (cAll, cDeath) = sweep.weights(strata: groups.strata)
         // Each block scales its subjects by √(wᵢcᵢ) a cache-sized piece at a time and adds the piece's
         // Gram matrix (dsyrk) to its own p × p sum; block sums are added in block order.
         let piece = Self.pieceRows
@@ -548,19 +497,7 @@ final class CoxEngine {
         var info = Matrix(rows: p, cols: p)
         for b in 0..<blocks.count { for k in 0..<(p * p) { info.data[k] += blockInfo[b * p * p + k] } }
         info.fillUpperFromLower()
-        if R > 0 {
-            let i2 = Matrix(rows: R, cols: p, data: rowsData).gram()
-            for k in 0..<(p * p) { info.data[k] -= i2.data[k] }
-        }
-        var pen = ll
-        if penalty > 0 {
-            for j in 0..<p {
-                pen -= 0.5 * penalty * beta[j] * beta[j]
-                grad[j] -= penalty * beta[j]
-                info[j, j] += penalty
-            }
-        }
-        return Evaluation(loglik: ll, penalized: pen, gradient: grad, info: info)
+        return sweep.evaluation(info: info, beta: beta, penalty: penalty)
     }
 
     /// Harrell's C of the linear predictor at `beta`, within strata (see `Concordance`). Every

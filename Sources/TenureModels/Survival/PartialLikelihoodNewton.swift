@@ -14,7 +14,7 @@ protocol NewtonEvaluation {
 /// when the objective changes by ≤ 1e-12 relative or the largest step, in the covariates' own
 /// scale (`scale`), is < 1e-11. Throws `FitError` for a singular information or no convergence
 /// within `maxIterations` (`notConverged(β)` says why).
-func partialLikelihoodNewton<E: NewtonEvaluation>(start: [Double], first: E, evaluate: ([Double]) -> E, scale: [Double],
+func partialLikelihoodNewton<E: NewtonEvaluation>(start: [Double], first: E, evaluate: ([Double]) throws -> E, scale: [Double],
                                                  maxIterations: Int, model: String,
                                                  notConverged: ([Double]) -> String) throws -> (beta: [Double], at: E, iterations: Int) {
     var beta = start, cur = first
@@ -26,11 +26,11 @@ func partialLikelihoodNewton<E: NewtonEvaluation>(start: [Double], first: E, eva
             throw FitError(model: model, reason: "the information matrix became singular at iteration \(iterations) (collinear covariates or a diverging coefficient)")
         }
         var trial = zip(beta, delta).map { $0 + $1 }
-        var next = evaluate(trial)
+        var next = try evaluate(trial)
         var halvings = 0
         while !(next.objective.isFinite && next.objective >= cur.objective - 1e-12 * abs(cur.objective)) && halvings < 40 {
             for j in trial.indices { trial[j] = (trial[j] + beta[j]) / 2 }
-            next = evaluate(trial)
+            next = try evaluate(trial)
             halvings += 1
         }
         let change = abs(next.objective - cur.objective)

@@ -67,12 +67,12 @@ extension CompetingRisksResult {
                 for (j, name) in covariates.enumerated() {
                     var r: [Cell] = [.text(m.cause), .text(name)]
                     if let p = fg?[j] {
-                        r += [.number(exp(p.estimate), decimals: 4), .number(exp(p.estimate - z * (p.standardError ?? .nan)), decimals: 4),
-                              .number(exp(p.estimate + z * (p.standardError ?? .nan)), decimals: 4), SurvivalResult.p(p.pValue ?? .nan)]
+                        r += [.number(exp(p.estimate), decimals: 4), .number(exp(p.estimate - z * p.standardError), decimals: 4),
+                              .number(exp(p.estimate + z * p.standardError), decimals: 4), SurvivalResult.p(p.pValue ?? .nan)]
                     } else { r += [.missing(m.fineGrayError ?? ""), .missing(""), .missing(""), .missing("")] }
                     if let p = cs?[j] {
-                        r += [.number(exp(p.estimate), decimals: 4), .number(exp(p.estimate - z * (p.standardError ?? .nan)), decimals: 4),
-                              .number(exp(p.estimate + z * (p.standardError ?? .nan)), decimals: 4), SurvivalResult.p(p.pValue ?? .nan)]
+                        r += [.number(exp(p.estimate), decimals: 4), .number(exp(p.estimate - z * p.standardError), decimals: 4),
+                              .number(exp(p.estimate + z * p.standardError), decimals: 4), SurvivalResult.p(p.pValue ?? .nan)]
                     } else { r += [.missing(m.causeSpecificError ?? ""), .missing(""), .missing(""), .missing("")] }
                     mrows.append(r)
                 }
