@@ -36,13 +36,13 @@ extension KPIQueries {
         return "CASE WHEN \(d) <= \(ax.t[0]) THEN 0 WHEN \(d) > \(ax.asOf) THEN \(ax.count + 1) ELSE \(periodOf(f.opt.period, day: d)) - \(ax.firstOrdinal) + 1 END"
     }
 
-    /// `cg`: per customer with a transaction, the first purchase day (`fd`, NULL without one) and
-    /// the segment and channel values.
+    /// `cg`: per customer with a transaction, the first purchase day (`fd`, NULL without one), the
+    /// purchase days (`pdays`) and the segment and channel values.
     var customerGroups: String {
         """
         cg AS (
-          SELECT cu.c, cu.fd, \(segValue) AS seg, \(chanValue) AS chan
-          FROM (SELECT c, MIN(CASE WHEN np > 0 THEN d END) AS fd FROM cd GROUP BY c) cu\(joins("cu.c"))
+          SELECT cu.c, cu.fd, cu.pdays, \(segValue) AS seg, \(chanValue) AS chan
+          FROM (SELECT c, MIN(CASE WHEN np > 0 THEN d END) AS fd, SUM(CASE WHEN np > 0 THEN 1 ELSE 0 END) AS pdays FROM cd GROUP BY c) cu\(joins("cu.c"))
         )
         """
     }
@@ -58,26 +58,40 @@ extension KPIQueries {
         var ctes = (rowLevel ? [transactionRows(observationEnd: obs)] : []) + [transactions.customerDays(upTo: obs, grouped: true)]
             + attributes(observationEnd: obs)
         ctes.append(customerGroups)
-        ctes.append("x AS (SELECT cd.c, cd.d, cd.n, cd.cents, cd.np, \(p("cd.d")) AS p, cg.fd, cg.seg, cg.chan FROM cd JOIN cg ON cg.c = cd.c)")
+        // per customer and period, one grouping: rows, cents, purchase rows, and whether a purchase
+        // day after the first is in it
+        ctes.append("""
+            xp AS (
+              SELECT y.c, y.p, cg.seg, cg.chan, SUM(y.n) AS n, SUM(y.cents) AS cents, SUM(y.np) AS np,
+                     MAX(CASE WHEN y.np > 0 AND y.d > cg.fd THEN 1 ELSE 0 END) AS r
+              FROM (SELECT c, d, n, cents, np, \(p("d")) AS p FROM cd) y JOIN cg ON cg.c = y.c
+              GROUP BY y.c, y.p, cg.seg, cg.chan
+            )
+            """)
         let nullInt = "CAST(NULL AS \(b))"
         func part(_ kind: String, _ period: String, _ n: String, _ x: String = "0", from: String, group: [String]) -> String {
             "SELECT '\(kind)' AS kind, \(q.cast(period, b)) AS period, seg, chan, \(q.cast(n, b)) AS n, \(q.cast(x, b)) AS x FROM \(from) GROUP BY "
                 + group.joined(separator: ", ")
         }
-        var parts = [
-            part("revenue", "p", "SUM(n)", "SUM(cents)", from: "x", group: ["p", "seg", "chan"]),
+        var parts: [String?] = [
+            part("revenue", "p", "SUM(n)", "SUM(cents)", from: "xp", group: ["p", "seg", "chan"]),
             // rows without an order id are an order each; with order ids, below, each id where first seen
-            hasOrder ? part("orders", p("tr.d"), "COUNT(*)", from: "tr JOIN cg ON cg.c = tr.c WHERE tr.cents >= 0 AND tr.o IS NULL",
-                            group: [p("tr.d"), "seg", "chan"])
-                : part("orders", "p", "SUM(np)", from: "x", group: ["p", "seg", "chan"]),
-            part("active_period", "p", "COUNT(*)", from: "(SELECT c, p, seg, chan FROM x WHERE np > 0 GROUP BY c, p, seg, chan) u", group: ["p", "seg", "chan"]),
+            hasOrder ? nil : part("orders", "p", "SUM(np)", from: "xp", group: ["p", "seg", "chan"]),
+            part("active_period", "p", "SUM(CASE WHEN np > 0 THEN 1 ELSE 0 END)", from: "xp", group: ["p", "seg", "chan"]),
             part("active", nullInt, "COUNT(*)", from: "cg WHERE fd IS NOT NULL", group: ["seg", "chan"]),
-            part("repeat_period", "p", "COUNT(*)", from: "(SELECT c, p, seg, chan FROM x WHERE np > 0 AND d > fd GROUP BY c, p, seg, chan) u", group: ["p", "seg", "chan"]),
-            part("repeat", nullInt, "COUNT(*)", from: "(SELECT c, seg, chan FROM x WHERE np > 0 AND d > fd GROUP BY c, seg, chan) u", group: ["seg", "chan"]),
+            part("repeat_period", "p", "SUM(r)", from: "xp", group: ["p", "seg", "chan"]),
+            // a purchase day after the first: two or more purchase days
+            part("repeat", nullInt, "COUNT(*)", from: "cg WHERE pdays >= 2", group: ["seg", "chan"]),
         ]
         if hasOrder {
-            ctes.append("oi AS (SELECT c, o, MIN(d) AS d FROM tr WHERE cents >= 0 AND o IS NOT NULL GROUP BY c, o)")
-            parts.append(part("orders", p("oi.d"), "COUNT(*)", from: "oi JOIN cg ON cg.c = oi.c", group: [p("oi.d"), "seg", "chan"]))
+            // one grouping per customer: each order id on its first day (k = 1), the rows without one per day
+            ctes.append("""
+                oi \(q.cteAs(materialized: true)) (
+                  SELECT c, MIN(d) AS d, CASE WHEN o IS NULL THEN COUNT(*) ELSE 1 END AS k
+                  FROM tr WHERE cents >= 0 GROUP BY c, o, CASE WHEN o IS NULL THEN d END
+                )
+                """)
+            parts.append(part("orders", p("oi.d"), "SUM(oi.k)", from: "oi JOIN cg ON cg.c = oi.c", group: [p("oi.d"), "seg", "chan"]))
         }
         if has("category", "transactions") {
             // a category first bought on a repeat day after some other category's first day
@@ -108,7 +122,7 @@ extension KPIQueries {
             parts.append(part("up_period", "p", "COUNT(*)", from: "(SELECT c, p, seg, chan FROM ud GROUP BY c, p, seg, chan) u", group: ["p", "seg", "chan"]))
             parts.append(part("up", nullInt, "COUNT(*)", from: "(SELECT c, seg, chan FROM ud GROUP BY c, seg, chan) u", group: ["seg", "chan"]))
         }
-        return StatisticQuery(name: "kpi_transactions", sql: with(ctes) + parts.joined(separator: "\nUNION ALL\n"),
+        return StatisticQuery(name: "kpi_transactions", sql: with(ctes) + parts.compactMap { $0 }.joined(separator: "\nUNION ALL\n"),
                               columns: [("kind", .text), ("period", .int), ("seg", .text), ("chan", .text), ("n", .int), ("x", .int)])
     }
 

@@ -107,10 +107,7 @@ public struct SurvivalQueries: Sendable {
             guard let b = base[i], let c = churned[i], let m = n[i], b >= 0, m >= 0, c <= 2 else {
                 throw WarehouseError.data("statistic \(t.name): row \(i + 1) has a NULL, negative or unknown value", hint: nil)
             }
-            if c == 2 {
-                throw WarehouseError.data("\(m) customer(s) in \(transactions.tables.table("subscriptions")) have a subscription whose end_date is before its start_date",
-                                          hint: "fix the dates, or leave such rows out with a view (mapping key subscriptions.end_date)")
-            }
+            if c == 2 { throw endBeforeStart(Int(m)) }
             let g = Int(group[i]), s = Int(stratum[i])
             let cell = g < 0 ? ns * k + k : s < 0 ? ns * k + g : s * k + g
             let time = c == 1 ? Double(b) + (gapDays ?? 0) : Double(b)
@@ -125,6 +122,12 @@ public struct SurvivalQueries: Sendable {
 }
 
 extension SurvivalQueries {
+    /// The error for `customers` customers with a subscription that ends before it starts.
+    func endBeforeStart(_ customers: Int) -> WarehouseError {
+        .data("\(customers) customer(s) in \(transactions.tables.table("subscriptions")) have a subscription whose end_date is before its start_date",
+              hint: "fix the dates, or leave such rows out with a view (mapping key subscriptions.end_date)")
+    }
+
     /// The Cox patterns from `survival_events` reduced with `covariates`: per row its lifetime (base
     /// days, + G when churned from purchases), churned, customers, stratum and covariate values
     /// (text, typed as `CustomerAttribute` types a customers-table column: numeric when every value

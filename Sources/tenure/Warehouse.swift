@@ -231,14 +231,30 @@ struct WarehouseRun {
         // churn from purchases reads the customer-days (shared with the other analyses of a report)
         let queries = SurvivalQueries(transactions: gap == nil ? source.queries : try source.sharing(source.queries, observationEnd: observationEnd),
                                       gapDays: gap)
-        let events = try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ, covariates: covariates))
+        // Cox where the engine keeps the subjects for the session: per covariate pattern, or with a
+        // numeric covariate fitted on per-step sums; elsewhere per pattern with the event table
+        var cox: CoxQueries.Reduced? = nil
+        if !covariates.isEmpty, let relation = try executor.materialize(
+            CoxQueries.subjects(queries, observationEnd: observationEnd, strata: strataQ, covariates: covariates), name: "cox_subjects") {
+            cox = try CoxQueries(survival: queries, strata: strataQ, covariates: covariates, relation: relation).reduce(executor, options: options)
+        }
+        let events = try executor.run(queries.events(observationEnd: observationEnd, by: byQ, strata: strataQ,
+                                                     covariates: cox == nil ? covariates : []))
         let grouped = try queries.tables(events, by: byQ, strata: strataQ)
-        let patterns = covariates.isEmpty ? nil : try queries.coxPatterns(events, strata: strataQ, covariates: covariates)
-        var result = try SurvivalAnalysis.run(grouped: grouped, cox: patterns, definition: queries.definition, asOf: observationEnd, options: options)
+        var patterns: CoxPatterns? = nil, fitted: CoxReport? = nil
+        switch cox {
+        case .patterns(let p): patterns = p
+        case .fitted(let f): fitted = f
+        case nil: patterns = covariates.isEmpty ? nil : try queries.coxPatterns(events, strata: strataQ, covariates: covariates)
+        }
+        var result = try SurvivalAnalysis.run(grouped: grouped, cox: patterns, coxFitted: fitted, definition: queries.definition,
+                                              asOf: observationEnd, options: options)
         if gap == nil { result.notes += try subscriptionNotes() }
+        let coxNote = patterns.map { "; the Cox model on \(Format.count($0.count.count)) covariate patterns" }
+            ?? fitted.map { "; the Cox model fitted on sums per (lifetime, stratum) the engine returned at each of \($0.model.iterations + 1) Newton steps (Harrell's C needs every customer's risk score and is not computed)" }
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
                             + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and"))
-                            + (patterns.map { "; the Cox model on \(Format.count($0.count.count)) covariate patterns" } ?? "") + ".")
+                            + (coxNote ?? "") + ".")
         return result
     }
 

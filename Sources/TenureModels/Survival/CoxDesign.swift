@@ -76,19 +76,9 @@ public struct CoxDesign: Sendable {
                     counts[code] += 1
                     if events?[i] == true { evs[code] += 1 }
                 }
-                let present = (0..<c.levels.count).filter { counts[$0] > 0 }.sorted { c.levels[$0] < c.levels[$1] }
-                guard present.count >= 2 else {
-                    throw FitError(model: model, reason: "covariate '\(name)' is constant (only level '\(present.first.map { c.levels[$0] } ?? "")' occurs); drop it")
-                }
-                var ref = present[0]
-                for l in present where counts[l] > counts[ref] { ref = l }
+                let (ref, dummies) = try dummyLevels(name, levels: c.levels, counts: counts, events: events == nil ? nil : evs)
                 refs[name] = c.levels[ref]
-                for l in present where l != ref {
-                    if events != nil, evs[l] == 0 {
-                        throw FitError(model: model, reason: "level '\(c.levels[l])' of '\(name)' has no churn events, so its hazard ratio is 0 and cannot be estimated; merge it with another level or leave those customers out")
-                    }
-                    names.append("\(name)=\(c.levels[l])"); outputs.append(.dummy(k, code: Int32(l)))
-                }
+                for l in dummies { names.append("\(name)=\(c.levels[l])"); outputs.append(.dummy(k, code: Int32(l))) }
             }
         }
         let p = outputs.count
@@ -126,6 +116,27 @@ public struct CoxDesign: Sendable {
         }
         return CoxDesign(x: Matrix(rows: m, cols: p, data: data), names: names,
                          referenceLevels: refs, rows: rows, droppedRows: n - m)
+    }
+}
+
+extension CoxDesign {
+    /// A text covariate's coding from its levels' subject counts (and event counts): the reference
+    /// level is the most frequent (ties: the first in byte order), the dummies are the other levels
+    /// that occur, in byte order. Refuses a covariate with one level, and (with `events`) a dummy
+    /// level without events (its coefficient would be −∞).
+    public static func dummyLevels(_ name: String, levels: [String], counts: [Int], events: [Int]?) throws -> (reference: Int, dummies: [Int]) {
+        let model = "Cox model"
+        let present = (0..<levels.count).filter { counts[$0] > 0 }.sorted { levels[$0] < levels[$1] }
+        guard present.count >= 2 else {
+            throw FitError(model: model, reason: "covariate '\(name)' is constant (only level '\(present.first.map { levels[$0] } ?? "")' occurs); drop it")
+        }
+        var ref = present[0]
+        for l in present where counts[l] > counts[ref] { ref = l }
+        let dummies = present.filter { $0 != ref }
+        if let events, let l = dummies.first(where: { events[$0] == 0 }) {
+            throw FitError(model: model, reason: "level '\(levels[l])' of '\(name)' has no churn events, so its hazard ratio is 0 and cannot be estimated; merge it with another level or leave those customers out")
+        }
+        return (ref, dummies)
     }
 }
 

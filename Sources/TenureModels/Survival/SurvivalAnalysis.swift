@@ -55,6 +55,10 @@ public struct CoxReport: Sendable, Codable, Equatable {
     public var strataColumn: String?
     /// Subjects left out because a covariate was missing.
     public var droppedSubjects: Int
+    public init(model: CoxModel, columns: [String], referenceLevels: [String: String], strataColumn: String?, droppedSubjects: Int) {
+        self.model = model; self.columns = columns; self.referenceLevels = referenceLevels
+        self.strataColumn = strataColumn; self.droppedSubjects = droppedSubjects
+    }
     enum CodingKeys: String, CodingKey {
         case model, columns
         case referenceLevels = "reference_levels", strataColumn = "strata_column", droppedSubjects = "dropped_subjects"
@@ -252,9 +256,10 @@ public enum SurvivalAnalysis {
 
     /// The fit alone, from event tables reduced elsewhere (a warehouse): the Kaplan–Meier curve of
     /// each group and its summaries, with two or more groups the (stratified) log-rank test, and
-    /// with `o.cox` the Cox model on `patterns`, equal to `run` on the data the tables came from.
-    public static func run(grouped g: GroupedEventTables, cox patterns: CoxPatterns? = nil, definition: ChurnDefinition, asOf: Day,
-                           options o: SurvivalOptions) throws -> SurvivalResult {
+    /// with `o.cox` the Cox model on `patterns` (or `coxFitted`, fitted on sums elsewhere), equal to `run` on
+    /// the data the tables came from.
+    public static func run(grouped g: GroupedEventTables, cox patterns: CoxPatterns? = nil, coxFitted: CoxReport? = nil,
+                           definition: ChurnDefinition, asOf: Day, options o: SurvivalOptions) throws -> SurvivalResult {
         if o.competing != nil {
             throw FitError(model: "competing risks", reason: "--competing is not reduced in warehouse mode yet; export subscriptions.csv (and customers.csv) and run it on the CSV files")
         }
@@ -273,7 +278,9 @@ public enum SurvivalAnalysis {
                                subjects: all.total, events: all.events.reduce(0, +), byColumn: o.by, strataColumn: o.strata,
                                confidenceType: o.confidenceType, confidenceLevel: o.confidenceLevel,
                                groups: groups, logRank: logRank, cox: nil)
-        if !o.cox.isEmpty {
+        if let coxFitted {
+            r.cox = coxFitted
+        } else if !o.cox.isEmpty {
             guard let p = patterns else { throw FitError(model: "Cox model", reason: "no covariate patterns were reduced") }
             // each pattern's subjects, one after the other
             var time: [Double] = [], event: [Bool] = [], subjects: [Int32] = [], strata: [Int32]? = p.strata == nil ? nil : []
