@@ -141,11 +141,28 @@ cmd_load() {
   done
   "${q[@]}" -p "$PG_PLAIN" -c 'ANALYZE crm.transactions; ANALYZE crm.customers; ANALYZE crm.subscriptions'
   fi
-  # sharded set: partitions on the shards, foreign partitions on the coordinator
+  # sharded set: partitions on the shards, foreign partitions on the coordinator. Each shard reads
+  # the transactions itself (in parallel) through a hash-partitioned table of the coordinator's
+  # shape, keeps its own partition and drops the other: the rows land where the coordinator's
+  # routing puts them (the same hash of customer_id), without crossing postgres_fdw row by row.
+  local pids=()
   for s in 1 2; do
     local port; port=$([ $s = 1 ] && echo "$PG_SHARD1" || echo "$PG_SHARD2")
-    "${q[@]}" -p "$port" -c "CREATE TABLE crm.transactions_p$((s - 1)) ($TX_COLUMNS);"
+    local mine=$((s - 1)) other=$((2 - s))
+    if [ -f "$data/transactions.csv" ]; then
+      (
+        "${q[@]}" -p "$port" -c "CREATE TABLE crm.route ($TX_COLUMNS) PARTITION BY HASH (customer_id);
+          CREATE TABLE crm.transactions_p$mine PARTITION OF crm.route FOR VALUES WITH (MODULUS 2, REMAINDER $mine);
+          CREATE TABLE crm.route_other PARTITION OF crm.route FOR VALUES WITH (MODULUS 2, REMAINDER $other);"
+        copy "$port" crm.route "$data/transactions.csv"
+        "${q[@]}" -p "$port" -c "ALTER TABLE crm.route DETACH PARTITION crm.transactions_p$mine; DROP TABLE crm.route;"
+      ) &
+      pids+=($!)
+    else
+      "${q[@]}" -p "$port" -c "CREATE TABLE crm.transactions_p$mine ($TX_COLUMNS);"
+    fi
   done
+  for p in "${pids[@]}"; do wait "$p"; done
   "${q[@]}" -p "$PG_COORD" -c "$TYPED_DDL
     CREATE TABLE crm.transactions ($TX_COLUMNS) PARTITION BY HASH (customer_id);
     CREATE FOREIGN TABLE crm.transactions_p0 PARTITION OF crm.transactions FOR VALUES WITH (MODULUS 2, REMAINDER 0)
@@ -153,7 +170,7 @@ cmd_load() {
     CREATE FOREIGN TABLE crm.transactions_p1 PARTITION OF crm.transactions FOR VALUES WITH (MODULUS 2, REMAINDER 1)
       SERVER shard2 OPTIONS (schema_name 'crm', table_name 'transactions_p1');"
   for t in $TABLES; do
-    [ -f "$data/$t.csv" ] && copy "$PG_COORD" "crm.$t" "$data/$t.csv"
+    [ "$t" != transactions ] && [ -f "$data/$t.csv" ] && copy "$PG_COORD" "crm.$t" "$data/$t.csv"
   done
   "${q[@]}" -p "$PG_SHARD1" -c 'ANALYZE crm.transactions_p0'
   "${q[@]}" -p "$PG_SHARD2" -c 'ANALYZE crm.transactions_p1'
