@@ -9,8 +9,8 @@
 #                        the engine's own time for the GROUP BYs (goal: tenure within 1.5x of it)
 #   (a) export + CSV     psql \copy of the table to CSV, then tenure on the CSV
 #   (b) pandas           read_sql through psycopg2 + lifetimes (clv only; Benchmarks/peers/clv_lifetimes.py)
-# SIZES="8000000" by default; SIZES="50000000" loads for a long time (two shards + the plain server
-# are skipped: only the sharded set is loaded). Best of REPEAT (default 2) for tenure and the engine.
+# SIZES="8000000" by default; SIZES="50000000" loads in ~2 minutes and runs ~45 minutes (only the
+# sharded set is loaded, not the plain server). Best of REPEAT (default 2) for tenure and the engine.
 # PARTS (default "engine export pandas") picks the comparisons to run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
