@@ -251,7 +251,7 @@ struct WarehouseRun {
                                               asOf: observationEnd, options: options)
         if gap == nil { result.notes += try subscriptionNotes() }
         let coxNote = patterns.map { "; the Cox model on \(Format.count($0.count.count)) covariate patterns" }
-            ?? fitted.map { "; the Cox model fitted on sums per (lifetime, stratum) the engine returned at each of \($0.model.iterations + 1) Newton steps (Harrell's C needs every customer's risk score and is not computed)" }
+            ?? fitted.map { "; the Cox model fitted on the sums per (lifetime, stratum) the engine returned at each Newton step (\($0.model.iterations) iterations; Harrell's C needs every customer's risk score and is not computed)" }
         result.notes.append("Reduced in \(executor.sourceDescription): the event table (lifetimes in days, churned and censored counts)"
                             + ([byQ, strataQ].compactMap { $0?.description }.map { " per \($0)" }.joined(separator: " and"))
                             + (coxNote ?? "") + ".")

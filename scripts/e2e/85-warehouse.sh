@@ -195,7 +195,7 @@ python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; assert r[
   || fail "survival --by over postgres:// has no log-rank test or stratified Cox model"
 # a numeric covariate: fitted on per-step sums in the engine (no Harrell's C, said in the note); text
 # covariates only: the patterns, with Harrell's C
-python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; c=r['cox']['model']; assert len(c['coefficients']) == 3 and c.get('concordance') is None, c.keys(); assert any('Newton steps' in n for n in r['notes']), r['notes']" "$tmp/pg-surv.json" \
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; c=r['cox']['model']; assert len(c['coefficients']) == 3 and c.get('concordance') is None, c.keys(); assert any('Newton step' in n for n in r['notes']), r['notes']" "$tmp/pg-surv.json" \
   || fail "survival --covariates engagement_score,segment over postgres:// was not fitted on per-step sums"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['result']; c=r['cox']['model']; assert c['concordance']['value'] > 0 and any('covariate patterns' in n for n in r['notes']), r['notes']" "$tmp/pg-surv-text.json" \
   || fail "survival --covariates segment,channel over postgres:// was not fitted on patterns"

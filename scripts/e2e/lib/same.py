@@ -65,7 +65,7 @@ def drop_reduced(r):
 def drop_sums_concordance(a, b):
     """A Cox model fitted on per-step sums in the engine has no Harrell's C (it needs every
     customer's risk score; the warehouse's note says so): the CSV path's is not compared then."""
-    said = any("Newton steps" in n and "Harrell's C" in n for n in a.get("notes", []))
+    said = any("Newton step" in n and "Harrell's C" in n for n in a.get("notes", []))
     cox = (a.get("cox") or {}).get("model")
     if said and cox is not None and cox.get("concordance") is None and (b.get("cox") or {}).get("model"):
         b["cox"]["model"].pop("concordance", None)
