@@ -227,7 +227,7 @@ extension CoxQueries {
         // the (stratum, time) groups from the first step (β = 0), kept for the fit's first evaluation
         let zero = [Double](repeating: 0, count: p)
         let first = try executor.run(step(columns, means: means, beta: zero))
-        let rows = try stepRows(first, stratumOf: stratumOf)
+        let rows = try stepRows(first, p: p, stratumOf: stratumOf)
         let keys = Set(rows.map(\.key)).sorted { $0.stratum != $1.stratum ? $0.stratum < $1.stratum : $0.time < $1.time }
         var index: [GroupKey: Int] = [:]
         for (g, key) in keys.enumerated() { index[key] = g }
@@ -237,7 +237,7 @@ extension CoxQueries {
         for g in 0..<G where g == G - 1 || keys[g + 1].stratum != keys[g].stratum { ranges.append(start..<(g + 1)); start = g + 1 }
         let data = CoxGroupedData(names: names, deaths: deaths, strata: ranges, n: n, sumDeathX: sumDeathX, gram: gram)
         func sums(_ beta: [Double]) throws -> CoxGroupSums {
-            let step = beta == zero ? rows : try stepRows(try executor.run(self.step(columns, means: means, beta: beta)), stratumOf: stratumOf)
+            let step = beta == zero ? rows : try stepRows(try executor.run(self.step(columns, means: means, beta: beta)), p: p, stratumOf: stratumOf)
             var s = CoxGroupSums(w: .init(repeating: 0, count: G), wDeaths: .init(repeating: 0, count: G),
                                  wx: .init(repeating: 0, count: G * p), wxDeaths: .init(repeating: 0, count: G * p),
                                  wxx: .init(repeating: 0, count: G * p * p), wxxDeaths: .init(repeating: 0, count: G * p * p))
@@ -277,9 +277,8 @@ extension CoxQueries {
 
     /// The rows of a step: its group (stratum code, lifetime in days: + G when churned from
     /// purchases), the subjects and sums; rows without a stratum are left out.
-    func stepRows(_ t: StatisticTable, stratumOf: [String?: Int32]) throws -> [StepRow] {
+    func stepRows(_ t: StatisticTable, p: Int, stratumOf: [String?: Int32]) throws -> [StepRow] {
         let s = try t.texts("s"), base = try t.ints("base"), churned = try t.ints("churned"), n = try t.ints("n"), w = try t.doubles("w")
-        let p = t.columnNames.filter { $0.hasPrefix("w_") && !$0.dropFirst(2).contains("_") }.count
         let wx = try (0..<p).map { try t.doubles("w_\($0)") }
         let wxx = try (0..<p).flatMap { j in try (0...j).map { try t.doubles("w_\(j)_\($0)") } }
         var out: [StepRow] = []
