@@ -5,7 +5,7 @@
 /// Conventions used by every column here:
 /// - a missing day is `Day.missing` (`Int32.min`); a missing timestamp is `.nan`;
 ///   a missing number is `.nan`; a missing category has code `-1`.
-/// - `customer` columns hold indices into `Dataset.customers.ids`.
+/// - `customer` columns hold indices into `Dataset.customers` (`id(i)`).
 /// - rows are in file order; nothing is sorted unless a type says so.
 public typealias Day = Int32
 
@@ -14,10 +14,11 @@ extension Day {
     public static let missing: Int32 = .min
 }
 
-/// Interned customer ids: `ids[i]` is the external id of customer `i`.
+/// Interned customer ids: `id(i)` is the external id of customer `i`.
 public struct CustomerIndex: Sendable, Codable {
-    public private(set) var ids: [String] = []
-    /// id bytes → index (an insertion-ordered byte-string hash table; see `ByteInterner`).
+    /// id bytes → index (an insertion-ordered byte-string hash table; see `ByteInterner`). The ids
+    /// are kept only as its bytes: a `String` is made when asked for (3M ids as strings were 48 MB
+    /// and ~50 ms of every load, for the few analyses that print ids).
     private var lookup = ByteInterner()
 
     public init() {}
@@ -25,24 +26,20 @@ public struct CustomerIndex: Sendable, Codable {
     /// The index the CSV reader built: key `i` of `interner` is customer `i`.
     public init(interner: ByteInterner) {
         lookup = interner
-        ids = interner.strings
     }
 
-    public var count: Int { ids.count }
+    public var count: Int { lookup.count }
+
+    /// The external id of customer `i`.
+    public func id(_ i: Int) -> String { lookup.string(i) }
+
+    /// Every id in index order (made anew at each call).
+    public var ids: [String] { lookup.strings }
 
     /// Returns the dense index of `id`, adding it if it is new.
-    @inlinable public mutating func intern(_ id: String) -> Int32 {
-        if let i = index(of: id) { return i }
-        return append(id)
-    }
+    public mutating func intern(_ id: String) -> Int32 { lookup.intern(id) }
 
     public func index(of id: String) -> Int32? { lookup.find(id) }
-
-    @usableFromInline mutating func append(_ id: String) -> Int32 {
-        let i = lookup.intern(id)
-        if Int(i) == ids.count { ids.append(id) }
-        return i
-    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -117,27 +117,38 @@ struct TestRNG {
         text += "\(pool[7]),2024-02-01,1\nZ,2024-02-01,1"   // a one-byte id as the file's last byte
         let bytes = Array(text.utf8)
         #expect(bytes.count > TableReader.parallelThreshold)
-        func read(threads: Int, earlier: [String]) throws -> (TableColumns, [String]) {
+        // A second table read after it into the same table of ids (already split into regions by
+        // a parallel read): old ids and new ones, some longer than any before.
+        var second = "customer_id,date,amount\n"
+        for r in 0 ..< 50_000 {
+            let id = r % 3 == 0 ? "N\(r % 7_001)-\(String(repeating: "x", count: r % 20))" : pool[rng.below(pool.count)]
+            let field = id.contains("\"") ? "\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : id
+            second += "\(field),2024-03-01,\(r % 50)\n"
+        }
+        let bytes2 = Array(second.utf8)
+        #expect(bytes2.count > TableReader.parallelThreshold)
+        func read(threads: Int, earlier: [String]) throws -> ([TableColumns], [String]) {
             var interner = ByteInterner()
             for key in earlier { _ = interner.intern(key) }
-            let t = try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: bytes), display: "transactions.csv",
-                                         schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads,
-                                         customerIds: threads == 1 ? .auto : .afterwards)
+            let tables = try [bytes, bytes2].map { b in
+                try TableReader.read(Tables.transactions, bytes: CSVBytes(bytes: b), display: "transactions.csv",
+                                     schema: Schema(), customers: &interner, onInvalid: .fail, threads: threads)
+            }
             #expect(interner.find("never") == nil)
-            for key in earlier + [pool[0], pool[3], pool[7], pool[97]] {
+            for key in earlier + [pool[0], pool[3], pool[7], pool[97], "N0-", "N3-xxx"] {
                 #expect(interner.find(key).map { interner.string(Int($0)) } == key)
             }
-            return (t, interner.strings)
+            return (tables, interner.strings)
         }
         // No earlier keys; earlier keys of 1–8 bytes only; earlier keys of every length.
         for earlier in [[], ["a", "only-ear"], stride(from: 0, to: pool.count, by: 3).map { pool[$0] } + ["only-earlier"]] {
           let (one, ids) = try read(threads: 1, earlier: earlier)
-          #expect(one.chunks == 1)
-          #expect(one.ints[0].map { ids[Int($0)] }.last == "Z")
+          #expect(one[0].chunks == 1)
+          #expect(one[0].ints[0].map { ids[Int($0)] }.last == "Z")
           for threads in [2, 3, 8] {
             let (many, manyIds) = try read(threads: threads, earlier: earlier)
-            #expect(many.chunks == threads)
-            let sameCodes = many.ints == one.ints, sameIds = manyIds == ids   // (not printed whole when they differ)
+            #expect(many[0].chunks == threads && many[1].chunks == threads)
+            let sameCodes = many.map(\.ints) == one.map(\.ints), sameIds = manyIds == ids   // (not printed whole when they differ)
             #expect(sameCodes, "\(threads) threads: other customer codes")
             #expect(sameIds, "\(threads) threads: other id order")
           }

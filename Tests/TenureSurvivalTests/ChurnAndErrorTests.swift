@@ -13,7 +13,7 @@ func transactions(_ csv: String, asOf: String) throws -> Dataset {
 }
 
 func subject(_ c: ChurnData, _ d: Dataset, _ id: String) throws -> (time: Double, event: Bool) {
-    let k = try #require(c.customer.firstIndex { d.customers.ids[Int($0)] == id }, "no subject \(id)")
+    let k = try #require(c.customer.firstIndex { d.customers.id(Int($0)) == id }, "no subject \(id)")
     return (c.sample.time[k], c.sample.event[k])
 }
 
@@ -38,7 +38,7 @@ let handPurchases = """
     // c: one purchase 150 days before the as-of date → churned at 90
     #expect(try subject(c, d, "c") == (90, true))
     // e: first purchase after the as-of date → not a subject
-    #expect(c.customer.allSatisfy { d.customers.ids[Int($0)] != "e" })
+    #expect(c.customer.allSatisfy { d.customers.id(Int($0)) != "e" })
     #expect(c.definition == .inactivity(gapDays: 90))
 }
 

@@ -14,7 +14,7 @@ import TenureSynth
         var cells: [String: [Int: [Int32: Cell]]] = [:]   // customer → h → period → cell
         let t = ds.transactions
         for i in 0..<t.count where t.day[i] <= obs {
-            let id = ds.customers.ids[Int(t.customer[i])]
+            let id = ds.customers.id(Int(t.customer[i]))
             let h = t.day[i] > cal ? 1 : 0
             let p = unit.period(t.day[i])
             var c = cells[id, default: [:]][h, default: [:]][p, default: Cell()]
@@ -61,7 +61,7 @@ import TenureSynth
         #expect(wh.durationHoldout == csv.durationHoldout)
         // rows: by id here, by first appearance in the CSV path
         var row: [String: Int] = [:]
-        for (i, c) in csv.customer.enumerated() { row[ds.customers.ids[Int(c)]] = i }
+        for (i, c) in csv.customer.enumerated() { row[ds.customers.id(Int(c))] = i }
         var mismatches: [String] = []
         for (i, c) in wh.customer.enumerated() {
             let id = st.ids[Int(c)]

@@ -5,118 +5,83 @@ import Darwin
 #endif
 import TenureNumerics
 
-/// One column's keys interned on every thread into the one table, with the indices a single
-/// thread interning the rows in order would give (first appearance).
+/// One column's keys, read in parallel chunks, interned on every thread into the one table with
+/// the indices a single thread interning the rows in order would give (first appearance).
 ///
-/// The parallel reader leaves each row's key where it lies in the file (`KeyCodes.ref`). Here the
-/// table is split into 64 regions by the hash's top bits and each thread owns some of them: every
-/// thread reads all rows in order, hashes each key, and interns the keys of its own regions. No
-/// table is shared between threads, so there are no locks, and no per-chunk tables to merge
-/// afterwards: 10M distinct keys cost one table of 10M, not two of 5M and a third of 10M.
+/// The table is split into regions by the hash's top bits, enough of them that a region holds a
+/// few thousand keys and its table stays in a core's L2 cache (`rowRegionBits`). While a chunk is
+/// parsed, each row's key is copied into its region's run (`RegionRuns`: the key's bytes when it
+/// has at most 15, else its place in the file) and the row keeps its region (`partOf`). Then:
 ///
-/// A key new to the table first gets a provisional index (the thread's own count). Each thread
-/// meets its new keys in row order, so merging the threads' lists of first rows gives the order in
-/// which one thread would have met them; the keys' bytes are appended in that order, and the
-/// provisional indices in the slots and in `codes` are replaced by the final ones.
+/// 1. intern (regions spread over the threads): each region looks its runs' keys up in its own
+///    small table, chunk after chunk, so in row order. A key found gets its index written over
+///    the run entry (existing, or local to the region); a new key is added with the next local
+///    index and its entry is left as it is: its first appearance.
+/// 2. number (chunks in parallel): each chunk walks its rows in order, each row taking the next
+///    entry of its region's run. The new keys of chunk k get the next indices in the order the
+///    walk meets them, after those of the chunks before it (their counts came out of step 1), so
+///    a key's index is its first appearance; their bytes and tail words are written in that order.
+/// 3. resolve (regions in parallel): every run entry holding a local index gets the final one,
+///    and so does every slot of the region's table.
+/// 4. codes (chunks in parallel): the same walk as step 2 writes each row's index.
+///
+/// Looking keys up region by region is what makes many distinct keys cheap: a table of 3M keys
+/// is ~90 MB, so interning the rows in file order misses the cache on nearly every row, while a
+/// region's table of a few thousand keys is read from L2.
 extension ByteInterner {
-    /// Writes into `codes[r]` the index of row `r`'s key (`KeyCodes.empty`: −1), interning new keys.
-    mutating func internRows(refs: UnsafePointer<UInt64>, regions regionOfRow: UnsafePointer<UInt8>, rows n: Int, bytes base: UnsafePointer<UInt8>, byteCount: Int,
-                             codes: UnsafeMutablePointer<Int32>, threads: Int) {
-        let lanes = max(1, min(threads, 16))
-        if regionBits != Self.rowRegionBits { partition(bits: Self.rowRegionBits, expected: count) }
-        let regionCount = regions.count
-        let count0 = count
-        let laneBits = UInt64((lanes - 1).bitWidth - (lanes - 1).leadingZeroBitCount)
-        // Regions move to raw storage so that each thread can replace its own while growing them.
-        let tables = UnsafeMutablePointer<[Slot]>.allocate(capacity: regionCount)
-        tables.initialize(from: regions, count: regionCount)
-        let fill = UnsafeMutablePointer<Int>.allocate(capacity: regionCount)
-        fill.initialize(from: filled, count: regionCount)
-        regions = []
-        defer { tables.deinitialize(count: regionCount); tables.deallocate(); fill.deallocate() }
-        let shared = Shared(refs: refs, regionOfRow: regionOfRow, base: base, byteCount: byteCount, codes: codes, tables: tables, fill: fill,
-                            count0: count0, laneBits: laneBits, regionBits: regionBits, lanes: lanes)
-        let results = Parallel.map(lanes) { t in
-            tails.withUnsafeBufferPointer { tl in
-                arena.withUnsafeBufferPointer { a in
-                    shared.run(lane: t, rows: n, globalTails: tl, arena: a.baseAddress ?? ByteInterner.empty, start: { start($0) })
-                }
-            }
+    /// A key as a run holds it. Keys of at most 15 bytes: `word` = bytes 0 ..< 8, `aux` = bytes
+    /// 8 ..< 15 (bits 0–55) and the length (bits 56–59). Longer keys: `word` = its `KeyCodes.ref`
+    /// (with `escapedRef` when it holds doubled quotes), `aux` = `longKey`. Step 1 replaces `word`
+    /// by the key's index (`resolved`: local to the region, or `final`) unless the key is new.
+    struct RowKey {
+        var word: UInt64, aux: UInt64
+        static let longKey: UInt64 = 1 << 60
+        /// `word` is the key's final index (an existing key's from step 1, a new key's from step 2 or 3).
+        static let final: UInt64 = 1 << 61
+        /// `word` is an index (else the entry is its key's first appearance, until step 2).
+        static let resolved: UInt64 = 1 << 62
+        @inline(__always) static func short(word: UInt64, tail: UInt64, length: Int) -> RowKey {
+            RowKey(word: word, aux: tail | UInt64(length) << 56)
         }
-        // The new keys in order of first appearance: merge the lanes' first rows.
-        var total = 0, bytes = 0
-        for l in results { total += l.count; bytes += l.bytes }
-        precondition(count0 + total < Int(Int32.max), "more than 2^31 distinct keys")
-        offsets.reserveCapacity(count0 + total + 1)
-        arena.reserveCapacity(arena.count + bytes)
-        // Tails: kept once any key has 9–16 bytes (then for every key).
-        if !tails.isEmpty || results.contains(where: { $0.tails != nil }) {
-            tails.reserveCapacity(count0 + total)
-            tails.append(contentsOf: repeatElement(0, count: count0 + total - tails.count))
-        }
-        let bytesAt = arena.count
-        arena.append(contentsOf: repeatElement(0, count: bytes))
-        offsets.append(contentsOf: repeatElement(0, count: total))
-        var newWraps: [Int] = []
-        var unquoted = Unquoted()
-        defer { unquoted.free() }
-        arena.withUnsafeMutableBufferPointer { a in
-            offsets.withUnsafeMutableBufferPointer { o in
-                tails.withUnsafeMutableBufferPointer { tl in
-                    var heads = [Int](repeating: 0, count: lanes)
-                    var at = bytesAt
-                    for i in count0 ..< count0 + total {
-                        var best = 0, bestRow = Int32.max
-                        for l in 0 ..< lanes where heads[l] < results[l].count && results[l].rows[heads[l]] < bestRow {
-                            best = l; bestRow = results[l].rows[heads[l]]
-                        }
-                        let lane = results[best], k = heads[best]
-                        heads[best] = k + 1
-                        lane.rows[k] = Int32(i)   // from now on: the key's final index
-                        let (p, len) = unquoted.key(refs[Int(bestRow)], base)
-                        memcpy(a.baseAddress! + at, p, len)
-                        at += len
-                        if at >> 32 > wraps.count + newWraps.count { newWraps.append(i + 1) }
-                        o[i + 1] = UInt32(truncatingIfNeeded: at)
-                        if let lt = lane.tails { tl[i] = lt[k] }
-                    }
-                }
-            }
-        }
-        wraps += newWraps
-        // Provisional indices → final ones, in the slots (each lane its regions) and in the codes.
-        // (The lanes own the buffers `finals` points into: they must outlive their last use.)
-        let finals = results.map(\.rows)
-        defer { withExtendedLifetime(results) {} }
-        Parallel.forEach(lanes) { t in
-            for r in 0 ..< regionCount where shared.owner(r) == t {
-                tables[r].withUnsafeMutableBufferPointer { tb in
-                    for s in 0 ..< tb.count where tb[s].meta != 0 && tb[s].entry >= count0 {
-                        let v = tb[s].entry - count0
-                        let final = finals[v & (1 << laneBits - 1)][v >> laneBits]
-                        tb[s].meta = (tb[s].meta & ~0xFFFF_FFFF) | UInt64(UInt32(final) + 1)
-                    }
-                }
-            }
-        }
-        Parallel.forEachBlock(count: n) { _, range in
-            for r in range where Int(codes[r]) >= count0 {
-                let v = Int(codes[r]) - count0
-                codes[r] = finals[v & (1 << laneBits - 1)][v >> laneBits]
-            }
-        }
-        regions = (0 ..< regionCount).map { tables[$0] }
-        filled = (0 ..< regionCount).map { fill[$0] }
+        @inline(__always) var isLong: Bool { aux & Self.longKey != 0 }
+        /// The length of a key of at most 15 bytes.
+        @inline(__always) var length: Int { Int(truncatingIfNeeded: (aux >> 56) & 0xF) }
+        @inline(__always) var tail: UInt64 { aux & 0x00FF_FFFF_FFFF_FFFF }
     }
 
-    /// Regions of the table while rows are interned on several threads.
-    static let rowRegionBits = 6
+    /// The key of `n` bytes at `p` as a run entry, and its hash (`ref`: its place in the file, kept
+    /// for keys of 16 bytes or more). `p` is read 8 bytes from its start (keys of up to 8 bytes
+    /// are read as one word) only where `wordReadable`.
+    @inline(__always) static func rowKey(_ p: UnsafePointer<UInt8>, _ n: Int, ref: UInt64, wordReadable: Bool) -> (RowKey, UInt64) {
+        if n <= 8 {
+            let w = wordReadable ? UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (n == 8 ? ~0 : (1 << UInt64(8 * n)) - 1)
+                : firstWord(p, n)
+            return (.short(word: w, tail: 0, length: n), shortHash(w, n))
+        }
+        if n <= 15 {
+            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), t = tailWord(p, n)
+            return (.short(word: w, tail: t, length: n), wordsHash(w, t, n))
+        }
+        return (RowKey(word: ref, aux: RowKey.longKey), hash(p, n))
+    }
 
-    /// The region of a key with hash `h` among the `1 << rowRegionBits` of `internRows`, worked out
-    /// by the reader's threads so that each of `internRows`' threads reads only its own rows.
-    @inline(__always) static func regionOf(_ h: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: h >> UInt64(64 - rowRegionBits)) }
-    /// A row whose region the reader did not work out (empty or quoted-quote ids): every thread looks.
-    static let unknownRegion: UInt8 = 0xFF
+    /// Regions for interning `n` rows: about 8,192 rows each (2⁶ … 2¹⁵ regions).
+    static func rowRegionBits(rows n: Int) -> Int {
+        min(15, max(6, (n.bitWidth - n.leadingZeroBitCount) - 13))
+    }
+
+    /// The top 15 bits of a key's hash: its region for every region count up to 2¹⁵.
+    @inline(__always) static func partOf(_ h: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: h >> 49) }
+    /// A row without a key (empty).
+    static let noPart: UInt16 = 0xFFFF
+
+    /// Gives the whole pages between `from` and `to` back to the system (their contents are lost:
+    /// for buffers that are read once and freed afterwards).
+    static func releasePages(_ from: UnsafeRawPointer, _ to: UnsafeRawPointer) {
+        let page = 4096
+        let lo = (Int(bitPattern: from) + page - 1) & ~(page - 1), hi = Int(bitPattern: to) & ~(page - 1)
+        if hi > lo { _ = madvise(UnsafeMutableRawPointer(bitPattern: lo), hi - lo, MADV_DONTNEED) }
+    }
 
     /// A `KeyCodes.ref` flag: the field holds doubled quotes (`"a""b"`), the key is its unquoted bytes.
     static let escapedRef: UInt64 = 1 << 23
@@ -131,6 +96,10 @@ extension ByteInterner {
         mutating func key(_ ref: UInt64, _ base: UnsafePointer<UInt8>) -> (UnsafePointer<UInt8>, Int) {
             let p = base + Int(ref >> 24), n = Int(ref & refLength)
             guard ref & escapedRef != 0 else { return (p, n) }
+            return unquote(p, n)
+        }
+        /// The field's `n` bytes at `p` with each doubled quote made one (8 zero bytes after them).
+        mutating func unquote(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UnsafePointer<UInt8>, Int) {
             if capacity < n + 8 {
                 buffer?.deallocate()
                 capacity = 2 * n + 8
@@ -145,175 +114,373 @@ extension ByteInterner {
         mutating func free() { buffer?.deallocate(); buffer = nil; capacity = 0 }
     }
 
-    /// One thread's new keys: the row where each was first seen (then its final index) and, once
-    /// it met a key of 9–16 bytes, every key's tail word.
-    final class Lane: @unchecked Sendable {
-        /// Per new key: its first row, then (after the merge) its final index.
-        private(set) var rows: UnsafeMutablePointer<Int32>
-        /// Per new key its tail word, once the lane has met a key of 9–16 bytes (else nil).
-        private(set) var tails: UnsafeMutablePointer<UInt64>?
-        private(set) var count = 0
-        private var capacity: Int
-        /// The new keys' bytes in all.
-        private(set) var bytes = 0
-        /// Room for `capacity` keys: untouched capacity costs no memory, and nothing is copied
-        /// while the lane stays within it.
-        init(capacity: Int) { self.capacity = max(capacity, 16); rows = .allocate(capacity: self.capacity) }
-        deinit { rows.deallocate(); tails?.deallocate() }
-        @inline(__always) func append(row: Int, length: Int, tail: UInt64) {
-            if count == capacity { grow() }
-            rows[count] = Int32(row)
-            if length > 8 && length <= 16 && tails == nil {
-                tails = .allocate(capacity: capacity)
-                tails!.initialize(repeating: 0, count: count)
-            }
-            tails?[count] = tail
-            count += 1
-            bytes += length
+    /// One chunk's keys, per region in row order. Each region's run is contiguous: first in one
+    /// shared allocation with room for 5/4 of the rows expected per region (untouched room costs
+    /// no memory), moved to one of its own if it outgrows that.
+    final class RegionRuns: @unchecked Sendable {
+        let regionCount: Int, shift: Int
+        /// Per region: its run, its length, its room.
+        let runs: UnsafeMutablePointer<UnsafeMutablePointer<RowKey>>
+        let counts: UnsafeMutablePointer<Int>
+        private let room: UnsafeMutablePointer<Int>
+        private let shared: UnsafeMutablePointer<RowKey>
+        private let each: Int
+        /// Some key is longer than 15 bytes (read in the file by `internRows`).
+        private(set) var hasLong = false
+
+        init(bits: Int, rows: Int) {
+            regionCount = 1 << bits
+            shift = 15 - bits
+            each = rows / regionCount * 5 / 4 + 16
+            shared = .allocate(capacity: each * regionCount)
+            runs = .allocate(capacity: regionCount)
+            for r in 0 ..< regionCount { (runs + r).initialize(to: shared + r * each) }
+            counts = .allocate(capacity: regionCount)
+            counts.initialize(repeating: 0, count: regionCount)
+            room = .allocate(capacity: regionCount)
+            room.initialize(repeating: each, count: regionCount)
         }
-        private func grow() {
-            let more = capacity * 2
-            let r = UnsafeMutablePointer<Int32>.allocate(capacity: more)
-            r.moveInitialize(from: rows, count: count)
-            rows.deallocate(); rows = r
-            if let t = tails {
-                let u = UnsafeMutablePointer<UInt64>.allocate(capacity: more)
-                u.moveInitialize(from: t, count: count)
-                t.deallocate(); tails = u
+        /// The keys of `n` rows (`refs`, `parts` as the reader left them) in their regions' runs.
+        convenience init(bits: Int, refs: UnsafePointer<UInt64>, parts: UnsafePointer<UInt16>, rows n: Int,
+                         bytes base: UnsafePointer<UInt8>, byteCount: Int) {
+            self.init(bits: bits, rows: n)
+            var unquoted = Unquoted()
+            defer { unquoted.free() }
+            var released = 0
+            for i in 0 ..< n {
+                // The refs read so far are not read again: their pages go back as the runs grow.
+                if i & 0xFFFFF == 0xFFFFF { releasePages(UnsafeRawPointer(refs + released), UnsafeRawPointer(refs + i)); released = i }
+                let part = parts[i]
+                if part == noPart { continue }
+                let ref = refs[i]
+                let off = Int(ref >> 24)
+                var (p, len, readable) = (base + off, Int(ref & refLength), off + 8 <= byteCount)
+                if ref & escapedRef != 0 { (p, len) = unquoted.key(ref, base); readable = true }
+                let key = rowKey(p, len, ref: ref, wordReadable: readable).0
+                if key.isLong { hasLong = true }
+                append(key, part: part)
             }
-            capacity = more
+        }
+        deinit {
+            for r in 0 ..< regionCount where !owns(r) { runs[r].deallocate() }
+            shared.deallocate(); runs.deallocate(); counts.deallocate(); room.deallocate()
+        }
+        private func owns(_ r: Int) -> Bool { runs[r] == shared + r * each }
+        @inline(__always) func region(_ part: UInt16) -> Int { Int(part) >> shift }
+        @inline(__always) func append(_ key: RowKey, part: UInt16) {
+            let r = region(part)
+            if counts[r] == room[r] { grow(r) }
+            runs[r][counts[r]] = key
+            counts[r] += 1
+        }
+        private func grow(_ r: Int) {
+            let more = 2 * room[r]
+            let b = UnsafeMutablePointer<RowKey>.allocate(capacity: more)
+            b.moveInitialize(from: runs[r], count: counts[r])
+            if !owns(r) { runs[r].deallocate() }
+            runs[r] = b
+            room[r] = more
         }
     }
 
-    /// What every thread reads, and the tables each writes only in its own regions.
-    struct Shared: @unchecked Sendable {
-        let refs: UnsafePointer<UInt64>, regionOfRow: UnsafePointer<UInt8>, base: UnsafePointer<UInt8>, byteCount: Int
-        let codes: UnsafeMutablePointer<Int32>
+    /// A region's new keys: per local index its tail word (9–15 bytes) or ref (16 or more), then
+    /// its final index. Raw storage: step 1 appends on its hot path.
+    struct LocalKeys {
+        private(set) var aux: UnsafeMutablePointer<UInt64>? = nil
+        private(set) var final: UnsafeMutablePointer<Int32>? = nil
+        private(set) var count = 0
+        private var capacity = 0
+        @inline(__always) mutating func append(_ a: UInt64) -> Int {
+            if count == capacity { grow() }
+            aux![count] = a
+            count += 1
+            return count - 1
+        }
+        private mutating func grow() {
+            let more = max(64, 2 * capacity)
+            let a = UnsafeMutablePointer<UInt64>.allocate(capacity: more), f = UnsafeMutablePointer<Int32>.allocate(capacity: more)
+            if count > 0 { a.moveInitialize(from: aux!, count: count); f.moveInitialize(from: final!, count: count) }
+            aux?.deallocate(); final?.deallocate()
+            aux = a; final = f; capacity = more
+        }
+        mutating func free() { aux?.deallocate(); final?.deallocate(); aux = nil; final = nil; count = 0; capacity = 0 }
+    }
+
+    /// Interns the keys of `runs` (one per chunk, in chunk order) and writes into
+    /// `codes + rowBases[k] + i` the index of row `i` of chunk `k` (−1 where `parts` says it has no
+    /// key). The table is spread over as many regions as the runs have first.
+    mutating func internRows(runs: [RegionRuns], parts: UnsafePointer<UInt16>, rowBases: [Int], rows: [Int],
+                             bytes base: UnsafePointer<UInt8>, codes: UnsafeMutablePointer<Int32>) {
+        guard let regionCount = runs.first?.regionCount else { return }
+        let bits = regionCount.trailingZeroBitCount
+        if regionBits != bits { partition(bits: bits, expected: count) }
+        let count0 = count, chunks = runs.count
+        // Regions move to raw storage so that each thread can replace the ones it works on.
+        let tables = UnsafeMutablePointer<[Slot]>.allocate(capacity: regionCount)
+        tables.initialize(from: regions, count: regionCount)
+        let fill = UnsafeMutablePointer<Int>.allocate(capacity: regionCount)
+        fill.initialize(from: filled, count: regionCount)
+        let locals = UnsafeMutablePointer<LocalKeys>.allocate(capacity: regionCount)
+        locals.initialize(repeating: LocalKeys(), count: regionCount)
+        // Per chunk and region: the keys added and their bytes (step 1), then the local index of
+        // the chunk's first new key.
+        let added = UnsafeMutablePointer<Int>.allocate(capacity: 2 * chunks * regionCount)
+        added.initialize(repeating: 0, count: 2 * chunks * regionCount)
+        regions = []
+        defer {
+            tables.deinitialize(count: regionCount); tables.deallocate(); fill.deallocate()
+            for r in 0 ..< regionCount { locals[r].free() }
+            locals.deinitialize(count: regionCount); locals.deallocate()
+            added.deallocate()
+        }
+        var job = RowJob(runs: runs, parts: parts, rowBases: rowBases, rows: rows, base: base, codes: codes,
+                         tables: tables, fill: fill, locals: locals, added: added, count0: count0)
+        // 1. Each region's runs through its table.
+        tails.withUnsafeBufferPointer { tl in
+            arena.withUnsafeBufferPointer { a in
+                let global = Global(tails: tl, arena: a.baseAddress ?? ByteInterner.empty, offsets: offsets, wraps: wraps)
+                Parallel.forEach(regionCount) { r in job.intern(region: r, global: global) }
+            }
+        }
+        // Where each chunk's new keys and their bytes go; each region's first local index per chunk.
+        var keysBefore = [Int](repeating: 0, count: chunks + 1), bytesBefore = [Int](repeating: arena.count, count: chunks + 1)
+        for k in 0 ..< chunks {
+            var n = 0, b = 0
+            for r in 0 ..< regionCount {
+                let at = (k * regionCount + r) * 2
+                n += added[at]; b += added[at + 1]
+            }
+            keysBefore[k + 1] = keysBefore[k] + n
+            bytesBefore[k + 1] = bytesBefore[k] + b
+        }
+        for r in 0 ..< regionCount {
+            var v = 0
+            for k in 0 ..< chunks {
+                let at = (k * regionCount + r) * 2
+                let n = added[at]
+                added[at] = v
+                v += n
+            }
+        }
+        let newKeys = keysBefore[chunks]
+        precondition(count0 + newKeys < Int(Int32.max), "more than 2^31 distinct keys")
+        job.keysBefore = keysBefore
+        job.bytesBefore = bytesBefore
+        // 2. Number the new keys in row order, their bytes after the arena's.
+        offsets.append(contentsOf: repeatElement(0, count: newKeys))
+        arena.append(contentsOf: repeatElement(0, count: bytesBefore[chunks] - arena.count))
+        let tailsBefore = tails.count
+        tails.append(contentsOf: repeatElement(0, count: count0 + newKeys - tails.count))
+        let numbered = arena.withUnsafeMutableBufferPointer { a in
+            offsets.withUnsafeMutableBufferPointer { o in
+                tails.withUnsafeMutableBufferPointer { tl in
+                    let out = KeyBytes(arena: a.baseAddress!, offsets: o.baseAddress!, tails: tl.baseAddress!)
+                    return Parallel.map(chunks) { k in job.number(chunk: k, into: out) }
+                }
+            }
+        }
+        for w in numbered { wraps += w.wraps }
+        if tailsBefore == 0 && !numbered.contains(where: \.tails) { tails = [] }   // (kept once a key has 9–16 bytes)
+        // 3. Final indices in the runs and the slots; 4. the codes.
+        Parallel.forEach(regionCount) { r in job.resolve(region: r) }
+        Parallel.forEach(chunks) { k in job.codes(chunk: k) }
+        regions = (0 ..< regionCount).map { tables[$0] }
+        filled = (0 ..< regionCount).map { fill[$0] }
+    }
+
+    /// The keys interned before `internRows`: what step 1 compares against.
+    struct Global: @unchecked Sendable {
+        let tails: UnsafeBufferPointer<UInt64>, arena: UnsafePointer<UInt8>, offsets: [UInt32], wraps: [Int]
+        /// Where key `e` starts in the arena (as `ByteInterner.start`).
+        @inline(__always) func start(_ e: Int) -> Int {
+            var k = 0
+            while k < wraps.count && wraps[k] <= e { k += 1 }
+            return Int(offsets[e]) + k << 32
+        }
+    }
+
+    /// Where step 2 writes the new keys: bytes, end offsets (`offsets[i + 1]`), tail words.
+    struct KeyBytes: @unchecked Sendable {
+        let arena: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<UInt32>, tails: UnsafeMutablePointer<UInt64>
+    }
+
+    /// What step 2 of one chunk found: the entries from which another 2³² bytes are added to
+    /// the offsets (`ByteInterner.wraps`), and whether a new key has 9–16 bytes.
+    struct Numbered: Sendable { var wraps: [Int] = []; var tails = false }
+
+    /// What the steps share; each thread writes only its own region or chunk.
+    struct RowJob: @unchecked Sendable {
+        let runs: [RegionRuns], parts: UnsafePointer<UInt16>, rowBases: [Int], rows: [Int]
+        let base: UnsafePointer<UInt8>, codes: UnsafeMutablePointer<Int32>
         let tables: UnsafeMutablePointer<[Slot]>, fill: UnsafeMutablePointer<Int>
-        let count0: Int, laneBits: UInt64, regionBits: Int, lanes: Int
+        let locals: UnsafeMutablePointer<LocalKeys>
+        /// Per chunk k and region r at `2 (k · regions + r)`: keys added, bytes added (step 1);
+        /// then the local index of the first.
+        let added: UnsafeMutablePointer<Int>
+        let count0: Int
+        /// Per chunk: new keys, and arena bytes, before its own.
+        var keysBefore: [Int] = [], bytesBefore: [Int] = []
 
-        /// The lane that owns region `r` (contiguous blocks of regions).
-        @inline(__always) func owner(_ r: Int) -> Int { (r * lanes) >> regionBits }
-
-        /// A queued key: its row, hash, first word, length.
-        struct Pending { var row: Int; var hash: UInt64; var word: UInt64; var length: Int }
-
-        /// Interns the keys of lane `t`'s regions, rows in order; returns its new keys.
-        func run(lane t: Int, rows n: Int, globalTails: UnsafeBufferPointer<UInt64>, arena: UnsafePointer<UInt8>,
-                 start: (Int) -> Int) -> Lane {
-            let lane = Lane(capacity: n / lanes + n / (8 * lanes) + 1024)   // the lane's share of the rows and a margin
-            let shift = UInt64(64 - regionBits)
-            let queue = UnsafeMutablePointer<Pending>.allocate(capacity: 64)
-            defer { queue.deallocate() }
-            var queued = 0
-            var touched: UInt64 = 0
-
-            var unquoted = Unquoted(), entryUnquoted = Unquoted()
-            defer { unquoted.free(); entryUnquoted.free() }
-            /// Bytes of the key with (provisional or final) index `e`.
-            func keyBytes(_ e: Int) -> (UnsafePointer<UInt8>, Int) {
-                if e < count0 { let o = start(e); return (arena + o, start(e + 1) - o) }
-                return entryUnquoted.key(refs[Int(lane.rows[(e - count0) >> Int(laneBits)])], base)
-            }
-            @inline(__always) func tail(_ e: Int) -> UInt64 { e < count0 ? globalTails[e] : lane.tails![(e - count0) >> Int(laneBits)] }
+        /// Step 1: region `r`'s runs, chunk after chunk, looked up in its table.
+        func intern(region r: Int, global: Global) {
+            var unquoted = Unquoted(), other = Unquoted()
+            defer { unquoted.free(); other.free() }
+            let count0 = self.count0, base = self.base
+            let local = locals + r
             func hashOf(_ slot: Slot) -> UInt64 {
-                ByteInterner.keyHash(slot.word, slot.length, tail: { tail(slot.entry) }, long: {
-                    let (p, m) = keyBytes(slot.entry)
-                    return ByteInterner.hash(p, m)
-                })
+                let e = slot.entry
+                if e < count0 {
+                    return ByteInterner.keyHash(slot.word, slot.length, tail: { global.tails[e] }, long: {
+                        let o = global.start(e)
+                        return ByteInterner.hash(global.arena + o, global.start(e + 1) - o)
+                    })
+                }
+                let aux = local.pointee.aux![e - count0]
+                if slot.length <= 8 { return ByteInterner.shortHash(slot.word, slot.length) }
+                if slot.length <= 15 { return ByteInterner.wordsHash(slot.word, aux, slot.length) }
+                let (p, m) = other.key(aux, base)
+                return ByteInterner.hash(p, m)
             }
-            func intern(_ q: Pending, _ p: UnsafePointer<UInt8>) {
-                let r = Int(truncatingIfNeeded: q.hash >> shift)
-                let want = ByteInterner.metaKey(q.length, q.hash)
-                let tailWord = q.length > 8 && q.length <= 16 ? ByteInterner.tailWord(p, q.length) : 0
-                let (found, at) = tables[r].withUnsafeBufferPointer { tb in
-                    ByteInterner.probe(tb, q.hash, want, q.word) { e in
-                        if q.length <= 8 { return true }
-                        if q.length <= 16 { return tail(e) == tailWord }
-                        let (kp, m) = keyBytes(e)
-                        return m == q.length && memcmp(kp, p, m) == 0
+            for (k, run) in runs.enumerated() {
+                let entries = run.runs[r], n = run.counts[r]
+                let before = local.pointee.count
+                var bytes = 0
+                var i = 0
+                while i < n {
+                    var full = false
+                    tables[r].withUnsafeMutableBufferPointer { tb in
+                        let table = UnsafeBufferPointer(tb)
+                        while i < n {
+                            let key = entries[i]
+                            var len: Int, w = key.word, tail = key.tail, h: UInt64
+                            var keyBytes = ByteInterner.empty
+                            if key.isLong {
+                                (keyBytes, len) = unquoted.key(key.word, base)
+                                w = UnsafeRawPointer(keyBytes).loadUnaligned(as: UInt64.self)
+                                tail = len == 16 ? ByteInterner.tailWord(keyBytes, 16) : 0
+                                h = ByteInterner.hash(keyBytes, len)
+                            } else {
+                                len = key.length
+                                h = len <= 8 ? ByteInterner.shortHash(w, len) : ByteInterner.wordsHash(w, tail, len)
+                            }
+                            let want = ByteInterner.metaKey(len, h)
+                            let (found, at) = ByteInterner.probe(table, h, want, w) { e in
+                                if len <= 8 { return true }
+                                if e < count0 {
+                                    if len <= 16 { return global.tails[e] == tail }
+                                    return memcmp(global.arena + global.start(e), keyBytes, len) == 0
+                                }
+                                let aux = local.pointee.aux![e - count0]
+                                if len <= 15 { return aux == tail }
+                                let (p, m) = other.key(aux, base)
+                                return m == len && memcmp(p, keyBytes, len) == 0
+                            }
+                            if found >= 0 {
+                                let e = Int(found)
+                                entries[i].word = e < count0 ? UInt64(e) : UInt64(e - count0)
+                                entries[i].aux |= e < count0 ? RowKey.resolved | RowKey.final : RowKey.resolved
+                                i += 1
+                                continue
+                            }
+                            let v = local.pointee.append(key.isLong ? key.word : tail)
+                            bytes += len
+                            tb[at] = Slot(word: w, meta: want | UInt64(UInt32(truncatingIfNeeded: count0 + v) + 1))
+                            fill[r] += 1
+                            i += 1
+                            if fill[r] * 10 > tb.count * 7 { full = true; return }
+                        }
                     }
+                    if full { tables[r] = ByteInterner.rehashed(tables[r], slotCount: tables[r].count * 2, hashOf: hashOf) }
                 }
-                if found >= 0 { codes[q.row] = found; return }
-                let k = lane.count
-                let e = count0 + (k << Int(laneBits) | t)
-                precondition(e < Int(Int32.max), "more than 2^31 distinct keys")
-                lane.append(row: q.row, length: q.length, tail: tailWord)
-                tables[r][at] = Slot(word: q.word, meta: want | UInt64(UInt32(e) + 1))
-                codes[q.row] = Int32(e)
-                fill[r] += 1
-                if fill[r] * 10 > tables[r].count * 7 {
-                    tables[r] = ByteInterner.rehashed(tables[r], slotCount: tables[r].count * 2, hashOf: hashOf)
-                }
+                let at = (k * runs[0].regionCount + r) * 2
+                added[at] = local.pointee.count - before
+                added[at + 1] = bytes
             }
-            func flush() {
-                for k in 0 ..< queued {
-                    let h = queue[k].hash
-                    touched &+= tables[Int(truncatingIfNeeded: h >> shift)].withUnsafeBufferPointer { tb in
-                        tb[Int(truncatingIfNeeded: h) & (tb.count - 1)].meta
-                    }
-                }
-                // Keys of 9–16 bytes: the tail word of the entry in their home slot, fetched together too.
-                for k in 0 ..< queued where queue[k].length > 8 && queue[k].length <= 16 {
-                    let q = queue[k]
-                    let slot = tables[Int(truncatingIfNeeded: q.hash >> shift)].withUnsafeBufferPointer { tb in
-                        tb[Int(truncatingIfNeeded: q.hash) & (tb.count - 1)]
-                    }
-                    if slot.meta != 0 && slot.word == q.word { touched &+= tail(slot.entry) }
-                }
-                for k in 0 ..< queued { intern(queue[k], base + Int(refs[queue[k].row] >> 24)) }
-                queued = 0
-            }
-            /// At rows 2¹⁵ … 2¹⁹ the lane's regions are sized for the keys expected by the last row
-            /// (`TableReader.expectedKeys`, as a chunk's table is), instead of doubling all the way.
-            var keysAt = [Int](repeating: 0, count: 5)
-            let owned = (0 ..< (1 << regionBits)).filter { owner($0) == t }
-            func resize(atRow row: Int) {
-                keysAt[row.trailingZeroBitCount - 15] = lane.count
-                guard lane.count > 4096, let e = TableReader.expectedKeys(keysAt, row: row, capacity: n) else { return }
-                let want = ByteInterner.slotCount(forKeys: min(e.table, n / lanes + n / (8 * lanes)) / owned.count + 16)
-                for r in owned where want > tables[r].count {
-                    tables[r] = ByteInterner.rehashed(tables[r], slotCount: want, hashOf: hashOf)
-                }
-            }
-            for row in 0 ..< n {
-                // (Before the skip below: every lane passes every checkpoint row.)
-                if TableReader.isSizingRow(row) { flush(); resize(atRow: row) }
-                let known = regionOfRow[row]
-                if known != unknownRegion && owner(Int(known)) != t { continue }
-                let ref = refs[row]
-                if ref == KeyCodes.empty { if t == 0 { codes[row] = -1 }; continue }
-                if ref & escapedRef != 0 {   // doubled quotes: the key is the unquoted bytes, interned at once
-                    let (p, len) = unquoted.key(ref, base)
-                    let h = ByteInterner.hash(p, len)
-                    guard owner(Int(truncatingIfNeeded: h >> shift)) == t else { continue }
-                    flush()
-                    intern(Pending(row: row, hash: h, word: ByteInterner.firstWord(p, len), length: len), p)
-                    continue
-                }
-                let off = Int(ref >> 24), len = Int(ref & refLength)
-                let p = base + off
-                var word: UInt64 = 0
-                let h: UInt64
-                if len <= 8 {
-                    if off + 8 <= byteCount {
-                        word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (len == 8 ? ~0 : (1 << UInt64(8 * len)) - 1)
-                    } else {
-                        for q in 0 ..< len { word |= UInt64(p[q]) << UInt64(8 * q) }
-                    }
-                    h = ByteInterner.shortHash(word, len)
+        }
+
+        /// Step 2: chunk `k`'s rows in order. A row whose entry is unresolved is its key's first
+        /// appearance: the key gets the next index, written over the entry, and its bytes and tail
+        /// word are written.
+        func number(chunk k: Int, into out: KeyBytes) -> Numbered {
+            let run = runs[k], regionCount = run.regionCount
+            let n = rows[k], parts = self.parts + rowBases[k]
+            let cursor = UnsafeMutablePointer<UnsafeMutablePointer<RowKey>>.allocate(capacity: regionCount)
+            let next = UnsafeMutablePointer<Int>.allocate(capacity: regionCount)   // per region: its next local index
+            defer { cursor.deallocate(); next.deallocate() }
+            cursor.initialize(from: run.runs, count: regionCount)
+            for r in 0 ..< regionCount { next[r] = added[(k * regionCount + r) * 2] }
+            var unquoted = Unquoted()
+            defer { unquoted.free() }
+            var index = count0 + keysBefore[k], at = bytesBefore[k]
+            var result = Numbered()
+            for i in 0 ..< n {
+                let part = parts[i]
+                if part == noPart { continue }
+                let r = run.region(part)
+                let e = cursor[r]
+                cursor[r] = e + 1
+                let key = e.pointee
+                if key.aux & RowKey.resolved != 0 { continue }
+                // First appearance.
+                locals[r].final![next[r]] = Int32(truncatingIfNeeded: index)
+                next[r] += 1
+                e.pointee = RowKey(word: UInt64(index), aux: RowKey.resolved | RowKey.final)
+                let start = at
+                if key.isLong {
+                    let (p, m) = unquoted.key(key.word, base)
+                    memcpy(out.arena + at, p, m)
+                    at += m
+                    if m == 16 { out.tails[index] = ByteInterner.tailWord(p, 16); result.tails = true }
                 } else {
-                    word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-                    h = ByteInterner.hash(p, len)
+                    let len = key.length
+                    var w = key.word
+                    for q in 0 ..< min(len, 8) { out.arena[at + q] = UInt8(truncatingIfNeeded: w); w >>= 8 }
+                    if len > 8 {
+                        var t = key.tail
+                        for q in 8 ..< len { out.arena[at + q] = UInt8(truncatingIfNeeded: t); t >>= 8 }
+                        out.tails[index] = key.tail
+                        result.tails = true
+                    }
+                    at += len
                 }
-                guard owner(Int(truncatingIfNeeded: h >> shift)) == t else { continue }
-                queue[queued] = Pending(row: row, hash: h, word: word, length: len)
-                queued += 1
-                if queued == 64 { flush() }
+                if at >> 32 != start >> 32 { result.wraps.append(index + 1) }
+                out.offsets[index + 1] = UInt32(truncatingIfNeeded: at)
+                index += 1
             }
-            flush()
-            keepAlive(touched)
-            return lane
+            return result
+        }
+
+        /// Step 3: region `r`'s run entries and slots get the final indices.
+        func resolve(region r: Int) {
+            guard let final = locals[r].final else { return }
+            for run in runs {
+                let entries = run.runs[r]
+                for i in 0 ..< run.counts[r] where entries[i].aux & RowKey.final == 0 {
+                    entries[i] = RowKey(word: UInt64(final[Int(truncatingIfNeeded: entries[i].word)]), aux: RowKey.resolved | RowKey.final)
+                }
+            }
+            tables[r].withUnsafeMutableBufferPointer { tb in
+                for s in 0 ..< tb.count where tb[s].meta != 0 && tb[s].entry >= count0 {
+                    tb[s].meta = (tb[s].meta & ~0xFFFF_FFFF) | UInt64(UInt32(final[tb[s].entry - count0]) + 1)
+                }
+            }
+        }
+
+        /// Step 4: chunk `k`'s codes, its rows in order.
+        func codes(chunk k: Int) {
+            let run = runs[k], regionCount = run.regionCount
+            let n = rows[k], parts = self.parts + rowBases[k], codes = self.codes + rowBases[k]
+            let cursor = UnsafeMutablePointer<UnsafeMutablePointer<RowKey>>.allocate(capacity: regionCount)
+            defer { cursor.deallocate() }
+            cursor.initialize(from: run.runs, count: regionCount)
+            for i in 0 ..< n {
+                let part = parts[i]
+                if part == noPart { codes[i] = -1; continue }
+                let r = run.region(part)
+                let e = cursor[r]
+                cursor[r] = e + 1
+                codes[i] = Int32(truncatingIfNeeded: e.pointee.word)
+            }
         }
     }
 }

@@ -76,6 +76,13 @@ public final class CSVBytes: @unchecked Sendable {
     /// must stay whole (a table may be re-read), so nothing is released.
     public func release(_ range: Range<Int>) {}
 
+    /// Gives the memory of the bytes back to the system while the object lives on (its bytes then
+    /// read as zeros): for a reader that has copied out everything it still needs.
+    public func discard() {
+        guard let owned else { return }
+        ByteInterner.releasePages(UnsafeRawPointer(owned), UnsafeRawPointer(owned + count))
+    }
+
     deinit {
         owned?.deallocate()
     }

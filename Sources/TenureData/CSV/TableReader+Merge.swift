@@ -30,20 +30,25 @@ extension TableReader {
         result.present = (0 ..< ctx.spec.columns.count).map { ctx.fieldOf[$0] >= 0 }
         result.extraNames = ctx.extraNames
         result.chunks = outputs.count
-        // A parallel read left the customer ids in the file (`Storage.customerRef`): they are
-        // interned now, on every thread, straight into `customers`.
-        let customerRefs = outputs.count > 1 ? (0 ..< ncol).filter { store.customerRef[$0] != nil } : []
-        for c in customerRefs {
-            compact(store.customerRef[c]!, outputs: outputs, rowBases: rowBases)
-            compact(store.customerRegion[c]!, outputs: outputs, rowBases: rowBases)
-            customers.internRows(refs: store.customerRef[c]!, regions: store.customerRegion[c]!,
-                                 rows: outputs.reduce(0) { $0 + $1.rows }, bytes: ctx.base,
-                                 byteCount: ctx.bytes.count, codes: store.i32[c]!, threads: outputs.count)
+        // A parallel read left the customer ids in the file: each chunk's go to their regions'
+        // runs, then they are interned on every thread, straight into `customers`.
+        let customerRows = outputs.count > 1 ? store.customerColumn : nil
+        if let c = customerRows {
+            let bits = store.regionBits, refs = store.customerRef!, parts = store.customerPart!
+            let runs = Parallel.map(outputs.count) { k in
+                ByteInterner.RegionRuns(bits: bits, refs: refs + rowBases[k], parts: parts + rowBases[k], rows: outputs[k].rows,
+                                        bytes: ctx.base, byteCount: ctx.bytes.count)
+            }
+            store.freeCustomerRefs()
+            // Nothing reads the file after this point unless some key must be compared there (a
+            // customer id longer than 15 bytes, an order id): give its memory back.
+            if !runs.contains(where: \.hasLong) && store.keyHash.allSatisfy({ $0 == nil }) { ctx.bytes.discard() }
+            customers.internRows(runs: runs, parts: parts, rowBases: rowBases, rows: outputs.map(\.rows), bytes: ctx.base, codes: store.i32[c]!)
         }
-        store.freeCustomerRefs()
+        store.freeCustomerParts()
         let (globalCats, maps) = mergeInterners(outputs, categoryCount: ctx.categoryCount, customers: &customers,
-                                                mergeCustomers: customerRefs.isEmpty)
-        let internedSinks = ctx.sinks.filter { $0.kind.isInterned && !customerRefs.contains($0.column) }
+                                                mergeCustomers: customerRows == nil)
+        let internedSinks = ctx.sinks.filter { $0.kind.isInterned && $0.column != customerRows }
         Parallel.forEach(outputs.count) { k in
             for s in internedSinks {
                 guard let map = maps[k][s.kind == .customer ? 0 : s.interner + 1] else { continue }
@@ -59,7 +64,7 @@ extension TableReader {
         var dest = 0
         for (k, out) in outputs.enumerated() {
             if rowBases[k] != dest {
-                for c in 0 ..< ncol where store.keyHash[c] == nil && !customerRefs.contains(c) {   // already in place
+                for c in 0 ..< ncol where store.keyHash[c] == nil {   // already in place
                     if let p = store.i32[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                     if let p = store.f64[c] { (p + dest).update(from: p + rowBases[k], count: out.rows) }
                 }

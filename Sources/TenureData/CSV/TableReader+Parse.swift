@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TenureNumerics
 
 /// Stage 3: the records of a chunk → typed values in the chunk's rows of the preallocated storage,
@@ -14,48 +13,48 @@ extension TableReader {
         /// `.key` columns: each row's hash and `KeyCodes.ref` until the codes are assigned.
         var keyHash: [UnsafeMutablePointer<UInt64>?]
         var keyRef: [UnsafeMutablePointer<UInt64>?]
-        /// `.customer` columns read in parallel: each row's `KeyCodes.ref` and its key's region in
-        /// `ByteInterner`'s row tables (`ByteInterner.regionOf`) until `internRows`.
-        var customerRef: [UnsafeMutablePointer<UInt64>?]
-        var customerRegion: [UnsafeMutablePointer<UInt8>?]
+        /// A read in parallel chunks: the customer column, the regions its keys are interned in
+        /// (`ByteInterner.internRows`), and per row its key's `KeyCodes.ref` and `ByteInterner.partOf`
+        /// its hash.
+        var customerColumn: Int?
+        var regionBits = 0
+        var customerRef: UnsafeMutablePointer<UInt64>?
+        var customerPart: UnsafeMutablePointer<UInt16>?
         let capacity: Int
-        /// The first chunk looks at row 2¹⁹ whether its customer ids are nearly all new
-        /// (`CustomerIds.auto`); when they are, it says so here and the other chunks stop too.
-        let decideCustomerIds: Bool
-        let customersAfterwards = Atomic<Bool>(false)
-        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int, decideCustomerIds: Bool) {
+        init(ncol: Int, kinds: [ColumnKind], present: [Bool], capacity: Int) {
             self.capacity = capacity
-            self.decideCustomerIds = decideCustomerIds
             i32 = (0 ..< ncol).map { c in present[c] && !kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             f64 = (0 ..< ncol).map { c in present[c] && kinds[c].storesDouble ? .allocate(capacity: max(capacity, 1)) : nil }
             keyHash = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
             keyRef = (0 ..< ncol).map { c in present[c] && kinds[c] == .key ? .allocate(capacity: max(capacity, 1)) : nil }
-            customerRef = [UnsafeMutablePointer<UInt64>?](repeating: nil, count: ncol)
-            customerRegion = [UnsafeMutablePointer<UInt8>?](repeating: nil, count: ncol)
         }
-        /// Room for the customer columns' refs (a parallel read that interns them afterwards).
-        func allocateCustomerRefs(_ kinds: [ColumnKind]) {
-            for c in kinds.indices where kinds[c] == .customer && (i32[c] != nil) && customerRef[c] == nil {
-                customerRef[c] = .allocate(capacity: max(capacity, 1))
-                customerRegion[c] = .allocate(capacity: max(capacity, 1))
-            }
+        /// Customer ids interned after a parallel read, in `1 << bits` regions.
+        func internCustomersAfterwards(_ kinds: [ColumnKind], bits: Int) {
+            guard let c = kinds.indices.first(where: { kinds[$0] == .customer && i32[$0] != nil }) else { return }
+            customerColumn = c
+            regionBits = bits
+            customerRef = .allocate(capacity: max(capacity, 1))
+            customerPart = .allocate(capacity: max(capacity, 1))
+        }
+        func freeCustomerRefs() {
+            customerRef?.deallocate()
+            customerRef = nil
         }
         func freeKeys() {
             for p in keyHash { p?.deallocate() }
             for p in keyRef { p?.deallocate() }
             keyHash = keyHash.map { _ in nil }; keyRef = keyRef.map { _ in nil }
         }
-        func freeCustomerRefs() {
-            for p in customerRef { p?.deallocate() }
-            for p in customerRegion { p?.deallocate() }
-            customerRef = customerRef.map { _ in nil }
-            customerRegion = customerRegion.map { _ in nil }
+        func freeCustomerParts() {
+            customerPart?.deallocate()
+            customerPart = nil
+            freeCustomerRefs()
         }
         func free() {
             for p in i32 { p?.deallocate() }
             for p in f64 { p?.deallocate() }
             freeKeys()
-            freeCustomerRefs()
+            freeCustomerParts()
             lines?.deallocate()
             i32 = []; f64 = []; lines = nil
         }
@@ -83,9 +82,6 @@ extension TableReader {
         var endPos = 0
         /// Columns sniffed as numeric that hold something else: the table is read again.
         var notNumeric: [Int] = []
-        /// The first chunk's customer ids are nearly all new (`CustomerIds`): the table is read
-        /// again, interning them afterwards on every thread (`ByteInterner.internRows`).
-        var manyCustomers = false
     }
 
     /// Parses `range` into rows `rowBase ..< rowBase + capacity` of the storage.
@@ -120,13 +116,14 @@ extension TableReader {
         let kh = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
         let kr = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
         defer { kh.deallocate(); kr.deallocate() }
-        // Customer ids of a parallel read are interned afterwards (`ByteInterner.internRows`).
-        let cr = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>.allocate(capacity: max(ncol, 1))
-        let cg = UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>.allocate(capacity: max(ncol, 1))
-        defer { cr.deallocate(); cg.deallocate() }
+        // Customer ids of a parallel read are left in the file with their hash's region, and
+        // interned afterwards (`ByteInterner.internRows`).
+        let customerColumn = mode == .parallel && store.customerPart != nil ? store.customerColumn ?? -1 : -1
+        let parts = customerColumn >= 0 ? store.customerPart! + rowBase : nil
+        let refs = customerColumn >= 0 ? store.customerRef! + rowBase : nil
+        var unquoted = ByteInterner.Unquoted()
+        defer { unquoted.free() }
         for c in 0 ..< ncol {
-            cr[c] = mode == .parallel ? store.customerRef[c].map { $0 + rowBase } : nil
-            cg[c] = mode == .parallel ? store.customerRegion[c].map { $0 + rowBase } : nil
             i32[c] = store.i32[c].map { $0 + rowBase }
             f64[c] = store.f64[c].map { $0 + rowBase }
             kh[c] = store.keyHash[c].map { $0 + rowBase }
@@ -294,13 +291,13 @@ extension TableReader {
                 let (fs, fe) = trimmedSpan(base, f)
                 let p = base + fs
                 var len = fe - fs
-                if let refs = cr[s.column] {
-                    refs[row] = len == 0 ? KeyCodes.empty
-                        : KeyCodes.ref(offset: fs, length: len) | (f.escaped ? ByteInterner.escapedRef : 0)
-                    cg[s.column]![row] = len == 0 || f.escaped ? ByteInterner.unknownRegion
-                        : ByteInterner.regionOf(len <= 8 && fs + 8 <= byteCount
-                            ? ByteInterner.shortHash(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (len == 8 ? ~0 : (1 << UInt64(8 * len)) - 1), len)
-                            : ByteInterner.hash(p, len))
+                if s.column == customerColumn, let refs, let parts {
+                    if len == 0 { parts[row] = ByteInterner.noPart; continue }
+                    var (kp, kl, readable) = (p, len, fs + 8 <= byteCount)
+                    if f.escaped { (kp, kl) = unquoted.unquote(p, len); readable = true }
+                    let ref = KeyCodes.ref(offset: fs, length: len) | (f.escaped ? ByteInterner.escapedRef : 0)
+                    refs[row] = ref
+                    parts[row] = ByteInterner.partOf(ByteInterner.rowKey(kp, kl, ref: ref, wordReadable: readable).1)
                     continue
                 }
                 let dest = i32[s.column]! + row
@@ -330,10 +327,6 @@ extension TableReader {
                 npend += 1
             }
             if npend > pendCap - internedCount || row & 1023 == 0 { flush() }
-            if row & 0xFFFF == 0 && store.decideCustomerIds && store.customersAfterwards.load(ordering: .relaxed) {
-                out.ok = false   // the table is read again (see `CustomerIds`)
-                break
-            }
             if isSizingRow(row) {
                 // Big tables are sized from how fast new keys arrive, instead of being rebuilt at every
                 // doubling. At 64k rows: the rate over rows 32k–64k carried on (the table for at most
@@ -341,17 +334,6 @@ extension TableReader {
                 // keys repeat more and more as a file goes on (a date-ordered export meets most
                 // customers early) and a table several times too big costs its size in zeroed pages.
                 flush()
-                // Customer ids still nearly all new at the start of the file (over 95 % of its rows
-                // 2¹⁸ … 2¹⁹ brought a new one; later chunks start with an empty table, so the first
-                // decides): the table is read again, the ids interned afterwards (before the big
-                // table is sized).
-                if mode == .parallel && store.decideCustomerIds && rowBase == 0 && row == 524_288 && capacity > 2 * row
-                    && store.customerRef.allSatisfy({ $0 == nil })
-                    && (interners[0].count - keysAt[3]) * 20 > (row - 262_144) * 19 {
-                    out.manyCustomers = true; out.ok = false
-                    store.customersAfterwards.store(true, ordering: .relaxed)
-                    break
-                }
                 resizeInterners(interners, count: internerCount, keysAt: &keysAt, row: row, capacity: capacity)
             }
             if let lines = store.lines { lines[rowBase + row] = Int32(truncatingIfNeeded: tok.recordLine) }

@@ -9,12 +9,11 @@ import TenureNumerics
 /// fields, found from the parity of the quotes counted in the first pass, so multi-line quoted
 /// fields stay parallel); every chunk is parsed in parallel into its slice of preallocated columns.
 /// Text columns are interned per chunk and the chunks' tables merged in chunk order, which gives
-/// first-appearance order; customer ids that are nearly all new are instead left where they lie in
-/// the file and interned afterwards by every thread into the one customer table, each thread
-/// taking the keys of its own hash regions (`CustomerIds`, `ByteInterner.internRows`), with the
-/// same indices. A chunk that hits anything unusual (any bad value, unpaired
-/// quotes) makes the table be re-read in one single-threaded pass, which is the one that reports
-/// problems with exact line numbers.
+/// first-appearance order. Customer ids are left where they lie in the file, with the top bits of
+/// their hash, and interned afterwards by every thread into the one customer table, region by
+/// region of the hash, with the same indices (`ByteInterner.internRows`). A chunk that hits
+/// anything unusual (any bad value, unpaired quotes) makes the table be re-read in one
+/// single-threaded pass, which is the one that reports problems with exact line numbers.
 ///
 /// The stages, one file each (the layout of DuckDB's CSV reader):
 /// - `TableReader+Header.swift`: the header line → the column layout (`Context`), extra columns sniffed;
@@ -33,15 +32,6 @@ public enum TableReader {
 
     enum Mode { case parallel, fail, skip }
 
-    /// How a parallel read interns customer ids. `.auto`: in each chunk, as the chunk reads them
-    /// (then the chunks' tables merge), unless the first chunk has over 1M rows and more than 95 %
-    /// of its rows 2¹⁸ … 2¹⁹ bring a new id: then the table is read again with `.afterwards`, every thread
-    /// interning its hash regions into the one table once all rows are read
-    /// (`ByteInterner.internRows`; 10M distinct ids: 2.3 GB → 0.99 GB, and faster). Per-chunk
-    /// tables are faster when ids repeat (8M rows of 800k customers: 1.0 s against 1.2 s). The
-    /// result is the same either way; tests force one or the other.
-    public enum CustomerIds: Sendable { case auto, inChunks, afterwards }
-
     public static func read(_ spec: TableSpec, path: String, display: String, schema: Schema,
                             customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int,
                             dates: ClosedRange<Day> = PlausibleDates.range()) throws -> TableColumns {
@@ -54,23 +44,23 @@ public enum TableReader {
     /// (set on the re-read after a value of a column sniffed as numeric turned out not to be).
     public static func read(_ spec: TableSpec, bytes: CSVBytes, display: String, schema: Schema,
                             customers: inout ByteInterner, onInvalid: LoadOptions.OnInvalid, threads: Int,
-                            dates: ClosedRange<Day> = PlausibleDates.range(), textFields: Set<Int> = [],
-                            customerIds: CustomerIds = .auto) throws -> TableColumns {
+                            dates: ClosedRange<Day> = PlausibleDates.range(), textFields: Set<Int> = []) throws -> TableColumns {
         let ctx = try readHeader(spec, bytes: bytes, display: display, schema: schema, dates: dates, textFields: textFields)
         let split = Split(ctx, threads: spec.uniqueColumn == nil ? threads : 1)
         // Storage: preallocated to the line count (an upper bound on records).
         let store = Storage(ncol: ctx.ncol, kinds: ctx.kinds, present: (0 ..< ctx.ncol).map { ctx.fieldOf[$0] >= 0 },
-                            capacity: split.totalLines + 2 * split.chunks, decideCustomerIds: customerIds == .auto)
-        if split.chunks > 1 && customerIds == .afterwards { store.allocateCustomerRefs(ctx.kinds) }
+                            capacity: split.totalLines + 2 * split.chunks)
+        if split.chunks > 1 {
+            store.internCustomersAfterwards(ctx.kinds, bits: max(customers.regionBits, ByteInterner.rowRegionBits(rows: split.totalLines)))
+        }
         if spec.uniqueColumn != nil { store.lines = .allocate(capacity: split.totalLines + 2) }
         defer { store.free() }
 
-        let parsed = parse(ctx, store: store, split: split, onInvalid: onInvalid, customerIds: customerIds)
+        let parsed = parse(ctx, store: store, split: split, onInvalid: onInvalid)
         if !parsed.notNumeric.isEmpty {
             store.free()
             return try read(spec, bytes: bytes, display: display, schema: schema, customers: &customers, onInvalid: onInvalid,
-                            threads: threads, dates: dates, textFields: textFields.union(parsed.notNumeric.map { ctx.fieldOf[$0] }),
-                            customerIds: customerIds)
+                            threads: threads, dates: dates, textFields: textFields.union(parsed.notNumeric.map { ctx.fieldOf[$0] }))
         }
         if let e = parsed.error { throw e }
         var result = merge(ctx, store: store, outputs: parsed.outputs, rowBases: parsed.rowBases, customers: &customers)
@@ -92,20 +82,11 @@ public enum TableReader {
 
     /// The chunks in parallel when the input was split; should any of them meet anything unusual,
     /// the whole input in one single-threaded pass (exact line numbers, every problem reported).
-    static func parse(_ ctx: Context, store: Storage, split: Split, onInvalid: LoadOptions.OnInvalid,
-                      customerIds: CustomerIds) -> Parsed {
+    static func parse(_ ctx: Context, store: Storage, split: Split, onInvalid: LoadOptions.OnInvalid) -> Parsed {
         if split.chunks > 1 {
-            func parseChunks() -> [ChunkOutput] {
-                Parallel.map(split.chunks) { k in
-                    parseChunk(ctx, store: store, range: split.ranges[k], line: 0, rowBase: split.rowBases[k],
-                               capacity: split.lines[k] + 2, mode: .parallel, validateUTF8: split.anyNonASCII)
-                }
-            }
-            var all = parseChunks()
-            if customerIds == .auto && all.contains(where: \.manyCustomers) {
-                store.customersAfterwards.store(false, ordering: .relaxed)
-                store.allocateCustomerRefs(ctx.kinds)
-                all = parseChunks()
+            let all = Parallel.map(split.chunks) { k in
+                parseChunk(ctx, store: store, range: split.ranges[k], line: 0, rowBase: split.rowBases[k],
+                           capacity: split.lines[k] + 2, mode: .parallel, validateUTF8: split.anyNonASCII)
             }
             let notNumeric = Set(all.flatMap(\.notNumeric))
             if !notNumeric.isEmpty { return Parsed(notNumeric: Array(notNumeric)) }

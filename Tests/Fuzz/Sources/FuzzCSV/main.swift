@@ -35,7 +35,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if size > 0 && bytes[size - 1] & 3 == 0 {
         let threads = 2 + Int(bytes[size - 1] >> 2) % 3
         let serial = read(spec, bytes, threads: 1, threshold: 1 << 20)
-        let parallel = read(spec, bytes, threads: threads, threshold: 1, customerIds: bytes[size - 1] & 0x40 == 0 ? .afterwards : .inChunks)
+        let parallel = read(spec, bytes, threads: threads, threshold: 1)
         if serial != parallel {
             fatalError("\(threads) threads read this input differently from one:\n\(serial)\n---\n\(parallel)")
         }
@@ -71,15 +71,14 @@ struct Outcome: Equatable, CustomStringConvertible {
     }
 }
 
-func read(_ spec: TableSpec, _ bytes: [UInt8], threads: Int, threshold: Int,
-          customerIds: TableReader.CustomerIds = .auto) -> Outcome {
+func read(_ spec: TableSpec, _ bytes: [UInt8], threads: Int, threshold: Int) -> Outcome {
     let saved = TableReader.parallelThreshold
     TableReader.parallelThreshold = threshold
     defer { TableReader.parallelThreshold = saved }
     var interner = ByteInterner(capacity: 64)
     do {
         let t = try TableReader.read(spec, bytes: CSVBytes(bytes: bytes), display: spec.file, schema: Schema(),
-                                     customers: &interner, onInvalid: .skip, threads: threads, customerIds: customerIds)
+                                     customers: &interner, onInvalid: .skip, threads: threads)
         return Outcome(rows: t.rows, header: t.header, ints: t.ints, doubles: t.doubles.map { $0.map(\.bitPattern) },
                        levels: t.levels, keyCounts: t.keyCounts, extraNames: t.extraNames,
                        rejects: t.rejects.map { "\($0.error) \($0.record)" },
