@@ -183,25 +183,45 @@ extension ByteInterner {
         }
     }
 
-    /// A region's new keys: per local index its tail word (9–15 bytes) or ref (16 or more), then
-    /// its final index. Raw storage: step 1 appends on its hot path.
+    /// A region's new keys: per local index its final index (from step 2), and its tail word
+    /// (9–15 bytes) or ref (16 or more), kept only once some key of the region is longer than 8
+    /// bytes (ids of up to 8 bytes need nothing beyond their slot). Raw storage: step 1 appends
+    /// on its hot path.
     struct LocalKeys {
         private(set) var aux: UnsafeMutablePointer<UInt64>? = nil
         private(set) var final: UnsafeMutablePointer<Int32>? = nil
         private(set) var count = 0
         private var capacity = 0
-        @inline(__always) mutating func append(_ a: UInt64) -> Int {
+        /// Some key has 9–16 bytes (the interner then keeps a tail word per key).
+        var tails = false
+        /// Adds a key (`a`: its tail word or ref; nil for a key of up to 8 bytes); its local index.
+        @inline(__always) mutating func append(_ a: UInt64?) -> Int {
             if count == capacity { grow() }
-            aux![count] = a
+            if let a {
+                if aux == nil {
+                    aux = .allocate(capacity: capacity)
+                    aux!.initialize(repeating: 0, count: count)
+                }
+                aux![count] = a
+            } else if let aux {
+                aux[count] = 0
+            }
             count += 1
             return count - 1
         }
         private mutating func grow() {
             let more = max(64, 2 * capacity)
-            let a = UnsafeMutablePointer<UInt64>.allocate(capacity: more), f = UnsafeMutablePointer<Int32>.allocate(capacity: more)
-            if count > 0 { a.moveInitialize(from: aux!, count: count); f.moveInitialize(from: final!, count: count) }
-            aux?.deallocate(); final?.deallocate()
-            aux = a; final = f; capacity = more
+            let f = UnsafeMutablePointer<Int32>.allocate(capacity: more)
+            if count > 0 { f.moveInitialize(from: final!, count: count) }
+            final?.deallocate()
+            final = f
+            if let old = aux {
+                let a = UnsafeMutablePointer<UInt64>.allocate(capacity: more)
+                a.moveInitialize(from: old, count: count)
+                old.deallocate()
+                aux = a
+            }
+            capacity = more
         }
         mutating func free() { aux?.deallocate(); final?.deallocate(); aux = nil; final = nil; count = 0; capacity = 0 }
     }
@@ -269,18 +289,18 @@ extension ByteInterner {
         // 2. Number the new keys in row order, their bytes after the arena's.
         offsets.append(contentsOf: repeatElement(0, count: newKeys))
         arena.append(contentsOf: repeatElement(0, count: bytesBefore[chunks] - arena.count))
-        let tailsBefore = tails.count
-        tails.append(contentsOf: repeatElement(0, count: count0 + newKeys - tails.count))
+        if !tails.isEmpty || (0 ..< regionCount).contains(where: { locals[$0].tails }) {   // (kept once a key has 9–16 bytes)
+            tails.append(contentsOf: repeatElement(0, count: count0 + newKeys - tails.count))
+        }
         let numbered = arena.withUnsafeMutableBufferPointer { a in
             offsets.withUnsafeMutableBufferPointer { o in
                 tails.withUnsafeMutableBufferPointer { tl in
-                    let out = KeyBytes(arena: a.baseAddress!, offsets: o.baseAddress!, tails: tl.baseAddress!)
+                    let out = KeyBytes(arena: a.baseAddress!, offsets: o.baseAddress!, tails: tl.baseAddress)
                     return Parallel.map(chunks) { k in job.number(chunk: k, into: out) }
                 }
             }
         }
         for w in numbered { wraps += w.wraps }
-        if tailsBefore == 0 && !numbered.contains(where: \.tails) { tails = [] }   // (kept once a key has 9–16 bytes)
         // 3. Final indices in the runs and the slots; 4. the codes.
         Parallel.forEach(regionCount) { r in job.resolve(region: r) }
         Parallel.forEach(chunks) { k in job.codes(chunk: k) }
@@ -301,12 +321,13 @@ extension ByteInterner {
 
     /// Where step 2 writes the new keys: bytes, end offsets (`offsets[i + 1]`), tail words.
     struct KeyBytes: @unchecked Sendable {
-        let arena: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<UInt32>, tails: UnsafeMutablePointer<UInt64>
+        /// (`tails` is nil when no key has 9–16 bytes: then nothing is written to it.)
+        let arena: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<UInt32>, tails: UnsafeMutablePointer<UInt64>?
     }
 
     /// What step 2 of one chunk found: the entries from which another 2³² bytes are added to
-    /// the offsets (`ByteInterner.wraps`), and whether a new key has 9–16 bytes.
-    struct Numbered: Sendable { var wraps: [Int] = []; var tails = false }
+    /// the offsets (`ByteInterner.wraps`).
+    struct Numbered: Sendable { var wraps: [Int] = [] }
 
     /// What the steps share; each thread writes only its own region or chunk.
     struct RowJob: @unchecked Sendable {
@@ -335,8 +356,8 @@ extension ByteInterner {
                         return ByteInterner.hash(global.arena + o, global.start(e + 1) - o)
                     })
                 }
-                let aux = local.pointee.aux![e - count0]
                 if slot.length <= 8 { return ByteInterner.shortHash(slot.word, slot.length) }
+                let aux = local.pointee.aux![e - count0]
                 if slot.length <= 15 { return ByteInterner.wordsHash(slot.word, aux, slot.length) }
                 let (p, m) = other.key(aux, base)
                 return ByteInterner.hash(p, m)
@@ -382,8 +403,9 @@ extension ByteInterner {
                                 i += 1
                                 continue
                             }
-                            let v = local.pointee.append(key.isLong ? key.word : tail)
+                            let v = local.pointee.append(key.isLong ? key.word : len > 8 ? tail : nil)
                             bytes += len
+                            if len > 8 && len <= 16 { local.pointee.tails = true }
                             tb[at] = Slot(word: w, meta: want | UInt64(UInt32(truncatingIfNeeded: count0 + v) + 1))
                             fill[r] += 1
                             i += 1
@@ -430,7 +452,7 @@ extension ByteInterner {
                     let (p, m) = unquoted.key(key.word, base)
                     memcpy(out.arena + at, p, m)
                     at += m
-                    if m == 16 { out.tails[index] = ByteInterner.tailWord(p, 16); result.tails = true }
+                    if m == 16 { out.tails![index] = ByteInterner.tailWord(p, 16) }
                 } else {
                     let len = key.length
                     var w = key.word
@@ -438,8 +460,7 @@ extension ByteInterner {
                     if len > 8 {
                         var t = key.tail
                         for q in 8 ..< len { out.arena[at + q] = UInt8(truncatingIfNeeded: t); t >>= 8 }
-                        out.tails[index] = key.tail
-                        result.tails = true
+                        out.tails![index] = key.tail
                     }
                     at += len
                 }
