@@ -292,17 +292,20 @@ extension ByteInterner {
         if !tails.isEmpty || (0 ..< regionCount).contains(where: { locals[$0].tails }) {   // (kept once a key has 9–16 bytes)
             tails.append(contentsOf: repeatElement(0, count: count0 + newKeys - tails.count))
         }
-        let numbered = arena.withUnsafeMutableBufferPointer { a in
-            offsets.withUnsafeMutableBufferPointer { o in
-                tails.withUnsafeMutableBufferPointer { tl in
-                    let out = KeyBytes(arena: a.baseAddress!, offsets: o.baseAddress!, tails: tl.baseAddress)
-                    return Parallel.map(chunks) { k in job.number(chunk: k, into: out) }
+        if newKeys > 0 {
+            let numbered = arena.withUnsafeMutableBufferPointer { a in
+                offsets.withUnsafeMutableBufferPointer { o in
+                    tails.withUnsafeMutableBufferPointer { tl in
+                        let out = KeyBytes(arena: a.baseAddress!, offsets: o.baseAddress!, tails: tl.baseAddress)
+                        return Parallel.map(chunks) { k in job.number(chunk: k, into: out) }
+                    }
                 }
             }
+            for w in numbered { wraps += w.wraps }
+            // 3. Final indices in the runs and the slots.
+            Parallel.forEach(regionCount) { r in job.resolve(region: r) }
         }
-        for w in numbered { wraps += w.wraps }
-        // 3. Final indices in the runs and the slots; 4. the codes.
-        Parallel.forEach(regionCount) { r in job.resolve(region: r) }
+        // 4. The codes.
         Parallel.forEach(chunks) { k in job.codes(chunk: k) }
         regions = (0 ..< regionCount).map { tables[$0] }
         filled = (0 ..< regionCount).map { fill[$0] }
@@ -311,12 +314,7 @@ extension ByteInterner {
     /// The keys interned before `internRows`: what step 1 compares against.
     struct Global: @unchecked Sendable {
         let tails: UnsafeBufferPointer<UInt64>, arena: UnsafePointer<UInt8>, offsets: [UInt32], wraps: [Int]
-        /// Where key `e` starts in the arena (as `ByteInterner.start`).
-        @inline(__always) func start(_ e: Int) -> Int {
-            var k = 0
-            while k < wraps.count && wraps[k] <= e { k += 1 }
-            return Int(offsets[e]) + k << 32
-        }
+        @inline(__always) func start(_ e: Int) -> Int { ByteInterner.start(e, offsets, wraps) }
     }
 
     /// Where step 2 writes the new keys: bytes, end offsets (`offsets[i + 1]`), tail words.

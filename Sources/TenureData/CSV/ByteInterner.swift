@@ -71,7 +71,10 @@ public struct ByteInterner: Sendable {
     }
 
     /// Where key `i` starts in the arena (`i` ≤ `count`).
-    @inlinable @inline(__always) func start(_ i: Int) -> Int {
+    @inlinable @inline(__always) func start(_ i: Int) -> Int { Self.start(i, offsets, wraps) }
+
+    /// Where key `i` starts in an arena whose key offsets are `offsets` (modulo 2³²) and `wraps`.
+    @inlinable @inline(__always) static func start(_ i: Int, _ offsets: [UInt32], _ wraps: [Int]) -> Int {
         let lo = Int(offsets[i])
         if wraps.isEmpty { return lo }
         var k = 0
