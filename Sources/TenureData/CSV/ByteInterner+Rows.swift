@@ -9,10 +9,12 @@ import TenureNumerics
 /// the indices a single thread interning the rows in order would give (first appearance).
 ///
 /// The table is split into regions by the hash's top bits, enough of them that a region holds a
-/// few thousand keys and its table stays in a core's L2 cache (`rowRegionBits`). While a chunk is
-/// parsed, each row's key is copied into its region's run (`RegionRuns`: the key's bytes when it
-/// has at most 15, else its place in the file) and the row keeps its region (`partOf`). Then:
+/// few thousand keys and its table stays in a core's L2 cache (`rowRegionBits`). The parsing
+/// chunks leave each row's key where it lies in the file with the top bits of its hash
+/// (`partOf`); then:
 ///
+/// 0. scatter (chunks in parallel): each chunk copies its keys, in row order, into one run per
+///    region (`RegionRuns`: the key's bytes when it has at most 15, else its place in the file);
 /// 1. intern (regions spread over the threads): each region looks its runs' keys up in its own
 ///    small table, chunk after chunk, so in row order. A key found gets its index written over
 ///    the run entry (existing, or local to the region); a new key is added with the next local
@@ -162,10 +164,10 @@ extension ByteInterner {
             }
         }
         deinit {
-            for r in 0 ..< regionCount where !owns(r) { runs[r].deallocate() }
+            for r in 0 ..< regionCount where !inShared(r) { runs[r].deallocate() }
             shared.deallocate(); runs.deallocate(); counts.deallocate(); room.deallocate()
         }
-        private func owns(_ r: Int) -> Bool { runs[r] == shared + r * each }
+        private func inShared(_ r: Int) -> Bool { runs[r] == shared + r * each }
         @inline(__always) func region(_ part: UInt16) -> Int { Int(part) >> shift }
         @inline(__always) func append(_ key: RowKey, part: UInt16) {
             let r = region(part)
@@ -177,7 +179,7 @@ extension ByteInterner {
             let more = 2 * room[r]
             let b = UnsafeMutablePointer<RowKey>.allocate(capacity: more)
             b.moveInitialize(from: runs[r], count: counts[r])
-            if !owns(r) { runs[r].deallocate() }
+            if !inShared(r) { runs[r].deallocate() }
             runs[r] = b
             room[r] = more
         }
