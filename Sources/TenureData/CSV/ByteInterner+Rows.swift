@@ -51,20 +51,23 @@ extension ByteInterner {
         @inline(__always) var tail: UInt64 { aux & 0x00FF_FFFF_FFFF_FFFF }
     }
 
-    /// The key of `n` bytes at `p` as a run entry, and its hash (`ref`: its place in the file, kept
-    /// for keys of 16 bytes or more). `p` is read 8 bytes from its start (keys of up to 8 bytes
-    /// are read as one word) only where `wordReadable`.
-    @inline(__always) static func rowKey(_ p: UnsafePointer<UInt8>, _ n: Int, ref: UInt64, wordReadable: Bool) -> (RowKey, UInt64) {
+    /// The key of `n` bytes at `p` as a run entry (`ref`: its place in the file, kept for keys of
+    /// 16 bytes or more). `p` is read 8 bytes from its start (keys of up to 8 bytes are read as one
+    /// word) only where `wordReadable`.
+    @inline(__always) static func rowKey(_ p: UnsafePointer<UInt8>, _ n: Int, ref: UInt64, wordReadable: Bool) -> RowKey {
         if n <= 8 {
             let w = wordReadable ? UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) & (n == 8 ? ~0 : (1 << UInt64(8 * n)) - 1)
                 : firstWord(p, n)
-            return (.short(word: w, tail: 0, length: n), shortHash(w, n))
+            return .short(word: w, tail: 0, length: n)
         }
-        if n <= 15 {
-            let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), t = tailWord(p, n)
-            return (.short(word: w, tail: t, length: n), wordsHash(w, t, n))
-        }
-        return (RowKey(word: ref, aux: RowKey.longKey), hash(p, n))
+        if n <= 15 { return .short(word: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), tail: tailWord(p, n), length: n) }
+        return RowKey(word: ref, aux: RowKey.longKey)
+    }
+
+    /// `hash(p, n)` of a run entry's key (`keyHash`: from the entry when it holds the bytes; else
+    /// from the key's `n` bytes at `p`).
+    @inline(__always) static func rowHash(_ key: RowKey, _ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        key.isLong ? hash(p, n) : keyHash(key.word, key.length, tail: { key.tail }, long: { hash(p, n) })
     }
 
     /// Regions for interning `n` rows: about 8,192 rows each (2⁶ … 2¹⁵ regions).
@@ -158,7 +161,7 @@ extension ByteInterner {
                 let off = Int(ref >> 24)
                 var (p, len, readable) = (base + off, Int(ref & refLength), off + 8 <= byteCount)
                 if ref & escapedRef != 0 { (p, len) = unquoted.key(ref, base); readable = true }
-                let key = rowKey(p, len, ref: ref, wordReadable: readable).0
+                let key = rowKey(p, len, ref: ref, wordReadable: readable)
                 if key.isLong { hasLong = true }
                 append(key, part: part)
             }
@@ -356,11 +359,14 @@ extension ByteInterner {
                         return ByteInterner.hash(global.arena + o, global.start(e + 1) - o)
                     })
                 }
-                if slot.length <= 8 { return ByteInterner.shortHash(slot.word, slot.length) }
-                let aux = local.pointee.aux![e - count0]
-                if slot.length <= 15 { return ByteInterner.wordsHash(slot.word, aux, slot.length) }
-                let (p, m) = other.key(aux, base)
-                return ByteInterner.hash(p, m)
+                // A new key's tail word or ref (none for keys of up to 8 bytes: `keyHash` asks for neither).
+                let aux = { local.pointee.aux![e - count0] }
+                return ByteInterner.keyHash(slot.word, slot.length, tail: {
+                    slot.length <= 15 ? aux() : ByteInterner.tailWord(other.key(aux(), base).0, 16)
+                }, long: {
+                    let (p, m) = other.key(aux(), base)
+                    return ByteInterner.hash(p, m)
+                })
             }
             for (k, run) in runs.enumerated() {
                 let entries = run.runs[r], n = run.counts[r]
@@ -373,17 +379,14 @@ extension ByteInterner {
                         let table = UnsafeBufferPointer(tb)
                         while i < n {
                             let key = entries[i]
-                            var len: Int, w = key.word, tail = key.tail, h: UInt64
+                            var len = key.length, w = key.word, tail = key.tail
                             var keyBytes = ByteInterner.empty
                             if key.isLong {
                                 (keyBytes, len) = unquoted.key(key.word, base)
                                 w = UnsafeRawPointer(keyBytes).loadUnaligned(as: UInt64.self)
                                 tail = len == 16 ? ByteInterner.tailWord(keyBytes, 16) : 0
-                                h = ByteInterner.hash(keyBytes, len)
-                            } else {
-                                len = key.length
-                                h = len <= 8 ? ByteInterner.shortHash(w, len) : ByteInterner.wordsHash(w, tail, len)
                             }
+                            let h = ByteInterner.rowHash(key, keyBytes, len)
                             let want = ByteInterner.metaKey(len, h)
                             let (found, at) = ByteInterner.probe(table, h, want, w) { e in
                                 if len <= 8 { return true }

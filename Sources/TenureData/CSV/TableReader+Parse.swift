@@ -297,7 +297,7 @@ extension TableReader {
                     if f.escaped { (kp, kl) = unquoted.unquote(p, len); readable = true }
                     let ref = KeyCodes.ref(offset: fs, length: len) | (f.escaped ? ByteInterner.escapedRef : 0)
                     refs[row] = ref
-                    parts[row] = ByteInterner.partOf(ByteInterner.rowKey(kp, kl, ref: ref, wordReadable: readable).1)
+                    parts[row] = ByteInterner.partOf(ByteInterner.rowHash(ByteInterner.rowKey(kp, kl, ref: ref, wordReadable: readable), kp, kl))
                     continue
                 }
                 let dest = i32[s.column]! + row
