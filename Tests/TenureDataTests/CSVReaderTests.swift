@@ -78,6 +78,36 @@ struct TestRNG {
         #expect(d.customers.index(of: "nobody") == nil)
     }
 
+    /// A large file is read in blocks on every core, each block's line feeds, quotes and non-ASCII
+    /// bytes counted as it is read (`CSVBytes.counts`): the bytes are the file's, the counts of any
+    /// range equal a direct count, and the table read from them equals the one read from the same
+    /// bytes in memory (quoted line feeds and non-ASCII labels across block edges included).
+    @Test func blockCountedReadEqualsInMemory() throws {
+        let g = Self.messyTransactions(rows: 60_000, seed: 3)
+        let path = GeneratorTests.tempDir("blocks")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(g.text).write(to: URL(fileURLWithPath: path))
+        let (memory, i1) = try read(g.text, threads: 2)
+        let direct = CSVBytes(bytes: g.text)
+        var rng = TestRNG(state: 9)
+        for block in [64, 4099, 1 << 16] {
+            let file = try CSVBytes(path: path, displayName: "t.csv", countedFrom: 0, blockBytes: block)
+            #expect(file.counts?.blocks.count == (g.text.count + block - 1) / block)
+            #expect(file.count == g.text.count && memcmp(file.base, direct.base, g.text.count) == 0)
+            for _ in 0 ..< 300 {
+                let a = rng.below(g.text.count + 1), b = rng.below(g.text.count + 1)
+                let range = min(a, b) ..< max(a, b)
+                let got = file.counted(range), want = countNewlines(direct.base, range)
+                #expect(got.newlines == want.newlines && got.quotes == want.quotes && got.nonASCII == want.nonASCII, "\(range)")
+            }
+            var interner = ByteInterner()
+            let t = try TableReader.read(Tables.transactions, bytes: file, display: "transactions.csv", schema: Schema(),
+                                         customers: &interner, onInvalid: .fail, threads: 2)
+            #expect(t.chunks == 2 && t.rows == memory.rows && t.ints == memory.ints && t.doubles == memory.doubles)
+            #expect(t.levels == memory.levels && interner.strings == i1.strings)
+        }
+    }
+
     @Test func parallelEqualsSingleThreaded() throws {
         let g = Self.messyTransactions(rows: 200_000, seed: 2)
         #expect(g.text.count > TableReader.parallelThreshold)

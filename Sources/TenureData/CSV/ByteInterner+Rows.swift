@@ -351,6 +351,10 @@ extension ByteInterner {
             defer { unquoted.free(); other.free() }
             let count0 = self.count0, base = self.base
             let local = locals + r
+            // This region's keys and fill count live in locals while it is interned: the
+            // neighbouring regions' are written by the other threads, on the same cache lines.
+            var keys = local.pointee, filled = fill[r]
+            defer { local.pointee = keys; fill[r] = filled }
             func hashOf(_ slot: Slot) -> UInt64 {
                 let e = slot.entry
                 if e < count0 {
@@ -370,7 +374,7 @@ extension ByteInterner {
             }
             for (k, run) in runs.enumerated() {
                 let entries = run.runs[r], n = run.counts[r]
-                let before = local.pointee.count
+                let before = keys.count
                 var bytes = 0
                 var i = 0
                 while i < n {
@@ -394,7 +398,7 @@ extension ByteInterner {
                                     if len <= 16 { return global.tails[e] == tail }
                                     return memcmp(global.arena + global.start(e), keyBytes, len) == 0
                                 }
-                                let aux = local.pointee.aux![e - count0]
+                                let aux = keys.aux![e - count0]
                                 if len <= 15 { return aux == tail }
                                 let (p, m) = other.key(aux, base)
                                 return m == len && memcmp(p, keyBytes, len) == 0
@@ -406,19 +410,22 @@ extension ByteInterner {
                                 i += 1
                                 continue
                             }
-                            let v = local.pointee.append(key.isLong ? key.word : len > 8 ? tail : nil)
+                            let v = keys.append(key.isLong ? key.word : len > 8 ? tail : nil)
                             bytes += len
-                            if len > 8 && len <= 16 { local.pointee.tails = true }
+                            if len > 8 && len <= 16 { keys.tails = true }
                             tb[at] = Slot(word: w, meta: want | UInt64(UInt32(truncatingIfNeeded: count0 + v) + 1))
-                            fill[r] += 1
+                            filled += 1
                             i += 1
-                            if fill[r] * 10 > tb.count * 7 { full = true; return }
+                            if filled * 10 > tb.count * 7 { full = true; return }
                         }
                     }
-                    if full { tables[r] = ByteInterner.rehashed(tables[r], slotCount: tables[r].count * 2, hashOf: hashOf) }
+                    if full {
+                        local.pointee = keys   // (`hashOf` reads it)
+                        tables[r] = ByteInterner.rehashed(tables[r], slotCount: tables[r].count * 2, hashOf: hashOf)
+                    }
                 }
                 let at = (k * runs[0].regionCount + r) * 2
-                added[at] = local.pointee.count - before
+                added[at] = keys.count - before
                 added[at + 1] = bytes
             }
         }

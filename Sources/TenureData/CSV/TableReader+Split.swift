@@ -1,7 +1,8 @@
 import TenureNumerics
 
-/// Stage 2: one pass over the data counting lines (the capacity to preallocate), quotes and
-/// non-ASCII bytes, then the cut of large inputs into chunks at record boundaries.
+/// Stage 2: the lines (the capacity to preallocate), quotes and non-ASCII bytes counted (a large
+/// file's were counted block by block as it was read, `CSVBytes.counts`; other input is counted
+/// here in one pass), then the cut of large inputs into chunks at record boundaries.
 extension TableReader {
     struct Split {
         /// Chunks to parse in parallel (1 = one single-threaded pass).
@@ -28,22 +29,11 @@ extension TableReader {
             let nchunks = size >= parallelThreshold ? max(1, threads) : 1
             var nominal: [Int] = (0 ... nchunks).map { dataStart + size * $0 / nchunks }
             nominal[nchunks] = n
-            let counts = Parallel.map(nchunks) { k -> (lines: Int, nonASCII: Bool, quotes: Int) in
-                var lines = 0, quotes = 0, nonASCII = false
-                var i = nominal[k]
-                let e = nominal[k + 1]
-                let block = 8 << 20
-                while i < e {
-                    let j = min(e, i + block)
-                    let r = countNewlines(base, i ..< j)
-                    lines += r.newlines; quotes += r.quotes; nonASCII = nonASCII || r.nonASCII
-                    bytes.release(i ..< j)
-                    i = j
-                }
-                return (lines, nonASCII, quotes)
-            }
+            // (A large file was counted block by block as it was read: only the ends are counted here.)
+            let counts = bytes.counts != nil ? (0 ..< nchunks).map { bytes.counted(nominal[$0] ..< nominal[$0 + 1]) }
+                : Parallel.map(nchunks) { bytes.counted(nominal[$0] ..< nominal[$0 + 1]) }
             chunks = nchunks
-            lines = counts.map(\.lines)
+            lines = counts.map { $0.newlines }
             totalLines = lines.reduce(0, +)
             anyNonASCII = counts.contains { $0.nonASCII }
             guard nchunks > 1 else { return }

@@ -17,7 +17,7 @@ import TenureNumerics
 ///
 /// The stages, one file each (the layout of DuckDB's CSV reader):
 /// - `TableReader+Header.swift`: the header line → the column layout (`Context`), extra columns sniffed;
-/// - `TableReader+Split.swift`: a first pass counting lines and quotes → chunks cut at record boundaries;
+/// - `TableReader+Split.swift`: lines and quotes counted (as the file was read) → chunks cut at record boundaries;
 /// - `TableReader+Parse.swift`: each chunk's records → typed values in preallocated storage (`parseChunk`);
 /// - `TableReader+Merge.swift`: customer ids interned (`ByteInterner+Rows.swift`), chunk-local
 ///   interners merged in chunk order, codes remapped, rows compacted into arrays, duplicate keys removed;

@@ -217,18 +217,23 @@ final class Engine {
         let minDay = halves.map(\.minDay).min()!, ignored = halves.reduce(0) { $0 + $1.ignored }
         var first = [Int32](repeating: .max, count: n)
         var last = [Int32](repeating: .min, count: n)
-        for c in 0..<n {
-            var v = spans[0][c]
-            if parts == 2 {
-                let w = spans[1][c]
-                if w[0] < v[0] { v[0] = w[0]; v[2] = w[2] }
-                if w[1] != .min {
-                    if v[1] != .min && w[0] < v[1] { inOrder = false }   // the second half goes back in time
-                    v[1] = max(v[1], w[1])
+        first.withUnsafeMutableBufferPointer { fp in
+        last.withUnsafeMutableBufferPointer { lp in
+        spans[0].withUnsafeBufferPointer { s0 in
+        spans[parts - 1].withUnsafeBufferPointer { s1 in
+            for c in 0..<n {
+                var v = s0[c]
+                if parts == 2 {
+                    let w = s1[c]
+                    if w[0] < v[0] { v[0] = w[0]; v[2] = w[2] }
+                    if w[1] != .min {
+                        if v[1] != .min && w[0] < v[1] { inOrder = false }   // the second half goes back in time
+                        v[1] = max(v[1], w[1])
+                    }
                 }
+                fp[c] = v[0]; lp[c] = v[1]
             }
-            first[c] = v[0]; last[c] = v[1]
-        }
+        }}}}
         spans = []
         guard minDay != .max else {
             throw DataError(.other, file: "transactions.csv", expected: "transactions on or before the end of observation \(Civil.iso(asOf))")
@@ -238,8 +243,7 @@ final class Engine {
         let basis = try acquisition(first: first)
         group = try grouping ?? Grouping.resolve(by: o.by, dataset: ds)
 
-        var minAcq = Int32.max
-        for c in 0..<n where acq[c] != Day.missing { minAcq = min(minAcq, acq[c]) }
+        let minAcq = acq.lazy.filter { $0 != Day.missing }.min() ?? .max
         guard minAcq != .max else {
             throw DataError(.other, file: ds.source, expected: "at least one customer acquired on or before \(Civil.iso(asOf))",
                             hint: CohortStatistics.noAcquisitionHint(basis: basis, asOf: asOf))
@@ -252,23 +256,31 @@ final class Engine {
         var st = CohortStatistics(groups: group.levels, firstCohort: layout.firstCohort, cohorts: layout.cohorts,
                                   ages: layout.ages, brackets: o.brackets?.count ?? 0)
         pMin = st.firstCohort; slots = st.cohorts; ages = st.ages
-        key = [Int32](repeating: -1, count: n)
-        var base = [Int32](repeating: 0, count: n)
-        for c in 0..<n where acq[c] != Day.missing {
-            let p = table.periodOf[Int(acq[c] - lo)]
-            base[c] = p
-            let k = Int(group.code[c]) * slots + Int(p - pMin)
-            key[c] = Int32(k)
-            st.size[k] += 1
-            st.firstAcquired[k] = min(st.firstAcquired[k], acq[c]); st.lastAcquired[k] = max(st.lastAcquired[k], acq[c])
-        }
+        // Per customer: the cohort key, and the state pass 2 reads and writes (one 16-byte load per row).
+        var keys = [Int32](repeating: -1, count: n)
+        var state = [CustomerState](repeating: CustomerState(key: -1, acq: Day.missing, base: 0, mark: -1), count: n)
+        let (slots, pMin, lo) = (self.slots, self.pMin, self.lo)
+        acq.withUnsafeBufferPointer { ac in
+        group.code.withUnsafeBufferPointer { gc in
+        table.periodOf.withUnsafeBufferPointer { tp in
+        keys.withUnsafeMutableBufferPointer { kp in
+        state.withUnsafeMutableBufferPointer { sp in
+            for c in 0..<n where ac[c] != Day.missing {
+                let a = ac[c], p = tp[Int(a - lo)]
+                let k = Int(gc[c]) * slots + Int(p - pMin)
+                kp[c] = Int32(k)
+                sp[c] = CustomerState(key: Int32(k), acq: a, base: p, mark: -1)
+                st.size[k] += 1
+                st.firstAcquired[k] = min(st.firstAcquired[k], a); st.lastAcquired[k] = max(st.lastAcquired[k], a)
+            }
+        }}}}}
+        key = keys
 
         // Pass 2: the cells.
         let perm: [Int32]? = inOrder ? nil : rowsInDayOrder(minDay: minDay)
         let bracketOfAge: [Int32]? = o.brackets.map { bs in
             (0..<ages).map { a in Int32(bs.firstIndex { $0.lower <= a && a <= $0.upper } ?? -1) }
         }
-        var state = (0..<n).map { c in CustomerState(key: key[c], acq: acq[c], base: base[c], mark: -1) }
         table.periodOf.withUnsafeBufferPointer { tp in
             table.monthOf.withUnsafeBufferPointer { mp in
                 table.domOf.withUnsafeBufferPointer { dp in
@@ -504,12 +516,16 @@ final class Engine {
         if useCents { for i in 0..<cents.count { m.revenue[i] = Double(cents[i]) / 100 } }
         m.rowsBeforeAcquisition = before
         // Unbounded: customers whose last active age is ≥ age.
-        for c in 0..<n {
-            let k = Int(key[c])
-            guard k >= 0, last[c] != .min else { continue }
-            let a = rule.age(state[c], last[c])
-            if a >= 0 { m.unbounded[k * A + a] += 1 }
-        }
+        state.withUnsafeBufferPointer { st in
+        last.withUnsafeBufferPointer { ls in
+        m.unbounded.withUnsafeMutableBufferPointer { ub in
+            for c in 0..<n {
+                let k = Int(st[c].key)
+                guard k >= 0, ls[c] != .min else { continue }
+                let a = rule.age(st[c], ls[c])
+                if a >= 0 { ub[k * A + a] += 1 }
+            }
+        }}}
         for k in 0..<m.keys {
             var s: Int32 = 0
             for a in stride(from: A - 1, through: 0, by: -1) { s += m.unbounded[k * A + a]; m.unbounded[k * A + a] = s }
