@@ -60,6 +60,20 @@ extension TableReader {
         }
     }
 
+    /// The last `YYYY-MM-DD` field read and its day (valid and in range), by its ten bytes.
+    struct LastDate {
+        var word: UInt64 = 0, tail: UInt16 = 0, day: Day = 0, valid = false
+        @inline(__always) func `is`(_ p: UnsafePointer<UInt8>) -> Bool {
+            valid && UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) == word
+                && UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self) == tail
+        }
+        @inline(__always) mutating func set(_ p: UnsafePointer<UInt8>, _ d: Day) {
+            word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self)
+            day = d; valid = true
+        }
+    }
+
     /// A key waiting to be interned (see `flush` in `parseChunk`).
     struct Pending {
         var ptr: UnsafePointer<UInt8>
@@ -170,6 +184,7 @@ extension TableReader {
         let check = ctx.spec.check
         let dateRange = ctx.dates
         let secondsRange = Double(dateRange.lowerBound) * 86400 ..< Double(Int(dateRange.upperBound) + 1) * 86400
+        var sameDate = LastDate()
 
         func fail(_ e: DataError, recordEnd: Int) -> Bool {
             switch mode {
@@ -225,7 +240,9 @@ extension TableReader {
                 var ok = true
                 switch s.kind {
                 case .day:
-                    if len == 10, let d = DateParser.day10(p), dateRange.contains(d) { i32[s.column]![row] = d }
+                    // The last date read, by its bytes: files come in date order, so most rows repeat it.
+                    if len == 10 && sameDate.is(p) { i32[s.column]![row] = sameDate.day }
+                    else if len == 10, let d = DateParser.day10(p), dateRange.contains(d) { i32[s.column]![row] = d; sameDate.set(p, d) }
                     else if len == 0 && s.allowEmpty { i32[s.column]![row] = Day.missing }
                     else if len > 0, let d = parseTrimmed(p, len, { DateParser.day(bytes: UnsafeBufferPointer(start: $0, count: $1)) }),
                             dateRange.contains(d) { i32[s.column]![row] = d }

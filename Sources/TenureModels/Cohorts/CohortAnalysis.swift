@@ -159,13 +159,12 @@ final class Engine {
             throw DataError(.emptyFile, file: "transactions.csv", expected: "at least one transaction")
         }
 
-        // Pass 1: first/last day and first row per customer; is every customer's sequence in date order?
-        // (first day, last day, first row) per customer, packed: one cache line per row. Large tables
+        // Pass 1: first/last day per customer; is every customer's sequence in date order?
+        // (first day, last day) per customer, packed: one cache line per row. Large tables
         // are scanned in two halves on two cores, each into its own table; the halves are merged in
-        // row order (a first day tied across them keeps the first half's row), so the result is the
-        // serial pass's.
+        // row order, so the result is the serial pass's.
         let parts = tx.count >= halvesFrom ? 2 : 1
-        var spans = (0..<parts).map { _ in [SIMD4<Int32>](repeating: SIMD4(.max, .min, -1, 0), count: n) }
+        var spans = (0..<parts).map { _ in [SIMD2<Int32>](repeating: SIMD2(.max, .min), count: n) }
         struct Half { var inOrder = true, cents = true, minDay = Int32.max, ignored = 0 }
         var halves = [Half](repeating: Half(), count: parts)
         let asOf = self.asOf
@@ -191,7 +190,7 @@ final class Engine {
                         if d == Day.missing || d > asOf { ignored += 1; continue }
                         let c = Int(cu[r])
                         var v = sp[c]
-                        if d < v[0] { v[0] = d; v[2] = Int32(truncatingIfNeeded: r) }
+                        if d < v[0] { v[0] = d }
                         if d < v[1] { inOrder = false } else { v[1] = d }
                         sp[c] = v
                         if d < minDay { minDay = d }
@@ -225,7 +224,7 @@ final class Engine {
                 var v = s0[c]
                 if parts == 2 {
                     let w = s1[c]
-                    if w[0] < v[0] { v[0] = w[0]; v[2] = w[2] }
+                    v[0] = min(v[0], w[0])
                     if w[1] != .min {
                         if v[1] != .min && w[0] < v[1] { inOrder = false }   // the second half goes back in time
                         v[1] = max(v[1], w[1])
