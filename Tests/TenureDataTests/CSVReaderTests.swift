@@ -108,6 +108,26 @@ struct TestRNG {
         }
     }
 
+    /// The scatter of a parallel read gives each chunk's file pages back as it passes them (every
+    /// 2^18 rows), but not once an id over 15 bytes (kept as its place in the file) came before:
+    /// the ids interned after a release are still the ones a single thread reads, with and
+    /// without such an id early in each chunk.
+    @Test func fileReleasedBehindTheScatter() throws {
+        for withLong in [false, true] {
+            var text = "customer_id,date,amount\n"
+            for r in 0 ..< 700_000 {
+                let n = String((r &* 7919) % 400_000)
+                let id = withLong && r % 350_000 == 1000 ? "A-LONG-CUSTOMER-ID-\(r)" : "C" + String(repeating: "0", count: 7 - n.count) + n
+                text += "\(id),2024-01-0\(1 + r % 9),\(r % 97).5\n"
+            }
+            let bytes = Array(text.utf8)
+            let (one, i1) = try read(bytes, threads: 1)
+            let (two, i2) = try read(bytes, threads: 2)
+            #expect(two.chunks == 2 && two.rows == 700_000)
+            #expect(two.ints == one.ints && i2.strings == i1.strings, "long ids: \(withLong)")
+        }
+    }
+
     @Test func parallelEqualsSingleThreaded() throws {
         let g = Self.messyTransactions(rows: 200_000, seed: 2)
         #expect(g.text.count > TableReader.parallelThreshold)

@@ -146,19 +146,29 @@ extension ByteInterner {
             room.initialize(repeating: each, count: regionCount)
         }
         /// The keys of `n` rows (`refs`, `parts` as the reader left them) in their regions' runs.
+        /// `releaseFile`: nothing but these keys reads this chunk's part of the file any more, so
+        /// its pages go back as the scatter passes them, until a key longer than 15 bytes (which
+        /// stays a ref into the file) is met.
         convenience init(bits: Int, refs: UnsafePointer<UInt64>, parts: UnsafePointer<UInt16>, rows n: Int,
-                         bytes base: UnsafePointer<UInt8>, byteCount: Int) {
+                         bytes base: UnsafePointer<UInt8>, byteCount: Int, releaseFile: Bool = false) {
             self.init(bits: bits, rows: n)
             var unquoted = Unquoted()
             defer { unquoted.free() }
-            var released = 0
+            var released = 0, fileFrom = -1, fileAt = 0
             for i in 0 ..< n {
                 // The refs read so far are not read again: their pages go back as the runs grow.
-                if i & 0xFFFFF == 0xFFFFF { releasePages(UnsafeRawPointer(refs + released), UnsafeRawPointer(refs + i)); released = i }
+                if i & 0x3FFFF == 0x3FFFF {
+                    releasePages(UnsafeRawPointer(refs + released), UnsafeRawPointer(refs + i)); released = i
+                    if releaseFile && !hasLong && fileFrom >= 0 {
+                        releasePages(UnsafeRawPointer(base + fileFrom), UnsafeRawPointer(base + fileAt)); fileFrom = fileAt
+                    }
+                }
                 let part = parts[i]
                 if part == noPart { continue }
                 let ref = refs[i]
                 let off = Int(ref >> 24)
+                if fileFrom < 0 { fileFrom = off }
+                fileAt = off
                 var (p, len, readable) = (base + off, Int(ref & refLength), off + 8 <= byteCount)
                 if ref & escapedRef != 0 { (p, len) = unquoted.key(ref, base); readable = true }
                 let key = rowKey(p, len, ref: ref, wordReadable: readable)

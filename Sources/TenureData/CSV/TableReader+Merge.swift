@@ -35,14 +35,16 @@ extension TableReader {
         let customerRows = outputs.count > 1 ? store.customerColumn : nil
         if let c = customerRows {
             let bits = store.regionBits, refs = store.customerRef!, parts = store.customerPart!
+            // With no order ids (read from the file by `KeyJob`, meanwhile), only the ids read it now.
+            let noKeys = store.keyHash.allSatisfy { $0 == nil }
             let runs = Parallel.map(outputs.count) { k in
                 ByteInterner.RegionRuns(bits: bits, refs: refs + rowBases[k], parts: parts + rowBases[k], rows: outputs[k].rows,
-                                        bytes: ctx.base, byteCount: ctx.bytes.count)
+                                        bytes: ctx.base, byteCount: ctx.bytes.count, releaseFile: noKeys)
             }
             store.freeCustomerRefs()
             // Nothing reads the file after this point unless some key must be compared there (a
             // customer id longer than 15 bytes, an order id): give its memory back.
-            if !runs.contains(where: \.hasLong) && store.keyHash.allSatisfy({ $0 == nil }) { ctx.bytes.discard() }
+            if !runs.contains(where: \.hasLong) && noKeys { ctx.bytes.discard() }
             customers.internRows(runs: runs, parts: parts, rowBases: rowBases, rows: outputs.map(\.rows), bytes: ctx.base, codes: store.i32[c]!)
         }
         store.freeCustomerParts()
