@@ -12,7 +12,7 @@ import Testing
 
     @Test func edgeValues() {
         let xs: [Double] = [0, -0.0, 1, -1, 0.1, 0.2, 0.1 + 0.2, 1e-3, 0.0015, 9.99e-4, 1e-5, 0.5, 2.5, 1e15, 1e15 - 1, 999_999_999_999_999.9,
-                            9_007_199_254_740_992, 9_007_199_254_740_993, 123_456_789_012.3456, 1e14 + 0.5, 31895.56, 559.74,
+                            9_007_199_254_740_992, 9_007_199_254_740_994, 123_456_789_012.3456, 1e14 + 0.5, 31895.56, 559.74,
                             0.016830294530154277, .pi, -.pi, Double.ulpOfOne, 1 + .ulpOfOne, 4.35, 0.07, 1e300, -1e-300,
                             Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, 100.0, 1e4, 12345.6789, 0.0001]
         for x in xs { #expect(Self.text(x) == x.description, "\(x)") }

@@ -90,7 +90,7 @@ import Testing
         var tx = Transactions()
         // C0 first buys on 2024-01-02 twice, on the web and in a shop, then in a shop; C1 only in a shop.
         let rows: [(Int32, String, Int32)] = [(0, "2024-01-05", 1), (0, "2024-01-02", 0), (0, "2024-01-02", 1), (1, "2024-01-03", 1)]
-        for (c, d, ch) in rows { tx.customer.append(c); tx.day.append(DateParser.day(from: d)!); tx.amount.append(1) }
+        for (c, d, _) in rows { tx.customer.append(c); tx.day.append(DateParser.day(from: d)!); tx.amount.append(1) }
         tx.channel = CategoricalColumn(codes: rows.map(\.2), levels: ["web", "shop", "phone"])
         var ct: CustomerTable? = nil
         if customerTable {

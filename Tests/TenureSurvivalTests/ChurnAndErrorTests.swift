@@ -8,7 +8,8 @@ import TenureNumerics
 
 func transactions(_ csv: String, asOf: String) throws -> Dataset {
     var o = LoadOptions()
-    o.asOf = try #require(DateParser.day(from: asOf))
+    let day = try #require(DateParser.day(from: asOf))
+    o.asOf = day
     return try DatasetLoader.loadTransactions(csv: Array(csv.utf8), options: o).dataset
 }
 
