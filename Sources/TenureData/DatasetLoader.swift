@@ -62,6 +62,12 @@ public enum DatasetLoader {
                             hint: rejects.isEmpty ? nil : "every row was rejected; see rejects.csv")
         }
         var loaded = Loaded(dataset: assemble(directory, tables, CustomerIndex(interner: interner), asOf: options.asOf), rejects: rejects)
+        // The reads freed their transients (storage, runs, interner tables) into the threads' malloc
+        // arenas: give that memory back before the analysis allocates its own (3M customers:
+        // without this, the peak of a cohorts run was 0.57 or 0.65 GB depending on the run).
+        #if os(Linux)
+        _ = mallocTrim(0)
+        #endif
         loaded.imported = imported?.files ?? []
         return loaded
     }
