@@ -150,7 +150,7 @@ extension ByteInterner {
         /// its pages go back as the scatter passes them, until a key longer than 15 bytes (which
         /// stays a ref into the file) is met.
         convenience init(bits: Int, refs: UnsafePointer<UInt64>, parts: UnsafePointer<UInt16>, rows n: Int,
-                         bytes base: UnsafePointer<UInt8>, byteCount: Int, releaseFile: Bool = false) {
+                         bytes base: UnsafePointer<UInt8>, byteCount: Int, releaseFile: Bool) {
             self.init(bits: bits, rows: n)
             var unquoted = Unquoted()
             defer { unquoted.free() }

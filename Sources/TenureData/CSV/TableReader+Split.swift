@@ -30,8 +30,7 @@ extension TableReader {
             var nominal: [Int] = (0 ... nchunks).map { dataStart + size * $0 / nchunks }
             nominal[nchunks] = n
             // (A large file was counted block by block as it was read: only the ends are counted here.)
-            let counts = bytes.counts != nil ? (0 ..< nchunks).map { bytes.counted(nominal[$0] ..< nominal[$0 + 1]) }
-                : Parallel.map(nchunks) { bytes.counted(nominal[$0] ..< nominal[$0 + 1]) }
+            let counts = Parallel.map(nchunks) { bytes.counted(nominal[$0] ..< nominal[$0 + 1]) }
             chunks = nchunks
             lines = counts.map { $0.newlines }
             totalLines = lines.reduce(0, +)
